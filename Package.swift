@@ -1,0 +1,116 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The data path is visible in the target names:
+// Transport (libcurl) → APIClient → WatchCache → Assess → Plan → Act / Observe → Controller.
+let package = Package(
+    name: "token-warden",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "token-warden", targets: ["token-warden"]),
+        .executable(name: "kube-sim", targets: ["kube-sim"]),
+        .library(name: "KubeSim", targets: ["KubeSim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries, wrapped directly.
+        .systemLibrary(
+            name: "CCurl",
+            path: "Sources/CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "CTLS",
+            path: "Sources/CTLS",
+            linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]
+        ),
+
+        // The data path.
+        .target(
+            name: "Transport",
+            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "KubeModel"),
+        .target(
+            name: "APIClient",
+            dependencies: [
+                "Transport", "KubeModel", "Yams",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "WatchCache",
+            dependencies: ["APIClient", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "Assess", dependencies: ["KubeModel"]),
+        .target(name: "Plan", dependencies: ["Assess"]),
+        .target(name: "Report", dependencies: ["Assess", "Plan"]),
+        .target(
+            name: "Act",
+            dependencies: ["APIClient", "Plan", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "Observe",
+            dependencies: [
+                "HTTPServer", "CZlib", "Assess", "KubeModel",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .target(
+            name: "Controller",
+            dependencies: [
+                "WatchCache", "Assess", "Plan", "Act", "Observe", "Report",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // The simulated cluster and the small HTTP server it (and /metrics) runs on.
+        .target(
+            name: "HTTPServer",
+            dependencies: ["CTLS", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "KubeSim",
+            dependencies: ["HTTPServer", "CTLS", "Yams", .product(name: "Logging", package: "swift-log")]
+        ),
+
+        // Executables.
+        .executableTarget(
+            name: "token-warden",
+            dependencies: [
+                "Controller", "KubeSim", "Report",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "kube-sim",
+            dependencies: ["KubeSim", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        // Tests.
+        .target(name: "TestSupport", dependencies: ["HTTPServer", "KubeSim", "APIClient"], path: "Tests/TestSupport"),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "TestSupport"]),
+        .testTarget(name: "APIClientTests", dependencies: ["APIClient", "WatchCache", "TestSupport"]),
+        .testTarget(name: "AssessTests", dependencies: ["Assess", "Plan", "Report"]),
+        .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "TestSupport"]),
+        .testTarget(name: "ObserveTests", dependencies: ["Observe", "TestSupport"]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "TestSupport"]),
+    ]
+)

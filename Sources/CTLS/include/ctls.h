@@ -1,0 +1,3 @@
+#ifndef TOKEN_WARDEN_CTLS_H
+#define TOKEN_WARDEN_CTLS_H
+#endif
