@@ -5,7 +5,7 @@ import PackageDescription
 // Transport (libcurl) → APIClient → WatchCache → Assess → Plan → Act / Observe → Controller.
 let package = Package(
     name: "token-warden",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "token-warden", targets: ["token-warden"]),
         .executable(name: "kube-sim", targets: ["kube-sim"]),

@@ -26,6 +26,7 @@ static inline CURLcode tw_easy_setopt_xferinfo_function(CURL *h, tw_xferinfo_cal
 static inline CURLcode tw_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode tw_easy_getinfo_pointer(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
 
+static inline CURLSHcode tw_share_setopt_long(CURLSH *s, CURLSHoption o, long v) { return curl_share_setopt(s, o, v); }
 static inline CURLMcode tw_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
 
 // CURL_WRITEFUNC_PAUSE and CURLPAUSE_CONT are macros Swift imports poorly.

@@ -1,0 +1,106 @@
+import KubeModel
+import Transport
+
+extension KubeClient {
+    /// Opens a watch and returns its decoded events. The stream ends when the server closes the
+    /// watch (its `timeoutSeconds`), and throws when the connection breaks or a line is not a
+    /// valid event. An `ERROR` event (410 Expired for a too-old resourceVersion — sent as HTTP 200
+    /// plus one ERROR line) is delivered as `.error` and ends the stream.
+    public func watch<T: KubeObject>(
+        _ type: T.Type, namespace: String? = nil, resourceVersion: String?, timeoutSeconds: Int,
+        labelSelector: String? = nil, fieldSelector: String? = nil, allowBookmarks: Bool = true,
+        sendInitialEvents: Bool = false
+    ) async throws -> AsyncThrowingStream<WatchEvent<T>, any Error> {
+        let path = T.resource.collectionPath(namespace: namespace)
+        var query: [(String, String)] = [("watch", "1"), ("timeoutSeconds", String(timeoutSeconds))]
+        if let resourceVersion { query.append(("resourceVersion", resourceVersion)) }
+        if allowBookmarks { query.append(("allowWatchBookmarks", "true")) }
+        if sendInitialEvents {
+            query.append(("sendInitialEvents", "true"))
+            query.append(("resourceVersionMatch", "NotOlderThan"))
+        }
+        if let labelSelector { query.append(("labelSelector", labelSelector)) }
+        if let fieldSelector { query.append(("fieldSelector", fieldSelector)) }
+        // No total timeout: the server ends the watch. Silence well past that is a stalled stream.
+        let call = Call(
+            verb: "watch", resource: T.resource.plural, method: "GET", path: path, query: query,
+            timeoutSeconds: nil, stallTimeoutSeconds: timeoutSeconds + 30)
+        let stream = try await openStream(call)
+        let decoder = self.decoder
+        let (events, continuation) = AsyncThrowingStream<WatchEvent<T>, any Error>.makeStream()
+        let pump = Task {
+            var splitter = LineSplitter()
+            do {
+                for try await chunk in stream.body {
+                    for line in try splitter.feed(chunk) {
+                        let event = try Self.decodeEvent(T.self, line, decoder: decoder, path: path)
+                        continuation.yield(event)
+                        if case .error = event {
+                            continuation.finish()
+                            return
+                        }
+                    }
+                }
+                if let last = splitter.finish() {
+                    continuation.yield(try Self.decodeEvent(T.self, last, decoder: decoder, path: path))
+                }
+                continuation.finish()
+            } catch let error as TransportError {
+                continuation.finish(throwing: APIError.transport(error))
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in pump.cancel() }
+        return events
+    }
+
+    static func decodeEvent<T: KubeObject>(_ type: T.Type, _ line: [UInt8], decoder: any ObjectDecoder, path: String) throws -> WatchEvent<T> {
+        do {
+            return try decoder.decode(WatchLine<T>.self, from: line).event
+        } catch {
+            throw APIError.decoding(what: "watch event", path: path, detail: "\(error)")
+        }
+    }
+
+    /// Starts a streaming request, with the same 401/Retry-After rules as `perform`; a non-2xx
+    /// answer is read whole and thrown as `APIError.status`.
+    func openStream(_ call: Call) async throws -> TransportStream {
+        var refreshedToken = false
+        var attempt = 0
+        while true {
+            let started = ContinuousClock.now
+            let stream: TransportStream
+            do {
+                stream = try await transport.stream(try request(for: call))
+            } catch let error as TransportError {
+                observer.requestCompleted(verb: call.verb, resource: call.resource, code: 0, seconds: 0)
+                throw APIError.transport(error)
+            }
+            let elapsed = ContinuousClock.now - started
+            observer.requestCompleted(
+                verb: call.verb, resource: call.resource, code: stream.head.status,
+                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            noteServerDate(stream.head)
+            if (200..<300).contains(stream.head.status) { return stream }
+
+            var body: [UInt8] = []
+            do {
+                for try await chunk in stream.body where body.count < 1 << 20 { body.append(contentsOf: chunk) }
+            } catch let error as TransportError {
+                throw APIError.transport(error)
+            }
+            if stream.head.status == 401, !refreshedToken, let token = config.token, token.path != nil {
+                refreshedToken = true
+                token.invalidate()
+                continue
+            }
+            if let delay = retryDelay(stream.head, status: stream.head.status), attempt < maximumRetries {
+                attempt += 1
+                try await Task.sleep(for: .seconds(delay))
+                continue
+            }
+            throw statusError(stream.head.status, head: stream.head, body: body, call: call)
+        }
+    }
+}

@@ -1,0 +1,55 @@
+/// Reassembles newline-delimited records from a byte stream whose chunk boundaries fall anywhere
+/// (inside a line, inside a UTF-8 sequence). A line longer than `maximumLineLength` is an error
+/// rather than unbounded memory growth.
+public struct LineSplitter: Sendable {
+    public struct LineTooLong: Error, CustomStringConvertible {
+        public var limit: Int
+        public var description: String { "a line exceeded \(limit) bytes" }
+    }
+
+    public let maximumLineLength: Int
+    private var partial: [UInt8] = []
+
+    public init(maximumLineLength: Int = 64 << 20) {
+        self.maximumLineLength = maximumLineLength
+    }
+
+    /// Feeds one chunk; returns the complete lines it finished (without the newline, blank lines dropped).
+    public mutating func feed(_ chunk: [UInt8]) throws -> [[UInt8]] {
+        var lines: [[UInt8]] = []
+        var start = 0
+        chunk.withUnsafeBufferPointer { buffer in
+            var i = 0
+            while i < buffer.count {
+                if buffer[i] == 0x0A {
+                    if partial.isEmpty {
+                        if i > start { lines.append(Array(buffer[start..<i])) }
+                    } else {
+                        partial.append(contentsOf: buffer[start..<i])
+                        lines.append(partial)
+                        partial = []
+                    }
+                    start = i + 1
+                }
+                i += 1
+            }
+            if start < buffer.count { partial.append(contentsOf: buffer[start..<buffer.count]) }
+        }
+        if partial.count > maximumLineLength {
+            partial = []
+            throw LineTooLong(limit: maximumLineLength)
+        }
+        return lines.map(Self.trimCarriageReturn).filter { !$0.isEmpty }
+    }
+
+    /// What is left when the stream ends: a final line without a newline, if any.
+    public mutating func finish() -> [UInt8]? {
+        defer { partial = [] }
+        let rest = Self.trimCarriageReturn(partial)
+        return rest.isEmpty ? nil : rest
+    }
+
+    private static func trimCarriageReturn(_ line: [UInt8]) -> [UInt8] {
+        line.last == 0x0D ? Array(line.dropLast()) : line
+    }
+}

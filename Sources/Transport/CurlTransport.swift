@@ -1,0 +1,64 @@
+import Logging
+
+/// HTTP over libcurl, bridged to Swift concurrency.
+///
+/// `send` buffers a whole response; `stream` hands over the body as it arrives (watches).
+/// Both suspend without blocking a thread, and cancelling the calling task stops the transfer.
+public final class CurlTransport: Sendable {
+    public let tls: TLSSettings
+    private let logger: Logger
+    private let loop: CurlMultiLoop
+
+    public init(tls: TLSSettings = TLSSettings(), logger: Logger = Logger(label: "token-warden.transport")) {
+        self.tls = tls
+        self.logger = logger
+        self.loop = .shared
+    }
+
+    /// Sends a request and returns the whole response, whatever its HTTP status.
+    public func send(_ request: TransportRequest) async throws -> TransportResponse {
+        try Task.checkCancellation()
+        let box = TransferBox()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                do {
+                    let transfer = try CurlTransfer(request: request, tls: tls, delivery: .buffered(continuation))
+                    box.set(transfer, loop: loop)
+                    loop.submit(transfer)
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        } onCancel: {
+            box.cancel(loop: loop)
+        }
+    }
+
+    /// Starts a request and returns once the response head has arrived; the body follows in the
+    /// returned stream. Dropping or cancelling the iteration stops the transfer.
+    public func stream(_ request: TransportRequest) async throws -> TransportStream {
+        try Task.checkCancellation()
+        let (body, bodyContinuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+        let box = TransferBox()
+        let loop = self.loop
+        bodyContinuation.onTermination = { termination in
+            if case .cancelled = termination { box.cancel(loop: loop) }
+        }
+        let head = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ResponseHead, any Error>) in
+                do {
+                    let transfer = try CurlTransfer(
+                        request: request, tls: tls, delivery: .stream(head: continuation, body: bodyContinuation))
+                    box.set(transfer, loop: loop)
+                    loop.submit(transfer)
+                } catch {
+                    bodyContinuation.finish(throwing: error)
+                    continuation.resume(throwing: error)
+                }
+            }
+        } onCancel: {
+            box.cancel(loop: loop)
+        }
+        return TransportStream(head: head, body: body)
+    }
+}

@@ -1,0 +1,133 @@
+import APIClient
+import KubeModel
+import Logging
+
+/// Keeps an `ObjectStore` equal to the server's state: list, then watch from the list's
+/// resourceVersion, forever.
+///
+/// States: `listing` → `watching(rv)`; a watch that ends normally (server timeout) is re-opened
+/// from the last resourceVersion; bookmarks advance it; 410 Gone (as HTTP 410 or as a watch
+/// ERROR event) → `listing` again and the store is swapped in one step; any other failure →
+/// back off (exponential, jittered, reset after a healthy period) and re-watch from where it was.
+public final class Reflector<Object: KubeObject>: Sendable {
+    public struct Options: Sendable {
+        public var namespace: String?
+        public var labelSelector: String?
+        public var fieldSelector: String?
+        public var pageSize: Int
+        /// Each watch asks the server for a random timeout in this range (client-go: 5–10 min),
+        /// so many watches do not all reconnect at once.
+        public var watchTimeoutSeconds: ClosedRange<Int>
+        public var backoff: Backoff
+
+        public init(
+            namespace: String? = nil, labelSelector: String? = nil, fieldSelector: String? = nil,
+            pageSize: Int = 500, watchTimeoutSeconds: ClosedRange<Int> = 300...600, backoff: Backoff = Backoff()
+        ) {
+            self.namespace = namespace
+            self.labelSelector = labelSelector
+            self.fieldSelector = fieldSelector
+            self.pageSize = pageSize
+            self.watchTimeoutSeconds = watchTimeoutSeconds
+            self.backoff = backoff
+        }
+    }
+
+    enum Phase: Sendable {
+        case listing
+        case watching(resourceVersion: String)
+    }
+
+    public let store: ObjectStore<Object>
+    private let client: KubeClient
+    private let options: Options
+    private let logger: Logger
+    private let observer: any ReflectorObserver
+
+    public init(
+        client: KubeClient, store: ObjectStore<Object>, options: Options = Options(),
+        logger: Logger = Logger(label: "token-warden.reflector"), observer: any ReflectorObserver = NoReflectorObserver()
+    ) {
+        self.client = client
+        self.store = store
+        self.options = options
+        self.logger = logger
+        self.observer = observer
+    }
+
+    /// Runs until the calling task is cancelled.
+    public func run() async {
+        var phase = Phase.listing
+        var backoff = options.backoff
+        let resource = Object.resource.description
+        var log = logger
+        log[metadataKey: "resource"] = "\(resource)"
+        while !Task.isCancelled {
+            switch phase {
+            case .listing:
+                do {
+                    let (items, rv) = try await client.listAll(
+                        Object.self, namespace: options.namespace, labelSelector: options.labelSelector,
+                        fieldSelector: options.fieldSelector, pageSize: options.pageSize)
+                    store.replace(items, resourceVersion: rv)
+                    observer.relisted(resource: resource, objects: items.count)
+                    log.debug("listed", metadata: ["objects": "\(items.count)", "resourceVersion": "\(rv)"])
+                    phase = .watching(resourceVersion: rv)
+                } catch {
+                    if Task.isCancelled { return }
+                    let wait = backoff.next()
+                    log.warning("list failed; retrying", metadata: ["error": "\(error)", "retryIn": "\(wait)"])
+                    try? await Task.sleep(for: wait)  // cancellation ends the loop at its top
+                }
+            case .watching(let rv):
+                let started = ContinuousClock.now
+                let outcome = await watchOnce(from: rv, log: log)
+                if ContinuousClock.now - started >= backoff.resetAfter { backoff.reset() }
+                switch outcome {
+                case .ended(let last):
+                    phase = .watching(resourceVersion: last)
+                case .gone:
+                    observer.watchRestarted(resource: resource, reason: "expired")
+                    log.info("resourceVersion too old; listing again")
+                    phase = .listing
+                case .failed(let last, let error):
+                    if Task.isCancelled { return }
+                    observer.watchRestarted(resource: resource, reason: "error")
+                    let wait = backoff.next()
+                    log.warning("watch failed; re-watching", metadata: ["error": "\(error)", "retryIn": "\(wait)"])
+                    try? await Task.sleep(for: wait)  // cancellation ends the loop at its top
+                    phase = .watching(resourceVersion: last)
+                }
+            }
+        }
+    }
+
+    enum WatchOutcome {
+        case ended(resourceVersion: String)
+        case gone
+        case failed(resourceVersion: String, any Error)
+    }
+
+    private func watchOnce(from start: String, log: Logger) async -> WatchOutcome {
+        var rv = start
+        do {
+            let timeout = Int.random(in: options.watchTimeoutSeconds)
+            let events = try await client.watch(
+                Object.self, namespace: options.namespace, resourceVersion: rv, timeoutSeconds: timeout,
+                labelSelector: options.labelSelector, fieldSelector: options.fieldSelector)
+            for try await event in events {
+                if case .error(let status) = event {
+                    let error = APIError.watchError(status)
+                    return error.isGone ? .gone : .failed(resourceVersion: rv, error)
+                }
+                store.apply(event)
+                if let next = event.resourceVersion, !next.isEmpty { rv = next }
+            }
+            return .ended(resourceVersion: rv)
+        } catch let error as APIError where error.isGone {
+            return .gone
+        } catch {
+            return .failed(resourceVersion: rv, error)
+        }
+    }
+}

@@ -1,0 +1,14 @@
+import KubeModel
+
+/// What happened to one cached object. Handlers get the object so they can find its owners
+/// (a deleted pod still names its workload).
+public enum StoreChange<Object: KubeObject>: Sendable {
+    case upserted(Object)
+    case deleted(Object)
+
+    public var object: Object {
+        switch self {
+        case .upserted(let o), .deleted(let o): return o
+        }
+    }
+}
