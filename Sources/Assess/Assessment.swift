@@ -1,0 +1,34 @@
+import KubeModel
+
+/// The result of one assessment run: every workload with pods, most urgent deadline first.
+public struct Assessment: Hashable, Sendable {
+    public var generatedAt: Timestamp
+    /// Sorted by deadline (none last), then urgency, then namespace, kind, name.
+    public var workloads: [WorkloadAssessment]
+    /// All diagnostics, deduplicated and sorted.
+    public var diagnostics: [Diagnostic]
+
+    public init(generatedAt: Timestamp, workloads: [WorkloadAssessment], diagnostics: [Diagnostic]) {
+        self.generatedAt = generatedAt
+        self.workloads = workloads
+        self.diagnostics = diagnostics
+    }
+
+    /// Number of workloads per class.
+    public var counts: [Classification: Int] {
+        var counts: [Classification: Int] = [:]
+        for workload in workloads { counts[workload.classification, default: 0] += 1 }
+        return counts
+    }
+
+    public func workload(_ id: WorkloadID) -> WorkloadAssessment? { workloads.first { $0.id == id } }
+
+    /// The earliest instant any classification changes by the clock alone.
+    public var nextTransition: Timestamp? { workloads.compactMap(\.nextTransition).min() }
+
+    /// Deadline order used everywhere: earliest deadline, then most urgent class, then name.
+    public static func deadlineOrder(_ a: WorkloadAssessment, _ b: WorkloadAssessment) -> Bool {
+        let never = Timestamp(seconds: .max)
+        return (a.deadline ?? never, a.classification.urgency, a.id) < (b.deadline ?? never, b.classification.urgency, b.id)
+    }
+}

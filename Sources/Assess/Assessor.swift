@@ -1,0 +1,77 @@
+import KubeModel
+
+/// Entry point of the token-age model: a cluster snapshot, the controller's defaults and the
+/// clock in; an `Assessment` out. Pure and deterministic.
+public struct Assessor: Sendable {
+    public var defaults: PolicyDefaults
+
+    public init(defaults: PolicyDefaults = PolicyDefaults()) { self.defaults = defaults }
+
+    /// - Parameters:
+    ///   - confirmedStale: uids of pods that audit events name as using a stale token
+    ///     (`authentication.k8s.io/stale-token`, `user.extra[…pod-uid]`).
+    public func assess(_ snapshot: ClusterSnapshot, now: Timestamp, confirmedStale: Set<String> = []) -> Assessment {
+        let resolver = OwnerResolver(snapshot)
+        var namespaces: [String: Namespace] = [:]
+        for namespace in snapshot.namespaces { namespaces[namespace.metadata.name] = namespace }
+
+        var groups: [WorkloadID: (owner: OwnerResolver.Owner, pods: [Pod])] = [:]
+        for pod in snapshot.pods {
+            let owner = resolver.owner(of: pod)
+            groups[owner.id, default: (owner, [])].pods.append(pod)
+        }
+
+        var workloads: [WorkloadAssessment] = []
+        var allDiagnostics = Set<Diagnostic>()
+        workloads.reserveCapacity(groups.count)
+        for (id, group) in groups {
+            let pods = group.pods.sorted { $0.metadata.name < $1.metadata.name }
+            let workload = assessWorkload(id: id, owner: group.owner, pods: pods, namespace: namespaces[id.namespace],
+                                          now: now, confirmedStale: confirmedStale)
+            allDiagnostics.formUnion(workload.diagnostics)
+            workloads.append(workload)
+        }
+        workloads.sort(by: Assessment.deadlineOrder)
+        return Assessment(generatedAt: now, workloads: workloads, diagnostics: allDiagnostics.sorted())
+    }
+
+    private func assessWorkload(
+        id: WorkloadID, owner: OwnerResolver.Owner, pods: [Pod], namespace: Namespace?, now: Timestamp, confirmedStale: Set<String>
+    ) -> WorkloadAssessment {
+        let objectKnown = owner.annotations != nil
+        // Custom owners are not in the snapshot: their pods carry the template's annotations.
+        var annotations = owner.annotations
+        if case .custom = id.kind, annotations == nil { annotations = pods.first?.metadata.annotations ?? [:] }
+        let subject = PolicyResolver.Subject(ref: owner.ref, kind: id.kind, annotations: annotations, paused: owner.paused,
+                                             updateStrategyType: owner.updateStrategyType)
+        var (policy, diagnostics) = PolicyResolver(defaults: defaults).resolve(subject, namespace: namespace)
+        let (restartState, stateDiagnostics) = RestartState.read(annotations: owner.annotations, templateAnnotations: owner.templateAnnotations, object: owner.ref)
+        diagnostics += stateDiagnostics
+
+        let podAssessor = PodAssessor(policy: policy, apiAudiences: defaults.apiAudiences, now: now)
+        let assessed = pods.map { pod in podAssessor.assess(pod, confirmedStale: pod.metadata.uid.map(confirmedStale.contains) ?? false) }
+
+        let inScope = assessed.filter { $0.classification != .outOfScope }
+        let classification = inScope.map(\.classification).min() ?? .outOfScope
+        let relevant = inScope.filter { $0.classification != .unprotectable }
+        let deciding = relevant.isEmpty ? inScope : relevant
+        let deadline = deciding.compactMap(\.deadline).min()
+        let restartDue = deciding.compactMap(\.restartDue).min()
+        let reason: String
+        if inScope.isEmpty {
+            reason = policy.mode == .ignore ? "ignored (token-warden.dev/mode: ignore)" : (assessed.first?.reason ?? "no pods")
+        } else {
+            let first = inScope.filter { $0.classification == classification }
+                .min { ($0.deadline ?? Timestamp(seconds: .max), $0.ref.name) < ($1.deadline ?? Timestamp(seconds: .max), $1.ref.name) }!
+            reason = "pod \(first.ref.name): \(first.reason)"
+        }
+        if policy.mode == .ignore { policy.strategy = .warnOnly }
+        return WorkloadAssessment(
+            id: id, ref: owner.ref, ownerChain: owner.chain, objectKnown: objectKnown, pods: assessed,
+            classification: classification, reason: reason, deadline: deadline, restartDue: restartDue,
+            oldestTokenIssuedAt: inScope.compactMap(\.oldestTokenIssuedAt).min(),
+            confirmedStale: inScope.contains { $0.confirmedStale }, policy: policy, restartState: restartState,
+            rollout: owner.rollout, paused: owner.paused, generation: owner.generation,
+            diagnostics: Array(Set(diagnostics)).sorted(), nextTransition: inScope.compactMap(\.nextTransition).min())
+    }
+}

@@ -1,0 +1,35 @@
+import KubeModel
+
+/// The token one running container holds, and what it means.
+public struct ContainerAssessment: Hashable, Sendable {
+    public enum Role: String, Hashable, Sendable, Codable {
+        case regular
+        /// An init container with `restartPolicy: Always` that keeps running beside the app.
+        case sidecar
+        case ephemeral
+    }
+
+    /// Which timestamp `startedAt` came from.
+    public enum StartSource: String, Hashable, Sendable, Codable {
+        case containerStartedAt = "container"
+        case podStartTime = "pod-start"
+        case podCreation = "pod-creation"
+    }
+
+    public var name: String
+    public var role: Role
+    public var source: TokenSource
+    public var startedAt: Timestamp
+    public var startSource: StartSource
+    /// min(0.8 × expirationSeconds, 24 h) + 10 s; 0 for a legacy Secret token.
+    public var refreshLag: Int64
+    /// The token was issued at or after this instant (start − lag); nil for a legacy Secret token.
+    public var issuedNotBefore: Timestamp?
+    /// Seconds the token is honoured; nil = never expires.
+    public var lifetime: Int64?
+    /// issuedNotBefore + lifetime: the latest instant the token may be assumed to work.
+    public var expiresAt: Timestamp?
+    /// When the token stops working: `expiresAt`, or the rotation instant when invalidated.
+    public var deadline: Timestamp?
+    public var classification: Classification
+}

@@ -1,0 +1,32 @@
+import KubeModel
+
+/// The policy that applies to one workload after the workload → Namespace → flags lookup.
+public struct EffectivePolicy: Hashable, Sendable {
+    public var mode: PolicyMode
+    public var tokenLifetime: TokenLifetime
+    public var restartBefore: Int64
+    public var tokensInvalidBefore: Timestamp?
+    /// The strategy that will be used, after the per-kind table and the workload's state
+    /// (a paused Deployment cannot roll by template) were taken into account.
+    public var strategy: RestartStrategy
+    /// Why `strategy` differs from what was asked for, if it does.
+    public var strategyNote: String?
+    public var maintenanceWindow: MaintenanceWindow?
+    /// Where each value came from.
+    public var origins: [PolicyAnnotation: PolicyOrigin]
+
+    public init(
+        mode: PolicyMode, tokenLifetime: TokenLifetime, restartBefore: Int64, tokensInvalidBefore: Timestamp?,
+        strategy: RestartStrategy, strategyNote: String? = nil, maintenanceWindow: MaintenanceWindow?,
+        origins: [PolicyAnnotation: PolicyOrigin] = [:]
+    ) {
+        self.mode = mode
+        self.tokenLifetime = tokenLifetime
+        self.restartBefore = restartBefore
+        self.tokensInvalidBefore = tokensInvalidBefore
+        self.strategy = strategy
+        self.strategyNote = strategyNote
+        self.maintenanceWindow = maintenanceWindow
+        self.origins = origins
+    }
+}

@@ -1,0 +1,169 @@
+import KubeModel
+
+/// Applies the token-age model to one pod under a resolved policy. Pure.
+struct PodAssessor {
+    var policy: EffectivePolicy
+    var apiAudiences: Set<String>
+    var now: Timestamp
+
+    func assess(_ pod: Pod, confirmedStale: Bool) -> PodAssessment {
+        var result = PodAssessment(
+            ref: ObjectRef(pod), phase: pod.status?.phase, nodeName: pod.spec.nodeName,
+            ready: pod.status?.isReady ?? false, classification: .outOfScope, reason: "",
+            containers: [], deadline: nil, restartDue: nil, oldestTokenIssuedAt: nil,
+            confirmedStale: confirmedStale, nextTransition: nil)
+        if pod.isMirror {
+            result.reason = "mirror pod of a static pod: managed by the kubelet, not the API"
+            return result
+        }
+        if pod.metadata.deletionTimestamp != nil {
+            result.reason = "terminating"
+            return result
+        }
+        guard pod.status?.phase == "Running" else {
+            result.reason = "not Running (\(pod.status?.phase ?? "no phase"))"
+            return result
+        }
+        result.containers = containerAssessments(pod)
+        guard !result.containers.isEmpty else {
+            result.reason = pod.spec.automountServiceAccountToken == false
+                ? "automountServiceAccountToken is false and no running container mounts an API token"
+                : "no running container mounts an API token"
+            return result
+        }
+        summarise(&result)
+        if policy.mode == .ignore {
+            result.classification = .outOfScope
+            result.reason = "ignored (token-warden.dev/mode: ignore)"
+        }
+        return result
+    }
+
+    private func summarise(_ result: inout PodAssessment) {
+        let containers = result.containers
+        let worst = containers.map(\.classification).min()!
+        // The deadline that matters: restartable containers first; unprotectable ones only if
+        // nothing else holds a token (a restart cannot move theirs anyway).
+        let relevant = containers.filter { $0.classification != .unprotectable }
+        let deciding = relevant.isEmpty ? containers : relevant
+        result.deadline = deciding.compactMap(\.deadline).min()
+        result.oldestTokenIssuedAt = containers.compactMap(\.issuedNotBefore).min()
+        result.classification = worst
+        if result.confirmedStale && worst.needsRestart { result.classification = .confirmedStale }
+        if let deadline = result.deadline {
+            result.restartDue = worst == .invalidated ? deadline : deadline - policy.restartBefore
+        }
+        result.nextTransition = nextTransition(containers)
+        result.reason = reason(result, deciding: deciding)
+    }
+
+    private func reason(_ pod: PodAssessment, deciding: [ContainerAssessment]) -> String {
+        let first = deciding.filter { $0.classification == pod.classification || pod.classification == .confirmedStale }
+            .min { ($0.deadline ?? Timestamp(seconds: .max)) < ($1.deadline ?? Timestamp(seconds: .max)) } ?? deciding[0]
+        let what = "container \(first.name)"
+        let expiry = first.expiresAt.map { "\($0)" } ?? "never"
+        switch pod.classification {
+        case .confirmedStale:
+            return "audit events show a stale token in use; \(what)'s token expires \(expiry)"
+        case .invalidated:
+            let rotation = policy.tokensInvalidBefore.map { "\($0)" } ?? "?"
+            if case .legacySecret = first.source {
+                return "\(what) started before the key rotation at \(rotation); its legacy token Secret must be re-issued too"
+            }
+            return "\(what) started \(first.startedAt), before the key rotation at \(rotation) + refresh lag \(DurationText.format(first.refreshLag))"
+        case .expired:
+            return "\(what)'s token expired \(expiry)"
+        case .atRisk:
+            return "\(what)'s token expires \(expiry), within restart-before \(DurationText.format(policy.restartBefore))"
+        case .unprotectable:
+            let lifetime = first.lifetime.map(DurationText.format) ?? "?"
+            if case .none = policy.tokenLifetime, case .projected(_, TokenModel.warnOnlyExpirationSeconds) = first.source {
+                return "token extension is off (token-lifetime: none): an old client fails \(lifetime) after start; a restart cannot help"
+            }
+            return "\(what)'s token lives \(lifetime), not longer than restart-before \(DurationText.format(policy.restartBefore)): a restart cannot help"
+        case .ok:
+            return first.expiresAt == nil ? "legacy token Secret: never expires" : "earliest token expiry \(expiry)"
+        case .outOfScope:
+            return ""
+        }
+    }
+
+    private func nextTransition(_ containers: [ContainerAssessment]) -> Timestamp? {
+        var candidates: [Timestamp] = []
+        for container in containers {
+            if let expires = container.expiresAt {
+                candidates.append(expires)
+                if let lifetime = container.lifetime, lifetime > policy.restartBefore {
+                    candidates.append(expires - policy.restartBefore)
+                }
+            }
+            if let rotation = policy.tokensInvalidBefore, container.startedAt < rotation + container.refreshLag {
+                candidates.append(rotation)
+            }
+        }
+        return candidates.filter { $0 > now }.min()
+    }
+
+    // MARK: - Containers
+
+    private func containerAssessments(_ pod: Pod) -> [ContainerAssessment] {
+        var volumes: [String: Volume] = [:]
+        for volume in pod.spec.volumes ?? [] { volumes[volume.name] = volume }
+        guard !volumes.isEmpty else { return [] }
+        let status = pod.status
+        var out: [ContainerAssessment] = []
+        func add(_ containers: [Container]?, _ statuses: [ContainerStatus]?, role: ContainerAssessment.Role, only: (Container) -> Bool) {
+            for container in containers ?? [] where only(container) {
+                guard let containerStatus = statuses?.first(where: { $0.name == container.name }), containerStatus.isRunning else { continue }
+                let sources = TokenSource.detect(in: container, volumes: volumes, apiAudiences: apiAudiences)
+                let assessed = sources.map { assess(container.name, role: role, source: $0, running: containerStatus, pod: pod) }
+                // The container's most urgent token speaks for it.
+                if let worst = assessed.min(by: { ($0.classification, $0.deadline ?? Timestamp(seconds: .max)) < ($1.classification, $1.deadline ?? Timestamp(seconds: .max)) }) {
+                    out.append(worst)
+                }
+            }
+        }
+        add(pod.spec.containers, status?.containerStatuses, role: .regular) { _ in true }
+        add(pod.spec.initContainers, status?.initContainerStatuses, role: .sidecar) { $0.restartPolicy == "Always" }
+        add(pod.spec.ephemeralContainers, status?.ephemeralContainerStatuses, role: .ephemeral) { _ in true }
+        return out
+    }
+
+    private func assess(_ name: String, role: ContainerAssessment.Role, source: TokenSource, running: ContainerStatus, pod: Pod) -> ContainerAssessment {
+        let (start, startSource): (Timestamp, ContainerAssessment.StartSource)
+        if let startedAt = running.runningSince {
+            (start, startSource) = (startedAt, .containerStartedAt)
+        } else if let podStart = pod.status?.startTime {
+            (start, startSource) = (podStart, .podStartTime)
+        } else {
+            // The API server always sets creationTimestamp; epoch only for hand-built objects.
+            (start, startSource) = (pod.metadata.creationTimestamp ?? Timestamp(seconds: 0), .podCreation)
+        }
+        var lag: Int64 = 0
+        var issued: Timestamp?
+        if case .projected(_, let expirationSeconds) = source {
+            lag = TokenModel.refreshLag(expirationSeconds: expirationSeconds)
+            issued = start - lag
+        }
+        let lifetime = TokenModel.lifetime(of: source, policy: policy.tokenLifetime)
+        let expires: Timestamp? = issued.flatMap { issued in lifetime.map { issued + $0 } }
+        var deadline = expires
+        let classification: Classification
+        if let rotation = policy.tokensInvalidBefore, now >= rotation, start < rotation + lag {
+            classification = .invalidated
+            deadline = rotation
+        } else if let lifetime, lifetime <= policy.restartBefore {
+            classification = .unprotectable
+        } else if let expires, expires <= now {
+            classification = .expired
+        } else if let expires, expires - now <= policy.restartBefore {
+            classification = .atRisk
+        } else {
+            classification = .ok
+        }
+        return ContainerAssessment(
+            name: name, role: role, source: source, startedAt: start, startSource: startSource, refreshLag: lag,
+            issuedNotBefore: issued, lifetime: lifetime, expiresAt: expires, deadline: deadline,
+            classification: classification)
+    }
+}

@@ -1,0 +1,33 @@
+import KubeModel
+
+/// Cluster-wide policy: the controller's flags. Annotations on Namespaces and workloads override it.
+public struct PolicyDefaults: Hashable, Sendable {
+    public var mode: PolicyMode
+    public var tokenLifetime: TokenLifetime
+    /// Restart this long before a token expires (seconds).
+    public var restartBefore: Int64
+    /// Key rotation instant: tokens issued before it are rejected.
+    public var tokensInvalidBefore: Timestamp?
+    /// nil: restarts may start at any time.
+    public var maintenanceWindow: MaintenanceWindow?
+    /// Audiences the API server accepts as its own (`--api-audiences`); a projected token whose
+    /// audience is empty or one of these is an API token.
+    public var apiAudiences: Set<String>
+
+    public static let defaultAPIAudiences: Set<String> = [
+        "https://kubernetes.default.svc.cluster.local", "https://kubernetes.default.svc", "kubernetes.default.svc",
+    ]
+
+    public init(
+        mode: PolicyMode = .restart, tokenLifetime: TokenLifetime = .upstreamDefault,
+        restartBefore: Int64 = 30 * 86_400, tokensInvalidBefore: Timestamp? = nil,
+        maintenanceWindow: MaintenanceWindow? = nil, apiAudiences: Set<String> = PolicyDefaults.defaultAPIAudiences
+    ) {
+        self.mode = mode
+        self.tokenLifetime = tokenLifetime
+        self.restartBefore = restartBefore
+        self.tokensInvalidBefore = tokensInvalidBefore
+        self.maintenanceWindow = maintenanceWindow
+        self.apiAudiences = apiAudiences
+    }
+}

@@ -1,0 +1,43 @@
+import KubeModel
+
+/// Where a container's API token comes from.
+public enum TokenSource: Hashable, Sendable {
+    /// A projected `serviceAccountToken` source for the API audience (e.g. `kube-api-access-*`).
+    case projected(volume: String, expirationSeconds: Int64)
+    /// A legacy token Secret mounted at `/var/run/secrets/kubernetes.io/serviceaccount`.
+    case legacySecret(volume: String, secretName: String?)
+
+    public var volume: String {
+        switch self {
+        case .projected(let volume, _), .legacySecret(let volume, _): return volume
+        }
+    }
+
+    public static let legacyMountPath = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+    /// The API-token sources `container` mounts, in mount order.
+    public static func detect(in container: Container, volumes: [String: Volume], apiAudiences: Set<String>) -> [TokenSource] {
+        var found: [TokenSource] = []
+        for mount in container.volumeMounts ?? [] {
+            guard let volume = volumes[mount.name] else { continue }
+            if let sources = volume.projected?.sources {
+                for source in sources {
+                    guard let token = source.serviceAccountToken else { continue }
+                    let audience = token.audience ?? ""
+                    guard audience.isEmpty || apiAudiences.contains(audience) else { continue }
+                    found.append(.projected(volume: volume.name, expirationSeconds: token.expirationSeconds ?? TokenModel.defaultExpirationSeconds))
+                }
+            }
+            if let secret = volume.secret, normalised(mount.mountPath) == legacyMountPath {
+                found.append(.legacySecret(volume: volume.name, secretName: secret.secretName))
+            }
+        }
+        return found
+    }
+
+    private static func normalised(_ path: String) -> String {
+        var path = path
+        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        return path
+    }
+}
