@@ -1,0 +1,103 @@
+import CTLS
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One accepted socket, plain or TLS. Reads and writes happen on the connection's own thread;
+/// `interrupt()` may be called from any thread (server stop) and makes blocking calls return.
+final class Channel: @unchecked Sendable {
+    let fd: Int32
+    /// The OpenSSL connection; only touched on the connection's thread.
+    private var tls: UnsafeMutableRawPointer?
+    private let closed = Mutex(false)
+
+    init(fd: Int32) {
+        self.fd = fd
+    }
+
+    /// Runs the TLS handshake; false when it fails.
+    func startTLS(context: UnsafeMutableRawPointer) -> Bool {
+        var error = [CChar](repeating: 0, count: 256)
+        guard let connection = ctls_accept(context, fd, &error, error.count) else { return false }
+        tls = connection
+        return true
+    }
+
+    var peerCommonName: String? {
+        guard let tls else { return nil }
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard ctls_peer_common_name(tls, &buffer, buffer.count) == 0 else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// >0 bytes read, 0 at end of stream, -1 on error.
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        if let tls {
+            return Int(ctls_read(tls, buffer.baseAddress, Int32(min(buffer.count, Int(Int32.max)))))
+        }
+        while true {
+            let n = recv(fd, buffer.baseAddress, buffer.count, 0)
+            if n < 0 && errno == EINTR { continue }
+            return n
+        }
+    }
+
+    func writeAll(_ bytes: [UInt8]) -> Bool {
+        if isInterrupted { return false }
+        return bytes.withUnsafeBytes { raw -> Bool in
+            guard var base = raw.baseAddress else { return true }
+            if let tls {
+                return ctls_write_all(tls, base, Int32(raw.count)) == 0
+            }
+            var remaining = raw.count
+            while remaining > 0 {
+                let n = send(fd, base, remaining, Int32(MSG_NOSIGNAL))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return false }
+                remaining -= n
+                base += n
+            }
+            return true
+        }
+    }
+
+    /// True when the peer hung up (FIN, reset) or the server interrupted the connection.
+    var peerGone: Bool {
+        if isInterrupted { return true }
+        return ctls_socket_peer_gone(fd) != 0
+    }
+
+    var isInterrupted: Bool { closed.withLock { $0 } }
+
+    /// Unblocks any read or write in progress; the owning thread then closes.
+    func interrupt() {
+        closed.withLock { isClosed in
+            guard !isClosed else { return }
+            isClosed = true
+            shutdown(fd, Int32(SHUT_RDWR))
+        }
+    }
+
+    /// Closes the connection; `graceful` sends a TLS close_notify first. Owning thread only.
+    func close(graceful: Bool) {
+        if let tls {
+            ctls_close(tls, graceful && !isInterrupted ? 1 : 0)
+            self.tls = nil
+        }
+        closed.withLock { isClosed in
+            if !isClosed { shutdown(fd, Int32(SHUT_RDWR)) }
+            isClosed = true
+            _ = systemClose(fd)
+        }
+    }
+}
+
+#if canImport(Glibc)
+let systemClose = Glibc.close
+#elseif canImport(Darwin)
+let systemClose = Darwin.close
+#endif
