@@ -1,0 +1,104 @@
+import Foundation
+import KubeModel
+import Logging
+
+/// What one webhook batch contained.
+public struct AuditWebhookBatch: Sendable {
+    public var apiVersion: String
+    public var events: Int
+    public var staleTokens: [StaleTokenObservation]
+    public var invalidatedLegacyTokens: [LegacyTokenObservation]
+}
+
+/// Errors parsing a webhook body; answered with 400 so the API server logs them.
+public enum AuditWebhookError: Error, Equatable, CustomStringConvertible {
+    case notJSON(String)
+    case unknownAPIVersion(String)
+    case unexpectedKind(String)
+
+    public var description: String {
+        switch self {
+        case .notJSON(let detail): return "body is not an audit EventList: \(detail)"
+        case .unknownAPIVersion(let version): return "unknown audit API version \"\(version)\""
+        case .unexpectedKind(let kind): return "expected kind EventList, got \"\(kind)\""
+        }
+    }
+}
+
+/// `POST /audit`: the API server's audit webhook backend (`--audit-webhook-config-file`) sends
+/// batches of events as an `audit.k8s.io/v1` `EventList`. Stale-token evidence goes into the
+/// `StaleTokenEvidenceStore`; the answer is an immediate 200 (the batch is parsed inline: a batch
+/// is at most a few hundred Metadata-level events, well under a millisecond of work per event).
+public final class AuditWebhookReceiver: Sendable {
+    public let store: StaleTokenEvidenceStore
+    private let metrics: WardenMetrics?
+    private let logger: Logger
+    private let clock: @Sendable () -> Timestamp
+
+    public init(
+        store: StaleTokenEvidenceStore,
+        metrics: WardenMetrics?,
+        logger: Logger,
+        clock: @escaping @Sendable () -> Timestamp = { Timestamp(seconds: RFC3339Time.nowMilliseconds() / 1000) }
+    ) {
+        self.store = store
+        self.metrics = metrics
+        self.logger = logger
+        self.clock = clock
+    }
+
+    public static func parse(body: [UInt8]) throws(AuditWebhookError) -> AuditWebhookBatch {
+        let list: AuditEventListRecord
+        do {
+            list = try JSONDecoder().decode(AuditEventListRecord.self, from: Data(body))
+        } catch {
+            throw .notJSON(String(describing: error).prefix(200).description)
+        }
+        let version = list.apiVersion ?? ""
+        guard AuditVocabulary.knownAPIVersions.contains(version) else { throw .unknownAPIVersion(version) }
+        guard list.kind == nil || list.kind == "EventList" else { throw .unexpectedKind(list.kind ?? "") }
+        var batch = AuditWebhookBatch(apiVersion: version, events: 0, staleTokens: [], invalidatedLegacyTokens: [])
+        for event in list.items ?? [] {
+            batch.events += 1
+            let evidence = AuditEvidenceExtractor.evidence(from: event)
+            if let stale = evidence.staleToken { batch.staleTokens.append(stale) }
+            if let legacy = evidence.legacyTokenInvalidated { batch.invalidatedLegacyTokens.append(legacy) }
+        }
+        return batch
+    }
+
+    public func receive(body: [UInt8], contentType: String?) -> EndpointResponse {
+        if let contentType, !contentType.lowercased().hasPrefix("application/json") {
+            return .text(415, "audit webhook accepts application/json, got \(contentType)\n")
+        }
+        let batch: AuditWebhookBatch
+        do {
+            batch = try Self.parse(body: body)
+        } catch {
+            logger.warning("rejected audit webhook batch", metadata: ["problem": "\(error)", "bytes": "\(body.count)"])
+            return .text(400, "\(error)\n")
+        }
+        let fresh = store.record(batch.staleTokens, receivedAt: clock())
+        for pod in fresh {
+            logger.notice("pod confirmed stale by the API server's audit log", metadata: [
+                "namespace": "\(pod.namespace)", "pod": "\(pod.podName ?? "")", "podUID": "\(pod.podUID)",
+                "serviceAccount": "\(pod.serviceAccount)", "secondsAfterWarning": "\(pod.maxSecondsAfterWarning)",
+            ])
+        }
+        for legacy in batch.invalidatedLegacyTokens {
+            logger.warning("invalidated legacy token used", metadata: [
+                "namespace": "\(legacy.namespace)", "secret": "\(legacy.secretName)",
+            ])
+        }
+        if let metrics {
+            let withEvidence = batch.staleTokens.count + batch.invalidatedLegacyTokens.count
+            metrics.recordAuditEvents(.staleToken, count: batch.staleTokens.count)
+            metrics.recordAuditEvents(.legacyTokenInvalidated, count: batch.invalidatedLegacyTokens.count)
+            metrics.recordAuditEvents(.none, count: max(0, batch.events - withEvidence))
+        }
+        logger.debug("audit webhook batch", metadata: [
+            "events": "\(batch.events)", "staleTokens": "\(batch.staleTokens.count)",
+        ])
+        return EndpointResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array("{}".utf8))
+    }
+}

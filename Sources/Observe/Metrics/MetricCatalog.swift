@@ -1,0 +1,69 @@
+/// Every metric token-warden exports, in one place: the name, type, labels and help text.
+/// `WardenMetrics` registers from this table and the README's metrics table is rendered from it.
+public struct MetricDescription: Sendable, Equatable {
+    public enum Kind: String, Sendable { case counter, gauge }
+    public let name: String
+    public let kind: Kind
+    public let labels: [String]
+    public let help: String
+}
+
+public enum MetricCatalog {
+    public static let pods = MetricDescription(
+        name: "token_warden_pods", kind: .gauge, labels: ["classification"],
+        help: "Pods in scope by token classification at the last assessment.")
+    public static let workloads = MetricDescription(
+        name: "token_warden_workloads", kind: .gauge, labels: ["classification"],
+        help: "Workloads by their worst pod's token classification at the last assessment.")
+    public static let deadlineRemaining = MetricDescription(
+        name: "token_warden_workload_deadline_remaining_seconds", kind: .gauge, labels: ["namespace", "kind", "name"],
+        help: "Seconds until the earliest token deadline of a workload (negative when passed); at-risk and expired workloads plus the next earliest few only.")
+    public static let restarts = MetricDescription(
+        name: "token_warden_restarts_total", kind: .counter, labels: ["kind", "result"],
+        help: "Workload restarts started by token-warden, by workload kind and result.")
+    public static let evictions = MetricDescription(
+        name: "token_warden_evictions_total", kind: .counter, labels: ["kind", "result"],
+        help: "Pod evictions requested by token-warden, by owning workload kind and result.")
+    public static let deferredRestarts = MetricDescription(
+        name: "token_warden_deferred_restarts_total", kind: .counter, labels: ["cause"],
+        help: "Restarts that were due but deferred, by cause.")
+    public static let forecastMisses = MetricDescription(
+        name: "token_warden_forecast_misses", kind: .gauge, labels: [],
+        help: "At-risk workloads that the current windows and limits cannot restart before their deadline.")
+    public static let apiRequests = MetricDescription(
+        name: "token_warden_api_requests_total", kind: .counter, labels: ["verb", "code"],
+        help: "Requests to the Kubernetes API server by verb and HTTP status code (<error> when no response).")
+    public static let watchRestarts = MetricDescription(
+        name: "token_warden_watch_restarts_total", kind: .counter, labels: ["resource"],
+        help: "Watch streams re-established after they ended or failed, by resource.")
+    public static let relists = MetricDescription(
+        name: "token_warden_relists_total", kind: .counter, labels: ["resource"],
+        help: "Full relists of a resource (initial sync, 410 Gone, or failed watch resume).")
+    public static let tokenReloads = MetricDescription(
+        name: "token_warden_token_reloads_total", kind: .counter, labels: ["result"],
+        help: "Re-reads of the controller's own ServiceAccount token file, by result.")
+    public static let leader = MetricDescription(
+        name: "token_warden_leader", kind: .gauge, labels: [],
+        help: "1 while this replica holds the leader lease, else 0.")
+    public static let lastSuccessfulSync = MetricDescription(
+        name: "token_warden_last_successful_sync_timestamp_seconds", kind: .gauge, labels: [],
+        help: "Unix time of the last complete assessment of the cluster.")
+    public static let auditEvents = MetricDescription(
+        name: "token_warden_audit_events_total", kind: .counter, labels: ["evidence"],
+        help: "Audit events received on the webhook, by evidence found (stale_token, legacy_token_invalidated, none).")
+
+    public static let all: [MetricDescription] = [
+        pods, workloads, deadlineRemaining, restarts, evictions, deferredRestarts, forecastMisses,
+        apiRequests, watchRestarts, relists, tokenReloads, leader, lastSuccessfulSync, auditEvents,
+    ]
+
+    /// The README table (Markdown).
+    public static func markdownTable() -> String {
+        var lines = ["| metric | type | labels | meaning |", "|---|---|---|---|"]
+        for metric in all {
+            let labels = metric.labels.isEmpty ? "—" : metric.labels.map { "`\($0)`" }.joined(separator: ", ")
+            lines.append("| `\(metric.name)` | \(metric.kind.rawValue) | \(labels) | \(metric.help) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

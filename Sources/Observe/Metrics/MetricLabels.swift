@@ -1,0 +1,46 @@
+/// How the assessment classifies a pod (or a workload, by its worst pod).
+/// The controller maps the Assess module's verdicts onto these label values.
+public enum TokenClassification: String, CaseIterable, Sendable, Hashable {
+    case ok
+    case atRisk = "at_risk"
+    case expired
+    case invalidated
+    case unprotectable
+    case outOfScope = "out_of_scope"
+    case confirmedStale = "confirmed_stale"
+}
+
+/// Outcome of a restart or eviction, the `result` label.
+public enum ActionResult: String, CaseIterable, Sendable, Hashable {
+    /// The rollout finished, or the eviction was accepted and the replacement became Ready.
+    case succeeded
+    /// The API refused or the request failed.
+    case failed
+    /// The rollout or replacement did not become Ready within its timeout.
+    case timedOut = "timed_out"
+    /// A PodDisruptionBudget blocked the eviction (429) until the evict timeout.
+    case blocked
+    /// Only reported (mode `report`, bare pod, paused Deployment…): nothing was changed.
+    case reported
+}
+
+/// Why a due restart waited, the `cause` label. Open set: the planner may add causes.
+public struct DeferralCause: RawRepresentable, Hashable, Sendable {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public static let maintenanceWindow = DeferralCause(rawValue: "maintenance_window")
+    public static let clusterLimit = DeferralCause(rawValue: "cluster_limit")
+    public static let namespaceLimit = DeferralCause(rawValue: "namespace_limit")
+    public static let cooldown = DeferralCause(rawValue: "cooldown")
+    public static let disruptionBudget = DeferralCause(rawValue: "disruption_budget")
+    public static let rolloutInProgress = DeferralCause(rawValue: "rollout_in_progress")
+    public static let notLeader = DeferralCause(rawValue: "not_leader")
+}
+
+/// Evidence found in an audit event, the `evidence` label.
+public enum AuditEvidenceKind: String, CaseIterable, Sendable {
+    case staleToken = "stale_token"
+    case legacyTokenInvalidated = "legacy_token_invalidated"
+    case none
+}

@@ -1,1 +1,0 @@
-// The Observe module.
