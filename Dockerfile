@@ -36,11 +36,12 @@ LABEL org.opencontainers.image.title="token-warden" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.documentation="docs/README.md" \
       org.opencontainers.image.base.name="docker.io/library/debian:bookworm-slim"
-# libcurl4 (with its OpenSSL 3, nghttp2, ... dependencies) and the CA bundle: token-warden
-# always verifies the API server's certificate. Not pinned for the same reason as above.
+# libcurl4 (with its OpenSSL 3, nghttp2, ... dependencies); the CA bundle (token-warden always
+# verifies TLS; in-cluster it uses the ServiceAccount's ca.crt); tzdata for maintenance windows
+# in IANA time zones. Not pinned for the same reason as above.
 # hadolint ignore=DL3008
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libcurl4 ca-certificates \
+ && apt-get install -y --no-install-recommends libcurl4 ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/* /var/log/apt /var/log/dpkg.log
 COPY --from=build --chown=0:0 /out/token-warden /usr/local/bin/token-warden
 # Also usable as a kubectl plugin: `kubectl token-warden report|audit`.

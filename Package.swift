@@ -111,6 +111,6 @@ let package = Package(
         .testTarget(name: "AssessTests", dependencies: ["Assess", "Plan", "Report"]),
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "TestSupport"]),
         .testTarget(name: "ObserveTests", dependencies: ["Observe", "TestSupport"]),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller", "TestSupport"]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "TestSupport", "Yams"]),
     ]
 )
