@@ -1,0 +1,212 @@
+/// Writes JSON text the way the API server (Go's encoding/json) does: compact by default, members
+/// in stored order, `<`, `>`, `&`, U+2028 and U+2029 escaped as `\u003c`…, integral floats
+/// without a fraction. `pretty` gives the two-space indented layout of `json.MarshalIndent`.
+public enum JSONSerializer {
+    public static func serialize(_ value: JSONValue, pretty: Bool = false) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
+        append(value, to: &out, pretty: pretty)
+        return out
+    }
+
+    /// Appends the serialization of `value` to an existing buffer (e.g. a list response being built).
+    public static func append(_ value: JSONValue, to out: inout [UInt8], pretty: Bool = false) {
+        if pretty {
+            writePretty(value, indent: 0, to: &out)
+        } else {
+            writeCompact(value, to: &out)
+        }
+    }
+
+    // MARK: Layout
+
+    private static func writeCompact(_ value: JSONValue, to out: inout [UInt8]) {
+        switch value {
+        case .object(let object):
+            out.append(UInt8(ascii: "{"))
+            var first = true
+            for index in 0..<object.count {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                writeString(object.keys[index], to: &out)
+                out.append(UInt8(ascii: ":"))
+                writeCompact(object.values[index], to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        case .array(let array):
+            out.append(UInt8(ascii: "["))
+            var first = true
+            for element in array {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                writeCompact(element, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        default:
+            writeScalar(value, to: &out)
+        }
+    }
+
+    private static func writePretty(_ value: JSONValue, indent: Int, to out: inout [UInt8]) {
+        switch value {
+        case .object(let object) where !object.isEmpty:
+            out.append(UInt8(ascii: "{"))
+            for index in 0..<object.count {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                newline(indent + 1, to: &out)
+                writeString(object.keys[index], to: &out)
+                out.append(UInt8(ascii: ":"))
+                out.append(UInt8(ascii: " "))
+                writePretty(object.values[index], indent: indent + 1, to: &out)
+            }
+            newline(indent, to: &out)
+            out.append(UInt8(ascii: "}"))
+        case .array(let array) where !array.isEmpty:
+            out.append(UInt8(ascii: "["))
+            for (index, element) in array.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                newline(indent + 1, to: &out)
+                writePretty(element, indent: indent + 1, to: &out)
+            }
+            newline(indent, to: &out)
+            out.append(UInt8(ascii: "]"))
+        default:
+            writeCompact(value, to: &out)
+        }
+    }
+
+    private static func newline(_ indent: Int, to out: inout [UInt8]) {
+        out.append(0x0A)
+        for _ in 0..<indent {
+            out.append(0x20)
+            out.append(0x20)
+        }
+    }
+
+    // MARK: Scalars
+
+    private static func writeScalar(_ value: JSONValue, to out: inout [UInt8]) {
+        switch value {
+        case .null: appendASCII("null", to: &out)
+        case .bool(let flag): appendASCII(flag ? "true" : "false", to: &out)
+        case .int(let number): writeInteger(number, to: &out)
+        case .double(let number): writeDouble(number, to: &out)
+        case .string(let text): writeString(text, to: &out)
+        case .array, .object: writeCompact(value, to: &out)
+        }
+    }
+
+    private static func appendASCII(_ text: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    static func writeInteger(_ number: Int64, to out: inout [UInt8]) {
+        if number >= 0 && number < 10 {
+            out.append(UInt8(ascii: "0") + UInt8(number))
+            return
+        }
+        var magnitude = number.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch, enough for 20 digits
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            var end = scratch.count
+            while magnitude > 0 {
+                end -= 1
+                scratch[end] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            }
+            if number < 0 {
+                end -= 1
+                scratch[end] = UInt8(ascii: "-")
+            }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[end...]))
+        }
+    }
+
+    private static func writeDouble(_ number: Double, to out: inout [UInt8]) {
+        guard number.isFinite else {
+            appendASCII("null", to: &out)  // Go refuses NaN/Inf; null is the least surprising output
+            return
+        }
+        if number.rounded() == number, abs(number) < 1e18 {
+            writeInteger(Int64(number), to: &out)
+            return
+        }
+        var text = number.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        // Go writes exponents without a leading zero: 1e-07 → 1e-7.
+        if let e = text.firstIndex(of: "e") {
+            let mantissa = text[..<e]
+            var exponent = text[text.index(after: e)...]
+            var sign = ""
+            if let first = exponent.first, first == "-" || first == "+" {
+                sign = String(first)
+                exponent = exponent.dropFirst()
+            }
+            while exponent.count > 1, exponent.first == "0" { exponent = exponent.dropFirst() }
+            text = mantissa + "e" + sign + exponent
+        }
+        out.append(contentsOf: text.utf8)
+    }
+
+    // MARK: Strings
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    static func writeString(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            var runStart = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                let needsEscape: Bool
+                switch byte {
+                case 0x00..<0x20, UInt8(ascii: "\""), UInt8(ascii: "\\"),
+                    UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"):
+                    needsEscape = true
+                case 0xE2:
+                    // U+2028 / U+2029 are E2 80 A8 / E2 80 A9.
+                    needsEscape = index + 2 < bytes.count && bytes[index + 1] == 0x80
+                        && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9)
+                default:
+                    needsEscape = false
+                }
+                if !needsEscape {
+                    index += 1
+                    continue
+                }
+                if runStart < index {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                }
+                switch byte {
+                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\\"))
+                case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
+                case 0xE2:
+                    appendUnicodeEscape(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029, to: &out)
+                    index += 2
+                default:
+                    appendUnicodeEscape(UInt16(byte), to: &out)
+                }
+                index += 1
+                runStart = index
+            }
+            if runStart < bytes.count {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendUnicodeEscape(_ code: UInt16, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\\"))
+        out.append(UInt8(ascii: "u"))
+        out.append(hexDigits[Int(code >> 12 & 0xF)])
+        out.append(hexDigits[Int(code >> 8 & 0xF)])
+        out.append(hexDigits[Int(code >> 4 & 0xF)])
+        out.append(hexDigits[Int(code & 0xF)])
+    }
+}
