@@ -1,0 +1,16 @@
+import Assess
+import KubeModel
+
+/// The planner's verdict for one workload.
+public struct Decision: Hashable, Sendable {
+    public var workload: WorkloadID
+    public var ref: ObjectRef
+    public var action: PlanAction
+    public var classification: Classification
+    public var deadline: Timestamp?
+    public var confirmedStale: Bool
+    /// Pods holding tokens that need the restart, most urgent first (what an eviction sequence evicts).
+    public var pods: [ObjectRef]
+    /// One sentence for Events and logs.
+    public var message: String
+}

@@ -1,0 +1,161 @@
+import Assess
+import KubeModel
+
+/// Entry point of planning: which workloads to restart now, in what order, within the limits,
+/// windows and cooldowns; what to defer or only warn about; a forecast; when to look again.
+/// Pure: the assessment, the controller's in-memory restarts and the clock in; a `Plan` out.
+public struct Planner: Sendable {
+    public var config: PlannerConfig
+
+    public init(config: PlannerConfig = PlannerConfig()) { self.config = config }
+
+    public func plan(_ assessment: Assessment, now: Timestamp, inFlight: [WorkloadID: InFlightRestart] = [:]) -> Plan {
+        var decisions: [Decision] = []
+        var candidates: [WorkloadAssessment] = []
+        var deferredForForecast: [(WorkloadAssessment, notBefore: Timestamp)] = []
+        var wakeUps: [Timestamp] = []
+        if let next = assessment.nextTransition { wakeUps.append(next) }
+
+        // Restarts running now, cluster-wide and per namespace (whether or not still at risk).
+        var active: [WorkloadID: Timestamp] = [:]
+        for workload in assessment.workloads {
+            if let since = activeSince(workload, inFlight: inFlight[workload.id], now: now) { active[workload.id] = since }
+        }
+        for (id, flight) in inFlight where active[id] == nil && now - flight.startedAt <= config.rolloutTimeout {
+            active[id] = flight.startedAt  // its pods may be gone from the snapshot mid-eviction
+        }
+        for since in active.values { wakeUps.append(since + config.rolloutTimeout + 1) }
+
+        for workload in assessment.workloads.sorted(by: Planner.priorityOrder) {
+            let needsRestart = workload.classification.needsRestart
+            guard needsRestart || workload.classification == .unprotectable else { continue }
+            func decide(_ action: PlanAction) {
+                decisions.append(makeDecision(workload, action, now: now))
+            }
+            if workload.classification == .unprotectable {
+                decide(.warnOnly(.unprotectable))
+                continue
+            }
+            if workload.policy.mode == .report {
+                decide(.warnOnly(.reportMode))
+                continue
+            }
+            if workload.strategy == .warnOnly {
+                decide(.warnOnly(workload.policy.strategyNote == nil ? .noRestartStrategy : .strategyBlocked))
+                continue
+            }
+            if let since = active[workload.id] {
+                if now - since > timeout(for: workload) {
+                    active[workload.id] = nil
+                    decide(.rolloutTimedOut(since: since))
+                } else {
+                    decide(.inProgress(since: since))
+                }
+                continue
+            }
+            let state = workload.restartState
+            if let handled = state.restartForDeadline, let deadline = workload.deadline, handled >= deadline {
+                let since = state.restartedAt ?? now
+                let overdue = now - since > timeout(for: workload)
+                switch workload.strategy {
+                case .evict, .recreate:
+                    if overdue {
+                        decide(.rolloutTimedOut(since: since))
+                    } else {
+                        // An eviction sequence interrupted (controller restart, leader change): carry on.
+                        active[workload.id] = since
+                        decide(.restart(workload.strategy, resume: true))
+                    }
+                default:
+                    if workload.rollout.isInProgress {
+                        decide(.rolloutTimedOut(since: since))  // within the timeout it was caught as active above
+                    } else {
+                        decide(.alreadyRestarted(forDeadline: handled))
+                    }
+                }
+                continue
+            }
+            if let last = state.restartedAt, now < last + config.cooldown {
+                decide(.deferred(.cooldown, until: last + config.cooldown))
+                wakeUps.append(last + config.cooldown)
+                deferredForForecast.append((workload, last + config.cooldown))
+                continue
+            }
+            if workload.rollout.isInProgress {
+                decide(.deferred(.rolloutInProgress, until: nil))
+                deferredForForecast.append((workload, now + config.typicalRolloutDuration))
+                continue
+            }
+            candidates.append(workload)
+        }
+
+        // Earliest deadline first, within the window, the cluster limit and the namespace limit.
+        let runningBefore = active
+        var perNamespace: [String: Int] = [:]
+        for id in active.keys { perNamespace[id.namespace, default: 0] += 1 }
+        var running = active.count
+        for workload in candidates {
+            let action: PlanAction
+            if let window = workload.policy.maintenanceWindow, !window.isOpen(at: now) {
+                let opens = window.nextOpen(atOrAfter: now)
+                action = .deferred(.window, until: opens)
+                if let opens { wakeUps.append(opens) }
+            } else if running >= config.maxConcurrent {
+                action = .deferred(.clusterLimit, until: nil)
+            } else if perNamespace[workload.id.namespace, default: 0] >= config.maxConcurrentPerNamespace {
+                action = .deferred(.namespaceLimit, until: nil)
+            } else {
+                action = .restart(workload.strategy, resume: false)
+                running += 1
+                perNamespace[workload.id.namespace, default: 0] += 1
+                active[workload.id] = now
+            }
+            decisions.append(makeDecision(workload, action, now: now))
+        }
+        if decisions.contains(where: { if case .deferred = $0.action { return true } else { return false } }) {
+            // Limits free up when running restarts finish: look again about then.
+            for since in active.values { wakeUps.append(max(since + config.typicalRolloutDuration, now + 1)) }
+        }
+
+        let simulator = ForecastSimulator(config: config)
+        let forecast = simulator.run(now: now, active: runningBefore, pending: candidates.map { ($0, now) } + deferredForForecast)
+
+        let cap = now + config.resyncInterval
+        let requeueAt = min(wakeUps.filter { $0 > now }.min() ?? cap, cap)
+        return Plan(generatedAt: now, decisions: decisions, forecast: forecast, requeueAt: requeueAt, activeRestarts: running)
+    }
+
+    /// Since when a restart of ours is running on `workload`, if one is.
+    private func activeSince(_ workload: WorkloadAssessment, inFlight: InFlightRestart?, now: Timestamp) -> Timestamp? {
+        if let inFlight { return inFlight.startedAt }
+        // A rollout we patched (restarted-at) that the status shows running; older ones are someone else's.
+        guard workload.rollout.isInProgress, let since = workload.restartState.restartedAt,
+              now - since <= timeout(for: workload)
+        else { return nil }
+        return since
+    }
+
+    /// A rollout gets the rollout timeout; an eviction sequence gets it once per pod it replaces.
+    private func timeout(for workload: WorkloadAssessment) -> Int64 {
+        switch workload.strategy {
+        case .evict, .recreate: return config.rolloutTimeout * Int64(max(1, workload.podsInScope.count))
+        case .rollout, .warnOnly: return config.rolloutTimeout
+        }
+    }
+
+    /// Confirmed stale first, then earliest deadline, most urgent class, namespace, kind, name.
+    static func priorityOrder(_ a: WorkloadAssessment, _ b: WorkloadAssessment) -> Bool {
+        if a.classification == .confirmedStale, b.classification != .confirmedStale { return true }
+        if b.classification == .confirmedStale, a.classification != .confirmedStale { return false }
+        return Assessment.deadlineOrder(a, b)
+    }
+
+    private func makeDecision(_ workload: WorkloadAssessment, _ action: PlanAction, now: Timestamp) -> Decision {
+        let pods = workload.pods.filter { $0.classification.needsRestart || $0.classification == .unprotectable }
+            .sorted { ($0.deadline ?? Timestamp(seconds: .max), $0.ref.name) < ($1.deadline ?? Timestamp(seconds: .max), $1.ref.name) }
+            .map(\.ref)
+        return Decision(workload: workload.id, ref: workload.ref, action: action, classification: workload.classification,
+                        deadline: workload.deadline, confirmedStale: workload.confirmedStale, pods: pods,
+                        message: DecisionMessage.text(workload, action))
+    }
+}

@@ -1,0 +1,27 @@
+/// Throttling and timing of restarts (the controller's flags).
+public struct PlannerConfig: Hashable, Sendable {
+    /// Restarts in progress at once, cluster-wide (`--max-concurrent`).
+    public var maxConcurrent: Int
+    /// Restarts in progress at once per namespace (`--max-concurrent-per-namespace`).
+    public var maxConcurrentPerNamespace: Int
+    /// A restart still running after this long is reported and skipped (`--rollout-timeout`, seconds).
+    public var rolloutTimeout: Int64
+    /// No new restart of a workload this soon after its last one (`--restart-cooldown`, seconds).
+    public var cooldown: Int64
+    /// How long a restart usually takes (observed by the controller); drives the forecast.
+    public var typicalRolloutDuration: Int64
+    /// Re-evaluate at least this often (`--resync-interval`, seconds).
+    public var resyncInterval: Int64
+
+    public init(
+        maxConcurrent: Int = 1, maxConcurrentPerNamespace: Int = 1, rolloutTimeout: Int64 = 900, cooldown: Int64 = 3600,
+        typicalRolloutDuration: Int64 = 300, resyncInterval: Int64 = 60
+    ) {
+        self.maxConcurrent = max(1, maxConcurrent)
+        self.maxConcurrentPerNamespace = max(1, maxConcurrentPerNamespace)
+        self.rolloutTimeout = max(1, rolloutTimeout)
+        self.cooldown = max(0, cooldown)
+        self.typicalRolloutDuration = max(1, typicalRolloutDuration)
+        self.resyncInterval = max(1, resyncInterval)
+    }
+}
