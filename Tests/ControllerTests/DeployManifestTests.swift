@@ -136,6 +136,15 @@ struct DeployManifestTests {
         #expect(!DeployManifest.kinds(off).contains("Role"), "no Lease access without leader election")
     }
 
+    @Test("The chart's schema rejects misspelled and invalid config values",
+          .enabled(if: DeployTools.helmRenderer != nil, "needs helm (or python3 + helm-python-sdk)"),
+          arguments: [#"{"config": {"tokenLifetme": "90d"}}"#, #"{"config": {"mode": "restrat"}}"#,
+                      #"{"config": {"restartBefore": "30 days"}}"#, #"{"config": {"maxConcurrent": 0}}"#,
+                      #"{"config": {"logLevel": "verbose"}}"#])
+    func chartSchema(values: String) {
+        #expect(throws: DeployToolError.self) { try DeployManifest.helmTemplate(valuesJSON: values) }
+    }
+
     @Test("The chart's optional parts match the kustomize components",
           .enabled(if: DeployTools.helmRenderer != nil, "needs helm (or python3 + helm-python-sdk)"))
     func chartOptionalParts() throws {

@@ -55,6 +55,8 @@ def main():
         deep_merge(values, json.loads(text))
 
     with helm.Chart.load(args.chart) as chart:
+        # `helm template` validates the merged values against values.schema.json first.
+        chart.validate_schema(values)
         rendered = chart.render(values, name=args.name, namespace=args.namespace)
     for path in sorted(rendered):
         body = rendered[path].strip()
@@ -70,4 +72,7 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except helm.HelmError as error:
+        sys.exit(f"helm-template.py: {error}")
