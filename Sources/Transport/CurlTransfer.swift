@@ -128,8 +128,9 @@ final class CurlTransfer: @unchecked Sendable {
     // MARK: Callbacks (loop thread)
 
     fileprivate func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
-        var line = String(decoding: bytes, as: UTF8.self)
-        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
+        let line = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[0..<end]), as: UTF8.self)
         if line.hasPrefix("HTTP/") {
             // A new status line: a 100 Continue or a redirect came before; start over.
             let parts = line.split(separator: " ", maxSplits: 2)
