@@ -84,6 +84,9 @@ struct DeployManifestTests {
         for path in ["spec.template.spec.securityContext", "spec.template.spec.containers.0.securityContext",
                      "spec.template.spec.containers.0.resources", "spec.template.spec.containers.0.livenessProbe",
                      "spec.template.spec.containers.0.readinessProbe", "spec.template.spec.containers.0.ports",
+                     "spec.template.spec.containers.0.image", "spec.template.spec.containers.0.imagePullPolicy",
+                     "spec.template.spec.containers.0.volumeMounts", "spec.template.spec.automountServiceAccountToken",
+                     "spec.template.spec.enableServiceLinks", "spec.template.spec.terminationGracePeriodSeconds",
                      "spec.template.spec.volumes", "spec.replicas", "spec.strategy", "metadata.annotations"] {
             #expect(DeployManifest.same(DeployManifest.value(chartDeployment, path), DeployManifest.value(baseDeployment, path)), "\(path) differs")
         }
@@ -176,6 +179,18 @@ struct DeployManifestTests {
         for platform in platforms {
             #expect(platform["bin"] as? String == "kubectl-token_warden")
         }
+    }
+
+    @Test("Chart, kustomize image tag, krew manifest and Dockerfile name one version")
+    func versionsAgree() throws {
+        let chart = try #require(DeployManifest.load(file: "deploy/helm/token-warden/Chart.yaml").first)
+        let version = try #require(chart["appVersion"] as? String)
+        #expect(chart["version"] as? String == version)
+        let kustomization = try #require(DeployManifest.load(file: "deploy/base/kustomization.yaml").first)
+        #expect(DeployManifest.same(DeployManifest.value(kustomization, "images.0.newTag"), version))
+        let plugin = try DeployManifest.one(DeployManifest.load(file: "deploy/krew/token-warden.yaml"), kind: "Plugin", name: "token-warden")
+        #expect(DeployManifest.value(plugin, "spec.version") as? String == "v\(version)")
+        #expect(try DeployManifest.text("Dockerfile").contains("ARG VERSION=\(version)"))
     }
 
     @Test("The docs name every run flag and every annotation")
