@@ -57,6 +57,12 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
         }
     }
 
+    /// Parallel arrays of unique keys and their values (the parser's fast path).
+    init(uncheckedKeys keys: [String], values: [JSONValue]) {
+        self.keys = keys
+        self.values = values
+    }
+
     /// Appends without checking for an existing key (the parser's fast path; it deduplicates itself).
     mutating func appendUnchecked(key: String, value: JSONValue) {
         keys.append(key)

@@ -28,6 +28,14 @@ public struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
     private var depth = 0
+    // Members and elements of the containers being parsed, shared by all nesting levels so each
+    // finished container is built once at its exact size.
+    private var keyStack: [String] = []
+    private var valueStack: [JSONValue] = []  // parallel to keyStack
+    private var elementStack: [JSONValue] = []
+    // Keys longer than 15 bytes are heap strings; Kubernetes repeats them in every object
+    // ("terminationMessagePath", "lastTransitionTime"…), so they are shared instead of re-made.
+    private var longKeys = [String?](repeating: nil, count: 256)
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -71,30 +79,31 @@ public struct JSONParser {
         if depth > Self.maximumDepth { throw JSONParseError(message: "exceeded max depth", offset: position) }
         defer { depth -= 1 }
         position += 1  // {
-        var object = JSONObject()
         skipWhitespace()
         guard position < bytes.count else { throw unexpectedEnd() }
         if bytes[position] == UInt8(ascii: "}") {
             position += 1
-            return .object(object)
+            return .object(JSONObject())
         }
+        let base = keyStack.count
         while true {
             skipWhitespace()
             guard position < bytes.count else { throw unexpectedEnd() }
             guard bytes[position] == UInt8(ascii: "\"") else {
                 throw invalid("looking for beginning of object key string")
             }
-            let key = try parseString()
+            let key = try parseKey()
             skipWhitespace()
             guard position < bytes.count else { throw unexpectedEnd() }
             guard bytes[position] == UInt8(ascii: ":") else { throw invalid("after object key") }
             position += 1
             skipWhitespace()
             let value = try parseValue()
-            if object.index(forKey: key) != nil {
-                object[key] = value
+            if let duplicate = indexOfKey(key, from: base) {
+                valueStack[duplicate] = value
             } else {
-                object.appendUnchecked(key: key, value: value)
+                keyStack.append(key)
+                valueStack.append(value)
             }
             skipWhitespace()
             guard position < bytes.count else { throw unexpectedEnd() }
@@ -103,6 +112,9 @@ public struct JSONParser {
                 position += 1
             case UInt8(ascii: "}"):
                 position += 1
+                let object = JSONObject(uncheckedKeys: Array(keyStack[base...]), values: Array(valueStack[base...]))
+                keyStack.removeSubrange(base...)
+                valueStack.removeSubrange(base...)
                 return .object(object)
             default:
                 throw invalid("after object key:value pair")
@@ -110,21 +122,33 @@ public struct JSONParser {
         }
     }
 
+    private func indexOfKey(_ key: String, from base: Int) -> Int? {
+        let length = key.utf8.count
+        var index = base
+        while index < keyStack.count {
+            let candidate = keyStack[index]
+            if candidate.utf8.count == length && candidate == key { return index }
+            index += 1
+        }
+        return nil
+    }
+
     private mutating func parseArray() throws(JSONParseError) -> JSONValue {
         depth += 1
         if depth > Self.maximumDepth { throw JSONParseError(message: "exceeded max depth", offset: position) }
         defer { depth -= 1 }
         position += 1  // [
-        var array: [JSONValue] = []
         skipWhitespace()
         guard position < bytes.count else { throw unexpectedEnd() }
         if bytes[position] == UInt8(ascii: "]") {
             position += 1
-            return .array(array)
+            return .array([])
         }
+        let base = elementStack.count
         while true {
             skipWhitespace()
-            array.append(try parseValue())
+            let element = try parseValue()
+            elementStack.append(element)
             skipWhitespace()
             guard position < bytes.count else { throw unexpectedEnd() }
             switch bytes[position] {
@@ -132,6 +156,8 @@ public struct JSONParser {
                 position += 1
             case UInt8(ascii: "]"):
                 position += 1
+                let array = Array(elementStack[base...])
+                elementStack.removeSubrange(base...)
                 return .array(array)
             default:
                 throw invalid("after array element")
@@ -140,6 +166,32 @@ public struct JSONParser {
     }
 
     // MARK: Strings
+
+    private mutating func parseKey() throws(JSONParseError) -> String {
+        let start = position + 1
+        var end = start
+        var hash: UInt32 = 2_166_136_261
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            hash = (hash ^ UInt32(byte)) &* 16_777_619
+            end += 1
+        }
+        let length = end - start
+        guard length > 15, end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return try parseString() }
+        let slot = Int(hash & 255)
+        let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        if let cached = longKeys[slot],
+            cached.utf8.withContiguousStorageIfAvailable({ $0.elementsEqual(raw) }) == true
+        {
+            position = end + 1
+            return cached
+        }
+        let key = String(decoding: raw, as: UTF8.self)
+        longKeys[slot] = key
+        position = end + 1
+        return key
+    }
 
     private mutating func parseString() throws(JSONParseError) -> String {
         position += 1  // opening quote

@@ -4,50 +4,57 @@
 public enum JSONSerializer {
     public static func serialize(_ value: JSONValue, pretty: Bool = false) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(1024)
         append(value, to: &out, pretty: pretty)
         return out
     }
 
     /// Appends the serialization of `value` to an existing buffer (e.g. a list response being built).
     public static func append(_ value: JSONValue, to out: inout [UInt8], pretty: Bool = false) {
+        var writer = ByteWriter(capacity: 4096)
         if pretty {
-            writePretty(value, indent: 0, to: &out)
+            writePretty(value, indent: 0, to: &writer)
         } else {
-            writeCompact(value, to: &out)
+            writeCompact(value, to: &writer)
         }
+        out.reserveCapacity(out.count + writer.count)
+        writer.copy(to: &out)
     }
 
     // MARK: Layout
 
-    private static func writeCompact(_ value: JSONValue, to out: inout [UInt8]) {
+    private static func writeCompact(_ value: JSONValue, to out: inout ByteWriter) {
         switch value {
         case .object(let object):
             out.append(UInt8(ascii: "{"))
-            var first = true
-            for index in 0..<object.count {
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                writeString(object.keys[index], to: &out)
-                out.append(UInt8(ascii: ":"))
-                writeCompact(object.values[index], to: &out)
+            object.keys.withUnsafeBufferPointer { keys in
+                object.values.withUnsafeBufferPointer { values in
+                    for index in 0..<keys.count {
+                        if index > 0 { out.append(UInt8(ascii: ",")) }
+                        writeString(keys[index], to: &out)
+                        out.append(UInt8(ascii: ":"))
+                        writeCompact(values[index], to: &out)
+                    }
+                }
             }
             out.append(UInt8(ascii: "}"))
         case .array(let array):
             out.append(UInt8(ascii: "["))
-            var first = true
-            for element in array {
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                writeCompact(element, to: &out)
+            array.withUnsafeBufferPointer { elements in
+                for index in 0..<elements.count {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    writeCompact(elements[index], to: &out)
+                }
             }
             out.append(UInt8(ascii: "]"))
-        default:
-            writeScalar(value, to: &out)
+        case .string(let text): writeString(text, to: &out)
+        case .null: out.append("null")
+        case .bool(let flag): out.append(flag ? "true" : "false")
+        case .int(let number): writeInteger(number, to: &out)
+        case .double(let number): writeDouble(number, to: &out)
         }
     }
 
-    private static func writePretty(_ value: JSONValue, indent: Int, to out: inout [UInt8]) {
+    private static func writePretty(_ value: JSONValue, indent: Int, to out: inout ByteWriter) {
         switch value {
         case .object(let object) where !object.isEmpty:
             out.append(UInt8(ascii: "{"))
@@ -55,8 +62,7 @@ public enum JSONSerializer {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 newline(indent + 1, to: &out)
                 writeString(object.keys[index], to: &out)
-                out.append(UInt8(ascii: ":"))
-                out.append(UInt8(ascii: " "))
+                out.append(UInt8(ascii: ":"), UInt8(ascii: " "))
                 writePretty(object.values[index], indent: indent + 1, to: &out)
             }
             newline(indent, to: &out)
@@ -75,32 +81,14 @@ public enum JSONSerializer {
         }
     }
 
-    private static func newline(_ indent: Int, to out: inout [UInt8]) {
+    private static func newline(_ indent: Int, to out: inout ByteWriter) {
         out.append(0x0A)
-        for _ in 0..<indent {
-            out.append(0x20)
-            out.append(0x20)
-        }
+        for _ in 0..<indent { out.append(0x20, 0x20) }
     }
 
     // MARK: Scalars
 
-    private static func writeScalar(_ value: JSONValue, to out: inout [UInt8]) {
-        switch value {
-        case .null: appendASCII("null", to: &out)
-        case .bool(let flag): appendASCII(flag ? "true" : "false", to: &out)
-        case .int(let number): writeInteger(number, to: &out)
-        case .double(let number): writeDouble(number, to: &out)
-        case .string(let text): writeString(text, to: &out)
-        case .array, .object: writeCompact(value, to: &out)
-        }
-    }
-
-    private static func appendASCII(_ text: StaticString, to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
-
-    static func writeInteger(_ number: Int64, to out: inout [UInt8]) {
+    static func writeInteger(_ number: Int64, to out: inout ByteWriter) {
         if number >= 0 && number < 10 {
             out.append(UInt8(ascii: "0") + UInt8(number))
             return
@@ -118,13 +106,13 @@ public enum JSONSerializer {
                 end -= 1
                 scratch[end] = UInt8(ascii: "-")
             }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[end...]))
+            out.append(UnsafeBufferPointer(rebasing: scratch.bindMemory(to: UInt8.self)[end...]))
         }
     }
 
-    private static func writeDouble(_ number: Double, to out: inout [UInt8]) {
+    private static func writeDouble(_ number: Double, to out: inout ByteWriter) {
         guard number.isFinite else {
-            appendASCII("null", to: &out)  // Go refuses NaN/Inf; null is the least surprising output
+            out.append("null")  // Go refuses NaN/Inf; null is the least surprising output
             return
         }
         if number.rounded() == number, abs(number) < 1e18 {
@@ -145,14 +133,14 @@ public enum JSONSerializer {
             while exponent.count > 1, exponent.first == "0" { exponent = exponent.dropFirst() }
             text = mantissa + "e" + sign + exponent
         }
-        out.append(contentsOf: text.utf8)
+        text.withUTF8 { out.append($0) }
     }
 
     // MARK: Strings
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    private static let hexDigits: StaticString = "0123456789abcdef"
 
-    static func writeString(_ text: String, to out: inout [UInt8]) {
+    static func writeString(_ text: String, to out: inout ByteWriter) {
         out.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in
@@ -160,6 +148,11 @@ public enum JSONSerializer {
             var index = 0
             while index < bytes.count {
                 let byte = bytes[index]
+                // Most bytes are letters above the backslash: one comparison decides.
+                if byte > UInt8(ascii: "\\") && byte != 0xE2 {
+                    index += 1
+                    continue
+                }
                 let needsEscape: Bool
                 switch byte {
                 case 0x00..<0x20, UInt8(ascii: "\""), UInt8(ascii: "\\"),
@@ -177,14 +170,14 @@ public enum JSONSerializer {
                     continue
                 }
                 if runStart < index {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                    out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 }
                 switch byte {
-                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\""))
-                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\\"))
-                case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
-                case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
+                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\"), UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"), UInt8(ascii: "\\"))
+                case 0x0A: out.append(UInt8(ascii: "\\"), UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "\\"), UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "\\"), UInt8(ascii: "t"))
                 case 0xE2:
                     appendUnicodeEscape(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029, to: &out)
                     index += 2
@@ -195,18 +188,16 @@ public enum JSONSerializer {
                 runStart = index
             }
             if runStart < bytes.count {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+                out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
             }
         }
         out.append(UInt8(ascii: "\""))
     }
 
-    private static func appendUnicodeEscape(_ code: UInt16, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\\"))
-        out.append(UInt8(ascii: "u"))
-        out.append(hexDigits[Int(code >> 12 & 0xF)])
-        out.append(hexDigits[Int(code >> 8 & 0xF)])
-        out.append(hexDigits[Int(code >> 4 & 0xF)])
-        out.append(hexDigits[Int(code & 0xF)])
+    private static func appendUnicodeEscape(_ code: UInt16, to out: inout ByteWriter) {
+        let hex = hexDigits.utf8Start
+        out.append(UInt8(ascii: "\\"), UInt8(ascii: "u"))
+        out.append(hex[Int(code >> 12 & 0xF)], hex[Int(code >> 8 & 0xF)])
+        out.append(hex[Int(code >> 4 & 0xF)], hex[Int(code & 0xF)])
     }
 }
