@@ -1,0 +1,157 @@
+import Assess
+import KubeModel
+import Plan
+
+/// `token-warden report -o json`: a stable document for scripts. Keys always appear (null when
+/// unknown), in this order; times are RFC 3339 UTC; durations are whole seconds.
+///
+///     {
+///       "apiVersion": "token-warden.dev/v1alpha1", "kind": "TokenReport",
+///       "generatedAt": time,
+///       "summary": { "workloads": n, "confirmedStale": n, "invalidated": n, "expired": n, "atRisk": n,
+///                    "unprotectable": n, "ok": n, "outOfScope": n, "predictedMisses": n|null, "exitCode": 0|1 },
+///       "workloads": [ {
+///         "namespace", "kind", "name", "uid": string|null,
+///         "status": "confirmed-stale"|"invalidated"|"expired"|"at-risk"|"unprotectable"|"ok"|"out-of-scope",
+///         "reason": string,
+///         "deadline": time|null, "expiresInSeconds": int|null (negative once passed),
+///         "restartDue": time|null, "oldestTokenIssuedAt": time|null, "confirmedStale": bool,
+///         "strategy": "rollout"|"evict"|"recreate"|"warn-only", "strategyNote": string|null,
+///         "policy": { "mode", "tokenLifetime": "365d"|"none"|…, "restartBeforeSeconds": int,
+///                     "tokensInvalidBefore": time|null, "maintenanceWindow": string|null,
+///                     "sources": { "<annotation>": "workload"|"namespace"|"default", … } },
+///         "restartState": { "restartedAt": time|null, "restartForDeadline": time|null },
+///         "action": { "type": "restart"|"resume-restart"|"deferred"|"in-progress"|"rollout-timed-out"|
+///                             "warn-only"|"already-restarted",
+///                     "strategy": string|null, "cause": string|null, "until": time|null, "message": string } | null,
+///         "forecast": { "earliestStart": time|null, "expectedCompletion": time|null,
+///                       "missesDeadline": bool, "deadlinePassed": bool } | null,
+///         "ownerChain": [ { "kind", "name" } ],
+///         "pods": [ { "name", "uid", "status", "reason", "deadline", "restartDue", "oldestTokenIssuedAt",
+///                     "confirmedStale",
+///                     "containers": [ { "name", "role": "regular"|"sidecar"|"ephemeral",
+///                                       "source": "projected"|"legacy-secret", "volume",
+///                                       "expirationSeconds": int|null, "startedAt": time,
+///                                       "startSource": "container"|"pod-start"|"pod-creation",
+///                                       "refreshLagSeconds": int, "issuedNotBefore": time|null,
+///                                       "lifetimeSeconds": int|null, "expiresAt": time|null, "status" } ] } ],
+///         "diagnostics": [ diagnostic ] } ],
+///       "diagnostics": [ { "object": { "kind", "namespace", "name" }, "annotation", "value", "problem" } ]
+///     }
+///
+/// `action` and `forecast` are null when the report was made without a plan or the plan has
+/// nothing for the workload. New keys may be added; existing ones keep their meaning.
+struct ReportJSON {
+    var renderer: ReportRenderer
+
+    static let apiVersion = "token-warden.dev/v1alpha1"
+
+    func document() -> JSONValue {
+        let assessment = renderer.assessment
+        let counts = assessment.counts
+        func count(_ c: Classification) -> JSONValue { .int(Int64(counts[c] ?? 0)) }
+        let summary: JSONValue = .object([
+            ("workloads", .int(Int64(renderer.shown.count))),
+            ("confirmedStale", count(.confirmedStale)), ("invalidated", count(.invalidated)), ("expired", count(.expired)),
+            ("atRisk", count(.atRisk)), ("unprotectable", count(.unprotectable)), ("ok", count(.ok)), ("outOfScope", count(.outOfScope)),
+            ("predictedMisses", .int(renderer.plan.map { Int64($0.predictedMisses.count) })),
+            ("exitCode", .int(Int64(renderer.exitCode))),
+        ])
+        return .object([
+            ("apiVersion", .string(Self.apiVersion)), ("kind", .string("TokenReport")),
+            ("generatedAt", .string(assessment.generatedAt.rfc3339)),
+            ("summary", summary),
+            ("workloads", .array(renderer.shown.map(workload))),
+            ("diagnostics", .array(assessment.diagnostics.map(diagnostic))),
+        ])
+    }
+
+    private func time(_ t: Timestamp?) -> JSONValue { .string(t?.rfc3339) }
+
+    private func workload(_ w: WorkloadAssessment) -> JSONValue {
+        let now = renderer.assessment.generatedAt
+        let policy = w.policy
+        let sources: [(String, JSONValue)] = PolicyAnnotation.allCases.map { key in
+            (key.rawValue, .string((policy.origins[key] ?? .defaults).rawValue))
+        }
+        return .object([
+            ("namespace", .string(w.id.namespace)), ("kind", .string(w.id.kind.kindName)), ("name", .string(w.id.name)),
+            ("uid", .string(w.ref.uid)),
+            ("status", .string(w.classification.rawValue)), ("reason", .string(w.reason)),
+            ("deadline", time(w.deadline)), ("expiresInSeconds", .int(w.deadline.map { $0 - now })),
+            ("restartDue", time(w.restartDue)), ("oldestTokenIssuedAt", time(w.oldestTokenIssuedAt)),
+            ("confirmedStale", .bool(w.confirmedStale)),
+            ("strategy", .string(w.strategy.rawValue)), ("strategyNote", .string(policy.strategyNote)),
+            ("policy", .object([
+                ("mode", .string(policy.mode.rawValue)), ("tokenLifetime", .string(policy.tokenLifetime.description)),
+                ("restartBeforeSeconds", .int(policy.restartBefore)), ("tokensInvalidBefore", time(policy.tokensInvalidBefore)),
+                ("maintenanceWindow", .string(policy.maintenanceWindow?.spec)), ("sources", .object(sources)),
+            ])),
+            ("restartState", .object([
+                ("restartedAt", time(w.restartState.restartedAt)), ("restartForDeadline", time(w.restartState.restartForDeadline)),
+            ])),
+            ("action", action(renderer.plan?.decision(for: w.id))),
+            ("forecast", forecast(renderer.plan?.forecast.first { $0.workload == w.id })),
+            ("ownerChain", .array(w.ownerChain.map { .object([("kind", .string($0.kind)), ("name", .string($0.name))]) })),
+            ("pods", .array(w.pods.map(pod))),
+            ("diagnostics", .array(w.diagnostics.map(diagnostic))),
+        ])
+    }
+
+    private func action(_ decision: Decision?) -> JSONValue {
+        guard let decision else { return .null }
+        var strategy: String?
+        var cause: String?
+        var until: Timestamp?
+        switch decision.action {
+        case .restart(let s, _): strategy = s.rawValue
+        case .deferred(let c, let u): (cause, until) = (c.rawValue, u)
+        case .inProgress(let since), .rolloutTimedOut(let since): until = since
+        case .warnOnly(let reason): cause = reason.rawValue
+        case .alreadyRestarted(let deadline): until = deadline
+        }
+        return .object([
+            ("type", .string(decision.action.name)), ("strategy", .string(strategy)), ("cause", .string(cause)),
+            ("until", time(until)), ("message", .string(decision.message)),
+        ])
+    }
+
+    private func forecast(_ entry: ForecastEntry?) -> JSONValue {
+        guard let entry else { return .null }
+        return .object([
+            ("earliestStart", time(entry.earliestStart)), ("expectedCompletion", time(entry.expectedCompletion)),
+            ("missesDeadline", .bool(entry.missesDeadline)), ("deadlinePassed", .bool(entry.deadlinePassed)),
+        ])
+    }
+
+    private func pod(_ p: PodAssessment) -> JSONValue {
+        .object([
+            ("name", .string(p.ref.name)), ("uid", .string(p.ref.uid)), ("status", .string(p.classification.rawValue)),
+            ("reason", .string(p.reason)), ("deadline", time(p.deadline)), ("restartDue", time(p.restartDue)),
+            ("oldestTokenIssuedAt", time(p.oldestTokenIssuedAt)), ("confirmedStale", .bool(p.confirmedStale)),
+            ("containers", .array(p.containers.map(container))),
+        ])
+    }
+
+    private func container(_ c: ContainerAssessment) -> JSONValue {
+        let (source, expirationSeconds): (String, Int64?)
+        switch c.source {
+        case .projected(_, let seconds): (source, expirationSeconds) = ("projected", seconds)
+        case .legacySecret: (source, expirationSeconds) = ("legacy-secret", nil)
+        }
+        return .object([
+            ("name", .string(c.name)), ("role", .string(c.role.rawValue)), ("source", .string(source)),
+            ("volume", .string(c.source.volume)), ("expirationSeconds", .int(expirationSeconds)),
+            ("startedAt", time(c.startedAt)), ("startSource", .string(c.startSource.rawValue)),
+            ("refreshLagSeconds", .int(c.refreshLag)), ("issuedNotBefore", time(c.issuedNotBefore)),
+            ("lifetimeSeconds", .int(c.lifetime)), ("expiresAt", time(c.expiresAt)), ("status", .string(c.classification.rawValue)),
+        ])
+    }
+
+    private func diagnostic(_ d: Diagnostic) -> JSONValue {
+        .object([
+            ("object", .object([("kind", .string(d.object.kind)), ("namespace", .string(d.object.namespace)), ("name", .string(d.object.name))])),
+            ("annotation", .string(d.annotation)), ("value", .string(d.value)), ("problem", .string(d.problem)),
+        ])
+    }
+}

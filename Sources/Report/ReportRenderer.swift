@@ -1,0 +1,107 @@
+import Assess
+import KubeModel
+import Plan
+
+/// Renders an assessment (and optionally the plan made from it) for a person or a script.
+///
+/// Table (`-o table`): NAMESPACE KIND NAME PODS OLDEST TOKEN EXPIRES IN STATUS ACTION, sorted by
+/// deadline, then a summary line. `-o wide` adds STRATEGY DEADLINE LIFETIME WINDOW REASON.
+/// `-o json`: see `ReportJSON` for the schema.
+public struct ReportRenderer: Sendable {
+    public var assessment: Assessment
+    public var plan: Plan?
+    public var options: ReportOptions
+
+    public init(assessment: Assessment, plan: Plan? = nil, options: ReportOptions = ReportOptions()) {
+        self.assessment = assessment
+        self.plan = plan
+        self.options = options
+    }
+
+    /// The complete output for `options.format` (table + summary line, or the JSON document).
+    public func render() -> String {
+        switch options.format {
+        case .table: return table(wide: false) + summaryLine() + "\n"
+        case .wide: return table(wide: true) + summaryLine() + "\n"
+        case .json: return ReportJSON(renderer: self).document().serialized()
+        }
+    }
+
+    public var exitCode: Int32 { ReportExitCode.of(assessment) }
+
+    var now: Timestamp { assessment.generatedAt }
+
+    /// Workloads shown, in deadline order.
+    var shown: [WorkloadAssessment] {
+        assessment.workloads.filter { options.includeOutOfScope || $0.classification != .outOfScope }
+    }
+
+    public func table(wide: Bool) -> String {
+        var header = ["NAMESPACE", "KIND", "NAME", "PODS", "OLDEST TOKEN", "EXPIRES IN", "STATUS", "ACTION"]
+        if wide { header += ["STRATEGY", "DEADLINE", "LIFETIME", "WINDOW", "REASON"] }
+        let rows = shown.map { row($0, wide: wide) }
+        if rows.isEmpty { return "No workloads with API tokens found.\n" }
+        return Self.columns([header] + rows)
+    }
+
+    func row(_ w: WorkloadAssessment, wide: Bool) -> [String] {
+        let inScope = w.podsInScope.count
+        let pods = inScope == w.pods.count ? "\(inScope)" : "\(inScope)/\(w.pods.count)"
+        let oldest = w.oldestTokenIssuedAt.map { HumanDuration.format(max(0, now - $0)) } ?? "-"
+        var cells = [w.id.namespace, w.id.kind.kindName, w.id.name, pods, oldest, expiresIn(w), w.classification.displayName,
+                     ActionText.text(w, decision: plan?.decision(for: w.id), now: now)]
+        if wide {
+            cells += [w.strategy.rawValue, w.deadline?.rfc3339 ?? "-", w.policy.tokenLifetime.description,
+                      w.policy.maintenanceWindow?.spec ?? "always", w.reason]
+        }
+        return cells
+    }
+
+    func expiresIn(_ w: WorkloadAssessment) -> String {
+        switch w.classification {
+        case .outOfScope: return "-"
+        case .invalidated: return w.deadline.map { HumanDuration.until($0, from: now, pastPrefix: "invalid") } ?? "-"
+        default:
+            guard let deadline = w.deadline else { return "never" }
+            return HumanDuration.until(deadline, from: now)
+        }
+    }
+
+    /// `12 workloads: 2 expired, 3 at risk, 1 unprotectable, 6 ok`, plus forecast misses and
+    /// invalid annotations when there are any.
+    public func summaryLine() -> String {
+        let counts = assessment.counts
+        let listed = shown.count
+        let labels: [(Classification, String)] = [
+            (.confirmedStale, "confirmed stale"), (.invalidated, "invalidated"), (.expired, "expired"), (.atRisk, "at risk"),
+            (.unprotectable, "unprotectable"), (.ok, "ok"),
+        ]
+        var parts = labels.compactMap { c, label in counts[c].map { "\($0) \(label)" } }
+        if options.includeOutOfScope, let out = counts[.outOfScope] { parts.append("\(out) out of scope") }
+        var line = "\(listed) workload\(listed == 1 ? "" : "s")"
+        if !parts.isEmpty { line += ": " + parts.joined(separator: ", ") }
+        if let misses = plan?.predictedMisses.count, misses > 0 {
+            line += "; \(misses) would miss \(misses == 1 ? "its deadline" : "their deadlines") (windows/limits)"
+        }
+        let invalid = assessment.diagnostics.count
+        if invalid > 0 { line += "; \(invalid) invalid annotation\(invalid == 1 ? "" : "s")" }
+        return line
+    }
+
+    /// Left-aligned columns separated by three spaces (kubectl's tabwriter padding).
+    static func columns(_ rows: [[String]]) -> String {
+        let count = rows.map(\.count).max() ?? 0
+        var widths = Array(repeating: 0, count: count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        var out = ""
+        for row in rows {
+            var line = ""
+            for (i, cell) in row.enumerated() {
+                line += cell
+                if i < row.count - 1 { line += String(repeating: " ", count: widths[i] - cell.count + 3) }
+            }
+            out += line + "\n"
+        }
+        return out
+    }
+}
