@@ -93,6 +93,11 @@ struct ServiceAccountName: Equatable {
     let namespace: String
     let name: String
 
+    init(namespace: String, name: String) {
+        self.namespace = namespace
+        self.name = name
+    }
+
     init?(username: String) {
         guard username.hasPrefix(AuditVocabulary.serviceAccountUserPrefix) else { return nil }
         let rest = username.dropFirst(AuditVocabulary.serviceAccountUserPrefix.count)
@@ -110,6 +115,11 @@ struct StaleTokenAnnotation: Equatable {
 
     private static let subjectPrefix = "subject: "
     private static let separator = ", seconds after warning threshold: "
+
+    init(subject: String, secondsAfterWarning: Int64) {
+        self.subject = subject
+        self.secondsAfterWarning = secondsAfterWarning
+    }
 
     init?(_ text: String) {
         guard text.hasPrefix(Self.subjectPrefix),
