@@ -1,0 +1,83 @@
+import Foundation
+import HTTPServer
+import KubeModel
+import Synchronization
+import Testing
+import TestSupport
+import WatchCache
+@testable import APIClient
+
+/// The reflector's state machine against a scripted server: list → watch (events split across
+/// chunks, bookmarks) → 410 → relist and atomic swap → watch again; dropped streams → re-watch.
+@Suite struct ReflectorTests {
+    final class Script: Sendable {
+        let lists = Atomic<Int>(0)
+        let watches = Mutex<[String]>([])  // resourceVersions asked for
+    }
+
+    @Test func listWatchBookmarkGoneRelist() async throws {
+        let script = Script()
+        let server = try TLSTestServer { request, writer in
+            if request.query("watch") == nil {
+                let n = script.lists.add(1, ordering: .relaxed).newValue
+                let items = n == 1
+                    ? [ClientOverHTTPTests.podJSON("a", rv: 5), ClientOverHTTPTests.podJSON("gone-later", rv: 6)]
+                    : [ClientOverHTTPTests.podJSON("a", rv: 5), ClientOverHTTPTests.podJSON("c", rv: 19)]
+                ClientOverHTTPTests.json(writer, 200, #"{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"\#(n == 1 ? 10 : 20)"},"items":[\#(items.joined(separator: ","))]}"#)
+                return
+            }
+            let rv = request.query("resourceVersion") ?? ""
+            let count = script.watches.withLock { $0.append(rv); return $0.count }
+            #expect(request.query("allowWatchBookmarks") == "true")
+            writer.startStream(status: 200, headers: [("Content-Type", "application/json")])
+            switch count {
+            case 1:
+                // One event split mid-line across three writes, then a bookmark, then the server's timeout.
+                let added = #"{"type":"ADDED","object":\#(ClientOverHTTPTests.podJSON("b", rv: 11))}"# + "\n"
+                let bytes = Array(added.utf8)
+                writer.writeChunk(Array(bytes[0..<10]))
+                usleep(5_000)
+                writer.writeChunk(Array(bytes[10..<40]))
+                writer.writeChunk(Array(bytes[40...]) + Array(#"{"type":"BOOKMARK","object":{"kind":"Pod","apiVersion":"v1","metadata":{"resourceVersion":"15"}}}"#.utf8) + [10])
+                writer.endStream()
+            case 2:
+                // Re-watch from the bookmark; the history has been compacted: 200 + ERROR 410.
+                writer.writeChunk(Array(#"{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too old resource version: 15 (18)","reason":"Expired","code":410}}"#.utf8) + [10])
+                writer.endStream()
+            case 3:
+                // After the relist: the stream breaks mid-line.
+                writer.writeChunk(Array(#"{"type":"MODIFIED","obj"#.utf8))
+                writer.abortConnection()
+            default:
+                while !writer.isClosed { usleep(20_000) }
+            }
+        }
+        let changes = Mutex<[String]>([])
+        let store = ObjectStore<Pod> { change in
+            changes.withLock {
+                switch change {
+                case .upserted(let p): $0.append("+\(p.metadata.name)")
+                case .deleted(let p): $0.append("-\(p.metadata.name)")
+                }
+            }
+        }
+        let client = KubeClient(config: server.clusterConfig())
+        let reflector = Reflector(
+            client: client, store: store,
+            options: .init(watchTimeoutSeconds: 5...5, backoff: Backoff(initial: .milliseconds(20), maximum: .milliseconds(100), seed: 1)))
+        let task = Task { await reflector.run() }
+        for _ in 0..<500 where script.watches.withLock({ $0.count }) < 4 { try await Task.sleep(for: .milliseconds(10)) }
+        task.cancel()
+        await task.value
+
+        #expect(script.lists.load(ordering: .relaxed) == 2)
+        #expect(script.watches.withLock { $0 } == ["10", "15", "20", "20"])
+        #expect(Set(store.list().map(\.metadata.name)) == ["a", "c"])
+        #expect(store.hasSynced)
+        let log = changes.withLock { $0 }
+        #expect(log.contains("+b"))
+        #expect(log.contains("-gone-later"))
+        #expect(log.contains("-b"))  // b vanished in the relist: reported as deleted
+        #expect(log.contains("+c"))
+    }
+}
