@@ -18,7 +18,7 @@ public struct ContainerAssessment: Hashable, Sendable {
 
     public var name: String
     public var role: Role
-    public var source: TokenSource
+    public var source: MountedTokenSource
     public var startedAt: Timestamp
     public var startSource: StartSource
     /// min(0.8 × expirationSeconds, 24 h) + 10 s; 0 for a legacy Secret token.

@@ -115,7 +115,7 @@ struct PodAssessor {
         func add(_ containers: [Container]?, _ statuses: [ContainerStatus]?, role: ContainerAssessment.Role, only: (Container) -> Bool) {
             for container in containers ?? [] where only(container) {
                 guard let containerStatus = statuses?.first(where: { $0.name == container.name }), containerStatus.isRunning else { continue }
-                let sources = TokenSource.detect(in: container, volumes: volumes, apiAudiences: apiAudiences)
+                let sources = MountedTokenSource.detect(in: container, volumes: volumes, apiAudiences: apiAudiences)
                 let assessed = sources.map { assess(container.name, role: role, source: $0, running: containerStatus, pod: pod) }
                 // The container's most urgent token speaks for it.
                 if let worst = assessed.min(by: { ($0.classification, $0.deadline ?? Timestamp(seconds: .max)) < ($1.classification, $1.deadline ?? Timestamp(seconds: .max)) }) {
@@ -129,7 +129,7 @@ struct PodAssessor {
         return out
     }
 
-    private func assess(_ name: String, role: ContainerAssessment.Role, source: TokenSource, running: ContainerStatus, pod: Pod) -> ContainerAssessment {
+    private func assess(_ name: String, role: ContainerAssessment.Role, source: MountedTokenSource, running: ContainerStatus, pod: Pod) -> ContainerAssessment {
         let (start, startSource): (Timestamp, ContainerAssessment.StartSource)
         if let startedAt = running.runningSince {
             (start, startSource) = (startedAt, .containerStartedAt)

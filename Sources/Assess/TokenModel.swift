@@ -19,7 +19,7 @@ public enum TokenModel {
     }
 
     /// How long a token from `source` is honoured; nil = never expires (legacy Secret token).
-    public static func lifetime(of source: TokenSource, policy: TokenLifetime) -> Int64? {
+    public static func lifetime(of source: MountedTokenSource, policy: TokenLifetime) -> Int64? {
         switch source {
         case .legacySecret:
             return nil

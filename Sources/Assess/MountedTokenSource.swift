@@ -1,7 +1,7 @@
 import KubeModel
 
 /// Where a container's API token comes from.
-public enum TokenSource: Hashable, Sendable {
+public enum MountedTokenSource: Hashable, Sendable {
     /// A projected `serviceAccountToken` source for the API audience (e.g. `kube-api-access-*`).
     case projected(volume: String, expirationSeconds: Int64)
     /// A legacy token Secret mounted at `/var/run/secrets/kubernetes.io/serviceaccount`.
@@ -16,8 +16,8 @@ public enum TokenSource: Hashable, Sendable {
     public static let legacyMountPath = "/var/run/secrets/kubernetes.io/serviceaccount"
 
     /// The API-token sources `container` mounts, in mount order.
-    public static func detect(in container: Container, volumes: [String: Volume], apiAudiences: Set<String>) -> [TokenSource] {
-        var found: [TokenSource] = []
+    public static func detect(in container: Container, volumes: [String: Volume], apiAudiences: Set<String>) -> [MountedTokenSource] {
+        var found: [MountedTokenSource] = []
         for mount in container.volumeMounts ?? [] {
             guard let volume = volumes[mount.name] else { continue }
             if let sources = volume.projected?.sources {
