@@ -3,6 +3,7 @@ import KubeModel
 
 /// Renders an `AuditEvidenceReport` as `token-warden audit` prints it: kubectl-style columns or JSON.
 public enum AuditReportRenderer {
+    /// The tables and the summary line; `report.problems` are left to the caller (stderr).
     public static func table(_ report: AuditEvidenceReport) -> String {
         var out = ""
         let withWorkloads = report.staleTokenPods.contains { $0.workload != nil }
@@ -33,7 +34,6 @@ public enum AuditReportRenderer {
             out += columns(rows)
         }
         out += "\n" + summaryLine(report.summary) + "\n"
-        for problem in report.problems { out += "warning: \(problem)\n" }
         return out
     }
 
