@@ -81,9 +81,12 @@ public enum DurationText {
                 return .failure(.malformed(numberStart < chars.count ? "expected a number at \"\(String(String.UnicodeScalarView(chars[numberStart...])))\"" : "missing number"))
             }
             let unitStart = i
-            while i < chars.count, chars[i].digitValue == nil, chars[i] != "." { i += 1 }
+            while i < chars.count, chars[i].properties.isAlphabetic { i += 1 }
             let unit = String(String.UnicodeScalarView(chars[unitStart..<i]))
-            if unit.isEmpty { return .failure(.malformed("missing unit")) }
+            if unit.isEmpty {
+                if i < chars.count { return .failure(.malformed("unexpected \"\(chars[i])\"")) }
+                return .failure(.malformed("missing unit"))
+            }
             guard let unitNanos = unitNanoseconds[unit] else { return .failure(.unknownUnit(unit)) }
             let value = (Double(whole) + Double(fraction) / Double(fractionScale)) * Double(unitNanos)
             totalNanos += value

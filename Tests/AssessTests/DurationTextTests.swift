@@ -15,7 +15,7 @@ import Testing
         ("", DurationText.ParseError.empty), ("0", .zero), ("0s", .zero), ("500ms", .zero), ("-5m", .negative),
         ("5", .malformed("missing unit")), ("5x", .unknownUnit("x")), ("1y", .unknownUnit("y")),
         ("36501d", .tooLarge), ("9999999999999999999h", .tooLarge), ("h", .malformed("expected a number at \"h\"")),
-        ("-", .malformed("sign without value")),
+        ("-", .malformed("sign without value")), ("45 days", .malformed("unexpected \" \"")), ("1h-30m", .malformed("expected a number at \"-30m\"")),
     ])
     func rejects(_ text: String, _ error: DurationText.ParseError) {
         #expect(DurationText.parsePositive(text) == .failure(error))
