@@ -1,0 +1,48 @@
+import ArgumentParser
+import Assess
+import KubeModel
+
+/// The cluster-wide policy defaults; annotations on namespaces and workloads override them.
+struct PolicyOptions: ParsableArguments {
+    @Option(help: "How long the API server accepts an extended token: a duration (365d, 8760h, 90d on EKS) or 'none' (extension off).")
+    var tokenLifetime: String = "365d"
+
+    @Option(help: "Restart a workload this long before its oldest token expires.")
+    var restartBefore: String = "30d"
+
+    @Option(help: "RFC 3339 instant of a signing-key rotation: tokens issued before it are invalid.")
+    var tokensInvalidBefore: String?
+
+    @Option(help: "When restarts may happen, e.g. 'Mon-Fri 02:00-05:00 Europe/Berlin'; several joined by ';' (default: always).")
+    var maintenanceWindow: String?
+
+    func defaults(mode: PolicyMode) throws -> PolicyDefaults {
+        let lifetime: TokenLifetime
+        switch TokenLifetime.parse(tokenLifetime) {
+        case .success(let value): lifetime = value
+        case .failure(let error): throw ValidationError("--token-lifetime \(tokenLifetime): \(error)")
+        }
+        let before: Int64
+        switch DurationText.parsePositive(restartBefore) {
+        case .success(let value): before = value
+        case .failure(let error): throw ValidationError("--restart-before \(restartBefore): \(error)")
+        }
+        var invalidBefore: Timestamp?
+        if let text = tokensInvalidBefore {
+            guard let instant = Timestamp(rfc3339: text) else {
+                throw ValidationError("--tokens-invalid-before \(text): not an RFC 3339 time (e.g. 2026-03-01T00:00:00Z)")
+            }
+            invalidBefore = instant
+        }
+        var window: MaintenanceWindow?
+        if let text = maintenanceWindow {
+            switch MaintenanceWindow.parse(text) {
+            case .success(let value): window = value
+            case .failure(let error): throw ValidationError("--maintenance-window \(text): \(error)")
+            }
+        }
+        return PolicyDefaults(
+            mode: mode, tokenLifetime: lifetime, restartBefore: before, tokensInvalidBefore: invalidBefore,
+            maintenanceWindow: window)
+    }
+}
