@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the C libraries token-warden links against (and kubectl for the kubectl-driven tests)
+# when they are missing. Safe to run repeatedly; does nothing when everything is present.
+set -euo pipefail
+
+need=()
+pkg-config --exists libcurl 2>/dev/null || need+=(libcurl4-openssl-dev)
+pkg-config --exists zlib 2>/dev/null || need+=(zlib1g-dev)
+pkg-config --exists openssl 2>/dev/null || need+=(libssl-dev)
+[ -d /usr/share/zoneinfo/Europe ] || need+=(tzdata)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# kubectl keeps the simulated API server honest in the tests; they skip (saying so) without it.
+if ! command -v kubectl >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq kubernetes-client >/dev/null 2>&1 \
+    || echo "note: kubectl not available; kubectl-driven tests will be skipped"
+fi
