@@ -1,1 +1,93 @@
-print("kube-sim")
+import ArgumentParser
+import Dispatch
+import Foundation
+import KubeSim
+import Logging
+
+/// `kube-sim`: a simulated Kubernetes API server for tests, demos and benchmarks.
+struct KubeSimCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kube-sim",
+        abstract: "A simulated Kubernetes API server (HTTPS, bearer tokens, watches) that kubectl accepts.")
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port = 0
+
+    @Option(help: "Address to bind.")
+    var host = "127.0.0.1"
+
+    @Option(name: .customLong("write-kubeconfig"), help: "Write a kubeconfig (admin token, CA) to this path.")
+    var kubeconfigPath: String?
+
+    @Option(name: .customLong("objects"), help: "Seed objects from a YAML/JSON file (repeatable).")
+    var objectFiles: [String] = []
+
+    @Option(help: "Generate a population, e.g. \"pods=150000,namespaces=100\".")
+    var generate: String?
+
+    @Flag(help: "Serve plain HTTP instead of HTTPS.")
+    var http = false
+
+    @Option(help: "Admin bearer token (default: random).")
+    var token: String?
+
+    @Option(name: .customLong("bookmark-interval"), help: "Seconds between watch bookmarks.")
+    var bookmarkInterval: Double = 60
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    func run() throws {
+        var logger = Logger(label: "kube-sim")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        var options = KubeSim.Options()
+        options.host = host
+        options.port = port
+        options.tls = !http
+        options.adminToken = token
+        options.bookmarkInterval = bookmarkInterval
+        options.logger = logger
+        let sim = try KubeSim(options: options)
+        for file in objectFiles {
+            let loaded = try sim.load(file: file)
+            logger.info("loaded objects", metadata: ["file": "\(file)", "count": "\(loaded.count)"])
+        }
+        if let generate {
+            let spec: GenerateSpec
+            do {
+                spec = try GenerateSpec.parse(generate)
+            } catch {
+                throw ValidationError("--generate: \(error)")
+            }
+            var count = 0
+            try ClusterGenerator.generate(spec: spec, now: Date()) { batch in
+                count += try sim.load(batch).count
+            }
+            logger.info("generated objects", metadata: ["count": "\(count)"])
+        }
+        try sim.start()
+        if let kubeconfigPath {
+            try sim.writeKubeconfig(path: kubeconfigPath)
+        }
+        let line = "kube-sim ready at \(sim.url)" + (kubeconfigPath.map { " (kubeconfig: \($0))" } ?? "") + "\n"
+        FileHandle.standardOutput.write(Data(line.utf8))
+
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGINT, SIG_IGN)
+        let finalLogger = logger
+        let stop: @Sendable () -> Void = {
+            sim.stop()
+            finalLogger.info("kube-sim stopped")
+            Foundation.exit(0)
+        }
+        let sources = [SIGTERM, SIGINT].map { signalNumber in
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
+            source.setEventHandler(handler: stop)
+            source.resume()
+            return source
+        }
+        withExtendedLifetime(sources) { dispatchMain() }
+    }
+}
+
+KubeSimCommand.main()

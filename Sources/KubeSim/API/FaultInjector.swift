@@ -1,0 +1,92 @@
+import Foundation
+import Synchronization
+
+/// Faults switchable at runtime, applied to network requests (not to in-process store users).
+public final class FaultInjector: Sendable {
+    /// A failure returned instead of serving: 429 (with Retry-After), 500 or 503.
+    public struct ErrorBurst: Sendable {
+        public var code: Int
+        /// How many requests get it (then it stops); nil = until cleared.
+        public var remaining: Int?
+        /// Only requests with these verbs ("list", "watch", "patch", "create", "get"...); empty = all.
+        public var verbs: Set<String>
+        /// Only these resources ("pods", "deployments"); empty = all.
+        public var resources: Set<String>
+        public var retryAfterSeconds: Int
+
+        public init(code: Int, count: Int? = nil, verbs: Set<String> = [], resources: Set<String> = [],
+                    retryAfterSeconds: Int = 1) {
+            self.code = code
+            self.remaining = count
+            self.verbs = verbs
+            self.resources = resources
+            self.retryAfterSeconds = retryAfterSeconds
+        }
+    }
+
+    private struct State {
+        var bursts: [ErrorBurst] = []
+        var latency: TimeInterval = 0
+        var stallWatches = false
+        var dropWatchesAfterEvents: Int?
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Adds a burst of error responses.
+    public func inject(_ burst: ErrorBurst) {
+        state.withLock { $0.bursts.append(burst) }
+    }
+
+    /// Added to every response (seconds).
+    public var latency: TimeInterval {
+        get { state.withLock { $0.latency } }
+        set { state.withLock { $0.latency = newValue } }
+    }
+
+    /// Watches stop sending anything (no events, no bookmarks) while connected: a stalled stream.
+    public var stallWatches: Bool {
+        get { state.withLock { $0.stallWatches } }
+        set { state.withLock { $0.stallWatches = newValue } }
+    }
+
+    /// Every watch connection is dropped (no terminating chunk) after this many events; nil = off.
+    public var dropWatchesAfterEvents: Int? {
+        get { state.withLock { $0.dropWatchesAfterEvents } }
+        set { state.withLock { $0.dropWatchesAfterEvents = newValue } }
+    }
+
+    /// Removes every fault.
+    public func clear() {
+        state.withLock { $0 = State() }
+    }
+
+    /// The error to answer a request with, if a burst matches (consuming one of its count).
+    func error(for info: RequestInfo) -> APIStatus? {
+        state.withLock { state -> APIStatus? in
+            guard let index = state.bursts.firstIndex(where: { burst in
+                (burst.verbs.isEmpty || burst.verbs.contains(info.verb))
+                    && (burst.resources.isEmpty || burst.resources.contains(info.resource))
+            }) else { return nil }
+            let burst = state.bursts[index]
+            if let remaining = burst.remaining {
+                if remaining <= 1 { state.bursts.remove(at: index) } else { state.bursts[index].remaining = remaining - 1 }
+            }
+            switch burst.code {
+            case 429:
+                return APIStatus(code: 429, reason: "TooManyRequests",
+                                 message: "Too many requests, please try again later.", causes: [],
+                                 hasDetails: true, retryAfterSeconds: burst.retryAfterSeconds)
+            case 503:
+                var status = APIStatus.serviceUnavailable("The server is currently unable to handle the request")
+                status.retryAfterSeconds = burst.retryAfterSeconds
+                return status
+            default:
+                return APIStatus(code: burst.code, reason: "InternalError",
+                                 message: "Internal error occurred: injected fault", hasDetails: true)
+            }
+        }
+    }
+}
