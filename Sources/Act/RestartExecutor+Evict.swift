@@ -1,0 +1,170 @@
+import APIClient
+import Assess
+import KubeModel
+import Logging
+import Plan
+
+/// An eviction sequence this process is driving.
+struct EvictionSequence: Sendable {
+    /// Pods that started before this are replaced.
+    var restartedAt: Timestamp
+    var evicted: Int = 0
+    var lastEvictedUID: String?
+    /// The last eviction (or the start): the evict timeout counts from here.
+    var lastProgress: Timestamp
+}
+
+/// Just the metadata of any object (to read the restart state of an owner).
+private struct MetadataOnly: Decodable {
+    var metadata: ObjectMeta
+}
+
+extension RestartExecutor {
+    /// Drives an eviction sequence one step: evicts at most one pod through the Eviction API
+    /// (which honours PodDisruptionBudgets) and says what happened. Call it again after the
+    /// returned step (on every reconcile, or after `retryAfterSeconds`) until `.done` or `.timedOut`.
+    ///
+    /// The first call of a sequence (`.restart(_, resume: false)`) records the restart state on
+    /// the owning object (merge patch of its metadata). A custom owner cannot be patched (its
+    /// resource and RBAC are unknown), so the state goes on the workload's pods instead: every old
+    /// pod carries it until it is evicted, and the replacements need no state (their tokens are
+    /// fresh). A resumed sequence (controller restart, leader change) takes `restartedAt` from
+    /// that state. `timeout` (seconds) bounds the time without progress (waiting or blocked).
+    public func evictNext(_ decision: Decision, workloadPods: [Pod], now: Timestamp, timeout: Int64) async throws -> EvictionStep {
+        let id = decision.workload
+        var metadata = Self.metadata(decision)
+        if dryRun {
+            let choice = EvictionSelector.next(pods: workloadPods, restartedAt: now, lastEvictedUID: nil, evictedCount: 0)
+            let next: Pod? = if case .evict(let pod) = choice { pod } else { nil }
+            let old = workloadPods.filter { EvictionSelector.isOld($0, restartedAt: now) }.map(\.metadata.name).sorted()
+            metadata["wouldEvict"] = "\(old.joined(separator: ","))"
+            logger.info("report mode: would evict pods one at a time", metadata: metadata)
+            await events.emit(WardenEvent(decision: decision, type: .normal, reason: .wouldRestart,
+                                          message: "would evict \(old.count) pod(s) one at a time: \(decision.message)", action: "Evict"))
+            return .dryRun(wouldEvict: next.map(ObjectRef.init))
+        }
+
+        var sequence: EvictionSequence
+        if let running = sequences.withLock({ $0[id] }) {
+            sequence = running
+        } else {
+            sequence = try await beginSequence(decision, pods: workloadPods, now: now)
+            sequences.withLock { $0[id] = sequence }
+        }
+        metadata["restartedAt"] = "\(sequence.restartedAt.rfc3339)"
+
+        switch EvictionSelector.next(pods: workloadPods, restartedAt: sequence.restartedAt,
+                                     lastEvictedUID: sequence.lastEvictedUID, evictedCount: sequence.evicted) {
+        case .done:
+            sequences.withLock { $0[id] = nil }
+            logger.notice("eviction sequence complete", metadata: metadata)
+            await events.emit(WardenEvent(decision: decision, type: .normal, reason: .restartCompleted,
+                                          message: "every pod started before \(sequence.restartedAt) has been replaced and is Ready",
+                                          action: "Evict"))
+            return .done
+        case .wait(let why):
+            if let step = await timedOutIfStalled(decision, sequence: sequence, now: now, timeout: timeout, why: why) { return step }
+            logger.debug("eviction waiting", metadata: metadata.merging(["why": "\(why)"]) { $1 })
+            return .waitingForReady
+        case .evict(let pod):
+            let ref = ObjectRef(pod)
+            metadata["pod"] = "\(pod.metadata.name)"
+            do {
+                try await client.evict(namespace: pod.metadata.namespace ?? id.namespace, pod: pod.metadata.name)
+            } catch let error as APIError where error.isTooManyRequests {
+                if let step = await timedOutIfStalled(decision, sequence: sequence, now: now, timeout: timeout, why: "eviction refused") {
+                    return step
+                }
+                guard case .status(_, let status, let retryAfter, _, _) = error else { throw error }
+                let causes = (status.details?.causes ?? []).compactMap(\.message).joined(separator: "; ")
+                let text = [status.message, causes.isEmpty ? nil : causes].compactMap { $0 }.joined(separator: " ")
+                logger.notice("eviction refused", metadata: metadata.merging(["status": "\(text)"]) { $1 })
+                await events.emit(WardenEvent(decision: decision, type: .warning, reason: .evictionBlocked,
+                                              message: "eviction of pod \(pod.metadata.name) refused: \(text)", action: "Evict"))
+                // No Retry-After on a PDB refusal; kubectl drain waits 5 s between attempts.
+                return .blocked(status, retryAfterSeconds: retryAfter ?? 5)
+            } catch let error as APIError where error.isNotFound {
+                logger.info("pod to evict is already gone", metadata: metadata)
+            }
+            sequence.evicted += 1
+            sequence.lastEvictedUID = pod.metadata.uid
+            sequence.lastProgress = now
+            let updated = sequence
+            sequences.withLock { $0[id] = updated }
+            logger.notice("pod evicted", metadata: metadata.merging(["evicted": "\(updated.evicted)"]) { $1 })
+            return .evicted(ref)
+        }
+    }
+
+    /// When this process started (or resumed) the eviction sequence of `workload`, if it drives one.
+    public func evictionRestartedAt(_ workload: WorkloadID) -> Timestamp? {
+        sequences.withLock { $0[workload]?.restartedAt }
+    }
+
+    /// Forgets the in-memory sequences (leadership lost: the next leader resumes from the cluster state).
+    public func abandonEvictions() {
+        sequences.withLock { $0.removeAll() }
+    }
+
+    private func timedOutIfStalled(
+        _ decision: Decision, sequence: EvictionSequence, now: Timestamp, timeout: Int64, why: String
+    ) async -> EvictionStep? {
+        guard now - sequence.lastProgress > timeout else { return nil }
+        sequences.withLock { $0[decision.workload] = nil }
+        logger.warning("eviction sequence gave up", metadata: Self.metadata(decision).merging(["why": "\(why)"]) { $1 })
+        await events.emit(WardenEvent(decision: decision, type: .warning, reason: .rolloutTimedOut,
+                                      message: "evicting pods one at a time made no progress for \(timeout) s (\(why)); giving up",
+                                      action: "Evict"))
+        return .timedOut
+    }
+
+    /// Starts a new sequence (recording the state in the cluster) or resumes a recorded one.
+    private func beginSequence(_ decision: Decision, pods: [Pod], now: Timestamp) async throws -> EvictionSequence {
+        guard let deadline = decision.deadline else { throw RestartError.missingDeadline(decision.ref) }
+        let resource = WorkloadActions.of(decision.workload.kind).resource
+        let isNew: Bool = if case .restart(_, resume: false) = decision.action { true } else { false }
+        if !isNew, let recorded = try await recordedRestart(decision, resource: resource, pods: pods, deadline: deadline) {
+            logger.notice("resuming eviction sequence", metadata: Self.metadata(decision).merging(["restartedAt": "\(recorded.rfc3339)"]) { $1 })
+            return EvictionSequence(restartedAt: recorded, lastProgress: now)
+        }
+        let state = RestartState.annotations(restartedAt: now, forDeadline: deadline)
+        if let resource {
+            let body = try JSONBody.encode(StatePatch(uid: decision.ref.uid, annotations: state))
+            try await client.patch(resource, namespace: decision.ref.namespace, name: decision.ref.name, type: .merge, body: body)
+        } else {
+            for pod in pods where EvictionSelector.isOld(pod, restartedAt: now) && pod.metadata.deletionTimestamp == nil {
+                let body = try JSONBody.encode(StatePatch(uid: pod.metadata.uid, annotations: state))
+                do {
+                    try await client.patch(.pods, namespace: pod.metadata.namespace, name: pod.metadata.name, type: .merge, body: body)
+                } catch let error as APIError where error.isNotFound {
+                    continue  // gone already: nothing to record on it
+                }
+            }
+        }
+        let old = pods.filter { EvictionSelector.isOld($0, restartedAt: now) }.count
+        await events.emit(WardenEvent(decision: decision, type: .normal, reason: .restartStarted,
+                                      message: "evicting \(old) pod(s) one at a time, waiting for each replacement to be Ready: \(decision.message)",
+                                      action: "Evict"))
+        return EvictionSequence(restartedAt: now, lastProgress: now)
+    }
+
+    /// `restarted-at` recorded for this deadline on the owner (or, for custom owners, on its pods).
+    private func recordedRestart(
+        _ decision: Decision, resource: ResourceDescriptor?, pods: [Pod], deadline: Timestamp
+    ) async throws -> Timestamp? {
+        var candidates: [[String: String]] = []
+        if let resource {
+            let path = resource.objectPath(namespace: decision.ref.namespace, name: decision.ref.name)
+            let owner = try client.decoder.decode(MetadataOnly.self, from: try await client.getRaw(path))
+            candidates = [owner.metadata.annotations ?? [:]]
+        } else {
+            candidates = pods.map { $0.metadata.annotations ?? [:] }
+        }
+        let recorded = candidates.compactMap { annotations -> Timestamp? in
+            guard let handled = annotations[PolicyAnnotation.restartForDeadline].flatMap(Timestamp.init(rfc3339:)),
+                  handled >= deadline else { return nil }
+            return annotations[PolicyAnnotation.restartedAt].flatMap(Timestamp.init(rfc3339:))
+        }
+        return recorded.min()
+    }
+}

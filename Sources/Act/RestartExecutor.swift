@@ -1,0 +1,143 @@
+import APIClient
+import Assess
+import Foundation
+import KubeModel
+import Logging
+import Plan
+import Synchronization
+
+/// Carries out the planner's restart decisions against the API server: a rollout patch, one
+/// eviction at a time, or (opt-in) a bare pod deleted and created again. Every write is a patch
+/// or a create/delete with a uid precondition — never a read-modify-write update — so other
+/// controllers' changes are never clobbered. The restart state is written to the cluster
+/// (annotations) so a controller restart or a leader change never repeats a restart.
+///
+/// In dry run (report mode) nothing is written except Events saying what would have happened.
+public final class RestartExecutor: Sendable {
+    /// The annotation `kubectl rollout restart` writes on the pod template.
+    public static let kubectlRestartedAt = PolicyAnnotation.kubectlRestartedAt
+
+    public let dryRun: Bool
+    let client: KubeClient
+    let events: EventRecorder
+    let logger: Logger
+    /// Eviction sequences this process is driving (in memory; the cluster holds restarted-at).
+    let sequences = Mutex<[WorkloadID: EvictionSequence]>([:])
+
+    public init(client: KubeClient, events: EventRecorder, logger: Logger, dryRun: Bool) {
+        self.client = client
+        self.events = events
+        self.logger = logger
+        self.dryRun = dryRun
+    }
+
+    /// Starts a rollout restart of a Deployment, StatefulSet or DaemonSet with ONE strategic-merge
+    /// PATCH: `kubectl.kubernetes.io/restartedAt` (what `kubectl rollout restart` writes) and
+    /// `token-warden.dev/restarted-at` on the pod template, and the restart state
+    /// (`restarted-at`, `restart-for-deadline`) on the workload's own metadata.
+    ///
+    /// If the server's answer shows the rollout cannot proceed (paused since the assessment,
+    /// OnDelete), the restart state is removed again and `RestartError.rolloutBlocked` is thrown.
+    public func startRollout(_ decision: Decision, now: Timestamp) async throws {
+        let ref = decision.ref
+        let actions = WorkloadActions.of(decision.workload.kind)
+        guard let resource = actions.resource, let blocker = actions.rolloutBlocker else {
+            throw RestartError.unsupported(ref, "a \(decision.workload.kind.kindName) has no rollout; use evict")
+        }
+        guard let deadline = decision.deadline else { throw RestartError.missingDeadline(ref) }
+        let body = try JSONBody.encode(Self.rolloutPatch(uid: ref.uid, now: now, deadline: deadline))
+        var metadata = Self.metadata(decision)
+        metadata["restartedAt"] = "\(now.rfc3339)"
+
+        if dryRun {
+            metadata["patch"] = "\(String(decoding: body, as: UTF8.self))"
+            logger.info("report mode: would patch the pod template (rollout restart)", metadata: metadata)
+            await events.emit(WardenEvent(decision: decision, type: .normal, reason: .wouldRestart,
+                                          message: "would start a rollout restart: \(decision.message)", action: "Restart"))
+            return
+        }
+
+        let answer = try await client.patch(resource, namespace: ref.namespace, name: ref.name, type: .strategicMerge, body: body)
+        if let why = try blocker(answer, client.decoder) {
+            logger.warning("rollout patched but blocked; restart state removed", metadata: metadata.merging(["why": "\(why)"]) { $1 })
+            try await clearRestartState(resource: resource, ref: ref)
+            await events.emit(WardenEvent(decision: decision, type: .warning, reason: .restartFailed,
+                                          message: "rollout restart refused: \(why)", action: "Restart"))
+            throw RestartError.rolloutBlocked(ref, why)
+        }
+        logger.notice("rollout restart started", metadata: metadata)
+        await events.emit(WardenEvent(decision: decision, type: .normal, reason: .restartStarted,
+                                      message: "rollout restart started (\(Self.kubectlRestartedAt)=\(now.rfc3339)): \(decision.message)",
+                                      action: "Restart"))
+    }
+
+    /// The strategic-merge patch of a rollout restart.
+    static func rolloutPatch(uid: String?, now: Timestamp, deadline: Timestamp) -> RolloutPatch {
+        RolloutPatch(
+            metadata: .init(uid: uid, annotations: RestartState.annotations(restartedAt: now, forDeadline: deadline)),
+            spec: .init(template: .init(metadata: .init(annotations: [
+                kubectlRestartedAt: now.rfc3339, PolicyAnnotation.restartedAt: now.rfc3339,
+            ]))))
+    }
+
+    /// Removes the restart-state annotations from the workload (merge patch, null deletes).
+    func clearRestartState(resource: ResourceDescriptor, ref: ObjectRef) async throws {
+        let body = try JSONBody.encode(StatePatch(uid: ref.uid, annotations: [
+            PolicyAnnotation.restartedAt: nil, PolicyAnnotation.restartForDeadline: nil,
+        ]))
+        try await client.patch(resource, namespace: ref.namespace, name: ref.name, type: .merge, body: body)
+    }
+
+    static func metadata(_ decision: Decision) -> Logger.Metadata {
+        var metadata: Logger.Metadata = ["workload": "\(decision.workload)", "action": "\(decision.action.name)"]
+        if let deadline = decision.deadline { metadata["deadline"] = "\(deadline.rfc3339)" }
+        return metadata
+    }
+}
+
+/// `{"metadata":{"uid":…,"annotations":{…}},"spec":{"template":{"metadata":{"annotations":{…}}}}}`.
+/// The uid makes the patch fail (422, uid is immutable) if the object was deleted and created
+/// again under the same name since it was assessed.
+struct RolloutPatch: Encodable {
+    struct Metadata: Encodable {
+        var uid: String?
+        var annotations: [String: String]
+    }
+    struct Template: Encodable { var metadata: TemplateMetadata }
+    struct TemplateMetadata: Encodable { var annotations: [String: String] }
+    struct Spec: Encodable { var template: Template }
+
+    var metadata: Metadata
+    var spec: Spec
+}
+
+/// `{"metadata":{"uid":…,"annotations":{k: v or null}}}` for a merge patch.
+struct StatePatch: Encodable {
+    struct Metadata: Encodable {
+        var uid: String?
+        var annotations: [String: String?]
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: DynamicKey.self)
+            if let uid { try c.encode(uid, forKey: DynamicKey("uid")) }
+            var nested = c.nestedContainer(keyedBy: DynamicKey.self, forKey: DynamicKey("annotations"))
+            for (key, value) in annotations.sorted(by: { $0.key < $1.key }) {
+                if let value { try nested.encode(value, forKey: DynamicKey(key)) } else { try nested.encodeNil(forKey: DynamicKey(key)) }
+            }
+        }
+    }
+
+    var metadata: Metadata
+
+    init(uid: String?, annotations: [String: String?]) {
+        metadata = Metadata(uid: uid, annotations: annotations)
+    }
+}
+
+struct DynamicKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
