@@ -33,13 +33,21 @@ public final class ObjectStore<Object: KubeObject>: Sendable {
     public func list() -> [Object] { state.withLock { Array($0.items.values) } }
 
     /// Swaps in a full list atomically; reports additions, changes and disappearances.
-    public func replace(_ objects: [Object], resourceVersion: String) {
+    /// `partition` limits the swap to the objects one reflector owns (one namespace of several
+    /// watched into the same store); nil means the list is the whole store.
+    public func replace(_ objects: [Object], resourceVersion: String, partition: (@Sendable (Object) -> Bool)? = nil) {
         var fresh: [String: Object] = [:]
         fresh.reserveCapacity(objects.count)
         for object in objects { fresh[object.key] = object }
         let old = state.withLock { s -> [String: Object] in
-            let old = s.items
-            s.items = fresh
+            var old = s.items
+            if let partition {
+                old = old.filter { partition($0.value) }
+                for key in old.keys { s.items.removeValue(forKey: key) }
+                s.items.merge(fresh) { _, new in new }
+            } else {
+                s.items = fresh
+            }
             s.resourceVersion = resourceVersion
             s.synced = true
             return old

@@ -19,11 +19,15 @@ public final class Reflector<Object: KubeObject>: Sendable {
         /// so many watches do not all reconnect at once.
         public var watchTimeoutSeconds: ClosedRange<Int>
         public var backoff: Backoff
+        /// The store objects this reflector owns, when several reflectors fill one store.
+        public var partition: (@Sendable (Object) -> Bool)?
 
         public init(
             namespace: String? = nil, labelSelector: String? = nil, fieldSelector: String? = nil,
-            pageSize: Int = 500, watchTimeoutSeconds: ClosedRange<Int> = 300...600, backoff: Backoff = Backoff()
+            pageSize: Int = 500, watchTimeoutSeconds: ClosedRange<Int> = 300...600, backoff: Backoff = Backoff(),
+            partition: (@Sendable (Object) -> Bool)? = nil
         ) {
+            self.partition = partition
             self.namespace = namespace
             self.labelSelector = labelSelector
             self.fieldSelector = fieldSelector
@@ -69,7 +73,7 @@ public final class Reflector<Object: KubeObject>: Sendable {
                     let (items, rv) = try await client.listAll(
                         Object.self, namespace: options.namespace, labelSelector: options.labelSelector,
                         fieldSelector: options.fieldSelector, pageSize: options.pageSize)
-                    store.replace(items, resourceVersion: rv)
+                    store.replace(items, resourceVersion: rv, partition: options.partition)
                     observer.relisted(resource: resource, objects: items.count)
                     log.debug("listed", metadata: ["objects": "\(items.count)", "resourceVersion": "\(rv)"])
                     phase = .watching(resourceVersion: rv)

@@ -1,0 +1,80 @@
+import APIClient
+import Assess
+import KubeModel
+import Logging
+import WatchCache
+
+/// The watch caches of every kind the controller reads, kept current by one reflector each.
+/// Only the fields the controller needs are decoded and cached (see KubeModel).
+public final class ClusterCaches: Sendable {
+    public let pods: ObjectStore<Pod>
+    public let namespaces: ObjectStore<Namespace>
+    public let replicaSets: ObjectStore<ReplicaSet>
+    public let deployments: ObjectStore<Deployment>
+    public let statefulSets: ObjectStore<StatefulSet>
+    public let daemonSets: ObjectStore<DaemonSet>
+    public let replicationControllers: ObjectStore<ReplicationController>
+    public let jobs: ObjectStore<Job>
+
+    public init(signal: ChangeSignal) {
+        let notify: @Sendable () -> Void = { signal.notify() }
+        pods = ObjectStore { _ in notify() }
+        namespaces = ObjectStore { _ in notify() }
+        replicaSets = ObjectStore { _ in notify() }
+        deployments = ObjectStore { _ in notify() }
+        statefulSets = ObjectStore { _ in notify() }
+        daemonSets = ObjectStore { _ in notify() }
+        replicationControllers = ObjectStore { _ in notify() }
+        jobs = ObjectStore { _ in notify() }
+    }
+
+    public var hasSynced: Bool {
+        pods.hasSynced && namespaces.hasSynced && replicaSets.hasSynced && deployments.hasSynced
+            && statefulSets.hasSynced && daemonSets.hasSynced && replicationControllers.hasSynced && jobs.hasSynced
+    }
+
+    /// A consistent-enough view for one reconcile: each store is copied atomically.
+    public func snapshot() -> ClusterSnapshot {
+        ClusterSnapshot(
+            pods: pods.list(), namespaces: namespaces.list(), replicaSets: replicaSets.list(),
+            deployments: deployments.list(), statefulSets: statefulSets.list(), daemonSets: daemonSets.list(),
+            replicationControllers: replicationControllers.list(), jobs: jobs.list())
+    }
+
+    /// Runs one reflector per kind and per watched namespace (nil: cluster-wide) until cancelled.
+    public func run(client: KubeClient, namespaces scope: [String]?, observer: any ReflectorObserver, logger: Logger) async {
+        await withTaskGroup(of: Void.self) { group in
+            func reflect<T: KubeObject>(_ store: ObjectStore<T>, namespace: String?) {
+                var partition: (@Sendable (T) -> Bool)?
+                if let namespace {
+                    partition = { object in object.metadata.namespace == namespace }
+                }
+                let reflector = Reflector(
+                    client: client, store: store, options: .init(namespace: namespace, partition: partition),
+                    logger: logger, observer: observer)
+                group.addTask { await reflector.run() }
+            }
+            // Namespaces are cluster-scoped: with a namespace list, each is watched by name.
+            if let scope {
+                for ns in scope {
+                    let reflector = Reflector(
+                        client: client, store: namespaces,
+                        options: .init(fieldSelector: "metadata.name=\(ns)", partition: { $0.metadata.name == ns }),
+                        logger: logger, observer: observer)
+                    group.addTask { await reflector.run() }
+                }
+            } else {
+                reflect(namespaces, namespace: nil)
+            }
+            for ns in scope ?? [nil] as [String?] {
+                reflect(pods, namespace: ns)
+                reflect(replicaSets, namespace: ns)
+                reflect(deployments, namespace: ns)
+                reflect(statefulSets, namespace: ns)
+                reflect(daemonSets, namespace: ns)
+                reflect(replicationControllers, namespace: ns)
+                reflect(jobs, namespace: ns)
+            }
+        }
+    }
+}

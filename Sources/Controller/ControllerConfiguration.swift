@@ -1,0 +1,56 @@
+import Assess
+import Plan
+
+/// Everything `token-warden run` was told, resolved and validated.
+public struct ControllerConfiguration: Sendable {
+    public struct LeaderElection: Sendable {
+        public var namespace: String
+        public var leaseName: String
+        public var identity: String
+        public var leaseDurationSeconds: Double
+        public var renewDeadlineSeconds: Double
+        public var retryPeriodSeconds: Double
+
+        public init(
+            namespace: String, leaseName: String = "token-warden", identity: String,
+            leaseDurationSeconds: Double = 15, renewDeadlineSeconds: Double = 10, retryPeriodSeconds: Double = 2
+        ) {
+            self.namespace = namespace
+            self.leaseName = leaseName
+            self.identity = identity
+            self.leaseDurationSeconds = leaseDurationSeconds
+            self.renewDeadlineSeconds = renewDeadlineSeconds
+            self.retryPeriodSeconds = retryPeriodSeconds
+        }
+    }
+
+    /// Policy defaults (mode, lifetime, restart-before, key rotation, window); annotations override.
+    public var defaults: PolicyDefaults
+    public var planner: PlannerConfig
+    /// nil: every namespace.
+    public var namespaces: [String]?
+    /// A PDB-blocked or stuck eviction sequence gives up (and says so) after this long.
+    public var evictTimeoutSeconds: Int64
+    /// nil: no election; this instance acts alone.
+    public var leaderElection: LeaderElection?
+    /// `host:port` for /metrics, /healthz, /readyz (and POST /audit); nil: no endpoint server.
+    public var httpAddress: String?
+    public var auditWebhook: Bool
+
+    public init(
+        defaults: PolicyDefaults = PolicyDefaults(), planner: PlannerConfig = PlannerConfig(),
+        namespaces: [String]? = nil, evictTimeoutSeconds: Int64 = 600, leaderElection: LeaderElection? = nil,
+        httpAddress: String? = "0.0.0.0:8080", auditWebhook: Bool = false
+    ) {
+        self.defaults = defaults
+        self.planner = planner
+        self.namespaces = namespaces
+        self.evictTimeoutSeconds = evictTimeoutSeconds
+        self.leaderElection = leaderElection
+        self.httpAddress = httpAddress
+        self.auditWebhook = auditWebhook
+    }
+
+    /// Report mode: everything but the writes; Events say what would happen.
+    public var dryRun: Bool { defaults.mode == .report }
+}
