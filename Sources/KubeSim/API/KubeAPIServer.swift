@@ -42,15 +42,18 @@ public final class KubeAPIServer: Sendable {
 
     public func handle(_ request: HTTPRequest, _ writer: any HTTPResponseWriter) {
         let info = RequestInfo.parse(request)
-        let recorder = RecordingWriter(writer)
         var user = "system:anonymous"
-        defer {
-            requestLog.append(RequestRecord(
+        let log = requestLog
+        let logger = self.logger
+        // Logged when the status is decided (before the client can see it), so tests can read
+        // the log as soon as a response arrives; a watch is logged when its stream starts.
+        let recorder = RecordingWriter(writer) { code in
+            let name = user
+            log.append(RequestRecord(
                 method: request.method, path: request.path, verb: info.verb, group: info.group, resource: info.resource,
-                subresource: info.subresource, namespace: info.namespace, name: info.name, user: user,
-                code: recorder.code))
+                subresource: info.subresource, namespace: info.namespace, name: info.name, user: name, code: code))
             logger.debug("request", metadata: [
-                "verb": "\(info.verb)", "path": "\(request.path)", "code": "\(recorder.code)", "user": "\(user)",
+                "verb": "\(info.verb)", "path": "\(request.path)", "code": "\(code)", "user": "\(name)",
             ])
         }
         let latency = faults.latency
@@ -185,19 +188,20 @@ public final class KubeAPIServer: Sendable {
 /// Remembers the status code a handler answered with (for the request log).
 final class RecordingWriter: HTTPResponseWriter {
     private let inner: any HTTPResponseWriter
-    private(set) var code = 0
+    private let record: (Int) -> Void
 
-    init(_ inner: any HTTPResponseWriter) {
+    init(_ inner: any HTTPResponseWriter, record: @escaping (Int) -> Void) {
         self.inner = inner
+        self.record = record
     }
 
     func respond(status: Int, headers: [(String, String)], body: [UInt8]) {
-        code = status
+        record(status)
         inner.respond(status: status, headers: headers, body: body)
     }
 
     func startStream(status: Int, headers: [(String, String)]) -> Bool {
-        code = status
+        record(status)
         return inner.startStream(status: status, headers: headers)
     }
 
