@@ -28,6 +28,8 @@ public final class Reconciler: Sendable {
     /// Restarts this process started whose effect the caches may not show yet, so the planner
     /// neither repeats them nor ignores them when counting against the limits.
     let inFlight = Mutex<[WorkloadID: InFlightRestart]>([:])
+    /// The earliest moment a refused step asked to be retried (a PDB's Retry-After), this pass.
+    let retryAt = Mutex<Timestamp?>(nil)
 
     public init(
         caches: ClusterCaches, configuration: ControllerConfiguration, actions: any WorkloadActions,
@@ -51,13 +53,15 @@ public final class Reconciler: Sendable {
         forgetSettledRestarts(assessment, now: now)
         let plan = Planner(config: configuration.planner).plan(assessment, now: now, inFlight: inFlight.withLock { $0 })
         record(assessment, plan, now: now)
+        retryAt.withLock { $0 = nil }
         if isLeader {
             await announce(assessment, plan, now: now)
             for decision in plan.decisions {
                 await execute(decision, in: assessment, now: now)
             }
         }
-        return Outcome(assessment: assessment, plan: plan, requeueAt: plan.requeueAt)
+        let requeueAt = retryAt.withLock { $0 }.map { min($0, plan.requeueAt) } ?? plan.requeueAt
+        return Outcome(assessment: assessment, plan: plan, requeueAt: requeueAt)
     }
 
     // MARK: Acting
@@ -72,26 +76,17 @@ public final class Reconciler: Sendable {
                 try await actions.startRollout(decision, now: now)
                 inFlight.withLock { $0[decision.workload] = InFlightRestart(startedAt: now, strategy: .rollout, deadline: decision.deadline) }
                 log.notice("rollout started", metadata: ["deadline": "\(decision.deadline?.rfc3339 ?? "-")"])
-                await emit(decision, .normal, .restartStarted, "Rolling restart started: \(decision.message)")
             } catch {
                 await fail(decision, error, log: log)
             }
-        case .restart(.evict, let resume):
-            let pods = podsOf(decision, in: assessment)
-            do {
-                let step = try await actions.evictNext(decision, workloadPods: pods, now: now, timeoutSeconds: configuration.evictTimeoutSeconds)
-                if !resume, case .evicted = step {
-                    await emit(decision, .normal, .restartStarted, "Pod-by-pod eviction started: \(decision.message)")
-                }
-                await report(step, decision, log: log)
-            } catch {
-                await fail(decision, error, log: log)
-            }
+        case .restart(.evict, _):
+            await evictStep(decision, in: assessment, now: now, log: log)
+        case .inProgress where assessment.workload(decision.workload)?.strategy == .evict:
+            await evictStep(decision, in: assessment, now: now, log: log)  // the sequence goes on, one pod per step
         case .restart(.recreate, _):
             guard let pod = podsOf(decision, in: assessment).first else { return }
             do {
                 try await actions.recreate(decision, pod: pod, now: now)
-                await emit(decision, .normal, .restartStarted, "Pod deleted and created again from its own spec: \(decision.message)")
                 metrics?.recordRestart(kind: decision.ref.kind, result: .succeeded)
             } catch {
                 await fail(decision, error, log: log)
@@ -124,23 +119,41 @@ public final class Reconciler: Sendable {
         }
     }
 
-    private func report(_ step: EvictionProgress, _ decision: Decision, log: Logger) async {
+    private func evictStep(_ decision: Decision, in assessment: Assessment, now: Timestamp, log: Logger) async {
+        do {
+            let step = try await actions.evictNext(
+                decision, workloadPods: podsOf(decision, in: assessment), now: now, timeoutSeconds: configuration.evictTimeoutSeconds)
+            inFlight.withLock { flights in
+                if flights[decision.workload] == nil {
+                    flights[decision.workload] = InFlightRestart(startedAt: now, strategy: .evict, deadline: decision.deadline)
+                }
+            }
+            await report(step, decision, log: log)
+            switch step {
+            case .blocked(_, let seconds): retryLater(now + Int64(max(1, seconds)))
+            case .waitingForReady: retryLater(now + 5)  // the replacement's readiness also wakes us
+            default: break
+            }
+        } catch {
+            await fail(decision, error, log: log)
+        }
+    }
+
+    /// The executor records RestartStarted, EvictionBlocked, timeouts and completion of a sequence
+    /// itself; here: the per-pod Event and the metrics.
+    private func report(_ step: EvictionStep, _ decision: Decision, log: Logger) async {
         switch step {
         case .evicted(let pod):
             metrics?.recordEviction(kind: decision.ref.kind, result: .succeeded)
-            log.notice("pod evicted", metadata: ["pod": "\(pod)"])
-            await actions.emit(WardenEvent(decision: decision, type: .normal, reason: .podEvicted, message: "Evicted pod \(pod) to replace its token", action: "Evict"))
-        case .blocked(let message, _):
-            if once(decision, "blocked") {
-                metrics?.recordEviction(kind: decision.ref.kind, result: .blocked)
-                await emit(decision, .warning, .evictionBlocked, "Eviction refused, retrying: \(message)")
-            }
+            log.notice("pod evicted", metadata: ["pod": "\(pod.name)"])
+            await actions.emit(WardenEvent(decision: decision, type: .normal, reason: .podEvicted, message: "Evicted pod \(pod.name) to replace its token", action: "Evict"))
+        case .blocked:
+            if once(decision, "blocked") { metrics?.recordEviction(kind: decision.ref.kind, result: .blocked) }
         case .timedOut:
-            if once(decision, "evict-timeout") {
-                metrics?.recordEviction(kind: decision.ref.kind, result: .timedOut)
-                await emit(decision, .warning, .restartFailed, "Eviction sequence did not finish within the evict timeout; giving up for now: \(decision.message)")
-            }
-        case .waitingForReady, .done:
+            if once(decision, "evict-timeout") { metrics?.recordEviction(kind: decision.ref.kind, result: .timedOut) }
+        case .done:
+            if once(decision, "evict-done") { metrics?.recordRestart(kind: decision.ref.kind, result: .succeeded) }
+        case .waitingForReady, .dryRun:
             break
         }
     }
@@ -176,7 +189,9 @@ public final class Reconciler: Sendable {
             if let reason, ledger.firstTime("class:\(reason.rawValue):\(key)") {
                 await actions.emit(WardenEvent(regarding: workload.ref, type: .warning, reason: reason, message: "\(workload.reason) (deadline \(deadline))"))
             }
-            if let restartedAt = workload.restartState.restartedAt, !workload.classification.needsRestart,
+            // Rollouts finish in the workload controller, so completion is seen here; eviction and
+            // recreate sequences are announced by the executor that drives them.
+            if workload.strategy == .rollout, let restartedAt = workload.restartState.restartedAt, !workload.classification.needsRestart,
                !workload.rollout.isInProgress, now - restartedAt < 86_400,
                ledger.firstTime("completed:\(workload.id):\(restartedAt.seconds)") {
                 metrics?.recordRestart(kind: workload.ref.kind, result: .succeeded)
@@ -189,6 +204,10 @@ public final class Reconciler: Sendable {
             await actions.emit(WardenEvent(regarding: workload.ref, type: .warning, reason: .forecastMiss,
                 message: "With the current maintenance windows and limits this workload cannot be restarted before its deadline \(miss.deadline?.rfc3339 ?? "-") (earliest start \(miss.earliestStart?.rfc3339 ?? "none"))"))
         }
+    }
+
+    private func retryLater(_ instant: Timestamp) {
+        retryAt.withLock { $0 = min($0 ?? instant, instant) }
     }
 
     private func once(_ decision: Decision, _ what: String) -> Bool {

@@ -10,16 +10,7 @@ public protocol WorkloadActions: Sendable {
     /// Patches the pod template (kubectl's restartedAt) and records the restart state on the workload.
     func startRollout(_ decision: Decision, now: Timestamp) async throws
     /// One step of a pod-by-pod eviction sequence.
-    func evictNext(_ decision: Decision, workloadPods: [Pod], now: Timestamp, timeoutSeconds: Int64) async throws -> EvictionProgress
+    func evictNext(_ decision: Decision, workloadPods: [Pod], now: Timestamp, timeoutSeconds: Int64) async throws -> EvictionStep
     /// Deletes a bare pod and creates it again from its own spec (opt-in `strategy: recreate`).
     func recreate(_ decision: Decision, pod: Pod, now: Timestamp) async throws
-}
-
-/// Where an eviction sequence stands after one step.
-public enum EvictionProgress: Sendable, Equatable {
-    case evicted(pod: String)
-    case waitingForReady
-    case blocked(message: String, retryAfterSeconds: Int?)
-    case done
-    case timedOut
 }

@@ -25,10 +25,10 @@ final class RecordingActions: WorkloadActions {
         log.withLock { $0.rollouts.append("\(decision.workload.namespace)/\(decision.workload.name)") }
     }
 
-    func evictNext(_ decision: Decision, workloadPods: [Pod], now: Timestamp, timeoutSeconds: Int64) async throws -> EvictionProgress {
-        let pod = workloadPods.first?.metadata.name ?? "-"
-        log.withLock { $0.evictions.append(pod) }
-        return .evicted(pod: pod)
+    func evictNext(_ decision: Decision, workloadPods: [Pod], now: Timestamp, timeoutSeconds: Int64) async throws -> EvictionStep {
+        guard let pod = workloadPods.first else { return .done }
+        log.withLock { $0.evictions.append(pod.metadata.name) }
+        return .evicted(ObjectRef(pod))
     }
 
     func recreate(_ decision: Decision, pod: Pod, now: Timestamp) async throws {

@@ -26,8 +26,6 @@ import Testing
         _ = await reconciler.reconcile(isLeader: true)  // caches not updated yet: must not repeat
         #expect(actions.rollouts == ["shop/web"])
         #expect(actions.events(.tokenExpiryAtRisk).map(\.regarding.name) == ["web"])
-        #expect(actions.events(.restartStarted).count == 1)
-        #expect(actions.events(.restartStarted).first?.regarding.kind == "Deployment")
     }
 
     @Test func theRestartStateInTheClusterPreventsARepeat() async {

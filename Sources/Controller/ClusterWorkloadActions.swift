@@ -1,0 +1,31 @@
+import Act
+import Assess
+import KubeModel
+import Plan
+
+/// The production `WorkloadActions`: Act's executor and event recorder.
+public struct ClusterWorkloadActions: WorkloadActions {
+    public let executor: RestartExecutor
+    public let events: EventRecorder
+
+    public init(executor: RestartExecutor, events: EventRecorder) {
+        self.executor = executor
+        self.events = events
+    }
+
+    public func emit(_ event: WardenEvent) async {
+        await events.emit(event)
+    }
+
+    public func startRollout(_ decision: Decision, now: Timestamp) async throws {
+        try await executor.startRollout(decision, now: now)
+    }
+
+    public func evictNext(_ decision: Decision, workloadPods: [Pod], now: Timestamp, timeoutSeconds: Int64) async throws -> EvictionStep {
+        try await executor.evictNext(decision, workloadPods: workloadPods, now: now, timeout: timeoutSeconds)
+    }
+
+    public func recreate(_ decision: Decision, pod: Pod, now: Timestamp) async throws {
+        _ = try await executor.recreate(decision, pod: ObjectRef(pod), now: now)
+    }
+}

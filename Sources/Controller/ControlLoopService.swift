@@ -1,0 +1,73 @@
+import Act
+import Foundation
+import KubeModel
+import Logging
+import Observe
+import ServiceLifecycle
+import Synchronization
+
+/// The reconcile loop, with leader election when configured: followers keep their caches warm and
+/// plan, but only the leader acts. Runs until graceful shutdown; the lease is released on the way out.
+public struct ControlLoopService: Service {
+    let runtime: ControllerRuntime
+
+    public func run() async throws {
+        let runtime = self.runtime
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                if let elector = runtime.elector {
+                    group.addTask {
+                        await elector.run { leading in
+                            runtime.leader.store(leading, ordering: .relaxed)
+                            runtime.metrics.setLeader(leading)
+                            if !leading { runtime.executor.abandonEvictions() }
+                            runtime.logger.notice(leading ? "became the leader" : "not the leader")
+                            runtime.signal.notify()
+                        }
+                    }
+                } else {
+                    runtime.leader.store(true, ordering: .relaxed)
+                    runtime.metrics.setLeader(true)
+                }
+                group.addTask { await runtime.loop() }
+                await group.waitForAll()
+            }
+        }
+    }
+}
+
+extension ControllerRuntime {
+    /// Reconciles on every change (coalesced) and whenever the plan asks to look again.
+    func loop() async {
+        var requeueAt = clock()
+        while !Task.isCancelled {
+            let simulated = max(0, requeueAt - clock())
+            await signal.wait(timeout: .milliseconds(Int64(Double(simulated) * 1000 / clockRate)))
+            if Task.isCancelled { break }
+            health.setCachesSynced(caches.hasSynced)
+            checkToken()
+            let outcome = await reconciler.reconcile(isLeader: leader.load(ordering: .relaxed))
+            onOutcome?(outcome)
+            requeueAt = outcome.requeueAt
+            do {
+                try await Task.sleep(for: minimumInterval)  // let a burst of watch events settle
+            } catch {
+                break  // cancelled: shutting down
+            }
+        }
+    }
+
+    private func checkToken() {
+        guard let token = client.config.token else {
+            health.setTokenReadable(true)
+            return
+        }
+        do {
+            _ = try token.token()
+            health.setTokenReadable(true)
+        } catch {
+            metrics.recordTokenReload(succeeded: false)
+            health.setTokenReadable(false, problem: "\(error)")
+        }
+    }
+}

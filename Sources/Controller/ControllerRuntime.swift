@@ -1,0 +1,108 @@
+import Act
+import APIClient
+import Foundation
+import KubeModel
+import Logging
+import Observe
+import ServiceLifecycle
+import Synchronization
+
+/// Everything `token-warden run` is made of, wired together: client, caches, reconciler, executor,
+/// events, leader election, metrics and health. `services()` hands them to one `ServiceGroup`.
+public final class ControllerRuntime: Sendable {
+    public let configuration: ControllerConfiguration
+    public let client: KubeClient
+    public let caches: ClusterCaches
+    public let signal: ChangeSignal
+    public let reconciler: Reconciler
+    public let executor: RestartExecutor
+    public let events: EventRecorder
+    public let metrics: WardenMetrics
+    public let health: HealthState
+    public let evidence: StaleTokenEvidenceStore
+    public let identity: String
+    let elector: LeaderElector?
+    let bridge: MetricsBridge
+    let logger: Logger
+    let clock: @Sendable () -> Timestamp
+    /// Controller seconds per real second (1 in production; the demo compresses time).
+    let clockRate: Double
+    let minimumInterval: Duration
+    let onOutcome: (@Sendable (Reconciler.Outcome) -> Void)?
+    public let leader = Atomic<Bool>(false)
+
+    public init(
+        cluster: ClusterConfig, configuration: ControllerConfiguration, identity: String = ControllerRuntime.defaultIdentity(),
+        logger: Logger = Logger(label: "token-warden"), metrics: WardenMetrics = WardenMetrics(),
+        clock: (@Sendable () -> Timestamp)? = nil, clockRate: Double = 1, minimumInterval: Duration = .milliseconds(200),
+        onOutcome: (@Sendable (Reconciler.Outcome) -> Void)? = nil
+    ) throws {
+        self.configuration = configuration
+        self.identity = identity
+        self.logger = logger
+        self.metrics = metrics
+        self.clockRate = clockRate
+        self.minimumInterval = minimumInterval
+        self.onOutcome = onOutcome
+        let health = HealthState()
+        self.health = health
+        let bridge = MetricsBridge(metrics: metrics, health: health)
+        self.bridge = bridge
+        let client = KubeClient(config: cluster, logger: logger, observer: bridge, userAgent: BuildInfo.userAgent)
+        self.client = client
+        // Deadlines are judged on the API server's clock (its Date header), not this node's.
+        let clock = clock ?? { Timestamp(seconds: Int64(Date().timeIntervalSince1970) + client.serverClockOffsetSeconds) }
+        self.clock = clock
+        let signal = ChangeSignal()
+        self.signal = signal
+        caches = ClusterCaches(signal: signal)
+        evidence = StaleTokenEvidenceStore(onNewPods: { _ in signal.notify() })
+        events = EventRecorder(client: client, instance: identity, logger: logger)
+        executor = RestartExecutor(client: client, events: events, logger: logger, dryRun: configuration.dryRun)
+        reconciler = Reconciler(
+            caches: caches, configuration: configuration, actions: ClusterWorkloadActions(executor: executor, events: events),
+            evidence: evidence, metrics: metrics, clock: clock, logger: logger)
+        if let election = configuration.leaderElection {
+            let config = LeaderElectionConfig(
+                namespace: election.namespace, name: election.leaseName, identity: identity,
+                leaseDuration: election.leaseDurationSeconds, renewDeadline: election.renewDeadlineSeconds,
+                retryPeriod: election.retryPeriodSeconds)
+            try config.validate()
+            elector = LeaderElector(client: client, config: config, logger: logger)
+        } else {
+            elector = nil
+        }
+    }
+
+    /// The pod's name (HOSTNAME) plus a random suffix, as client-go does, so two processes never share an identity.
+    public static func defaultIdentity() -> String {
+        let host = ProcessInfo.processInfo.environment["HOSTNAME"] ?? ProcessInfo.processInfo.hostName
+        return "\(host)_\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    public var isLeader: Bool { leader.load(ordering: .relaxed) }
+
+    /// The long-running parts, in start order.
+    public func services() throws -> [any Service] {
+        var services: [any Service] = []
+        if let address = configuration.httpAddress {
+            let (host, port) = try ListenAddress.parse(address)
+            let webhook = configuration.auditWebhook
+                ? AuditWebhookReceiver(store: evidence, metrics: metrics, logger: logger, clock: clock) : nil
+            let routes = ObservabilityRoutes(health: health, metrics: metrics, auditWebhook: webhook)
+            services.append(EndpointService(server: ObservabilityServer(host: host, port: port, routes: routes, logger: logger)))
+        }
+        services.append(CacheService(runtime: self))
+        services.append(ControlLoopService(runtime: self))
+        return services
+    }
+
+    /// Runs every service until SIGTERM or SIGINT, then shuts down gracefully (lease released,
+    /// in-flight steps abandoned cleanly: their state is in the cluster for the next leader).
+    public func run() async throws {
+        let group = ServiceGroup(configuration: .init(
+            services: try services().map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

@@ -1,0 +1,122 @@
+import APIClient
+import ArgumentParser
+import Assess
+import Controller
+import Foundation
+import Logging
+import Observe
+import Plan
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the controller: watch every pod and roll at-risk workloads before their tokens expire.",
+        discussion: "Flags set cluster-wide defaults; token-warden.dev/* annotations on namespaces and workloads override them.")
+
+    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var policy: PolicyOptions
+
+    @Option(name: [.short, .long], help: "Watch only this namespace (repeatable; default: every namespace).")
+    var namespace: [String] = []
+
+    @Option(help: "restart, or report (dry run: everything but the writes; Events say what would happen).")
+    var mode: String = "restart"
+
+    @Option(help: "Restarts running at once, cluster-wide.")
+    var maxConcurrent: Int = 1
+
+    @Option(help: "Restarts running at once in one namespace.")
+    var maxConcurrentPerNamespace: Int = 1
+
+    @Option(help: "Give up waiting for a rollout after this long (reported, then skipped).")
+    var rolloutTimeout: String = "15m"
+
+    @Option(help: "Do not restart the same workload again within this long.")
+    var restartCooldown: String = "1h"
+
+    @Option(help: "Re-evaluate at least this often (deadlines move with the clock).")
+    var resyncInterval: String = "1m"
+
+    @Option(help: "A pod-by-pod eviction sequence that makes no progress (e.g. blocked by a PodDisruptionBudget) gives up after this long.")
+    var evictTimeout: String = "10m"
+
+    @Flag(inversion: .prefixedNo, help: "Elect one active replica through a Lease.")
+    var leaderElect = true
+
+    @Option(help: "Namespace of the leader-election Lease (default: this pod's namespace).")
+    var leaderElectionNamespace: String?
+
+    @Option(help: "Name of the leader-election Lease.")
+    var leaderElectionId: String = "token-warden"
+
+    @Option(help: "Lease duration.") var leaseDuration: String = "15s"
+    @Option(help: "Renew deadline.") var renewDeadline: String = "10s"
+    @Option(help: "Retry period.") var retryPeriod: String = "2s"
+
+    @Option(help: "Address for /metrics, /healthz, /readyz and POST /audit (HOST:PORT or :PORT).")
+    var httpAddress: String = "0.0.0.0:8080"
+
+    @Flag(inversion: .prefixedNo, help: "Accept kube-apiserver audit webhook batches on POST /audit.")
+    var auditWebhook = false
+
+    @Option(help: "json or text.") var logFormat: String = "json"
+    @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
+
+    func run() async throws {
+        do {
+            try LoggingBootstrap.bootstrap(format: logFormat, level: logLevel)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let logger = Logger(label: "token-warden")
+        guard let mode = PolicyMode(rawValue: mode), mode != .ignore else {
+            throw ValidationError("--mode \(self.mode): expected restart or report")
+        }
+        guard maxConcurrent >= 1, maxConcurrentPerNamespace >= 1 else {
+            throw ValidationError("--max-concurrent and --max-concurrent-per-namespace must be at least 1")
+        }
+        let metrics = WardenMetrics()
+        metrics.bootstrapMetricsSystem()
+        let clusterConfig: ClusterConfig
+        do {
+            clusterConfig = try cluster.load(onTokenReload: { metrics.recordTokenReload(succeeded: true) })
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        var election: ControllerConfiguration.LeaderElection?
+        if leaderElect {
+            election = ControllerConfiguration.LeaderElection(
+                namespace: leaderElectionNamespace ?? clusterConfig.namespace, leaseName: leaderElectionId,
+                identity: ControllerRuntime.defaultIdentity(),
+                leaseDurationSeconds: Double(try seconds(leaseDuration, "--lease-duration")),
+                renewDeadlineSeconds: Double(try seconds(renewDeadline, "--renew-deadline")),
+                retryPeriodSeconds: Double(try seconds(retryPeriod, "--retry-period")))
+        }
+        let configuration = ControllerConfiguration(
+            defaults: try policy.defaults(mode: mode),
+            planner: PlannerConfig(
+                maxConcurrent: maxConcurrent, maxConcurrentPerNamespace: maxConcurrentPerNamespace,
+                rolloutTimeout: try seconds(rolloutTimeout, "--rollout-timeout"),
+                cooldown: try seconds(restartCooldown, "--restart-cooldown"),
+                resyncInterval: try seconds(resyncInterval, "--resync-interval")),
+            namespaces: namespace.isEmpty ? nil : namespace,
+            evictTimeoutSeconds: try seconds(evictTimeout, "--evict-timeout"),
+            leaderElection: election, httpAddress: httpAddress, auditWebhook: auditWebhook)
+        let runtime = try ControllerRuntime(
+            cluster: clusterConfig, configuration: configuration,
+            identity: election?.identity ?? ControllerRuntime.defaultIdentity(), logger: logger, metrics: metrics)
+        logger.notice("starting", metadata: [
+            "version": "\(BuildInfo.version)", "server": "\(clusterConfig.server)", "mode": "\(mode.rawValue)",
+            "namespaces": "\(namespace.isEmpty ? "all" : namespace.joined(separator: ","))",
+            "leaderElection": "\(leaderElect)", "identity": "\(runtime.identity)",
+        ])
+        try await runtime.run()
+    }
+
+    private func seconds(_ text: String, _ flag: String) throws -> Int64 {
+        switch DurationText.parsePositive(text) {
+        case .success(let value): return value
+        case .failure(let error): throw ValidationError("\(flag) \(text): \(error)")
+        }
+    }
+}
