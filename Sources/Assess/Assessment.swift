@@ -26,6 +26,18 @@ public struct Assessment: Hashable, Sendable {
     /// The earliest instant any classification changes by the clock alone.
     public var nextTransition: Timestamp? { workloads.compactMap(\.nextTransition).min() }
 
+    /// `workloads` in `deadlineOrder`, sorting small keys rather than moving the large values around.
+    public static func sortedByDeadline(_ workloads: [WorkloadAssessment]) -> [WorkloadAssessment] {
+        let never = Timestamp(seconds: .max)
+        let keys = workloads.indices.map { (deadline: workloads[$0].deadline ?? never, urgency: workloads[$0].classification.urgency, index: $0) }
+            .sorted { a, b in
+                if a.deadline != b.deadline { return a.deadline < b.deadline }
+                if a.urgency != b.urgency { return a.urgency < b.urgency }
+                return workloads[a.index].id < workloads[b.index].id
+            }
+        return keys.map { workloads[$0.index] }
+    }
+
     /// Deadline order used everywhere: earliest deadline, then most urgent class, then name.
     public static func deadlineOrder(_ a: WorkloadAssessment, _ b: WorkloadAssessment) -> Bool {
         let never = Timestamp(seconds: .max)

@@ -16,8 +16,19 @@ public struct Assessor: Sendable {
         for namespace in snapshot.namespaces { namespaces[namespace.metadata.name] = namespace }
 
         var groups: [WorkloadID: (owner: OwnerResolver.Owner, pods: [Pod])] = [:]
+        var ownerByUID: [String: OwnerResolver.Owner] = [:]  // a ReplicaSet's pods resolve once
         for pod in snapshot.pods {
-            let owner = resolver.owner(of: pod)
+            let owner: OwnerResolver.Owner
+            if !pod.isMirror, let uid = pod.metadata.controllerOwner?.uid, !uid.isEmpty {
+                if let known = ownerByUID[uid] {
+                    owner = known
+                } else {
+                    owner = resolver.owner(of: pod)
+                    ownerByUID[uid] = owner
+                }
+            } else {
+                owner = resolver.owner(of: pod)
+            }
             groups[owner.id, default: (owner, [])].pods.append(pod)
         }
 
@@ -31,8 +42,7 @@ public struct Assessor: Sendable {
             allDiagnostics.formUnion(workload.diagnostics)
             workloads.append(workload)
         }
-        workloads.sort(by: Assessment.deadlineOrder)
-        return Assessment(generatedAt: now, workloads: workloads, diagnostics: allDiagnostics.sorted())
+        return Assessment(generatedAt: now, workloads: Assessment.sortedByDeadline(workloads), diagnostics: allDiagnostics.sorted())
     }
 
     private func assessWorkload(

@@ -16,7 +16,17 @@ public enum Classification: String, Hashable, Sendable, CaseIterable, Codable, C
     case outOfScope = "out-of-scope"
 
     /// 0 is the most urgent.
-    public var urgency: Int { Classification.allCases.firstIndex(of: self)! }
+    public var urgency: Int {
+        switch self {
+        case .confirmedStale: return 0
+        case .invalidated: return 1
+        case .expired: return 2
+        case .atRisk: return 3
+        case .unprotectable: return 4
+        case .ok: return 5
+        case .outOfScope: return 6
+        }
+    }
 
     /// A restart is what fixes it.
     public var needsRestart: Bool {

@@ -69,42 +69,38 @@ public struct MaintenanceWindow: Hashable, Sendable, CustomStringConvertible {
 
     /// Openings of every rule whose local start day lies between one day before and eight days
     /// after the local day of `instant` (enough to find the next one of a weekly schedule).
-    func openings(around instant: Timestamp) -> [Opening] {
+    /// Plain arithmetic on local days plus the zone's UTC offsets: Calendar is far too slow for
+    /// the forecast, which asks this thousands of times.
+    public func openings(around instant: Timestamp) -> [Opening] {
         var result: [Opening] = []
-        let date = Date(timeIntervalSince1970: TimeInterval(instant.seconds))
         for rule in rules {
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = rule.timeZone
-            let today = calendar.dateComponents([.year, .month, .day], from: date)
-            guard let todayNoon = calendar.date(from: DateComponents(year: today.year, month: today.month, day: today.day, hour: 12))
-            else { continue }
-            for offset in -1...8 {
-                guard let noon = calendar.date(byAdding: .day, value: offset, to: todayNoon) else { continue }
-                let weekday = calendar.component(.weekday, from: noon)
-                guard rule.days[weekday - 1] else { continue }
-                let day = calendar.dateComponents([.year, .month, .day], from: noon)
-                guard let start = localInstant(calendar, day, minute: rule.startMinute, dayOffset: 0),
-                      let end = localInstant(calendar, day, minute: rule.endMinute, dayOffset: rule.crossesMidnight ? 1 : 0),
-                      end > start
-                else { continue }
-                result.append(Opening(start: start, end: end))
+            let localNow = instant.seconds + Int64(rule.timeZone.secondsFromGMT(for: date(instant.seconds)))
+            let today = localNow >= 0 ? localNow / 86_400 : (localNow - 86_399) / 86_400
+            for offset in Int64(-1)...8 {
+                let day = today + offset
+                let weekday = Int(((day + 4) % 7 + 7) % 7)  // 1970-01-01 was a Thursday; 0 = Sunday
+                guard rule.days[weekday] else { continue }
+                let endDay = rule.crossesMidnight ? day + 1 : day
+                let start = utc(localSeconds: day * 86_400 + Int64(rule.startMinute) * 60, rule.timeZone)
+                let end = utc(localSeconds: endDay * 86_400 + Int64(rule.endMinute) * 60, rule.timeZone)
+                if end > start { result.append(Opening(start: start, end: end)) }
             }
         }
         return result
     }
 
-    private func localInstant(_ calendar: Calendar, _ day: DateComponents, minute: Int, dayOffset: Int) -> Timestamp? {
-        // 24:00 is midnight of the next day.
-        let extraDays = dayOffset + minute / 1440
-        let minuteOfDay = minute % 1440
-        guard let noon = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12)),
-              let shifted = calendar.date(byAdding: .day, value: extraDays, to: noon)
-        else { return nil }
-        let target = calendar.dateComponents([.year, .month, .day], from: shifted)
-        guard let date = calendar.date(from: DateComponents(
-            year: target.year, month: target.month, day: target.day, hour: minuteOfDay / 60, minute: minuteOfDay % 60))
-        else { return nil }
-        return Timestamp(seconds: Int64(date.timeIntervalSince1970.rounded(.down)))
+    private func date(_ seconds: Int64) -> Date { Date(timeIntervalSince1970: TimeInterval(seconds)) }
+
+    /// The instant a local wall-clock time names. A time skipped by a DST jump lands after the
+    /// jump (02:30 on a spring-forward night → 03:30); a repeated time takes its first occurrence.
+    private func utc(localSeconds: Int64, _ zone: TimeZone) -> Timestamp {
+        // Offsets a day either side: a zone changes its offset at most once in between.
+        let before = Int64(zone.secondsFromGMT(for: date(localSeconds - 86_400)))
+        let after = Int64(zone.secondsFromGMT(for: date(localSeconds + 86_400)))
+        let valid = [localSeconds - before, localSeconds - after].filter {
+            $0 + Int64(zone.secondsFromGMT(for: date($0))) == localSeconds
+        }
+        return Timestamp(seconds: valid.min() ?? localSeconds - before)
     }
 
     // MARK: - Parsing

@@ -7,8 +7,10 @@ public struct PodAssessment: Hashable, Sendable {
     public var nodeName: String?
     public var ready: Bool
     public var classification: Classification
-    /// Why, in a sentence (shown in reports and Events).
-    public var reason: String
+    /// Why, in a sentence (shown in reports and Events). Formatted on demand: most pods are
+    /// assessed many times and never shown.
+    public var reason: String { explanation.text(for: self) }
+    var explanation: PodExplanation
     /// Running containers holding an API token.
     public var containers: [ContainerAssessment]
     /// When its most urgent token stops working.

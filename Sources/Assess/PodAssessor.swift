@@ -9,32 +9,32 @@ struct PodAssessor {
     func assess(_ pod: Pod, confirmedStale: Bool) -> PodAssessment {
         var result = PodAssessment(
             ref: ObjectRef(pod), phase: pod.status?.phase, nodeName: pod.spec.nodeName,
-            ready: pod.status?.isReady ?? false, classification: .outOfScope, reason: "",
+            ready: pod.status?.isReady ?? false, classification: .outOfScope, explanation: .fixed(""),
             containers: [], deadline: nil, restartDue: nil, oldestTokenIssuedAt: nil,
             confirmedStale: confirmedStale, nextTransition: nil)
         if pod.isMirror {
-            result.reason = "mirror pod of a static pod: managed by the kubelet, not the API"
+            result.explanation = .fixed("mirror pod of a static pod: managed by the kubelet, not the API")
             return result
         }
         if pod.metadata.deletionTimestamp != nil {
-            result.reason = "terminating"
+            result.explanation = .fixed("terminating")
             return result
         }
         guard pod.status?.phase == "Running" else {
-            result.reason = "not Running (\(pod.status?.phase ?? "no phase"))"
+            result.explanation = .fixed("not Running (\(pod.status?.phase ?? "no phase"))")
             return result
         }
         result.containers = containerAssessments(pod)
         guard !result.containers.isEmpty else {
-            result.reason = pod.spec.automountServiceAccountToken == false
+            result.explanation = .fixed(pod.spec.automountServiceAccountToken == false
                 ? "automountServiceAccountToken is false and no running container mounts an API token"
-                : "no running container mounts an API token"
+                : "no running container mounts an API token")
             return result
         }
         summarise(&result)
         if policy.mode == .ignore {
             result.classification = .outOfScope
-            result.reason = "ignored (token-warden.dev/mode: ignore)"
+            result.explanation = .fixed("ignored (token-warden.dev/mode: ignore)")
         }
         return result
     }
@@ -54,38 +54,9 @@ struct PodAssessor {
             result.restartDue = worst == .invalidated ? deadline : deadline - policy.restartBefore
         }
         result.nextTransition = nextTransition(containers)
-        result.reason = reason(result, deciding: deciding)
-    }
-
-    private func reason(_ pod: PodAssessment, deciding: [ContainerAssessment]) -> String {
-        let first = deciding.filter { $0.classification == pod.classification || pod.classification == .confirmedStale }
-            .min { ($0.deadline ?? Timestamp(seconds: .max)) < ($1.deadline ?? Timestamp(seconds: .max)) } ?? deciding[0]
-        let what = "container \(first.name)"
-        let expiry = first.expiresAt.map { "\($0)" } ?? "never"
-        switch pod.classification {
-        case .confirmedStale:
-            return "audit events show a stale token in use; \(what)'s token expires \(expiry)"
-        case .invalidated:
-            let rotation = policy.tokensInvalidBefore.map { "\($0)" } ?? "?"
-            if case .legacySecret = first.source {
-                return "\(what) started before the key rotation at \(rotation); its legacy token Secret must be re-issued too"
-            }
-            return "\(what) started \(first.startedAt), before the key rotation at \(rotation) + refresh lag \(DurationText.format(first.refreshLag))"
-        case .expired:
-            return "\(what)'s token expired \(expiry)"
-        case .atRisk:
-            return "\(what)'s token expires \(expiry), within restart-before \(DurationText.format(policy.restartBefore))"
-        case .unprotectable:
-            let lifetime = first.lifetime.map(DurationText.format) ?? "?"
-            if case .none = policy.tokenLifetime, case .projected(_, TokenModel.warnOnlyExpirationSeconds) = first.source {
-                return "token extension is off (token-lifetime: none): an old client fails \(lifetime) after start; a restart cannot help"
-            }
-            return "\(what)'s token lives \(lifetime), not longer than restart-before \(DurationText.format(policy.restartBefore)): a restart cannot help"
-        case .ok:
-            return first.expiresAt == nil ? "legacy token Secret: never expires" : "earliest token expiry \(expiry)"
-        case .outOfScope:
-            return ""
-        }
+        result.explanation = .model(PodExplanation.Policy(
+            restartBefore: policy.restartBefore, lifetimeIsNone: policy.tokenLifetime == .none,
+            tokensInvalidBefore: policy.tokensInvalidBefore))
     }
 
     private func nextTransition(_ containers: [ContainerAssessment]) -> Timestamp? {

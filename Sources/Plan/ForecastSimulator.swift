@@ -7,66 +7,82 @@ import KubeModel
 struct ForecastSimulator {
     var config: PlannerConfig
     /// Safety net against a pathological input; each step starts or finishes at least one restart.
-    private let maxSteps = 200_000
+    private let maxSteps = 1_000_000
 
-    private struct Pending {
-        var workload: WorkloadAssessment
+    /// A pending restart, small so the scans below copy nothing heavy.
+    private struct Item {
+        var workload: Int  // index into `workloads`
+        var namespace: String
+        var window: Int?  // index into `windows`
         var notBefore: Timestamp
     }
 
     func run(now: Timestamp, active: [WorkloadID: Timestamp], pending input: [(WorkloadAssessment, notBefore: Timestamp)]) -> [ForecastEntry] {
+        let ordered = input.sorted { Planner.priorityOrder($0.0, $1.0) }
+        let workloads = ordered.map(\.0)
+        var windows: [WindowTimeline] = []
+        var windowIndex: [String: Int] = [:]
+        var pending: [Item] = ordered.enumerated().map { index, entry in
+            var window: Int?
+            if let w = entry.0.policy.maintenanceWindow {
+                if let known = windowIndex[w.spec] {
+                    window = known
+                } else {
+                    window = windows.count
+                    windowIndex[w.spec] = windows.count
+                    windows.append(WindowTimeline(w, from: now))
+                }
+            }
+            return Item(workload: index, namespace: entry.0.id.namespace, window: window, notBefore: entry.notBefore)
+        }
         var running: [(end: Timestamp, namespace: String)] = active.map { id, since in
             (max(since + config.typicalRolloutDuration, now), id.namespace)
         }
-        var pending = input.map { Pending(workload: $0.0, notBefore: $0.notBefore) }
-            .sorted { Planner.priorityOrder($0.workload, $1.workload) }
         var entries: [ForecastEntry] = []
+        entries.reserveCapacity(pending.count)
         var time = now
         var steps = 0
         while !pending.isEmpty, steps < maxSteps {
             steps += 1
             running.removeAll { $0.end <= time }
-            var openCache: [String: Bool] = [:]
+            var perNamespace: [String: Int] = [:]
+            for r in running { perNamespace[r.namespace, default: 0] += 1 }
+            var open: [Bool?] = Array(repeating: nil, count: windows.count)
             var index = 0
-            while index < pending.count {
+            while index < pending.count, running.count < config.maxConcurrent {
                 let item = pending[index]
-                let namespaceCount = running.filter { $0.namespace == item.workload.id.namespace }.count
-                guard item.notBefore <= time, running.count < config.maxConcurrent,
-                      namespaceCount < config.maxConcurrentPerNamespace,
-                      isOpen(item.workload.policy.maintenanceWindow, at: time, cache: &openCache)
-                else {
+                guard item.notBefore <= time, perNamespace[item.namespace, default: 0] < config.maxConcurrentPerNamespace else {
                     index += 1
                     continue
                 }
+                if let w = item.window {
+                    if open[w] == nil { open[w] = windows[w].isOpen(at: time) }
+                    if open[w] == false {
+                        index += 1
+                        continue
+                    }
+                }
                 let end = time + config.typicalRolloutDuration
-                running.append((end, item.workload.id.namespace))
-                entries.append(entry(item.workload, start: time, end: end, now: now))
+                running.append((end, item.namespace))
+                perNamespace[item.namespace, default: 0] += 1
+                entries.append(entry(workloads[item.workload], start: time, end: end, now: now))
                 pending.remove(at: index)
             }
             if pending.isEmpty { break }
             // The next instant something can change: a restart finishes, a cooldown ends, a window opens.
-            var next: [Timestamp] = running.map(\.end)
-            next += pending.map(\.notBefore).filter { $0 > time }
-            var seenWindows = Set<String>()
-            for item in pending {
-                guard let window = item.workload.policy.maintenanceWindow, seenWindows.insert(window.spec).inserted,
-                      !window.isOpen(at: time), let opens = window.nextOpen(atOrAfter: time) else { continue }
-                next.append(opens)
+            var next = running.map(\.end).min()
+            func consider(_ t: Timestamp) { if t > time, next.map({ t < $0 }) ?? true { next = t } }
+            for item in pending { consider(item.notBefore) }
+            let waitingOn = Set(pending.compactMap(\.window))
+            for w in waitingOn {
+                if let opens = windows[w].nextOpen(atOrAfter: time), opens > time { consider(opens) }
             }
-            guard let upcoming = next.filter({ $0 > time }).min() else { break }
+            guard let upcoming = next, upcoming > time else { break }
             time = upcoming
         }
         // Whatever is left can never start (no window opening): it misses.
-        for item in pending { entries.append(entry(item.workload, start: nil, end: nil, now: now)) }
+        for item in pending { entries.append(entry(workloads[item.workload], start: nil, end: nil, now: now)) }
         return entries
-    }
-
-    private func isOpen(_ window: MaintenanceWindow?, at time: Timestamp, cache: inout [String: Bool]) -> Bool {
-        guard let window else { return true }
-        if let known = cache[window.spec] { return known }
-        let open = window.isOpen(at: time)
-        cache[window.spec] = open
-        return open
     }
 
     private func entry(_ workload: WorkloadAssessment, start: Timestamp?, end: Timestamp?, now: Timestamp) -> ForecastEntry {

@@ -13,6 +13,9 @@ public struct Plan: Hashable, Sendable {
     public var requeueAt: Timestamp
     /// Restarts in progress cluster-wide after this plan's restarts started.
     public var activeRestarts: Int
+    /// Restarts in progress (including those this plan starts) and since when: the controller
+    /// watches these to report "restart done" or a timeout.
+    public var running: [WorkloadID: Timestamp]
 
     public var requeueAfter: Int64 { max(1, requeueAt - generatedAt) }
 

@@ -26,7 +26,10 @@ public struct Planner: Sendable {
         }
         for since in active.values { wakeUps.append(since + config.rolloutTimeout + 1) }
 
-        for workload in assessment.workloads.sorted(by: Planner.priorityOrder) {
+        // The assessment is in deadline order already; confirmed-stale workloads move to the front.
+        let ordered = assessment.workloads.filter { $0.classification == .confirmedStale }
+            + assessment.workloads.filter { $0.classification != .confirmedStale }
+        for workload in ordered {
             let needsRestart = workload.classification.needsRestart
             guard needsRestart || workload.classification == .unprotectable else { continue }
             func decide(_ action: PlanAction) {
@@ -55,6 +58,11 @@ public struct Planner: Sendable {
             }
             let state = workload.restartState
             if let handled = state.restartForDeadline, let deadline = workload.deadline, handled >= deadline {
+                if let since = state.restartedAt, Planner.onlyReplacementsRemain(workload, restartedAt: since) {
+                    // The pods still flagged were started by our restart; the estimate's refresh lag
+                    // keeps them flagged a little longer (key rotation). Nothing to do.
+                    continue
+                }
                 let since = state.restartedAt ?? now
                 let overdue = now - since > timeout(for: workload)
                 switch workload.strategy {
@@ -90,14 +98,21 @@ public struct Planner: Sendable {
         }
 
         // Earliest deadline first, within the window, the cluster limit and the namespace limit.
+        var windowCache: [String: Timestamp??] = [:]
+        /// nil when open now; else when it next opens (itself nil if never).
+        func closedUntil(_ window: MaintenanceWindow) -> Timestamp?? {
+            if let known = windowCache[window.spec] { return known }
+            let result: Timestamp?? = window.isOpen(at: now) ? .none : .some(window.nextOpen(atOrAfter: now))
+            windowCache[window.spec] = result
+            return result
+        }
         let runningBefore = active
         var perNamespace: [String: Int] = [:]
         for id in active.keys { perNamespace[id.namespace, default: 0] += 1 }
         var running = active.count
         for workload in candidates {
             let action: PlanAction
-            if let window = workload.policy.maintenanceWindow, !window.isOpen(at: now) {
-                let opens = window.nextOpen(atOrAfter: now)
+            if let window = workload.policy.maintenanceWindow, let opens = closedUntil(window) {
                 action = .deferred(.window, until: opens)
                 if let opens { wakeUps.append(opens) }
             } else if running >= config.maxConcurrent {
@@ -122,7 +137,8 @@ public struct Planner: Sendable {
 
         let cap = now + config.resyncInterval
         let requeueAt = min(wakeUps.filter { $0 > now }.min() ?? cap, cap)
-        return Plan(generatedAt: now, decisions: decisions, forecast: forecast, requeueAt: requeueAt, activeRestarts: running)
+        return Plan(generatedAt: now, decisions: decisions, forecast: forecast, requeueAt: requeueAt, activeRestarts: running,
+                    running: active)
     }
 
     /// Since when a restart of ours is running on `workload`, if one is.
@@ -133,6 +149,12 @@ public struct Planner: Sendable {
               now - since <= timeout(for: workload)
         else { return nil }
         return since
+    }
+
+    /// Every pod that still needs a restart started at or after `restartedAt`: replacements only.
+    static func onlyReplacementsRemain(_ workload: WorkloadAssessment, restartedAt: Timestamp) -> Bool {
+        let flagged = workload.pods.filter { $0.classification.needsRestart }
+        return !flagged.isEmpty && flagged.allSatisfy { pod in pod.containers.allSatisfy { $0.startedAt >= restartedAt } }
     }
 
     /// A rollout gets the rollout timeout; an eviction sequence gets it once per pod it replaces.

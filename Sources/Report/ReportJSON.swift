@@ -90,8 +90,8 @@ struct ReportJSON {
             ("restartState", .object([
                 ("restartedAt", time(w.restartState.restartedAt)), ("restartForDeadline", time(w.restartState.restartForDeadline)),
             ])),
-            ("action", action(renderer.plan?.decision(for: w.id))),
-            ("forecast", forecast(renderer.plan?.forecast.first { $0.workload == w.id })),
+            ("action", action(renderer.decisions[w.id])),
+            ("forecast", forecast(renderer.forecasts[w.id])),
             ("ownerChain", .array(w.ownerChain.map { .object([("kind", .string($0.kind)), ("name", .string($0.name))]) })),
             ("pods", .array(w.pods.map(pod))),
             ("diagnostics", .array(w.diagnostics.map(diagnostic))),

@@ -8,14 +8,24 @@ import Plan
 /// deadline, then a summary line. `-o wide` adds STRATEGY DEADLINE LIFETIME WINDOW REASON.
 /// `-o json`: see `ReportJSON` for the schema.
 public struct ReportRenderer: Sendable {
-    public var assessment: Assessment
-    public var plan: Plan?
-    public var options: ReportOptions
+    public let assessment: Assessment
+    public let plan: Plan?
+    public let options: ReportOptions
+
+    /// The plan's decisions and forecast by workload (looked up once per row).
+    let decisions: [WorkloadID: Decision]
+    let forecasts: [WorkloadID: ForecastEntry]
 
     public init(assessment: Assessment, plan: Plan? = nil, options: ReportOptions = ReportOptions()) {
         self.assessment = assessment
         self.plan = plan
         self.options = options
+        var decisions: [WorkloadID: Decision] = [:]
+        for decision in plan?.decisions ?? [] { decisions[decision.workload] = decision }
+        var forecasts: [WorkloadID: ForecastEntry] = [:]
+        for entry in plan?.forecast ?? [] { forecasts[entry.workload] = entry }
+        self.decisions = decisions
+        self.forecasts = forecasts
     }
 
     /// The complete output for `options.format` (table + summary line, or the JSON document).
@@ -49,7 +59,7 @@ public struct ReportRenderer: Sendable {
         let pods = inScope == w.pods.count ? "\(inScope)" : "\(inScope)/\(w.pods.count)"
         let oldest = w.oldestTokenIssuedAt.map { HumanDuration.format(max(0, now - $0)) } ?? "-"
         var cells = [w.id.namespace, w.id.kind.kindName, w.id.name, pods, oldest, expiresIn(w), w.classification.displayName,
-                     ActionText.text(w, decision: plan?.decision(for: w.id), now: now)]
+                     ActionText.text(w, decision: decisions[w.id], now: now)]
         if wide {
             cells += [w.strategy.rawValue, w.deadline?.rfc3339 ?? "-", w.policy.tokenLifetime.description,
                       w.policy.maintenanceWindow?.spec ?? "always", w.reason]

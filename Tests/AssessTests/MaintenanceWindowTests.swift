@@ -24,6 +24,11 @@ import Testing
         ("Sat,Sun 00:00-24:00", "2026-11-29T23:59:59Z", true, "2026-11-29T23:59:59Z"),
         ("01:00-02:00 America/New_York", "2026-11-23T05:30:00Z", false, "2026-11-23T06:00:00Z"),      // every day, UTC−5
         ("Tue 03:00-04:00 UTC; Thu 03:00-04:00 UTC", "2026-11-24T05:00:00Z", false, "2026-11-26T03:00:00Z"),
+        // DST: Berlin springs forward 2026-03-29 02:00 → 03:00 (CET → CEST) and falls back 2026-10-25 03:00 → 02:00.
+        ("Sun 02:30-04:00 Europe/Berlin", "2026-03-28T12:00:00Z", false, "2026-03-29T01:30:00Z"),  // 02:30 does not exist: 03:30 CEST
+        ("Sun 01:00-02:00 Europe/Berlin", "2026-03-29T00:30:00Z", true, "2026-03-29T00:30:00Z"),
+        ("Sun 02:30-04:00 Europe/Berlin", "2026-10-24T12:00:00Z", false, "2026-10-25T00:30:00Z"),  // first 02:30 (CEST)
+        ("Mon 00:00-01:00 Pacific/Kiritimati", "2026-11-22T09:59:59Z", false, "2026-11-22T10:00:00Z"),  // UTC+14: Monday starts Sunday 10:00Z
     ])
     func openAndNext(_ spec: String, _ at: String, _ open: Bool, _ next: String) {
         let w = window(spec)

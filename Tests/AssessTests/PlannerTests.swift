@@ -227,4 +227,26 @@ enum Tests {
         let plan = Planner(config: PlannerConfig(maxConcurrent: 5, maxConcurrentPerNamespace: 5)).plan(c.assess(now: now), now: now)
         #expect(plan.decisions.map(\.workload.description) == ["Deployment/n1/z", "Deployment/n2/a", "Deployment/n2/b"])
     }
+
+    @Test func rotationRestartIsNotRepeatedWhileReplacementsSettle() {
+        // Key rotation at 18:00; we restarted at 18:10 for deadline T. The replacement pod started at 18:11 is still
+        // "invalidated" by the conservative rule (18:11 < 18:00 + 48m16s), but it is ours: nothing to do.
+        var c = Cluster()
+        c.deployment("web", start: "2026-11-23T18:11:00Z", annotations: [
+            "token-warden.dev/tokens-invalid-before": "2026-11-23T18:00:00Z",
+            PolicyAnnotation.restartedAt: "2026-11-23T18:10:00Z", PolicyAnnotation.restartForDeadline: "2026-11-23T18:00:00Z",
+        ])
+        let assessment = c.assess(now: now)
+        #expect(assessment.workloads[0].classification == .invalidated)
+        let plan = Planner().plan(assessment, now: now)
+        #expect(plan.decisions.isEmpty)
+        #expect(plan.running.isEmpty)
+    }
+
+    @Test func runningRestartsAreListed() {
+        var c = Cluster()
+        c.deployment("web", start: s1)
+        let plan = Planner().plan(c.assess(now: now), now: now)
+        #expect(plan.running == [WorkloadID(kind: .deployment, namespace: "a", name: "web"): now])
+    }
 }
