@@ -13,4 +13,18 @@ public struct Decision: Hashable, Sendable {
     public var pods: [ObjectRef]
     /// One sentence for Events and logs.
     public var message: String
+
+    public init(
+        workload: WorkloadID, ref: ObjectRef, action: PlanAction, classification: Classification, deadline: Timestamp?,
+        confirmedStale: Bool, pods: [ObjectRef], message: String
+    ) {
+        self.workload = workload
+        self.ref = ref
+        self.action = action
+        self.classification = classification
+        self.deadline = deadline
+        self.confirmedStale = confirmedStale
+        self.pods = pods
+        self.message = message
+    }
 }

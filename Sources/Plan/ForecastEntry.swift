@@ -12,4 +12,16 @@ public struct ForecastEntry: Hashable, Sendable {
     public var missesDeadline: Bool
     /// The deadline has already passed (expired / invalidated).
     public var deadlinePassed: Bool
+
+    public init(
+        workload: WorkloadID, deadline: Timestamp?, earliestStart: Timestamp?, expectedCompletion: Timestamp?,
+        missesDeadline: Bool, deadlinePassed: Bool
+    ) {
+        self.workload = workload
+        self.deadline = deadline
+        self.earliestStart = earliestStart
+        self.expectedCompletion = expectedCompletion
+        self.missesDeadline = missesDeadline
+        self.deadlinePassed = deadlinePassed
+    }
 }

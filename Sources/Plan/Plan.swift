@@ -17,6 +17,18 @@ public struct Plan: Hashable, Sendable {
     /// watches these to report "restart done" or a timeout.
     public var running: [WorkloadID: Timestamp]
 
+    public init(
+        generatedAt: Timestamp, decisions: [Decision], forecast: [ForecastEntry], requeueAt: Timestamp, activeRestarts: Int,
+        running: [WorkloadID: Timestamp] = [:]
+    ) {
+        self.generatedAt = generatedAt
+        self.decisions = decisions
+        self.forecast = forecast
+        self.requeueAt = requeueAt
+        self.activeRestarts = activeRestarts
+        self.running = running
+    }
+
     public var requeueAfter: Int64 { max(1, requeueAt - generatedAt) }
 
     public func decision(for workload: WorkloadID) -> Decision? { decisions.first { $0.workload == workload } }
