@@ -196,6 +196,26 @@ import Testing
         }
     }
 
+    @Test func substringSearchFindsEveryOccurrence() {
+        let search = SubstringSearch(Array("abcab".utf8))
+        let text = Array("xxabcabcabyyabcab".utf8)
+        var found: [Int] = []
+        text.withUnsafeBytes { raw in
+            var from = 0
+            while let index = search.firstIndex(in: raw, from: from) {
+                found.append(index)
+                from = index + 1
+            }
+        }
+        #expect(found == [2, 5, 12])
+        let stale = Array(#"{"annotations":{"authentication.k8s.io/stale-token":"x"}}"#.utf8)
+        let legacy = Array(#"{"annotations":{"authentication.k8s.io/legacy-token-invalidated":"s/n"}}"#.utf8)
+        let neither = Array(#"{"requestURI":"/apis/authentication.k8s.io/v1/tokenreviews"}"#.utf8)
+        #expect(stale.withUnsafeBytes { AuditLineParser.mentionsTokenAnnotation($0) })
+        #expect(legacy.withUnsafeBytes { AuditLineParser.mentionsTokenAnnotation($0) })
+        #expect(!neither.withUnsafeBytes { AuditLineParser.mentionsTokenAnnotation($0) })
+    }
+
     @Test func humanDurations() {
         #expect(AuditReportRenderer.humanDuration(seconds: 90) == "90s")
         #expect(AuditReportRenderer.humanDuration(seconds: 330) == "5m30s")

@@ -12,10 +12,10 @@ enum AuditLineOutcome {
 /// lines and events of an unknown API version. Never throws: bad input is an outcome.
 struct AuditLineParser {
     private let decoder = JSONDecoder()
-    private static let markers: [[UInt8]] = [
-        Array("\"authentication.k8s.io/stale-token\"".utf8),
-        Array("\"authentication.k8s.io/legacy-token-".utf8),
-    ]
+    /// Lines with token evidence contain `"authentication.k8s.io/stale-token"` or
+    /// `"authentication.k8s.io/legacy-token-…"`: found with one substring search for the common part.
+    private static let markerSearch = SubstringSearch(Array("\"authentication.k8s.io/".utf8))
+    private static let markerSuffixes: [[UInt8]] = [Array("stale-token\"".utf8), Array("legacy-token-".utf8)]
 
     func parse(_ line: UnsafeRawBufferPointer) -> AuditLineOutcome {
         var trimmed = line
@@ -24,7 +24,7 @@ struct AuditLineParser {
         }
         guard !trimmed.isEmpty else { return .blank }
 
-        if Self.markers.contains(where: { Self.contains(trimmed, $0) }) {
+        if Self.mentionsTokenAnnotation(trimmed) {
             return decodeFully(trimmed)
         }
         let scan = JSONLineScanner.scan(trimmed)
@@ -47,20 +47,55 @@ struct AuditLineParser {
         return .event(AuditEvidenceExtractor.evidence(from: event))
     }
 
-    /// Substring search: `memchr` to the next candidate first byte, then `memcmp`
-    /// (glibc's `memmem` is a GNU extension Swift does not import).
-    static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
-        guard haystack.count >= needle.count, let base = haystack.baseAddress, let first = needle.first else { return false }
-        return needle.withUnsafeBytes { needleBytes in
-            var offset = 0
-            let lastStart = haystack.count - needle.count
-            while offset <= lastStart {
-                guard let hit = memchr(base + offset, Int32(first), lastStart - offset + 1) else { return false }
-                let position = base.distance(to: UnsafeRawPointer(hit))
-                if memcmp(base + position, needleBytes.baseAddress!, needle.count) == 0 { return true }
-                offset = position + 1
+    static func mentionsTokenAnnotation(_ line: UnsafeRawBufferPointer) -> Bool {
+        var from = 0
+        while let found = markerSearch.firstIndex(in: line, from: from) {
+            let after = found + markerSearch.count
+            for suffix in markerSuffixes where after + suffix.count <= line.count {
+                if suffix.withUnsafeBytes({ memcmp(line.baseAddress! + after, $0.baseAddress!, suffix.count) }) == 0 {
+                    return true
+                }
             }
-            return false
+            from = found + 1
+        }
+        return false
+    }
+}
+
+/// Boyer–Moore–Horspool search for one fixed needle (glibc's `memmem` is a GNU extension that
+/// Swift does not import). On audit lines it skips about a needle's length per step.
+struct SubstringSearch: Sendable {
+    let needle: [UInt8]
+    private let skip: [Int]
+
+    init(_ needle: [UInt8]) {
+        precondition(!needle.isEmpty)
+        self.needle = needle
+        var skip = [Int](repeating: needle.count, count: 256)
+        for (index, byte) in needle.dropLast().enumerated() { skip[Int(byte)] = needle.count - 1 - index }
+        self.skip = skip
+    }
+
+    var count: Int { needle.count }
+
+    func firstIndex(in haystack: UnsafeRawBufferPointer, from start: Int = 0) -> Int? {
+        let m = needle.count
+        guard haystack.count - start >= m else { return nil }
+        return needle.withUnsafeBufferPointer { pattern in
+            skip.withUnsafeBufferPointer { skip in
+                let last = m - 1
+                var position = start
+                while position <= haystack.count - m {
+                    let tail = haystack[position + last]
+                    if tail == pattern[last] {
+                        var i = last - 1
+                        while i >= 0, haystack[position + i] == pattern[i] { i -= 1 }
+                        if i < 0 { return position }
+                    }
+                    position += skip[Int(tail)]
+                }
+                return nil
+            }
         }
     }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A fast validating scan of one JSON text that also picks out the top-level `apiVersion` string.
 ///
 /// Most audit lines carry no token evidence; they only need to be counted as valid events (or as
@@ -88,33 +94,34 @@ struct JSONLineScanner {
     }
 
     /// Scans a string starting at the opening quote; returns the raw contents range.
+    /// `memchr` jumps to the closing quote; only spans with a backslash are walked byte by byte.
+    /// (Raw control characters inside strings are not rejected: JSON encoders never write them,
+    /// and structure errors, which is what truncated or garbled lines have, are still caught.)
     private mutating func string() -> Range<Int>? {
+        let base = bytes.baseAddress!
         let start = index + 1
-        index += 1
+        index = start
         while index < bytes.count {
-            let c = bytes[index]
-            if c == UInt8(ascii: "\"") {
-                index += 1
-                return start..<(index - 1)
+            guard let quote = memchr(base + index, 0x22, bytes.count - index) else { return nil }
+            let quoteIndex = base.distance(to: UnsafeRawPointer(quote))
+            guard let slash = memchr(base + index, 0x5C, quoteIndex - index) else {
+                index = quoteIndex + 1
+                return start..<quoteIndex
             }
-            if c == UInt8(ascii: "\\") {
-                guard index + 1 < bytes.count else { return nil }
-                let escaped = bytes[index + 1]
-                switch escaped {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
-                     UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    index += 2
-                case UInt8(ascii: "u"):
-                    guard index + 5 < bytes.count else { return nil }
-                    for offset in 2...5 where !Self.isHexDigit(bytes[index + offset]) { return nil }
-                    index += 6
-                default:
-                    return nil
-                }
-                continue
+            // An escape before the quote: validate it and continue after it.
+            let slashIndex = base.distance(to: UnsafeRawPointer(slash))
+            guard slashIndex + 1 < bytes.count else { return nil }
+            switch bytes[slashIndex + 1] {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
+                 UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                index = slashIndex + 2
+            case UInt8(ascii: "u"):
+                guard slashIndex + 5 < bytes.count else { return nil }
+                for offset in 2...5 where !Self.isHexDigit(bytes[slashIndex + offset]) { return nil }
+                index = slashIndex + 6
+            default:
+                return nil
             }
-            if c < 0x20 { return nil }
-            index += 1
         }
         return nil
     }
