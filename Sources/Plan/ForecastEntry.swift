@@ -12,10 +12,12 @@ public struct ForecastEntry: Hashable, Sendable {
     public var missesDeadline: Bool
     /// The deadline has already passed (expired / invalidated).
     public var deadlinePassed: Bool
+    /// Not due yet: its restart falls due within the forecast horizon.
+    public var upcoming: Bool
 
     public init(
         workload: WorkloadID, deadline: Timestamp?, earliestStart: Timestamp?, expectedCompletion: Timestamp?,
-        missesDeadline: Bool, deadlinePassed: Bool
+        missesDeadline: Bool, deadlinePassed: Bool, upcoming: Bool = false
     ) {
         self.workload = workload
         self.deadline = deadline
@@ -23,5 +25,6 @@ public struct ForecastEntry: Hashable, Sendable {
         self.expectedCompletion = expectedCompletion
         self.missesDeadline = missesDeadline
         self.deadlinePassed = deadlinePassed
+        self.upcoming = upcoming
     }
 }

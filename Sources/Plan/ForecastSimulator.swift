@@ -90,6 +90,6 @@ struct ForecastSimulator {
         let misses: Bool
         if let end, let deadline = workload.deadline { misses = end > deadline } else { misses = end == nil }
         return ForecastEntry(workload: workload.id, deadline: workload.deadline, earliestStart: start, expectedCompletion: end,
-                             missesDeadline: misses, deadlinePassed: passed)
+                             missesDeadline: misses, deadlinePassed: passed, upcoming: !workload.classification.needsRestart)
     }
 }

@@ -7,7 +7,8 @@ public struct Plan: Hashable, Sendable {
     /// One per workload that needs attention (restart, defer, warn, …), highest priority first.
     /// Workloads that are ok or out of scope have none.
     public var decisions: [Decision]
-    /// One per workload that needs a restart (and may get one), in the order they would run.
+    /// One per workload that needs a restart (and may get one), plus those falling due within the
+    /// forecast horizon (`upcoming`), in the order they would run.
     public var forecast: [ForecastEntry]
     /// The next instant the controller should re-evaluate (RequeueAfter).
     public var requeueAt: Timestamp

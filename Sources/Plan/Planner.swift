@@ -31,6 +31,11 @@ public struct Planner: Sendable {
             + assessment.workloads.filter { $0.classification != .confirmedStale }
         for workload in ordered {
             let needsRestart = workload.classification.needsRestart
+            if workload.classification == .ok, let due = workload.restartDue, due > now, due <= now + config.forecastHorizon,
+               workload.policy.mode == .restart, workload.strategy != .warnOnly {
+                // Not due yet, but soon: it competes for the same windows and slots in the forecast.
+                deferredForForecast.append((workload, due))
+            }
             guard needsRestart || workload.classification == .unprotectable else { continue }
             func decide(_ action: PlanAction) {
                 decisions.append(makeDecision(workload, action, now: now))

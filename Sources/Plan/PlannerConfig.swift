@@ -12,10 +12,13 @@ public struct PlannerConfig: Hashable, Sendable {
     public var typicalRolloutDuration: Int64
     /// Re-evaluate at least this often (`--resync-interval`, seconds).
     public var resyncInterval: Int64
+    /// The forecast also includes workloads whose restart falls due within this many seconds, so a
+    /// crowd of deadlines (pods all created by one upgrade a year ago) is reported before it arrives.
+    public var forecastHorizon: Int64
 
     public init(
         maxConcurrent: Int = 1, maxConcurrentPerNamespace: Int = 1, rolloutTimeout: Int64 = 900, cooldown: Int64 = 3600,
-        typicalRolloutDuration: Int64 = 300, resyncInterval: Int64 = 60
+        typicalRolloutDuration: Int64 = 300, resyncInterval: Int64 = 60, forecastHorizon: Int64 = 7 * 86_400
     ) {
         self.maxConcurrent = max(1, maxConcurrent)
         self.maxConcurrentPerNamespace = max(1, maxConcurrentPerNamespace)
@@ -23,5 +26,6 @@ public struct PlannerConfig: Hashable, Sendable {
         self.cooldown = max(0, cooldown)
         self.typicalRolloutDuration = max(1, typicalRolloutDuration)
         self.resyncInterval = max(1, resyncInterval)
+        self.forecastHorizon = max(0, forecastHorizon)
     }
 }

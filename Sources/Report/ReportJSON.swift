@@ -25,7 +25,8 @@ import Plan
 ///                             "warn-only"|"already-restarted",
 ///                     "strategy": string|null, "cause": string|null, "until": time|null, "message": string } | null,
 ///         "forecast": { "earliestStart": time|null, "expectedCompletion": time|null,
-///                       "missesDeadline": bool, "deadlinePassed": bool } | null,
+///                       "missesDeadline": bool, "deadlinePassed": bool,
+///                       "upcoming": bool (not due yet, due within the forecast horizon) } | null,
 ///         "ownerChain": [ { "kind", "name" } ],
 ///         "pods": [ { "name", "uid", "status", "reason", "deadline", "restartDue", "oldestTokenIssuedAt",
 ///                     "confirmedStale",
@@ -121,6 +122,7 @@ struct ReportJSON {
         return .object([
             ("earliestStart", time(entry.earliestStart)), ("expectedCompletion", time(entry.expectedCompletion)),
             ("missesDeadline", .bool(entry.missesDeadline)), ("deadlinePassed", .bool(entry.deadlinePassed)),
+            ("upcoming", .bool(entry.upcoming)),
         ])
     }
 

@@ -249,4 +249,24 @@ enum Tests {
         let plan = Planner().plan(c.assess(now: now), now: now)
         #expect(plan.running == [WorkloadID(kind: .deployment, namespace: "a", name: "web"): now])
     }
+
+    @Test func forecastSeesACrowdOfDeadlinesComing() {
+        // Three workloads whose pods all started together a year ago: restart due Wednesday 23:11:44, deadline
+        // Saturday 23:11:44; one 2-hour window on Saturdays, rollouts take an hour, one at a time.
+        var c = Cluster()
+        let policy = ["token-warden.dev/restart-before": "3d", "token-warden.dev/maintenance-window": "Sat 02:00-04:00 UTC"]
+        for (name, ns) in [("a", "n1"), ("b", "n2"), ("c", "n3")] {
+            c.deployment(name, ns: ns, start: "2025-11-29T00:00:00Z", annotations: policy)
+        }
+        let assessment = c.assess(now: now)
+        #expect(assessment.workloads.allSatisfy { $0.classification == .ok && $0.restartDue == t("2026-11-25T23:11:44Z") })
+        let plan = Planner(config: PlannerConfig(typicalRolloutDuration: 3600)).plan(assessment, now: now)
+        #expect(plan.decisions.isEmpty)
+        #expect(plan.forecast.map(\.earliestStart) == [t("2026-11-28T02:00:00Z"), t("2026-11-28T03:00:00Z"), t("2026-12-05T02:00:00Z")])
+        #expect(plan.forecast.allSatisfy { $0.upcoming })
+        #expect(plan.predictedMisses.map(\.workload.name) == ["c"])
+        // Beyond the horizon, nothing is forecast yet.
+        let short = Planner(config: PlannerConfig(typicalRolloutDuration: 3600, forecastHorizon: 86_400)).plan(assessment, now: now)
+        #expect(short.forecast.isEmpty)
+    }
 }
