@@ -19,14 +19,17 @@ RUN swift package resolve
 COPY Sources ./Sources
 # Package.swift declares the test targets; their folders must exist to load the package.
 COPY Tests ./Tests
+# Installed stripped: 98 MB with debug info, 66 MB without (measured on 0.1.0).
 RUN swift build -c release --static-swift-stdlib --product token-warden \
- && install -D -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/token-warden" /out/token-warden
+ && install -D -m 0755 -s "$(swift build -c release --static-swift-stdlib --show-bin-path)/token-warden" /out/token-warden
 
-# Runtime stage. `ldd token-warden` of a release build lists, besides glibc (libc, libm):
+# Runtime stage. `readelf -d` of the release binary (0.1.0) needs only:
 #   libcurl.so.4 (libcurl4), libssl.so.3 + libcrypto.so.3 (libssl3), libz.so.1 (zlib1g),
-#   libstdc++.so.6 (libstdc++6), libgcc_s.so.1 (libgcc-s1)
-# plus libcurl's own dependencies, which the libcurl4 package pulls in. docs/image.md has the
-# full list. No shell is used at run time: the entrypoint is exec form.
+#   libstdc++.so.6 (libstdc++6), libgcc_s.so.1 (libgcc-s1), libm/libc (libc6);
+# `ldd` adds libcurl's own dependencies (nghttp2, idn2, rtmp, ssh2, psl, gssapi/krb5, ldap,
+# zstd, brotli, gnutls, ...), all pulled in by the libcurl4 package. docs/image.md lists them.
+# Checked in a debootstrap'ed bookworm minbase with only these packages added, as UID 65532.
+# No shell is used at run time: the entrypoint is exec form.
 FROM debian:bookworm-slim
 ARG VERSION=0.1.0
 ARG REVISION=unknown

@@ -191,6 +191,7 @@ struct DeployManifestTests {
         let plugin = try DeployManifest.one(DeployManifest.load(file: "deploy/krew/token-warden.yaml"), kind: "Plugin", name: "token-warden")
         #expect(DeployManifest.value(plugin, "spec.version") as? String == "v\(version)")
         #expect(try DeployManifest.text("Dockerfile").contains("ARG VERSION=\(version)"))
+        #expect(try DeployManifest.text("Sources/Controller/BuildInfo.swift").contains(#"version = "\#(version)""#))
     }
 
     @Test("The docs name every run flag and every annotation")
