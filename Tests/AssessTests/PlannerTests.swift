@@ -269,4 +269,35 @@ enum Tests {
         let short = Planner(config: PlannerConfig(typicalRolloutDuration: 3600, forecastHorizon: 86_400)).plan(assessment, now: now)
         #expect(short.forecast.isEmpty)
     }
+
+    @Test func optInStrategiesForBarePodsAndJobs() {
+        var c = Cluster()
+        c.add(makePod(name: "bare", namespace: "a", containers: [TestContainer(startedAt: s1)], annotations: ["token-warden.dev/strategy": "recreate"]))
+        c.snapshot.jobs = [Job(metadata: meta("etl", namespace: "b", kind: "Job", annotations: ["token-warden.dev/strategy": "evict"]))]
+        c.add(makePod(name: "etl-1", namespace: "b", containers: [TestContainer(startedAt: s2)], owner: ownerRef("Job", "etl")))
+        let plan = Planner(config: PlannerConfig(maxConcurrent: 2)).plan(c.assess(now: now), now: now)
+        #expect(plan.decisions.map(\.action) == [.restart(.recreate, resume: false), .restart(.evict, resume: false)])
+        #expect(plan.decisions.map(\.workload.kind) == [.pod, .job])
+    }
+
+    @Test func flagDefaultsApplyWithoutAnnotations() {
+        var c = Cluster()
+        c.deployment("web", start: s1)
+        guard case .success(let window) = MaintenanceWindow.parse("Sat 02:00-03:00 UTC") else { Issue.record("window"); return }
+        let defaults = PolicyDefaults(mode: .report, maintenanceWindow: window)
+        let assessment = c.assess(now: now, defaults: defaults)
+        #expect(assessment.workloads[0].policy.maintenanceWindow == window)
+        let plan = Planner().plan(assessment, now: now)
+        #expect(plan.decisions.map(\.action) == [.warnOnly(.reportMode)])
+        #expect(plan.decisions[0].message.hasPrefix("would restart (rollout) but mode is report"))
+    }
+
+    @Test func onDeleteDaemonSetIsEvicted() {
+        var c = Cluster()
+        c.snapshot.daemonSets = [DaemonSet(metadata: meta("agent", kind: "DaemonSet"), spec: .init(updateStrategy: UpdateStrategy(type: "OnDelete")))]
+        c.add(makePod(name: "agent-x", containers: [TestContainer(startedAt: s1)], owner: ownerRef("DaemonSet", "agent")))
+        let plan = Planner().plan(c.assess(now: now), now: now)
+        #expect(plan.decisions.map(\.action) == [.restart(.evict, resume: false)])
+        #expect(plan.decisions[0].pods.map(\.name) == ["agent-x"])
+    }
 }
