@@ -17,9 +17,14 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
         values.reserveCapacity(minimumCapacity)
     }
 
+    /// Literal keys are taken as unique (checked in debug builds).
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self.init(minimumCapacity: elements.count)
-        for (key, value) in elements { self[key] = value }
+        for (key, value) in elements {
+            assert(index(forKey: key) == nil, "duplicate key \(key) in a JSON object literal")
+            keys.append(key)
+            values.append(value)
+        }
     }
 
     /// Members in order; a later duplicate key replaces the earlier value in place.

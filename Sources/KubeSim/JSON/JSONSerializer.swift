@@ -10,7 +10,8 @@ public enum JSONSerializer {
 
     /// Appends the serialization of `value` to an existing buffer (e.g. a list response being built).
     public static func append(_ value: JSONValue, to out: inout [UInt8], pretty: Bool = false) {
-        var writer = ByteWriter(capacity: 4096)
+        // Small first: glibc consolidates its free lists on every large allocation.
+        var writer = ByteWriter(capacity: 512)
         if pretty {
             writePretty(value, indent: 0, to: &writer)
         } else {
@@ -147,6 +148,9 @@ public enum JSONSerializer {
             var runStart = 0
             var index = 0
             while index < bytes.count {
+                // Eight bytes at a time while none of them needs escaping.
+                while index + 8 <= bytes.count, !needsEscapeSomewhere(in: loadWord(bytes, at: index)) { index += 8 }
+                guard index < bytes.count else { break }
                 let byte = bytes[index]
                 // Most bytes are letters above the backslash: one comparison decides.
                 if byte > UInt8(ascii: "\\") && byte != 0xE2 {
@@ -192,6 +196,23 @@ public enum JSONSerializer {
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    @inline(__always)
+    private static func loadWord(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> UInt64 {
+        UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)
+    }
+
+    /// Whether any byte of `word` is a control character, `"`, `\\`, `<`, `>`, `&` or non-ASCII
+    /// (bit tricks from "Bit Twiddling Hacks": has-zero-byte and has-less-than).
+    @inline(__always)
+    private static func needsEscapeSomewhere(in word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        @inline(__always) func has(_ byte: UInt8) -> Bool { hasZero(word ^ (ones &* UInt64(byte))) }
+        let below0x20 = (word &- ones &* 0x20) & ~word & highs != 0
+        return below0x20 || word & highs != 0 || has(0x22) || has(0x5C) || has(0x3C) || has(0x3E) || has(0x26)
     }
 
     private static func appendUnicodeEscape(_ code: UInt16, to out: inout ByteWriter) {

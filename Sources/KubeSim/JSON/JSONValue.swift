@@ -156,7 +156,14 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
     public init(stringLiteral value: String) { self = .string(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     /// Keeps the literal's key order.
-    public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(JSONObject(elements)) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        var object = JSONObject(minimumCapacity: elements.count)
+        for (key, value) in elements {
+            assert(object.index(forKey: key) == nil, "duplicate key \(key) in a JSON object literal")
+            object.appendUnchecked(key: key, value: value)
+        }
+        self = .object(object)
+    }
 }
 
 extension JSONValue: CustomStringConvertible {
