@@ -166,7 +166,7 @@ public final class LeaderElector: Sendable {
         released.spec = LeaseElection.released(lease.spec, now: MicroTime(seconds: now()))
         do {
             let body = try JSONBody.encode(released)
-            _ = try await bounded { [client, config] in
+            _ = try await bounded(leading: false) { [client, config] in
                 try await client.replace(.leases, namespace: config.namespace, name: config.name, body: body)
             }
             logger.notice("lease released")
@@ -191,10 +191,13 @@ public final class LeaderElector: Sendable {
     private func now() -> Double { clock().timeIntervalSince1970 }
 
     /// Runs one API call with a deadline: a leader's call must end before its renew deadline
-    /// does (client-go bounds each attempt by the renew deadline too).
-    private func bounded<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-        var limit = config.renewDeadline
-        if isLeader, let last = state.withLock({ $0.lastRenewedAt }) {
+    /// does (client-go bounds each renewal by the renew deadline too). A follower's call or the
+    /// release may take up to a lease duration: nothing depends on it being quick.
+    private func bounded<T: Sendable>(
+        leading: Bool? = nil, _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        var limit = max(config.renewDeadline, config.leaseDuration)
+        if leading ?? isLeader, let last = state.withLock({ $0.lastRenewedAt }) {
             limit = max(0.05, config.renewDeadline - (now() - last))
         }
         let seconds = limit

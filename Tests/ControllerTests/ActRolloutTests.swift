@@ -1,0 +1,130 @@
+import APIClient
+@testable import Act
+import Assess
+import Foundation
+import KubeModel
+import Plan
+import Testing
+import TestSupport
+
+@Suite("Act: rollout restart")
+struct ActRolloutTests {
+    @Test func thePatchIsWhatKubectlRolloutRestartWritesPlusTheRestartState() async throws {
+        let sim = try ActSim()
+        try sim.load("[\(ActFixtures.namespace("shop")),\(ActFixtures.deployment("web", uid: "d-1"))]")
+        let executor = ActFixtures.executor(sim)
+        let decision = ActFixtures.decision(.deployment, name: "web", uid: "d-1", action: .restart(.rollout, resume: false))
+        sim.clearRequests()
+        try await executor.startRollout(decision, now: ActFixtures.now)
+
+        // Exactly one write to the Deployment, a PATCH (no read-modify-write).
+        let calls = sim.requests.filter { $0.resource == "deployments" }
+        #expect(calls.map(\.verb) == ["patch"], "\(calls)")
+        let deployment = sim.object("deployments", namespace: "shop", name: "web")
+        let template = ActFixtures.templateAnnotations(deployment)
+        #expect(template == [
+            "kubectl.kubernetes.io/restartedAt": "2026-11-23T12:00:00Z", "token-warden.dev/restarted-at": "2026-11-23T12:00:00Z",
+        ])
+        let annotations = ActFixtures.annotations(deployment)
+        #expect(annotations["token-warden.dev/restarted-at"] == "2026-11-23T12:00:00Z")
+        #expect(annotations["token-warden.dev/restart-for-deadline"] == "2026-12-10T08:00:00Z")
+        #expect(annotations["deployment.kubernetes.io/revision"] == "1", "other annotations are kept")
+        // The template changed: a new generation for the deployment controller to roll out.
+        #expect((deployment?["metadata"] as? [String: Any])?["generation"] as? Int == 2)
+
+        // The state reads back as the assessment reads it.
+        let (state, diagnostics) = RestartState.read(annotations: annotations, templateAnnotations: template, object: decision.ref)
+        #expect(diagnostics.isEmpty)
+        #expect(state == RestartState(restartedAt: ActFixtures.now, restartForDeadline: ActFixtures.deadline))
+
+        let started = try ActFixtures.events(sim, namespace: "shop", about: "web")
+        #expect(started.map(\.reason) == ["RestartStarted"])
+        #expect(started.first?.message?.contains("2026-12-10T08:00:00Z") == true)
+    }
+
+    @Test func theTemplateAnnotationMatchesTheGoldenRolloutRestart() throws {
+        // The real API server's answer to kubectl's patch: the same key, an RFC 3339 second-resolution value.
+        let golden = try JSONSerialization.jsonObject(with: Fixtures.golden("objects/deployment-after-restart-patch.json")) as? [String: Any]
+        let goldenTemplate = ActFixtures.templateAnnotations(golden)
+        let patch = RestartExecutor.rolloutPatch(uid: "d-1", now: ActFixtures.now, deadline: ActFixtures.deadline)
+        let ours = patch.spec.template.metadata.annotations
+        #expect(Set(goldenTemplate.keys).isSubset(of: Set(ours.keys)))
+        let goldenValue = try #require(goldenTemplate[RestartExecutor.kubectlRestartedAt])
+        #expect(Timestamp(rfc3339: goldenValue)?.rfc3339 == goldenValue)
+        #expect(Timestamp(rfc3339: ours[RestartExecutor.kubectlRestartedAt]!)?.rfc3339 == ours[RestartExecutor.kubectlRestartedAt])
+    }
+
+    @Test func thePatchBodyIsOneStrategicMergeDocument() throws {
+        let body = String(decoding: try JSONBody.encode(RestartExecutor.rolloutPatch(uid: "d-1", now: ActFixtures.now, deadline: ActFixtures.deadline)), as: UTF8.self)
+        #expect(body == #"{"metadata":{"annotations":{"token-warden.dev/restart-for-deadline":"2026-12-10T08:00:00Z","token-warden.dev/restarted-at":"2026-11-23T12:00:00Z"},"uid":"d-1"},"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":"2026-11-23T12:00:00Z","token-warden.dev/restarted-at":"2026-11-23T12:00:00Z"}}}}}"#)
+    }
+
+    @Test func aDeploymentPausedSinceTheAssessmentIsRefusedAndTheStateRemoved() async throws {
+        let sim = try ActSim()
+        try sim.load("[\(ActFixtures.namespace("shop")),\(ActFixtures.deployment("web", uid: "d-1", paused: true))]")
+        let executor = ActFixtures.executor(sim)
+        let decision = ActFixtures.decision(.deployment, name: "web", uid: "d-1", action: .restart(.rollout, resume: false))
+        await #expect {
+            try await executor.startRollout(decision, now: ActFixtures.now)
+        } throws: { error in
+            guard case RestartError.rolloutBlocked(_, let why) = error else { return false }
+            return why.contains("paused")
+        }
+        let annotations = ActFixtures.annotations(sim.object("deployments", namespace: "shop", name: "web"))
+        #expect(annotations["token-warden.dev/restart-for-deadline"] == nil, "no restart recorded for the deadline")
+        let events = try ActFixtures.events(sim, namespace: "shop", about: "web")
+        #expect(events.map(\.reason) == ["RestartFailed"])
+        #expect(events.first?.type == "Warning")
+    }
+
+    @Test func anOnDeleteStatefulSetIsRefused() async throws {
+        let sim = try ActSim()
+        try sim.load("[\(ActFixtures.namespace("shop")),\(ActFixtures.statefulSet("db", uid: "s-1", strategy: "OnDelete"))]")
+        let executor = ActFixtures.executor(sim)
+        let decision = ActFixtures.decision(.statefulSet, name: "db", uid: "s-1", action: .restart(.rollout, resume: false))
+        await #expect(throws: RestartError.self) { try await executor.startRollout(decision, now: ActFixtures.now) }
+    }
+
+    @Test func aRollingStatefulSetIsPatched() async throws {
+        let sim = try ActSim()
+        try sim.load("[\(ActFixtures.namespace("shop")),\(ActFixtures.statefulSet("db", uid: "s-1", strategy: "RollingUpdate"))]")
+        let executor = ActFixtures.executor(sim)
+        let decision = ActFixtures.decision(.statefulSet, name: "db", uid: "s-1", action: .restart(.rollout, resume: false))
+        try await executor.startRollout(decision, now: ActFixtures.now)
+        let template = ActFixtures.templateAnnotations(sim.object("statefulsets", namespace: "shop", name: "db"))
+        #expect(template["kubectl.kubernetes.io/restartedAt"] == "2026-11-23T12:00:00Z")
+    }
+
+    @Test func kindsWithoutARolloutAreRefusedWithoutAWrite() async throws {
+        let sim = try ActSim()
+        try sim.load("[\(ActFixtures.namespace("shop")),\(ActFixtures.replicationController("legacy", uid: "rc-1", replicas: 1))]")
+        let executor = ActFixtures.executor(sim)
+        sim.clearRequests()
+        for kind in [WorkloadKind.replicationController, .replicaSet, .pod, .job, .custom(kind: "Rollout", apiVersion: "argoproj.io/v1alpha1")] {
+            let decision = ActFixtures.decision(kind, name: "legacy", action: .restart(.rollout, resume: false))
+            await #expect(throws: RestartError.self) { try await executor.startRollout(decision, now: ActFixtures.now) }
+        }
+        #expect(sim.requests.isEmpty)
+    }
+
+    @Test func aDecisionWithoutDeadlineIsRefused() async throws {
+        let sim = try ActSim()
+        try sim.load("[\(ActFixtures.namespace("shop")),\(ActFixtures.deployment("web", uid: "d-1"))]")
+        let executor = ActFixtures.executor(sim)
+        let decision = ActFixtures.decision(.deployment, name: "web", action: .restart(.rollout, resume: false), deadline: nil)
+        await #expect(throws: RestartError.self) { try await executor.startRollout(decision, now: ActFixtures.now) }
+        #expect(ActFixtures.templateAnnotations(sim.object("deployments", namespace: "shop", name: "web")).isEmpty)
+    }
+
+    @Test func aMissingWorkloadSurfacesTheServersStatus() async throws {
+        let sim = try ActSim()
+        try sim.load(ActFixtures.namespace("shop"))
+        let executor = ActFixtures.executor(sim)
+        let decision = ActFixtures.decision(.deployment, name: "gone", action: .restart(.rollout, resume: false))
+        await #expect {
+            try await executor.startRollout(decision, now: ActFixtures.now)
+        } throws: { error in
+            (error as? APIError)?.isNotFound == true
+        }
+    }
+}
