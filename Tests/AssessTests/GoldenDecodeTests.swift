@@ -66,4 +66,13 @@ import Testing
         #expect(!pods.isEmpty)
         #expect(pods.allSatisfy { !$0.spec.containers.isEmpty })
     }
+
+    @Test func podRoundTrips() throws {
+        let pod = try JSONDecoder().decode(Pod.self, from: golden("pod.json"))
+        let again = try JSONDecoder().decode(Pod.self, from: JSONEncoder().encode(pod))
+        #expect(again == pod)
+        // A pod without spec (e.g. a minimal watch object) still decodes.
+        let bare = try JSONDecoder().decode(Pod.self, from: Data(#"{"metadata":{"name":"x"}}"#.utf8))
+        #expect(bare.spec.containers.isEmpty && bare.status == nil)
+    }
 }
