@@ -62,7 +62,7 @@ public struct Planner: Sendable {
                 continue
             }
             let state = workload.restartState
-            if let handled = state.restartForDeadline, let deadline = workload.deadline, handled >= deadline {
+            if let handled = state.restartForDeadline, let deadline = workload.deadline, handled == deadline {
                 if let since = state.restartedAt, Planner.onlyReplacementsRemain(workload, restartedAt: since) {
                     // The pods still flagged were started by our restart; the estimate's refresh lag
                     // keeps them flagged a little longer (key rotation). Nothing to do.

@@ -300,4 +300,19 @@ enum Tests {
         #expect(plan.decisions.map(\.action) == [.restart(.evict, resume: false)])
         #expect(plan.decisions[0].pods.map(\.name) == ["agent-x"])
     }
+
+    @Test func aRestartForAnotherDeadlineDoesNotCount() {
+        // Restarted 2 days ago for a later deadline; a policy change (token-lifetime 90d) has since moved the
+        // deadline earlier: this deadline is not handled yet, so the workload is restarted.
+        var c = Cluster()
+        c.deployment("web", start: "2026-11-21T19:00:00Z", annotations: [
+            "token-warden.dev/token-lifetime": "30d", "token-warden.dev/restart-before": "29d",
+            PolicyAnnotation.restartedAt: "2026-11-21T18:59:00Z", PolicyAnnotation.restartForDeadline: "2026-11-30T23:11:44Z",
+        ])
+        let assessment = c.assess(now: now)
+        #expect(assessment.workloads[0].deadline == t("2026-12-21T18:11:44Z"))
+        #expect(assessment.workloads[0].classification == .atRisk)
+        let plan = Planner().plan(assessment, now: now)
+        #expect(plan.decisions.map(\.action) == [.restart(.rollout, resume: false)])
+    }
 }
