@@ -152,6 +152,17 @@ struct ObjectStoreTests {
         #expect(store.get(ResourceCatalog.deployments, namespace: "default", name: "f") == nil)
     }
 
+    @Test func loadMergesBatchesInKeyOrder() throws {
+        let store = try Self.store()
+        try store.load(["m", "c", "x"].map { Self.deployment($0) })
+        var replacement = Self.deployment("c")
+        replacement.set("second", at: ["metadata", "labels", "which"])
+        try store.load([Self.deployment("a"), Self.deployment("c"), replacement, Self.deployment("z", namespace: "other")])
+        #expect(store.objects(ResourceCatalog.deployments).map(\.key) == ["default/a", "default/c", "default/m", "default/x", "other/z"])
+        #expect(store.get(ResourceCatalog.deployments, namespace: "default", name: "c")?.labels["which"] == "second")
+        #expect(store.get(ResourceCatalog.namespaces, namespace: nil, name: "other") != nil, "missing namespaces are created")
+    }
+
     @Test func subscriptionSeesWrites() throws {
         let store = try Self.store()
         let seen = LockedBox<[String]>([])

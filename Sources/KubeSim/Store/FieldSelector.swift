@@ -71,11 +71,22 @@ public struct FieldSelector: Sendable, Equatable {
         return FieldSelector(requirements: requirements)
     }
 
+    private static let pathsByType: [String: [(String, [String])]] = {
+        var table: [String: [(String, [String])]] = [:]
+        for type in ResourceCatalog.all {
+            table[type.storageKey] = supportedFields(type).map { ($0, $0.split(separator: ".").map(String.init)) }
+        }
+        return table
+    }()
+
+    private static func fieldPaths(_ type: ResourceType) -> [(String, [String])] {
+        pathsByType[type.storageKey] ?? supportedFields(type).map { ($0, $0.split(separator: ".").map(String.init)) }
+    }
+
     /// The selectable fields of an object, computed once when it is stored.
     static func indexedFields(of value: JSONValue, type: ResourceType) -> [String: String] {
         var fields: [String: String] = [:]
-        for field in supportedFields(type) {
-            let path = field.split(separator: ".").map(String.init)
+        for (field, path) in fieldPaths(type) {
             guard let found = value.value(at: path) else { continue }
             switch found {
             case .string(let text): fields[field] = text

@@ -35,15 +35,41 @@ struct ResourceTable {
         return objects.remove(at: index)
     }
 
-    /// Adds many objects at once (seeding): one sort instead of one insertion each.
+    /// Adds many objects at once (seeding): sorts the batch and merges it in, linear in the table.
+    /// A later object with the same key replaces an earlier one.
     mutating func bulkLoad(_ newObjects: [StoredObject]) {
-        var merged: [String: StoredObject] = [:]
-        merged.reserveCapacity(keys.count + newObjects.count)
-        for (key, object) in zip(keys, objects) { merged[key] = object }
-        for object in newObjects { merged[object.key] = object }
-        let sorted = merged.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-        keys = sorted.map(\.key)
-        objects = sorted.map(\.value)
+        var batch: [(key: String, object: StoredObject)] = []
+        batch.reserveCapacity(newObjects.count)
+        for object in newObjects { batch.append((object.key, object)) }
+        // Stable sort keeps input order among equal keys; the last one wins below.
+        batch = batch.enumerated().sorted { lhs, rhs in
+            lhs.element.key == rhs.element.key ? lhs.offset < rhs.offset
+                : lhs.element.key.utf8.lexicographicallyPrecedes(rhs.element.key.utf8)
+        }.map(\.element)
+        var mergedKeys: [String] = []
+        var mergedObjects: [StoredObject] = []
+        mergedKeys.reserveCapacity(keys.count + batch.count)
+        mergedObjects.reserveCapacity(keys.count + batch.count)
+        var old = 0
+        var new = 0
+        while old < keys.count || new < batch.count {
+            if new < batch.count && new + 1 < batch.count && batch[new + 1].key == batch[new].key {
+                new += 1  // a later duplicate in the batch wins
+                continue
+            }
+            if new >= batch.count || (old < keys.count && keys[old].utf8.lexicographicallyPrecedes(batch[new].key.utf8)) {
+                mergedKeys.append(keys[old])
+                mergedObjects.append(objects[old])
+                old += 1
+            } else {
+                if old < keys.count && keys[old] == batch[new].key { old += 1 }  // replaced
+                mergedKeys.append(batch[new].key)
+                mergedObjects.append(batch[new].object)
+                new += 1
+            }
+        }
+        keys = mergedKeys
+        objects = mergedObjects
     }
 
     /// The first index whose key is not less than `key` (byte order, as etcd compares keys).
