@@ -34,6 +34,15 @@ struct KubeSimCommand: ParsableCommand {
     @Option(name: .customLong("bookmark-interval"), help: "Seconds between watch bookmarks.")
     var bookmarkInterval: Double = 60
 
+    @Flag(inversion: .prefixedNo, help: "Run the simulated controllers and kubelet.")
+    var cluster = true
+
+    @Option(name: .customLong("ready-delay"), help: "Seconds before a new pod is Running and Ready.")
+    var readyDelay: Double = 2
+
+    @Flag(name: .customLong("no-initial-sync"), help: "Do not reconcile every seeded workload at start (very large clusters).")
+    var noInitialSync = false
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -47,13 +56,29 @@ struct KubeSimCommand: ParsableCommand {
         options.adminToken = token
         options.bookmarkInterval = bookmarkInterval
         options.logger = logger
+        if cluster {
+            var clusterOptions = ClusterOptions()
+            clusterOptions.readyDelay = readyDelay
+            clusterOptions.initialSync = !noInitialSync
+            options.cluster = clusterOptions
+        }
         let sim = try KubeSim(options: options)
         for file in objectFiles {
             let loaded = try sim.load(file: file)
             logger.info("loaded objects", metadata: ["file": "\(file)", "count": "\(loaded.count)"])
         }
-        if generate != nil {
-            throw ValidationError("--generate needs the population generator (Sources/KubeSim/Generate), not yet in this build")
+        if let generate {
+            let spec: GenerateSpec
+            do {
+                spec = try GenerateSpec.parse(generate)
+            } catch {
+                throw ValidationError("--generate: \(error)")
+            }
+            var count = 0
+            try ClusterGenerator.generate(spec: spec, now: Date()) { batch in
+                count += try sim.load(batch).count
+            }
+            logger.info("generated objects", metadata: ["count": "\(count)"])
         }
         try sim.start()
         if let kubeconfigPath {

@@ -19,6 +19,9 @@ public final class KubeSim: Sendable {
         /// How often watches with allowWatchBookmarks get a BOOKMARK.
         public var bookmarkInterval: TimeInterval = 60
         public var logger = Logger(label: "kube-sim")
+        /// Run the simulated controllers and kubelet (nil: a bare API server, objects only change
+        /// when clients change them).
+        public var cluster: ClusterOptions?
 
         public init() {}
     }
@@ -28,6 +31,8 @@ public final class KubeSim: Sendable {
     /// The CA clients must trust (nil with plain HTTP).
     public let certificateAuthority: CertificateAuthority?
     public let adminToken: String
+    /// The simulated controllers and kubelet (when `Options.cluster` is set).
+    public let cluster: SimulatedCluster?
     private let options: Options
     private let server: HTTPServer
 
@@ -46,6 +51,13 @@ public final class KubeSim: Sendable {
         } else {
             certificateAuthority = nil
         }
+        if let clusterOptions = options.cluster {
+            let cluster = SimulatedCluster(store: store, options: clusterOptions, logger: options.logger)
+            api.evictionHandler = cluster.evictionHandler
+            self.cluster = cluster
+        } else {
+            self.cluster = nil
+        }
         let api = self.api
         server = HTTPServer(host: options.host, port: options.port, tls: identity, logger: options.logger) { request, writer in
             api.handle(request, writer)
@@ -59,8 +71,10 @@ public final class KubeSim: Sendable {
         }
     }
 
-    /// Binds and serves.
+    /// Starts the simulated cluster (if any) and serves. Seed objects before, so the controllers
+    /// adopt them as existing state.
     public func start() throws {
+        cluster?.start()
         try server.start()
         let host = options.host.contains(":") ? "[\(options.host)]" : options.host
         api.serverAddress = "\(host):\(server.port)"
@@ -69,6 +83,7 @@ public final class KubeSim: Sendable {
 
     /// Closes every connection and ends every watch. The state is dropped with the object.
     public func stop() {
+        cluster?.stop()
         store.close()
         server.stop()
     }
