@@ -4,9 +4,11 @@ import KubeSim
 /// Starts simulated API servers for tests: in-process, loopback, a free port.
 public enum SimServer {
     /// A started KubeSim (HTTPS unless `tls` is false) with `objects` seeded. Call `stop()` when done.
+    /// `cluster`: run the simulated controllers and kubelet too.
     public static func start(tls: Bool = true, bookmarkInterval: TimeInterval = 60, historyCapacity: Int = 100_000,
-                             objects: [JSONValue] = []) throws -> KubeSim {
+                             objects: [JSONValue] = [], cluster: ClusterOptions? = nil) throws -> KubeSim {
         var options = KubeSim.Options()
+        options.cluster = cluster
         options.tls = tls
         options.bookmarkInterval = bookmarkInterval
         options.historyCapacity = historyCapacity
