@@ -13,9 +13,13 @@ enum DeploymentController {
     struct Owned {
         var stored: StoredObject
         var value: JSONValue
+        /// Ready pods it controls right now (its status may lag behind).
+        var readyPods = 0
         var specReplicas: Int { PodFacts.int(value.value(at: ["spec", "replicas"]), default: 1) }
         var statusReplicas: Int { PodFacts.int(value.value(at: ["status", "replicas"]), default: 0) }
         var available: Int { PodFacts.int(value.value(at: ["status", "availableReplicas"]), default: 0) }
+        /// For scaling decisions: ready pods that will stay (at most spec.replicas of them).
+        var availableNow: Int { min(readyPods, specReplicas) }
         var ready: Int { PodFacts.int(value.value(at: ["status", "readyReplicas"]), default: 0) }
         var revision: Int { Int(value.value(at: ["metadata", "annotations", revisionAnnotation])?.stringValue ?? "") ?? 0 }
         var name: String { stored.name }
@@ -60,7 +64,9 @@ enum DeploymentController {
         for set in store.objects(ResourceCatalog.replicaSets, namespace: owner.namespace)
         where !set.deletionPending && PodFacts.matches(selector: selector, labels: set.labels) {
             let value = set.value
-            if PodFacts.controllerUID(value) == owner.uid { result.append(Owned(stored: set, value: value)) }
+            guard PodFacts.controllerUID(value) == owner.uid else { continue }
+            let ready = ReplicaSetController.ownedPods(of: set, object: value, store: store).filter(PodFacts.isReady).count
+            result.append(Owned(stored: set, value: value, readyPods: ready))
         }
         return result.sorted { ($0.value.value(at: ["metadata", "creationTimestamp"])?.stringValue ?? "", $0.name)
             < ($1.value.value(at: ["metadata", "creationTimestamp"])?.stringValue ?? "", $1.name) }
@@ -137,19 +143,19 @@ enum DeploymentController {
         let oldCount = old.reduce(0) { $0 + $1.specReplicas }
         guard oldCount > 0 else { return }
         let minAvailable = replicas - maxUnavailable
-        let newUnavailable = max(0, newSet.specReplicas - newSet.available)
+        let newUnavailable = max(0, newSet.specReplicas - newSet.availableNow)
         var budget = total - minAvailable - newUnavailable
         guard budget > 0 else { return }
         // Old pods that are not available go first (cleanupUnhealthyReplicas).
         var remaining: [String: Int] = [:]
         for set in old where set.specReplicas > 0 && budget > 0 {
-            let unhealthy = max(0, set.specReplicas - set.available)
+            let unhealthy = max(0, set.specReplicas - set.availableNow)
             let cut = min(unhealthy, budget)
             remaining[set.name] = set.specReplicas - cut
             budget -= cut
         }
         // Then available ones while the Deployment keeps minAvailable (scaleDownOldReplicaSetsForRollingUpdate).
-        let available = all.reduce(0) { $0 + $1.available }
+        let available = all.reduce(0) { $0 + $1.availableNow }
         var scaleDown = max(0, available - minAvailable)
         for set in old {
             var target = remaining[set.name] ?? set.specReplicas
