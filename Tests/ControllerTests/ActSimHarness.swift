@@ -5,15 +5,37 @@ import KubeSim
 /// KubeSim, whose `APIStatus` and `JSONValue` would clash with APIClient's in the test files.
 final class ActSim: Sendable {
     let sim: KubeSim
+    /// The simulated controllers and kubelet, when asked for.
+    let cluster: SimulatedCluster?
 
-    init() throws {
+    /// - Parameter cluster: run the simulated cluster (kubelet, workload controllers, PDB-aware
+    ///   eviction) on the store, with pods Ready after `readyDelay`.
+    init(cluster: Bool = false, readyDelay: Double = 0.1) throws {
         var options = KubeSim.Options()
         options.tls = true
         sim = try KubeSim(options: options)
+        if cluster {
+            var clusterOptions = ClusterOptions()
+            clusterOptions.readyDelay = readyDelay
+            let simulated = SimulatedCluster(store: sim.store, options: clusterOptions)
+            simulated.start()
+            sim.evictionHandler = simulated.evictionHandler
+            self.cluster = simulated
+        } else {
+            self.cluster = nil
+        }
         try sim.start()
     }
 
-    deinit { sim.stop() }
+    deinit {
+        cluster?.stop()
+        sim.stop()
+    }
+
+    /// Rollouts of `kind`/`name` the simulated cluster recorded: (started, ended).
+    func rollouts(kind: String, name: String) -> [(started: Date, ended: Date?)] {
+        (cluster?.recorder.rollouts(kind: kind, name: name) ?? []).map { ($0.started, $0.ended) }
+    }
 
     var url: String { sim.url }
     var certificateAuthorityPEM: String { sim.certificateAuthorityPEM ?? "" }
@@ -95,6 +117,7 @@ final class ActSim: Sendable {
         case "events": return ResourceCatalog.events
         case "leases": return ResourceCatalog.leases
         case "namespaces": return ResourceCatalog.namespaces
+        case "poddisruptionbudgets": return ResourceCatalog.podDisruptionBudgets
         default: fatalError("ActSim: unknown resource \(resource)")
         }
     }
