@@ -43,7 +43,7 @@ public final class LeaderElector: Sendable {
 
     /// Campaigns, leads and renews until the task is cancelled; `onChange` is told each change
     /// of leadership (true: start acting; false: stop at once). On cancellation a held lease is
-    /// released (if configured) and `onChange(false)` is the last call.
+    /// released (if configured) and, if it was leading, `onChange(false)` is the last call.
     public func run(onChange: @escaping @Sendable (Bool) -> Void) async {
         logger.info("leader election started", metadata: [
             "leaseDuration": "\(config.leaseDuration)", "renewDeadline": "\(config.renewDeadline)", "retryPeriod": "\(config.retryPeriod)",
@@ -84,7 +84,7 @@ public final class LeaderElector: Sendable {
                 } catch let error as APIError where error.isNotFound {
                     current = observe(nil)
                 } catch {
-                    logger.warning("cannot read the lease", metadata: ["error": "\(error)"])
+                    if !Task.isCancelled { logger.warning("cannot read the lease", metadata: ["error": "\(error)"]) }
                     return
                 }
             }
@@ -114,7 +114,7 @@ public final class LeaderElector: Sendable {
                     logger.debug("lease changed meanwhile; reading it again", metadata: ["error": "\(error)"])
                     continue  // fast path → slow path; slow path → next round
                 } catch {
-                    logger.warning("cannot write the lease", metadata: ["error": "\(error)"])
+                    if !Task.isCancelled { logger.warning("cannot write the lease", metadata: ["error": "\(error)"]) }
                     return
                 }
             }
