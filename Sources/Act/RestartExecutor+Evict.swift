@@ -57,10 +57,8 @@ extension RestartExecutor {
                                      lastEvictedUID: sequence.lastEvictedUID, evictedCount: sequence.evicted) {
         case .done:
             sequences.withLock { $0[id] = nil }
+            // RestartCompleted is the controller's to report: it sees completion for every strategy alike.
             logger.notice("eviction sequence complete", metadata: metadata)
-            await events.emit(WardenEvent(decision: decision, type: .normal, reason: .restartCompleted,
-                                          message: "every pod started before \(sequence.restartedAt) has been replaced and is Ready",
-                                          action: "Evict"))
             return .done
         case .wait(let why):
             if let step = await timedOutIfStalled(decision, sequence: sequence, now: now, timeout: timeout, why: why) { return step }

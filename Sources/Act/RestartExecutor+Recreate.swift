@@ -20,7 +20,7 @@ extension RestartExecutor {
     ///
     /// Only for pods without a controller. `deletionTimeout` defaults to the pod's
     /// terminationGracePeriodSeconds + 60 s; when the old pod outlives it, nothing is created and
-    /// `RestartError.deletionTimedOut` is thrown (a Warning Event says so). If the process dies
+    /// `RestartError.deletionTimedOut` is thrown (the caller reports it). If the process dies
     /// between the DELETE and the CREATE, the pod is lost, as with `kubectl replace --force`.
     @discardableResult
     public func recreate(_ decision: Decision, pod: ObjectRef, now: Timestamp, deletionTimeout: Double? = nil) async throws -> ObjectRef {
@@ -53,21 +53,13 @@ extension RestartExecutor {
         logger.notice("bare pod deleted; waiting for it to go", metadata: metadata)
 
         let limit = deletionTimeout ?? Double(source.gracePeriodSeconds + 60)
-        do {
-            try await waitUntilGone(namespace: namespace, name: pod.name, uid: source.uid, timeout: limit)
-        } catch let error as RestartError {
-            await events.emit(WardenEvent(regarding: current, type: .warning, reason: .restartFailed,
-                                          message: "\(error); create it again by hand when it is gone", action: "Recreate"))
-            throw error
-        }
+        try await waitUntilGone(namespace: namespace, name: pod.name, uid: source.uid, timeout: limit)
 
         let created = try await client.create(.pods, namespace: namespace, body: body)
         let uid = try client.decoder.decode(CreatedObject.self, from: created).metadata.uid
         let replacement = ObjectRef(kind: "Pod", namespace: namespace, name: pod.name, uid: uid)
-        logger.notice("bare pod created again", metadata: metadata.merging(["uid": "\(uid ?? "")"]) { $1 })
-        await events.emit(WardenEvent(regarding: replacement, type: .normal, reason: .restartCompleted,
-                                      message: "created again from the spec of the deleted pod (uid \(source.uid ?? "?")); its token is fresh",
-                                      action: "Recreate"))
+        // RestartCompleted is the controller's to report (it sees the new pod Ready), as for every strategy.
+        logger.notice("bare pod created again", metadata: metadata.merging(["uid": "\(uid ?? "")", "oldUID": "\(source.uid ?? "")"]) { $1 })
         return replacement
     }
 

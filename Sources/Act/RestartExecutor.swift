@@ -38,6 +38,8 @@ public final class RestartExecutor: Sendable {
     ///
     /// If the server's answer shows the rollout cannot proceed (paused since the assessment,
     /// OnDelete), the restart state is removed again and `RestartError.rolloutBlocked` is thrown.
+    /// Thrown errors are the caller's to report (a RestartFailed Event); the executor emits Events
+    /// only for what it did or what did not throw (RestartStarted, EvictionBlocked, RolloutTimedOut, WouldRestart).
     public func startRollout(_ decision: Decision, now: Timestamp) async throws {
         let ref = decision.ref
         let actions = WorkloadActions.of(decision.workload.kind)
@@ -61,9 +63,7 @@ public final class RestartExecutor: Sendable {
         if let why = try blocker(answer, client.decoder) {
             logger.warning("rollout patched but blocked; restart state removed", metadata: metadata.merging(["why": "\(why)"]) { $1 })
             try await clearRestartState(resource: resource, ref: ref)
-            await events.emit(WardenEvent(decision: decision, type: .warning, reason: .restartFailed,
-                                          message: "rollout restart refused: \(why)", action: "Restart"))
-            throw RestartError.rolloutBlocked(ref, why)
+            throw RestartError.rolloutBlocked(ref, why)  // the caller reports failures (RestartFailed)
         }
         logger.notice("rollout restart started", metadata: metadata)
         await events.emit(WardenEvent(decision: decision, type: .normal, reason: .restartStarted,

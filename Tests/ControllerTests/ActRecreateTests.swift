@@ -59,8 +59,8 @@ struct ActRecreateTests {
         let writes = sim.requests.filter(\.isWrite).map { "\($0.verb) \($0.resource)" }
         #expect(writes.filter { $0.hasSuffix("pods") } == ["delete pods", "create pods"])
         let events = try ActFixtures.events(sim, namespace: "shop", about: "tool")
-        #expect(events.map(\.reason) == ["RestartStarted", "RestartCompleted"] || events.map(\.reason) == ["RestartCompleted", "RestartStarted"])
-        #expect(events.first { $0.reason == "RestartCompleted" }?.involvedObject.uid == uid)
+        #expect(events.map(\.reason) == ["RestartStarted"])
+        #expect(events.first?.involvedObject.uid == "tool-1", "about the pod that was deleted")
     }
 
     @Test func waitsForAGracefulDeletionBeforeCreating() async throws {
@@ -94,7 +94,7 @@ struct ActRecreateTests {
             try await ActFixtures.executor(sim).recreate(Self.decision, pod: Self.ref, now: ActFixtures.now, deletionTimeout: 0.5)
         }
         #expect(!sim.requests.contains { $0.verb == "create" && $0.resource == "pods" })
-        #expect(try ActFixtures.events(sim, namespace: "shop", about: "tool").contains { $0.reason == "RestartFailed" })
+        #expect(sim.object("pods", namespace: "shop", name: "tool") != nil, "still terminating, not replaced")
     }
 
     @Test func anotherPodOrAControlledPodIsRefused() async throws {
