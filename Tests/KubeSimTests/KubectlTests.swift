@@ -128,6 +128,11 @@ struct KubectlTests {
         #expect(create.stdout.contains("deployment.apps/api created"))
         let deployment = try #require(h.sim.store.get(ResourceCatalog.deployments, namespace: "demo", name: "api"))
         #expect(deployment.generation == 1)
+        let scale = try h.run(["scale", "deployment/api", "-n", "demo", "--replicas=3"])
+        #expect(scale.status == 0, "\(scale.stderr)")
+        let scaled = try #require(h.sim.store.get(ResourceCatalog.deployments, namespace: "demo", name: "api"))
+        #expect(scaled.value.value(at: ["spec", "replicas"])?.intValue == 3)
+        #expect(scaled.generation == 2)
 
         try h.sim.store.create(ResourceCatalog.events, namespace: "shop", object: [
             "apiVersion": "v1", "kind": "Event", "metadata": ["name": "web-1.restart"],

@@ -46,10 +46,15 @@ enum Discovery {
             if !type.shortNames.isEmpty { entry["shortNames"] = .array(type.shortNames.map { .string($0) }) }
             if !type.categories.isEmpty { entry["categories"] = .array(type.categories.map { .string($0) }) }
             resources.append(.object(entry))
-            for sub in type.subresources where sub != "scale" {
+            for sub in type.subresources.sorted() {
                 var subEntry: JSONObject = ["name": .string("\(type.resource)/\(sub)"), "singularName": "",
                                             "namespaced": .bool(type.namespaced)]
-                if sub == "eviction" {
+                if sub == "scale" {
+                    subEntry["group"] = "autoscaling"
+                    subEntry["version"] = "v1"
+                    subEntry["kind"] = "Scale"
+                    subEntry["verbs"] = ["get", "patch", "update"]
+                } else if sub == "eviction" {
                     subEntry["group"] = "policy"
                     subEntry["version"] = "v1"
                     subEntry["kind"] = "Eviction"
@@ -83,7 +88,12 @@ enum Discovery {
                 ]
                 if !type.shortNames.isEmpty { entry["shortNames"] = .array(type.shortNames.map { .string($0) }) }
                 if !type.categories.isEmpty { entry["categories"] = .array(type.categories.map { .string($0) }) }
-                let subs: [JSONValue] = type.subresources.filter { $0 != "scale" }.map { sub in
+                let subs: [JSONValue] = type.subresources.sorted().map { sub in
+                    if sub == "scale" {
+                        return ["subresource": "scale",
+                                "responseKind": ["group": "autoscaling", "version": "v1", "kind": "Scale"],
+                                "verbs": ["get", "patch", "update"]]
+                    }
                     if sub == "eviction" {
                         return ["subresource": "eviction",
                                 "responseKind": ["group": "policy", "version": "v1", "kind": "Eviction"], "verbs": ["create"]]

@@ -3,6 +3,13 @@ import HTTPServer
 
 extension KubeAPIServer {
     static func body(_ request: HTTPRequest) throws(APIStatus) -> JSONValue {
+        // Only JSON bodies are understood (no protobuf, CBOR or YAML): 415 as the API server
+        // answers a media type it has no serializer for.
+        if let contentType = request.header("Content-Type")?.lowercased(), !contentType.isEmpty,
+            !contentType.hasPrefix("application/json"), !contentType.hasPrefix("*/*")
+        {
+            throw APIStatus.unsupportedMediaType
+        }
         do {
             return try JSONParser.parse(request.body)
         } catch {

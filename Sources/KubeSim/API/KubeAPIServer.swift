@@ -156,6 +156,10 @@ public final class KubeAPIServer: Sendable {
             throw APIStatus(code: 404, reason: "NotFound", message: "the server could not find the requested resource", hasDetails: true)
         }
         let namespace = type.namespaced ? info.namespace : ""
+        if info.subresource == "scale" {
+            try serveScale(request, type: type, namespace: namespace, info: info, writer: writer)
+            return
+        }
         switch info.verb {
         case "get": try serveGet(request, type: type, namespace: namespace, name: info.name, writer: writer)
         case "list": try serveList(request, type: type, namespace: namespace, writer: writer)

@@ -25,6 +25,28 @@ enum TableRenderer {
                     Column(name: "Selector", priority: 1)]
         case "namespaces":
             return [Column(name: "Name", format: "name"), Column(name: "Status"), Column(name: "Age")]
+        case "apps/replicasets", "replicationcontrollers":
+            return [Column(name: "Name", format: "name"), Column(name: "Desired", type: "integer"),
+                    Column(name: "Current", type: "integer"), Column(name: "Ready", type: "integer"), Column(name: "Age"),
+                    Column(name: "Containers", priority: 1), Column(name: "Images", priority: 1),
+                    Column(name: "Selector", priority: 1)]
+        case "apps/statefulsets":
+            return [Column(name: "Name", format: "name"), Column(name: "Ready"), Column(name: "Age"),
+                    Column(name: "Containers", priority: 1), Column(name: "Images", priority: 1)]
+        case "apps/daemonsets":
+            return [Column(name: "Name", format: "name"), Column(name: "Desired", type: "integer"),
+                    Column(name: "Current", type: "integer"), Column(name: "Ready", type: "integer"),
+                    Column(name: "Up-to-date", type: "integer"), Column(name: "Available", type: "integer"),
+                    Column(name: "Node Selector"), Column(name: "Age"), Column(name: "Containers", priority: 1),
+                    Column(name: "Images", priority: 1), Column(name: "Selector", priority: 1)]
+        case "batch/jobs":
+            return [Column(name: "Name", format: "name"), Column(name: "Status"), Column(name: "Completions"),
+                    Column(name: "Duration"), Column(name: "Age")]
+        case "policy/poddisruptionbudgets":
+            return [Column(name: "Name", format: "name"), Column(name: "Min Available"), Column(name: "Max Unavailable"),
+                    Column(name: "Allowed Disruptions", type: "integer"), Column(name: "Age")]
+        case "coordination.k8s.io/leases":
+            return [Column(name: "Name", format: "name"), Column(name: "Holder"), Column(name: "Age")]
         case "events", "events.k8s.io/events":
             return [Column(name: "Last Seen"), Column(name: "Type"), Column(name: "Reason"), Column(name: "Object"),
                     Column(name: "Message")]
@@ -57,6 +79,47 @@ enum TableRenderer {
                     .string(selector)]
         case "namespaces":
             return [name, .string(object.value(at: ["status", "phase"])?.stringValue ?? "Active"), age]
+        case "apps/replicasets", "replicationcontrollers":
+            let template = object.value(at: ["spec", "template", "spec", "containers"])?.arrayValue ?? []
+            let selector = object.value(at: ["spec", "selector", "matchLabels"]) ?? object.value(at: ["spec", "selector"])
+            return [name, .int(object.value(at: ["spec", "replicas"])?.intValue ?? 1),
+                    .int(object.value(at: ["status", "replicas"])?.intValue ?? 0),
+                    .int(object.value(at: ["status", "readyReplicas"])?.intValue ?? 0), age,
+                    .string(template.compactMap { $0["name"]?.stringValue }.joined(separator: ",")),
+                    .string(template.compactMap { $0["image"]?.stringValue }.joined(separator: ",")),
+                    .string(labelText(selector))]
+        case "apps/statefulsets":
+            let template = object.value(at: ["spec", "template", "spec", "containers"])?.arrayValue ?? []
+            return [name, .string("\(object.value(at: ["status", "readyReplicas"])?.intValue ?? 0)/\(object.value(at: ["spec", "replicas"])?.intValue ?? 1)"),
+                    age, .string(template.compactMap { $0["name"]?.stringValue }.joined(separator: ",")),
+                    .string(template.compactMap { $0["image"]?.stringValue }.joined(separator: ","))]
+        case "apps/daemonsets":
+            let status = object["status"]
+            let template = object.value(at: ["spec", "template", "spec", "containers"])?.arrayValue ?? []
+            let nodeSelector = labelText(object.value(at: ["spec", "template", "spec", "nodeSelector"]))
+            return [name, .int(status?["desiredNumberScheduled"]?.intValue ?? 0),
+                    .int(status?["currentNumberScheduled"]?.intValue ?? 0), .int(status?["numberReady"]?.intValue ?? 0),
+                    .int(status?["updatedNumberScheduled"]?.intValue ?? 0), .int(status?["numberAvailable"]?.intValue ?? 0),
+                    .string(nodeSelector.isEmpty ? "<none>" : nodeSelector), age,
+                    .string(template.compactMap { $0["name"]?.stringValue }.joined(separator: ",")),
+                    .string(template.compactMap { $0["image"]?.stringValue }.joined(separator: ",")),
+                    .string(labelText(object.value(at: ["spec", "selector", "matchLabels"])))]
+        case "batch/jobs":
+            let conditions = object.value(at: ["status", "conditions"])?.arrayValue ?? []
+            let done = conditions.first { $0["status"]?.stringValue == "True" && ["Complete", "Failed"].contains($0["type"]?.stringValue ?? "") }
+            let state = done?["type"]?.stringValue ?? "Running"
+            let completions = object.value(at: ["spec", "completions"])?.intValue ?? 1
+            let succeeded = object.value(at: ["status", "succeeded"])?.intValue ?? 0
+            return [name, .string(state), .string("\(succeeded)/\(completions)"), "", age]
+        case "policy/poddisruptionbudgets":
+            func text(_ value: JSONValue?) -> String {
+                value?.stringValue ?? value?.intValue.map { String($0) } ?? "N/A"
+            }
+            return [name, .string(text(object.value(at: ["spec", "minAvailable"]))),
+                    .string(text(object.value(at: ["spec", "maxUnavailable"]))),
+                    .int(object.value(at: ["status", "disruptionsAllowed"])?.intValue ?? 0), age]
+        case "coordination.k8s.io/leases":
+            return [name, .string(object.value(at: ["spec", "holderIdentity"])?.stringValue ?? ""), age]
         case "events", "events.k8s.io/events":
             let involved = object["involvedObject"] ?? object["regarding"]
             let kind = involved?["kind"]?.stringValue?.lowercased() ?? ""
@@ -68,6 +131,11 @@ enum TableRenderer {
         default:
             return [name, .string(created)]
         }
+    }
+
+    private static func labelText(_ value: JSONValue?) -> String {
+        guard let labels = value?.objectValue else { return "" }
+        return zip(labels.keys, labels.values).map { "\($0)=\($1.stringValue ?? "")" }.joined(separator: ",")
     }
 
     private static func podCells(_ pod: JSONValue, name: JSONValue, age: JSONValue) -> [JSONValue] {
