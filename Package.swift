@@ -91,11 +91,14 @@ let package = Package(
             dependencies: ["HTTPServer", "CTLS", "Yams", .product(name: "Logging", package: "swift-log")]
         ),
 
+        // `token-warden demo`: the controller against an in-process simulated cluster.
+        .target(name: "Demo", dependencies: ["Controller", "KubeSim", "Report"]),
+
         // Executables.
         .executableTarget(
             name: "token-warden",
             dependencies: [
-                "Controller", "KubeSim", "Report",
+                "Controller", "Demo", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -111,6 +114,6 @@ let package = Package(
         .testTarget(name: "AssessTests", dependencies: ["Assess", "Plan", "Report"]),
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "TestSupport"]),
         .testTarget(name: "ObserveTests", dependencies: ["Observe", "TestSupport"]),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller", "TestSupport", "Yams"]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "Demo", "TestSupport", "Yams"]),
     ]
 )

@@ -93,11 +93,10 @@ public final class Reconciler: Sendable {
             }
         case .restart(.warnOnly, _):
             break  // the planner never restarts a warn-only workload
-        case .deferred(let cause, let until):
+        case .deferred(let cause, _):
             if once(decision, "deferred:\(cause.rawValue)") {
                 metrics?.recordDeferredRestart(cause: DeferralCause(cause))
-                let when = until.map { " until \($0.rfc3339)" } ?? ""
-                await emit(decision, .normal, .restartDeferred, "Restart deferred (\(cause.rawValue))\(when): \(decision.message)")
+                await emit(decision, .normal, .restartDeferred, decision.message)
             }
         case .rolloutTimedOut(let since):
             if once(decision, "timeout:\(since.seconds)") {
@@ -189,9 +188,9 @@ public final class Reconciler: Sendable {
             if let reason, ledger.firstTime("class:\(reason.rawValue):\(key)") {
                 await actions.emit(WardenEvent(regarding: workload.ref, type: .warning, reason: reason, message: "\(workload.reason) (deadline \(deadline))"))
             }
-            // Rollouts finish in the workload controller, so completion is seen here; eviction and
-            // recreate sequences are announced by the executor that drives them.
-            if workload.strategy == .rollout, let restartedAt = workload.restartState.restartedAt, !workload.classification.needsRestart,
+            // A restart is over when the workload no longer needs one and nothing is rolling: seen
+            // here for every strategy, since the planner stops handing a healthy workload to the executor.
+            if let restartedAt = workload.restartState.restartedAt, !workload.classification.needsRestart,
                !workload.rollout.isInProgress, now - restartedAt < 86_400,
                ledger.firstTime("completed:\(workload.id):\(restartedAt.seconds)") {
                 metrics?.recordRestart(kind: workload.ref.kind, result: .succeeded)

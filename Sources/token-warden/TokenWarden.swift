@@ -13,6 +13,6 @@ struct TokenWarden: AsyncParsableCommand {
             throttled, inside maintenance windows, PodDisruptionBudget-aware.
             """,
         version: BuildInfo.version,
-        subcommands: [RunCommand.self, ReportCommand.self, AuditCommand.self, VersionCommand.self]
+        subcommands: [RunCommand.self, ReportCommand.self, AuditCommand.self, DemoCommand.self, VersionCommand.self]
     )
 }

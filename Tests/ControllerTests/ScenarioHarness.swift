@@ -1,0 +1,112 @@
+import APIClient
+import Assess
+import Controller
+import Foundation
+import KubeSim
+import Logging
+import Plan
+import ServiceLifecycle
+import Synchronization
+import TestSupport
+import Transport
+
+/// A simulated cluster (API server + controllers + kubelet) seeded with a scenario, and helpers to
+/// run one or more controller replicas against it.
+final class ScenarioHarness: Sendable {
+    let sim: KubeSim
+    let cluster: SimulatedCluster
+
+    init(_ build: (inout ScenarioBuilder) -> Void) throws {
+        var scenario = ScenarioBuilder(now: Int64(Date().timeIntervalSince1970))
+        build(&scenario)
+        sim = try SimServer.start(objects: scenario.objects)
+        var options = ClusterOptions()
+        options.readyDelay = 0.1
+        cluster = SimulatedCluster(store: sim.store, options: options, logger: Logger(label: "sim", factory: { _ in SwiftLogNoOpLogHandler() }))
+        sim.evictionHandler = cluster.evictionHandler
+        cluster.start()
+    }
+
+    func stop() {
+        cluster.stop()
+        sim.stop()
+    }
+
+    func runtime(identity: String = "test", mode: PolicyMode = .restart, maxConcurrent: Int = 2, perNamespace: Int = 1,
+                 leaderElection: Bool = false) throws -> ControllerRuntime {
+        let config = ClusterConfig(
+            server: sim.url, tls: TLSSettings(certificateAuthority: sim.certificateAuthorityPEM.map { .pem(Array($0.utf8)) }),
+            token: .fixed(sim.adminToken), origin: "test")
+        let election = leaderElection
+            ? ControllerConfiguration.LeaderElection(namespace: "default", identity: identity, leaseDurationSeconds: 1.5,
+                                                     renewDeadlineSeconds: 1, retryPeriodSeconds: 0.2)
+            : nil
+        return try ControllerRuntime(
+            cluster: config,
+            configuration: ControllerConfiguration(
+                defaults: PolicyDefaults(mode: mode),
+                planner: PlannerConfig(maxConcurrent: maxConcurrent, maxConcurrentPerNamespace: perNamespace, rolloutTimeout: 60,
+                                       cooldown: 5, typicalRolloutDuration: 2, resyncInterval: 1),
+                evictTimeoutSeconds: 30, leaderElection: election, httpAddress: nil),
+            identity: identity, logger: Logger(label: identity, factory: { _ in SwiftLogNoOpLogHandler() }),
+            minimumInterval: .milliseconds(50))
+    }
+
+    /// A running controller replica; `stop(gracefully:)` ends it (false = as if killed: no lease release).
+    final class Replica: Sendable {
+        let runtime: ControllerRuntime
+        let group: ServiceGroup
+        let task: Task<Void, any Error>
+
+        init(_ runtime: ControllerRuntime) throws {
+            self.runtime = runtime
+            let group = ServiceGroup(configuration: .init(
+                services: try runtime.services().map { .init(service: $0) }, gracefulShutdownSignals: [],
+                logger: Logger(label: "group", factory: { _ in SwiftLogNoOpLogHandler() })))
+            self.group = group
+            task = Task { try await group.run() }
+        }
+
+        func stop(gracefully: Bool = true) async {
+            if gracefully {
+                await group.triggerGracefulShutdown()
+            } else {
+                task.cancel()
+            }
+            _ = await task.result
+        }
+    }
+
+    func start(_ runtime: ControllerRuntime) throws -> Replica { try Replica(runtime) }
+
+    /// Polls `condition` every 50 ms for up to `seconds`.
+    func wait(seconds: Double = 20, until condition: () -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return condition()
+    }
+
+    func events(_ reason: String) -> [String] {
+        sim.store.objects(ResourceCatalog.events).compactMap { stored in
+            let value = stored.value
+            guard value["reason"]?.stringValue == reason else { return nil }
+            let ns = value.value(at: ["involvedObject", "namespace"])?.stringValue ?? ""
+            return "\(ns)/\(value.value(at: ["involvedObject", "name"])?.stringValue ?? "")"
+        }
+    }
+
+    func completed(_ workloads: Set<String>) -> Bool { Set(events("RestartCompleted")).isSuperset(of: workloads) }
+
+    /// Restart patches token-warden sent, by workload ("namespace/name").
+    func restartPatches() -> [String] {
+        sim.requestLog.all.filter { $0.verb == "patch" && ["deployments", "statefulsets", "daemonsets"].contains($0.resource) && $0.code < 300 }
+            .map { "\($0.namespace)/\($0.name)" }
+    }
+
+    func evictions() -> [String] {
+        sim.requestLog.all.filter { $0.subresource == "eviction" && $0.code < 300 }.map { "\($0.namespace)/\($0.name)" }
+    }
+}
