@@ -120,7 +120,9 @@ extension RestartExecutor {
     private func beginSequence(_ decision: Decision, pods: [Pod], now: Timestamp) async throws -> EvictionSequence {
         guard let deadline = decision.deadline else { throw RestartError.missingDeadline(decision.ref) }
         let resource = WorkloadActions.of(decision.workload.kind).resource
-        let isNew: Bool = if case .restart(_, resume: false) = decision.action { true } else { false }
+        // Custom owners keep the state on their pods, which the assessment does not read: whatever
+        // the planner says, a recorded sequence for this deadline is resumed, never restarted.
+        let isNew: Bool = if case .restart(_, resume: false) = decision.action, resource != nil { true } else { false }
         if !isNew, let recorded = try await recordedRestart(decision, resource: resource, pods: pods, deadline: deadline) {
             logger.notice("resuming eviction sequence", metadata: Self.metadata(decision).merging(["restartedAt": "\(recorded.rfc3339)"]) { $1 })
             return EvictionSequence(restartedAt: recorded, lastProgress: now)

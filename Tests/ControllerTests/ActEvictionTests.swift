@@ -178,5 +178,12 @@ struct ActEvictionTests {
         #expect(remaining["token-warden.dev/restart-for-deadline"] == ActFixtures.deadline.rfc3339)
         let events = try ActFixtures.events(sim, namespace: "shop", about: "w")
         #expect(events.first?.involvedObject.apiVersion == "example.com/v1")
+
+        // The controller restarts; the planner cannot see the state on the pods and says "new":
+        // the replacement is not evicted, the remaining old pod is.
+        try sim.create("pods", namespace: "shop", json: ActFixtures.pod(
+            "w-2", uid: "w-2", started: (ActFixtures.now + 30).rfc3339, owner: owner))
+        let again = try await ActFixtures.executor(sim).evictNext(decision, workloadPods: try Self.pods(sim), now: ActFixtures.now + 600, timeout: 600)
+        #expect(again == .evicted(ObjectRef(kind: "Pod", namespace: "shop", name: "w-1", uid: "w-1p")))
     }
 }
