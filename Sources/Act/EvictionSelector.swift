@@ -29,7 +29,7 @@ enum EvictionSelector {
             return .wait("the last evicted pod is still present")
         }
         if let pod = terminating.first { return .wait("pod \(pod.metadata.name) is terminating") }
-        if let pod = notReady.first(where: { $0.metadata.uid != candidate.metadata.uid || $0.metadata.name != candidate.metadata.name }) {
+        if let pod = notReady.first(where: { $0.metadata.name != candidate.metadata.name }) {
             return .wait("pod \(pod.metadata.name) is not Running and Ready")
         }
         let readyReplacements = live.filter { !isOld($0, restartedAt: restartedAt) && isRunningAndReady($0) }.count

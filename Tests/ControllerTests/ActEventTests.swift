@@ -73,6 +73,12 @@ struct ActEventTests {
         #expect(cache.get(0) == 0 && cache.get(2) == 2 && cache.get(3) == 3)
     }
 
+    @Test func eventsLiveInTheirObjectsNamespace() {
+        #expect(EventRecorder.namespace(Self.event()) == "shop")
+        let node = ObjectRef(kind: "Namespace", namespace: nil, name: "shop")
+        #expect(EventRecorder.namespace(WardenEvent(regarding: node, type: .warning, reason: .invalidAnnotation, message: "m")) == "default")
+    }
+
     @Test func messagesAreCutToTheAPILimit() {
         let long = String(repeating: "é", count: 900)  // 1800 bytes
         let cut = EventRecorder.truncated(long)

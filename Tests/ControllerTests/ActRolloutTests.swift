@@ -94,6 +94,24 @@ struct ActRolloutTests {
         #expect(template["kubectl.kubernetes.io/restartedAt"] == "2026-11-23T12:00:00Z")
     }
 
+    @Test func aDaemonSetIsPatchedUnlessItIsOnDelete() async throws {
+        let sim = try ActSim()
+        func daemonSet(_ name: String, _ strategy: String) -> String {
+            #"{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"\#(name)","namespace":"shop","uid":"ds-\#(name)"},"spec":{"selector":{"matchLabels":{"app":"\#(name)"}},"updateStrategy":{"type":"\#(strategy)"},"template":{"metadata":{"labels":{"app":"\#(name)"}},"spec":{"containers":[{"name":"agent","image":"example/agent:1"}]}}}}"#
+        }
+        try sim.load("[\(ActFixtures.namespace("shop")),\(daemonSet("agent", "RollingUpdate")),\(daemonSet("legacy", "OnDelete"))]")
+        let executor = ActFixtures.executor(sim)
+        try await executor.startRollout(ActFixtures.decision(.daemonSet, name: "agent", uid: "ds-agent", action: .restart(.rollout, resume: false)),
+                                        now: ActFixtures.now)
+        #expect(ActFixtures.templateAnnotations(sim.object("daemonsets", namespace: "shop", name: "agent"))["kubectl.kubernetes.io/restartedAt"]
+            == ActFixtures.now.rfc3339)
+        await #expect(throws: RestartError.self) {
+            try await executor.startRollout(ActFixtures.decision(.daemonSet, name: "legacy", uid: "ds-legacy", action: .restart(.rollout, resume: false)),
+                                            now: ActFixtures.now)
+        }
+        #expect(ActFixtures.annotations(sim.object("daemonsets", namespace: "shop", name: "legacy"))["token-warden.dev/restart-for-deadline"] == nil)
+    }
+
     @Test func kindsWithoutARolloutAreRefusedWithoutAWrite() async throws {
         let sim = try ActSim()
         try sim.load("[\(ActFixtures.namespace("shop")),\(ActFixtures.replicationController("legacy", uid: "rc-1", replicas: 1))]")
