@@ -106,6 +106,11 @@ let package = Package(
             name: "kube-sim",
             dependencies: ["KubeSim", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // `make bench`: token-warden's list/watch/assess/plan path measured against kubectl.
+        .executableTarget(
+            name: "warden-bench",
+            dependencies: ["APIClient", "WatchCache", "KubeModel", "Assess", "Plan", .product(name: "Logging", package: "swift-log")]
+        ),
 
         // Tests.
         .target(name: "TestSupport", dependencies: ["HTTPServer", "KubeSim", "APIClient"], path: "Tests/TestSupport"),

@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""token-warden vs kubectl against the same simulated API server, in one run.
+
+For each generated population: start kube-sim (HTTPS, loopback), then repeat
+  - warden-bench sync (fast and Foundation decoders) and `kubectl get pods -A -o json >/dev/null`,
+    each under /usr/bin/time -v (wall, user+sys CPU, peak RSS of the child);
+  - cold start to first request (warden-bench first-request vs kubectl get --raw /version);
+and once per population the in-process figures (decode MB/s per core, watch events/s per core and
+latency, assess+plan CPU). Prints one table (min / median over repeats, ratios to kubectl) and
+writes every sample and summary as JSON to bench-results/.
+"""
+import argparse, datetime, json, os, platform, re, statistics, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def log(msg):
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def timed(cmd, stdout=subprocess.PIPE):
+    """Runs cmd under /usr/bin/time -v; returns (stdout text, {wall_s, cpu_s, peak_rss_bytes})."""
+    proc = subprocess.run(["/usr/bin/time", "-v"] + cmd, stdout=stdout, stderr=subprocess.PIPE, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    figures = {}
+    for line in proc.stderr.splitlines():
+        line = line.strip()
+        if line.startswith("User time"):
+            figures["cpu_s"] = figures.get("cpu_s", 0) + float(line.split(":")[1])
+        elif line.startswith("System time"):
+            figures["cpu_s"] = figures.get("cpu_s", 0) + float(line.split(":")[1])
+        elif line.startswith("Maximum resident set size"):
+            figures["peak_rss_bytes"] = int(line.split(":")[1]) * 1024
+        elif line.startswith("Elapsed (wall clock)"):
+            parts = line.split(": ", 1)[1].split(":")
+            figures["wall_s"] = sum(float(p) * 60 ** i for i, p in enumerate(reversed(parts)))
+    return (proc.stdout or ""), figures
+
+
+class Sim:
+    def __init__(self, binary, spec, workdir):
+        self.kubeconfig = os.path.join(workdir, "kubeconfig")
+        log(f"starting kube-sim --generate {spec}")
+        started = time.time()
+        self.proc = subprocess.Popen(
+            [binary, "--port", "0", "--generate", spec, "--write-kubeconfig", self.kubeconfig, "--log-level", "warning"],
+            stdout=subprocess.PIPE, stderr=open(os.path.join(workdir, "kube-sim.log"), "w"), text=True)
+        for line in self.proc.stdout:
+            if "ready at" in line:
+                break
+        else:
+            raise RuntimeError("kube-sim exited before it was ready; see kube-sim.log")
+        log(f"kube-sim ready in {time.time() - started:.1f}s")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def summary(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return {"min": min(values), "median": statistics.median(values), "n": len(values)}
+
+
+def run_population(args, name, spec, pods):
+    workdir = os.path.join(args.out, "work", name)
+    os.makedirs(workdir, exist_ok=True)
+    sim = Sim(args.kube_sim, spec, workdir)
+    bench = [args.warden_bench, "--kubeconfig", sim.kubeconfig]
+    samples = {"warden_fast": [], "warden_foundation": [], "kubectl": [], "first_request_warden_s": [],
+               "first_request_kubectl_s": []}
+    result = {"population": name, "spec": spec, "pods": pods, "samples": samples}
+    try:
+        run_kubectl = pods <= args.kubectl_max_pods
+        for r in range(args.repeats):
+            log(f"{name}: repeat {r + 1}/{args.repeats}")
+            for decoder in ("fast", "foundation"):
+                if decoder == "foundation" and pods > args.foundation_max_pods:
+                    continue
+                out, t = timed([bench[0], "sync"] + bench[1:] + ["--decoder", decoder])
+                inner = json.loads(out.strip().splitlines()[-1])
+                samples[f"warden_{decoder}"].append({**inner, **{"time_" + k: v for k, v in t.items()}})
+            if run_kubectl:
+                _, t = timed(["kubectl", "--kubeconfig", sim.kubeconfig, "get", "pods", "-A", "-o", "json"],
+                             stdout=subprocess.DEVNULL)
+                samples["kubectl"].append(t)
+            for _ in range(3):
+                started = time.perf_counter()
+                subprocess.run([bench[0], "first-request"] + bench[1:], check=True, stdout=subprocess.DEVNULL)
+                samples["first_request_warden_s"].append(time.perf_counter() - started)
+                started = time.perf_counter()
+                subprocess.run(["kubectl", "--kubeconfig", sim.kubeconfig, "get", "--raw", "/version"], check=True,
+                               stdout=subprocess.DEVNULL)
+                samples["first_request_kubectl_s"].append(time.perf_counter() - started)
+        log(f"{name}: decode, watch and plan figures")
+        for command in (["decode", "--pages", "4"], ["watch", "--events", str(args.watch_events)],
+                        ["watch", "--events", str(min(args.watch_events, 4000)), "--decoder", "foundation"], ["plan"]):
+            out = subprocess.run([bench[0], command[0]] + bench[1:] + command[1:], check=True, stdout=subprocess.PIPE,
+                                 text=True).stdout
+            figures = json.loads(out.strip().splitlines()[-1])
+            key = command[0] + ("_foundation" if "foundation" in command else "")
+            result[key] = figures
+    finally:
+        sim.stop()
+    return result
+
+
+def summarise(pop):
+    s = pop["samples"]
+    def pick(rows, key):
+        return summary([row.get(key) for row in rows])
+    out = {}
+    for who in ("warden_fast", "warden_foundation"):
+        rows = s[who]
+        out[who] = {
+            "sync_wall_s": pick(rows, "sync_wall_s"), "sync_cpu_s": pick(rows, "sync_cpu_s"),
+            "process_peak_rss_bytes": pick(rows, "time_peak_rss_bytes"),
+            "retained_bytes_per_pod": pick(rows, "retained_bytes_per_pod"), "idle_rss_bytes": pick(rows, "idle_rss_bytes"),
+            "synced_rss_bytes": pick(rows, "synced_rss_bytes"), "peak_over_steady": pick(rows, "peak_over_steady"),
+        }
+    out["kubectl"] = {"wall_s": pick(s["kubectl"], "wall_s"), "cpu_s": pick(s["kubectl"], "cpu_s"),
+                      "peak_rss_bytes": pick(s["kubectl"], "peak_rss_bytes")}
+    out["first_request_warden_s"] = summary(s["first_request_warden_s"])
+    out["first_request_kubectl_s"] = summary(s["first_request_kubectl_s"])
+    pop["summary"] = out
+
+
+def fmt(v, unit=""):
+    if v is None:
+        return "—"
+    if unit == "MB":
+        return f"{v / 1e6:.1f} MB"
+    if unit == "ms":
+        return f"{v * 1000:.0f} ms" if v >= 0.01 else f"{v * 1000:.2f} ms"
+    if unit == "s":
+        return f"{v:.2f} s"
+    if isinstance(v, float):
+        return f"{v:,.1f}" if v < 1000 else f"{v:,.0f}"
+    return str(v)
+
+
+def table(results):
+    lines = ["| population | figure | token-warden (fast decoder) | token-warden (Foundation) | kubectl | kubectl ÷ token-warden |",
+             "|---|---|---|---|---|---|"]
+    for pop in results["populations"]:
+        sm, name = pop["summary"], pop["population"]
+        f, g, k = sm["warden_fast"], sm["warden_foundation"], sm["kubectl"]
+        def med(x):
+            return x["median"] if x else None
+        def mn(x):
+            return x["min"] if x else None
+        def ratio(a, b):
+            return f"{a / b:.1f}×" if a and b else "—"
+        rows = [
+            ("LIST → synced, wall (min / median)", f"{fmt(mn(f['sync_wall_s']), 's')} / {fmt(med(f['sync_wall_s']), 's')}",
+             f"{fmt(mn(g['sync_wall_s']), 's')} / {fmt(med(g['sync_wall_s']), 's')}",
+             f"{fmt(mn(k['wall_s']), 's')} / {fmt(med(k['wall_s']), 's')}", ratio(med(k["wall_s"]), med(f["sync_wall_s"]))),
+            ("LIST → synced, CPU (median)", fmt(med(f["sync_cpu_s"]), "s"), fmt(med(g["sync_cpu_s"]), "s"),
+             fmt(med(k["cpu_s"]), "s"), ratio(med(k["cpu_s"]), med(f["sync_cpu_s"]))),
+            ("peak RSS of the process (median)", fmt(med(f["process_peak_rss_bytes"]), "MB"),
+             fmt(med(g["process_peak_rss_bytes"]), "MB"), fmt(med(k["peak_rss_bytes"]), "MB"),
+             ratio(med(k["peak_rss_bytes"]), med(f["process_peak_rss_bytes"]))),
+            ("RSS after sync / peak ÷ steady", f"{fmt(med(f['synced_rss_bytes']), 'MB')} / {fmt(med(f['peak_over_steady']))}",
+             f"{fmt(med(g['synced_rss_bytes']), 'MB')} / {fmt(med(g['peak_over_steady']))}", "—", "—"),
+            ("retained bytes per cached pod", fmt(med(f["retained_bytes_per_pod"])), fmt(med(g["retained_bytes_per_pod"])), "—", "—"),
+            ("idle RSS (client ready, no pods)", fmt(med(f["idle_rss_bytes"]), "MB"), fmt(med(g["idle_rss_bytes"]), "MB"), "—", "—"),
+            ("cold start → first response (median)", fmt(med(sm["first_request_warden_s"]), "ms"), "—",
+             fmt(med(sm["first_request_kubectl_s"]), "ms"), ratio(med(sm["first_request_kubectl_s"]), med(sm["first_request_warden_s"]))),
+        ]
+        d = pop.get("decode", {})
+        rows.append(("decode list pages, MB/s per core", fmt(d.get("list_mb_per_core_s_fast")),
+                     fmt(d.get("list_mb_per_core_s_foundation")), "—", "—"))
+        rows.append(("decode watch lines, MB/s per core", fmt(d.get("watch_mb_per_core_s_fast")),
+                     fmt(d.get("watch_mb_per_core_s_foundation")), "—", "—"))
+        w, wf = pop.get("watch", {}), pop.get("watch_foundation", {})
+        rows.append(("watch MODIFIED events/s per core (decode→cache→assess→plan)", fmt(w.get("events_per_core_s")),
+                     fmt(wf.get("events_per_core_s")), "—", "—"))
+        rows.append(("event → decision p50 / p99", f"{fmt(w.get('latency_p50_ms'))} / {fmt(w.get('latency_p99_ms'))} ms",
+                     f"{fmt(wf.get('latency_p50_ms'))} / {fmt(wf.get('latency_p99_ms'))} ms", "—", "—"))
+        p = pop.get("plan", {})
+        rows.append((f"assess + plan CPU ({p.get('pods', '?')} pods, {p.get('workloads', '?')} workloads)",
+                     fmt(p.get("assess_plan_cpu_s"), "s"), "—", "—", "—"))
+        for label, *cells in rows:
+            lines.append(f"| {name} | {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--full", action="store_true", help="10k, 50k, 150k pods (10 KB) and 10k, 40k pods (40 KB)")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--bin", default=os.environ.get("BENCH_BIN", os.path.join(ROOT, ".build", "release")))
+    ap.add_argument("--out", default=os.path.join(ROOT, "bench-results"))
+    ap.add_argument("--kubectl-max-pods", type=int, default=50_000,
+                    help="kubectl holds the whole list in memory (GBs at 50k pods); larger populations skip it")
+    ap.add_argument("--foundation-max-pods", type=int, default=50_000)
+    ap.add_argument("--watch-events", type=int, default=20_000)
+    ap.add_argument("--only", help="run just this population name")
+    args = ap.parse_args()
+    args.kube_sim = os.path.join(args.bin, "kube-sim")
+    args.warden_bench = os.path.join(args.bin, "warden-bench")
+    for b in (args.kube_sim, args.warden_bench):
+        if not os.access(b, os.X_OK):
+            sys.exit(f"missing {b}: build with `swift build -c release --product kube-sim --product warden-bench`")
+    if args.full:
+        pops = [("10k-10KB", 10_000, "10k"), ("50k-10KB", 50_000, "10k"), ("150k-10KB", 150_000, "10k"),
+                ("10k-40KB", 10_000, "40k"), ("40k-40KB", 40_000, "40k")]
+    else:
+        pops = [("10k-10KB", 10_000, "10k"), ("2500-40KB", 2_500, "40k")]
+    if args.only:
+        pops = [p for p in pops if p[0] == args.only]
+    os.makedirs(args.out, exist_ok=True)
+    kubectl_version = subprocess.run(["kubectl", "version", "--client", "-o", "json"], stdout=subprocess.PIPE, text=True).stdout
+    results = {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                    "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?"),
+                    "load_average_at_start": os.getloadavg()},
+        "kubectl": json.loads(kubectl_version or "{}").get("clientVersion", {}).get("gitVersion"),
+        "repeats": args.repeats, "populations": [],
+    }
+    for name, pods, size in pops:
+        namespaces = max(10, pods // 1000)
+        spec = f"pods={pods},namespaces={namespaces},podsize={size},seed=1"
+        pop = run_population(args, name, spec, pods)
+        summarise(pop)
+        results["populations"].append(pop)
+        with open(os.path.join(args.out, "latest.json"), "w") as f:
+            json.dump(results, f, indent=1)
+    results["table"] = table(results)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for path in (os.path.join(args.out, f"bench-{stamp}.json"), os.path.join(args.out, "latest.json")):
+        with open(path, "w") as f:
+            json.dump(results, f, indent=1)
+    print(f"\ntoken-warden benchmark — {results['date']} — {results['machine']['cpu']}, {results['machine']['cpus']} cores, "
+          f"load {results['machine']['load_average_at_start'][0]:.1f} at start; kubectl {results['kubectl']}\n")
+    print(results["table"])
+    print(f"\nJSON: {os.path.join(args.out, 'latest.json')}")
+
+
+if __name__ == "__main__":
+    main()

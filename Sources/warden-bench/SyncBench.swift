@@ -1,0 +1,35 @@
+import APIClient
+import KubeModel
+import WatchCache
+
+/// Initial LIST → synced cache through the real reflector and store, as the controller starts.
+enum SyncBench {
+    static func run(client: KubeClient, decoder: String) async throws -> [String: Any] {
+        let startCPU = Measure.processCPUSeconds()
+        let first = Measure.wallSeconds()
+        _ = try await client.getRaw("/version")
+        let firstRequest = Measure.wallSeconds() - first
+        let idle = Measure.retainedRSS()
+
+        let store = ObjectStore<Pod>()
+        let reflector = Reflector(client: client, store: store, options: .init(pageSize: 500))
+        let cpu0 = Measure.processCPUSeconds()
+        let wall0 = Measure.wallSeconds()
+        let task = Task { await reflector.run() }
+        while !store.hasSynced { try await Task.sleep(for: .milliseconds(1)) }
+        let wall = Measure.wallSeconds() - wall0
+        let cpu = Measure.processCPUSeconds() - cpu0
+        task.cancel()
+        let peak = Measure.memory().peak
+        let retained = Measure.retainedRSS()
+        let pods = store.count
+        return [
+            "command": "sync", "decoder": decoder, "pods": pods,
+            "first_request_ms": firstRequest * 1000, "startup_cpu_ms": (cpu0 - startCPU) * 1000,
+            "sync_wall_s": wall, "sync_cpu_s": cpu,
+            "idle_rss_bytes": idle, "synced_rss_bytes": retained, "peak_rss_bytes": peak,
+            "retained_bytes_per_pod": pods > 0 ? Double(retained - idle) / Double(pods) : 0,
+            "peak_over_steady": retained > 0 ? Double(peak) / Double(retained) : 0,
+        ]
+    }
+}
