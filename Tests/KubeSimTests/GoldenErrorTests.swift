@@ -75,6 +75,36 @@ struct GoldenErrorTests {
                                                        body: Array(#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"Bad_Name"}}"#.utf8)))
     }
 
+    @Test func eventsAsCreated() throws {
+        let sim = try Self.start()
+        defer { sim.stop() }
+        let client = try RawHTTPClient(port: sim.port)
+        let core = Array(#"{"apiVersion":"v1","kind":"Event","metadata":{"generateName":"web.","namespace":"golden"},"involvedObject":{"kind":"Deployment","namespace":"golden","name":"web","apiVersion":"apps/v1"},"reason":"TokenExpiringSoon","message":"example","source":{"component":"token-warden"},"firstTimestamp":"2026-11-23T10:00:00Z","lastTimestamp":"2026-11-23T10:00:00Z","count":1,"type":"Warning"}"#.utf8)
+        let created = try #require(client.request("POST", "/api/v1/namespaces/golden/events", token: sim.adminToken, body: core))
+        #expect(created.status == 201)
+        var golden = try JSONParser.parse(Array(try Fixtures.golden("objects/event-core-v1-created.json")))
+        var served = try created.json()
+        #expect(served.value(at: ["metadata", "name"])?.stringValue?.hasPrefix("web.") == true)
+        for field in ["name", "uid", "resourceVersion", "creationTimestamp", "managedFields"] {
+            golden.remove(at: ["metadata", field])
+            served.remove(at: ["metadata", field])
+        }
+        #expect(served == golden)
+        // events.k8s.io/v1 rejects the same generateName (golden: 422).
+        let v1 = Array(#"{"apiVersion":"events.k8s.io/v1","kind":"Event","metadata":{"generateName":"web.","namespace":"golden"},"regarding":{"kind":"Deployment","name":"web"},"reason":"TokenExpiringSoon","note":"example","type":"Warning","action":"Restart","reportingController":"token-warden.dev/controller","reportingInstance":"x","eventTime":"2026-11-23T10:00:00.000000Z"}"#.utf8)
+        let rejected = try #require(client.request("POST", "/apis/events.k8s.io/v1/namespaces/golden/events", token: sim.adminToken, body: v1))
+        let expected = try JSONParser.parse(Array(try Fixtures.golden("objects/event-events-v1-created.json")))
+        #expect(rejected.status == 422)
+        var status = try rejected.json()
+        #expect(status.value(at: ["details", "name"])?.stringValue?.hasPrefix("web.") == true)
+        var expectedStatus = expected
+        for path in [["message"], ["details", "name"]] {
+            status.remove(at: path)
+            expectedStatus.remove(at: path)
+        }
+        #expect(status == expectedStatus)
+    }
+
     @Test func evictionBlockedByBudgetAnd201WhenAccepted() throws {
         let sim = try Self.start()
         defer { sim.stop() }

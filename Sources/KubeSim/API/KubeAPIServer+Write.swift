@@ -36,6 +36,23 @@ extension KubeAPIServer {
         } else if type.hasStatus && type.resource != "namespaces" {
             value["status"] = [:]
         }
+        if type == ResourceCatalog.events {
+            // The zero values core/v1 Event serializes with (the API server stores a typed struct).
+            if value["eventTime"] == nil { value["eventTime"] = .null }
+            if value["reportingComponent"] == nil { value["reportingComponent"] = "" }
+            if value["reportingInstance"] == nil { value["reportingInstance"] = "" }
+        }
+        if type == ResourceCatalog.eventsV1, let prefix = value.value(at: ["metadata", "generateName"])?.stringValue,
+            !prefix.isEmpty, !NameValidation.isSubdomain(prefix)
+        {
+            // events.k8s.io validates generateName itself as a name (core/v1 does not).
+            let name = prefix + NameGenerator.suffix()
+            throw APIStatus(code: 422, reason: "Invalid",
+                            message: "Event \"\(name)\" is invalid: metadata.generateName: Invalid value: \"\(prefix)\": \(NameValidation.subdomainMessage)",
+                            name: name, kind: "Event",
+                            causes: [.init(reason: "FieldValueInvalid", message: "Invalid value: \"\(prefix)\": \(NameValidation.subdomainMessage)",
+                                           field: "metadata.generateName")])
+        }
         if request.query("dryRun") == "All" {
             let normalized = try store.normalizedForCreate(type, namespace: namespace, object: value)
             ResponseWriting.json(writer, status: 201, value: ObjectShape.canonical(normalized))
