@@ -15,7 +15,10 @@ enum JobController {
         let completions = PodFacts.int(job.value(at: ["spec", "completions"]), default: 1)
         let succeeded = PodFacts.int(job.value(at: ["status", "succeeded"]), default: 0)
         let parallelism = PodFacts.int(job.value(at: ["spec", "parallelism"]), default: 1)
-        let pods = ReplicaSetController.ownedPods(of: stored, object: job, store: store)
+        // A Job created without a selector (the API server would generate one) is matched by owner only.
+        let pods = job.value(at: ["spec", "selector"]) == nil
+            ? store.objects(ResourceCatalog.pods, namespace: namespace).map(\.value).filter { PodFacts.controllerUID($0) == stored.uid }
+            : ReplicaSetController.ownedPods(of: stored, object: job, store: store)
         let active = pods.filter(PodFacts.isActive)
         let wanted = min(parallelism, max(0, completions - succeeded))
         if active.count < wanted {

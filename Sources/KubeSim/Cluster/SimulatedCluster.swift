@@ -19,6 +19,7 @@ public final class SimulatedCluster: Sendable {
     /// When the kubelet first saw each Pending pod (by uid).
     let pendingSince = LockedBox<[String: Date]>([:])
     private let running = LockedBox<(subscription: StoreSubscription?, worker: Thread?)>((nil, nil))
+    private let admissionInstalled = LockedBox(false)
 
     public init(store: ObjectStore, options: ClusterOptions = ClusterOptions(),
                 logger: Logger = Logger(label: "kube-sim.cluster")) {
@@ -29,13 +30,26 @@ public final class SimulatedCluster: Sendable {
     }
 
     /// Installs admission, subscribes to changes and starts the controller thread.
+    /// Does nothing when already running.
     public func start() {
-        store.addAdmissionHook(for: ResourceCatalog.pods) { operation, object, _ throws(APIStatus) in
-            if operation == .create {
-                var random = SystemRandomNumberGenerator()
-                ServiceAccountAdmission.admit(&object, volumeSuffix: Self.randomSuffix(using: &random))
+        guard running.withLock({ $0.worker == nil }) else { return }
+        let installHook = admissionInstalled.withLock { installed -> Bool in
+            defer { installed = true }
+            return !installed
+        }
+        if installHook {
+            for type in [ResourceCatalog.pods, ResourceCatalog.deployments, ResourceCatalog.statefulSets, ResourceCatalog.daemonSets,
+                         ResourceCatalog.replicaSets, ResourceCatalog.replicationControllers, ResourceCatalog.jobs] {
+                store.addAdmissionHook(for: type) { _, object, _ throws(APIStatus) in APIDefaults.apply(&object, kind: type.kind) }
+            }
+            store.addAdmissionHook(for: ResourceCatalog.pods) { operation, object, _ throws(APIStatus) in
+                if operation == .create {
+                    var random = SystemRandomNumberGenerator()
+                    ServiceAccountAdmission.admit(&object, volumeSuffix: Self.randomSuffix(using: &random))
+                }
             }
         }
+        queue.resume()
         let startVersion = store.resourceVersion
         if options.initialSync { enqueueEverything() }
         let subscription = store.subscribe(Self.watchedTypes, from: startVersion, name: "simulated-cluster") { [weak self] delivery in

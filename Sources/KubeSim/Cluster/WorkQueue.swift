@@ -55,6 +55,13 @@ final class WorkQueue: @unchecked Sendable {
         return due.count
     }
 
+    /// Accepts work again after `stop()`.
+    func resume() {
+        condition.lock()
+        defer { condition.unlock() }
+        stopped = false
+    }
+
     func stop() {
         condition.lock()
         defer { condition.unlock() }
