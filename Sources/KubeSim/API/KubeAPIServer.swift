@@ -17,6 +17,8 @@ public final class KubeAPIServer: Sendable {
     /// One eviction at a time, so a PDB check and the delete it allows are atomic.
     private let evictionSerializer = Mutex(())
     private let address = Mutex("127.0.0.1:6443")
+    /// What POST /kube-sim/restart does (set by KubeSim: close every connection).
+    let restartHook = Mutex<(@Sendable () -> Void)?>(nil)
 
     public init(store: ObjectStore, tokens: TokenRegistry = TokenRegistry(), faults: FaultInjector = FaultInjector(),
                 requestLog: RequestLog = RequestLog(), bookmarkInterval: TimeInterval = 60,
@@ -68,6 +70,18 @@ public final class KubeAPIServer: Sendable {
             user = grant.user
         } else if request.path != "/version" {
             ResponseWriting.status(recorder, .unauthorized)
+            return
+        }
+        if request.path.hasPrefix(Self.adminPrefix) {
+            guard let grant, grant.rules == nil else {
+                ResponseWriting.status(recorder, TokenGrant.forbidden(user: user, info: info))
+                return
+            }
+            do throws(APIStatus) {
+                try serveAdmin(request, writer: recorder) { restartHook.withLock { $0 }?() }
+            } catch {
+                ResponseWriting.status(recorder, error)
+            }
             return
         }
         if let grant, !grant.allows(info) {

@@ -75,6 +75,9 @@ public final class KubeSim: Sendable {
     /// adopt them as existing state.
     public func start() throws {
         cluster?.start()
+        let server = self.server
+        let store = self.store
+        api.restartHook.withLock { $0 = { store.interruptWatches(); server.dropAllConnections() } }
         try server.start()
         let host = options.host.contains(":") ? "[\(options.host)]" : options.host
         api.serverAddress = "\(host):\(server.port)"

@@ -1,0 +1,81 @@
+import Foundation
+import HTTPServer
+
+/// Runtime control of a running kube-sim over HTTP (admin token only), for scripts and demos that
+/// run it as a separate process. Paths under /kube-sim/:
+///
+///     POST /kube-sim/faults        {"code":429,"count":5,"verbs":["list"],"resources":["pods"],"retryAfterSeconds":2}
+///     POST /kube-sim/latency       {"seconds":0.2}
+///     POST /kube-sim/watches       {"stall":true} | {"dropAfterEvents":10} | {"drop":true}
+///     POST /kube-sim/compact       (old resourceVersions → 410)
+///     POST /kube-sim/restart       (every connection closed, state kept)
+///     POST /kube-sim/clear         (all faults off)
+///     POST /kube-sim/tokens        {"token":"t","user":"system:serviceaccount:ns:sa","expiresAt":"RFC3339",
+///                                   "rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["list"],"namespaces":["ns"]}]}
+///                                  (no "rules": admin)
+///     DELETE /kube-sim/tokens/T    (revoke)
+///     GET  /kube-sim/requests      (the request log as JSON lines)
+extension KubeAPIServer {
+    static let adminPrefix = "/kube-sim/"
+
+    /// Serves an admin request (the caller checked the admin grant). `restart` runs after the response.
+    func serveAdmin(_ request: HTTPRequest, writer: any HTTPResponseWriter, restart: () -> Void) throws(APIStatus) {
+        let path = String(request.path.dropFirst(Self.adminPrefix.count))
+        let body = request.body.isEmpty ? JSONValue.object(JSONObject()) : try Self.body(request)
+        switch (request.method, path) {
+        case ("POST", "faults"):
+            let code = Int(body["code"]?.intValue ?? 500)
+            faults.inject(.init(code: code, count: body["count"]?.intValue.map { Int($0) },
+                                verbs: Set(body["verbs"]?.arrayValue?.compactMap(\.stringValue) ?? []),
+                                resources: Set(body["resources"]?.arrayValue?.compactMap(\.stringValue) ?? []),
+                                retryAfterSeconds: Int(body["retryAfterSeconds"]?.intValue ?? 1)))
+        case ("POST", "latency"):
+            faults.latency = body["seconds"]?.doubleValue ?? 0
+        case ("POST", "watches"):
+            if let stall = body["stall"]?.boolValue { faults.stallWatches = stall }
+            if let after = body["dropAfterEvents"] { faults.dropWatchesAfterEvents = after.intValue.map { Int($0) } }
+            if body["drop"]?.boolValue == true { store.interruptWatches() }
+        case ("POST", "compact"):
+            store.compact()
+        case ("POST", "clear"):
+            faults.clear()
+        case ("POST", "restart"):
+            ResponseWriting.json(writer, value: ResponseWriting.success(code: 200))
+            restart()
+            return
+        case ("POST", "tokens"):
+            guard let token = body["token"]?.stringValue, let user = body["user"]?.stringValue else {
+                throw APIStatus.badRequest("token and user are required")
+            }
+            let rules = body["rules"]?.arrayValue.map { items in
+                items.map { rule in
+                    PolicyRule(apiGroups: rule["apiGroups"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                               resources: rule["resources"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                               verbs: rule["verbs"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                               namespaces: rule["namespaces"]?.arrayValue?.compactMap(\.stringValue),
+                               resourceNames: rule["resourceNames"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+                }
+            }
+            let expiresAt = body["expiresAt"]?.stringValue.flatMap(TableRenderer.parseTimestamp)
+            tokens.add(token, grant: TokenGrant(user: user, rules: rules, expiresAt: expiresAt))
+        case ("DELETE", let tokenPath) where tokenPath.hasPrefix("tokens/"):
+            tokens.revoke(String(tokenPath.dropFirst("tokens/".count)))
+        case ("GET", "requests"):
+            var out: [UInt8] = []
+            for record in requestLog.all {
+                let line: JSONValue = [
+                    "verb": .string(record.verb), "group": .string(record.group), "resource": .string(record.resource),
+                    "subresource": .string(record.subresource), "namespace": .string(record.namespace),
+                    "name": .string(record.name), "user": .string(record.user), "code": .int(Int64(record.code)),
+                ]
+                JSONSerializer.append(line, to: &out)
+                out.append(UInt8(ascii: "\n"))
+            }
+            ResponseWriting.json(writer, bytes: out, contentType: "application/x-ndjson")
+            return
+        default:
+            throw APIStatus(code: 404, reason: "NotFound", message: "the server could not find the requested resource", hasDetails: true)
+        }
+        ResponseWriting.json(writer, value: ResponseWriting.success(code: 200))
+    }
+}
