@@ -142,16 +142,14 @@ enum DeployManifest {
 /// RBAC rules flattened to one `group|resource|verb` string per permission.
 enum DeployRBAC {
     static let expectedClusterRole: Set<String> = grants([
-        ("", ["pods"], ["get", "list", "watch"]),
+        ("", ["pods"], ["get", "list", "watch", "patch"]),
         ("", ["pods/eviction"], ["create"]),
-        ("", ["replicationcontrollers"], ["get", "list", "watch"]),
+        ("", ["replicationcontrollers"], ["get", "list", "watch", "patch"]),
         ("", ["namespaces"], ["get", "list", "watch"]),
         ("", ["events"], ["create", "patch"]),
-        ("events.k8s.io", ["events"], ["create", "patch"]),
         ("apps", ["deployments", "statefulsets", "daemonsets"], ["get", "list", "watch", "patch"]),
-        ("apps", ["replicasets"], ["get", "list", "watch"]),
-        ("batch", ["jobs"], ["get", "list", "watch"]),
-        ("policy", ["poddisruptionbudgets"], ["get", "list", "watch"]),
+        ("apps", ["replicasets"], ["get", "list", "watch", "patch"]),
+        ("batch", ["jobs"], ["get", "list", "watch", "patch"]),
     ])
     static let expectedLeaderElectionRole: Set<String> = grants([("coordination.k8s.io", ["leases"], ["get", "create", "update"])])
     static let expectedRecreate: Set<String> = grants([("", ["pods"], ["create", "delete"])])
