@@ -79,8 +79,9 @@ public final class HTTPServer: Sendable {
             return (listener, Array(state.connections.values))
         }
         guard listener >= 0 else { return }
+        // Only shut the listener down: the accept thread closes it. Closing it here would let its
+        // number be reused (by another server's socket) while that thread still calls accept on it.
         shutdown(listener, Int32(SHUT_RDWR))
-        _ = systemClose(listener)
         for channel in channels { channel.interrupt() }
         logger.debug("http server stopped", metadata: ["connections": "\(channels.count)"])
     }
@@ -106,7 +107,8 @@ public final class HTTPServer: Sendable {
                     usleep(50_000)
                     continue
                 }
-                return  // listener closed
+                _ = systemClose(listener)  // shut down by stop()
+                return
             }
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -119,6 +121,7 @@ public final class HTTPServer: Sendable {
             }
             guard let id else {
                 channel.close(graceful: false)
+                _ = systemClose(listener)
                 return
             }
             let thread = Thread { [self] in

@@ -89,6 +89,24 @@ struct AuthAndFaultTests {
         #expect(again.request("GET", "/api/v1/namespaces/team/pods/p", token: sim.adminToken)?.status == 200)
     }
 
+    @Test func adminEndpointsControlARunningServer() throws {
+        let sim = try Self.start()
+        defer { sim.stop() }
+        let client = try RawHTTPClient(port: sim.port)
+        let admin = sim.adminToken
+        let fault = Array(#"{"code":429,"count":1,"verbs":["list"],"retryAfterSeconds":4}"#.utf8)
+        #expect(client.request("POST", "/kube-sim/faults", token: admin, body: fault)?.status == 200)
+        #expect(client.request("GET", "/api/v1/pods", token: admin)?.header("Retry-After") == "4")
+        let token = Array(#"{"token":"ro","user":"viewer","rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["list"]}]}"#.utf8)
+        #expect(client.request("POST", "/kube-sim/tokens", token: admin, body: token)?.status == 200)
+        #expect(client.request("GET", "/api/v1/pods", token: "ro")?.status == 200)
+        #expect(client.request("POST", "/kube-sim/compact", token: "ro")?.status == 403, "admin only")
+        #expect(client.request("DELETE", "/kube-sim/tokens/ro", token: admin)?.status == 200)
+        #expect(client.request("GET", "/api/v1/pods", token: "ro")?.status == 401)
+        let log = try #require(client.request("GET", "/kube-sim/requests", token: admin))
+        #expect(log.text.contains(#""user":"viewer""#))
+    }
+
     @Test func writesOverHTTP() throws {
         let sim = try Self.start()
         defer { sim.stop() }
