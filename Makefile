@@ -33,6 +33,15 @@ bench-full: deps
 	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) --product warden-bench
 	BENCH_BIN=$(BENCH_SCRATCH)/release ./Benchmarks/run.sh --full
 
+# Fault and bad-input scenarios under load (prints the table; exit 1 unless every row is green),
+# then the parser/stream fuzzers for a bounded time (FUZZ_SECONDS per fuzzer).
+RELIABILITY_SCRATCH ?= .build
+FUZZ_SECONDS ?= 30
+reliability: deps
+	$(SWIFT) build -c release --scratch-path $(RELIABILITY_SCRATCH) --product reliability
+	$(RELIABILITY_SCRATCH)/release/reliability
+	FUZZ_SECONDS=$(FUZZ_SECONDS) $(SWIFT) test --scratch-path $(RELIABILITY_SCRATCH) --filter ReliabilityTests
+
 lint:
 	./.ci/lint
 

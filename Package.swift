@@ -94,6 +94,17 @@ let package = Package(
         // `token-warden demo`: the controller against an in-process simulated cluster.
         .target(name: "Demo", dependencies: ["Controller", "KubeSim", "Report"]),
 
+        // `make reliability`: fault and bad-input scenarios under load, and their table.
+        .target(
+            name: "ReliabilitySuite",
+            dependencies: [
+                "Controller", "KubeSim", "HTTPServer", "APIClient", "Assess", "Plan", "Transport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(name: "reliability", dependencies: ["ReliabilitySuite"]),
+
         // Executables.
         .executableTarget(
             name: "token-warden",
@@ -120,5 +131,6 @@ let package = Package(
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "TestSupport"]),
         .testTarget(name: "ObserveTests", dependencies: ["Observe", "TestSupport"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "Demo", "TestSupport", "Yams"]),
+        .testTarget(name: "ReliabilityTests", dependencies: ["ReliabilitySuite", "APIClient", "Assess", "Observe", "TestSupport"]),
     ]
 )

@@ -17,7 +17,7 @@ public struct MetricsBridge: APIClientObserver, ReflectorObserver {
         if code == 0 {
             health.recordAPIFailure("no answer from the API server (\(verb) \(resource))")
         } else if code == 401 {
-            health.recordAPIFailure("the API server rejected the token (401)")
+            health.recordTokenRejected()
         } else {
             health.recordAPISuccess()
         }

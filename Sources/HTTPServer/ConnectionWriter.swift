@@ -77,7 +77,9 @@ final class ConnectionWriter: HTTPResponseWriter {
     }
 
     private func commonHeaders(_ headers: [(String, String)]) -> String {
-        var text = "Date: \(HTTPDate.now())\r\n"
+        // A handler may set the Date (a simulated server with a skewed clock); otherwise now.
+        let date = headers.first(where: { $0.0.lowercased() == "date" })?.1 ?? HTTPDate.now()
+        var text = "Date: \(date)\r\n"
         for (name, value) in headers {
             let lowered = name.lowercased()
             if lowered == "content-length" || lowered == "transfer-encoding" || lowered == "date" { continue }

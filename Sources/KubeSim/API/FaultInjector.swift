@@ -29,6 +29,7 @@ public final class FaultInjector: Sendable {
         var latency: TimeInterval = 0
         var stallWatches = false
         var dropWatchesAfterEvents: Int?
+        var clockSkewSeconds = 0
     }
 
     private let state = Mutex(State())
@@ -56,6 +57,13 @@ public final class FaultInjector: Sendable {
     public var dropWatchesAfterEvents: Int? {
         get { state.withLock { $0.dropWatchesAfterEvents } }
         set { state.withLock { $0.dropWatchesAfterEvents = newValue } }
+    }
+
+    /// The server's clock is this many seconds ahead (negative: behind) of the host's, as its
+    /// `Date` header says; stored timestamps are not affected.
+    public var clockSkewSeconds: Int {
+        get { state.withLock { $0.clockSkewSeconds } }
+        set { state.withLock { $0.clockSkewSeconds = newValue } }
     }
 
     /// Removes every fault.

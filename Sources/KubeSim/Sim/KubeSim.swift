@@ -60,7 +60,8 @@ public final class KubeSim: Sendable {
         }
         let api = self.api
         server = HTTPServer(host: options.host, port: options.port, tls: identity, logger: options.logger) { request, writer in
-            api.handle(request, writer)
+            let skew = api.faults.clockSkewSeconds
+            api.handle(request, skew == 0 ? writer : SkewedDateWriter(writer, skewSeconds: skew))
         }
         do {
             try store.load(["default", "kube-system", "kube-public", "kube-node-lease"].map { name in

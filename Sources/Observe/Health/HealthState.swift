@@ -20,6 +20,8 @@ public final class HealthState: Sendable {
         var tokenProblem: String? = "token not read yet"
         var lastAPISuccess: Double?
         var lastAPIFailure: String?
+        /// The server answered 401 and nothing has succeeded since: the token is not accepted.
+        var tokenRejected = false
     }
 
     private let state = Mutex(State())
@@ -60,12 +62,22 @@ public final class HealthState: Sendable {
         state.withLock {
             $0.lastAPISuccess = now
             $0.lastAPIFailure = nil
+            $0.tokenRejected = false
         }
     }
 
     /// A request that got no usable answer (connection refused, timeout, 5xx); shown in `/readyz`.
     public func recordAPIFailure(_ problem: String) {
         state.withLock { $0.lastAPIFailure = problem }
+    }
+
+    /// The server rejected the token (401): not ready until a request succeeds again (a valid
+    /// token appears), rather than only after the reachability window ran out.
+    public func recordTokenRejected() {
+        state.withLock {
+            $0.tokenRejected = true
+            $0.lastAPIFailure = "the API server rejected the token (401 Unauthorized)"
+        }
     }
 
     /// The readiness checks in `/readyz` order.
@@ -76,9 +88,11 @@ public final class HealthState: Sendable {
         results.append(HealthCheckResult(
             name: "caches-synced", passed: snapshot.cachesSynced,
             problem: snapshot.cachesSynced ? nil : "watch caches have not synced"))
+        let tokenUsable = snapshot.tokenReadable && !snapshot.tokenRejected
         results.append(HealthCheckResult(
-            name: "token-readable", passed: snapshot.tokenReadable,
-            problem: snapshot.tokenReadable ? nil : snapshot.tokenProblem))
+            name: "token-readable", passed: tokenUsable,
+            problem: tokenUsable ? nil
+                : (snapshot.tokenReadable ? "the API server rejected the token (401 Unauthorized)" : snapshot.tokenProblem)))
         let reachable: Bool
         var problem: String?
         if let last = snapshot.lastAPISuccess {

@@ -1,0 +1,52 @@
+import Controller
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// One running controller replica. It "crashed" when its service group ended (returned or threw)
+/// before the scenario asked it to stop.
+public final class ControllerReplica: Sendable {
+    public let runtime: ControllerRuntime
+    private let group: ServiceGroup
+    private let task: Task<Void, Never>
+    private let state = State()
+
+    private final class State: Sendable {
+        let stopRequested = Atomic<Bool>(false)
+        let endedEarly = Atomic<Bool>(false)
+        let failure = Mutex<String?>(nil)
+    }
+
+    public init(_ runtime: ControllerRuntime) throws {
+        self.runtime = runtime
+        let group = ServiceGroup(configuration: .init(
+            services: try runtime.services().map { .init(service: $0) }, gracefulShutdownSignals: [],
+            logger: Logger(label: "group", factory: { _ in SwiftLogNoOpLogHandler() })))
+        self.group = group
+        let state = self.state
+        task = Task {
+            do {
+                try await group.run()
+            } catch {
+                state.failure.withLock { $0 = "\(error)" }
+            }
+            if !state.stopRequested.load(ordering: .relaxed) { state.endedEarly.store(true, ordering: .relaxed) }
+        }
+    }
+
+    /// True when the replica ended on its own (an error escaped a service, or it returned).
+    public var crashed: Bool { state.endedEarly.load(ordering: .relaxed) }
+    public var crashReason: String? { state.failure.withLock { $0 } }
+
+    /// `gracefully: false` is a SIGKILL as far as the cluster can tell: the task is cancelled, no
+    /// lease is released, nothing in memory survives.
+    public func stop(gracefully: Bool = true) async {
+        state.stopRequested.store(true, ordering: .relaxed)
+        if gracefully {
+            await group.triggerGracefulShutdown()
+        } else {
+            task.cancel()
+        }
+        await task.value
+    }
+}

@@ -1,0 +1,100 @@
+import Controller
+import Foundation
+import KubeSim
+
+/// One scenario in progress: the loaded cluster, the replicas started against it, and the
+/// measurements that make its table row. Used from one task.
+public final class ScenarioRun {
+    public let name: String
+    public let faults: String
+    public let harness: ReliabilityHarness
+    public let options: ReliabilityHarness.RuntimeOptions
+    /// Workloads the controller must restart exactly once.
+    public var expected: Set<String>
+    /// Workloads whose RestartCompleted Event ends the wait (default: `expected`).
+    public var awaited: Set<String>
+    public var failures: [String] = []
+    /// Extra limit breaches a scenario detected (PDB, window).
+    public var breaches = 0
+    private(set) var replicas: [ControllerReplica] = []
+    private var faultAt = ContinuousClock.now
+
+    public init(name: String, faults: String, load: LoadProfile, options: ReliabilityHarness.RuntimeOptions = .init(),
+                serverClockSkewSeconds: Int = 0, healthyAnnotations: @Sendable (Int) -> [String: String] = { _ in [:] },
+                extra: (inout ScenarioBuilder) -> Void = { _ in }) throws {
+        self.name = name
+        self.faults = faults
+        self.options = options
+        // Ages are seeded on the server's clock, which may be skewed from this host's.
+        let serverNow = Int64(Date().timeIntervalSince1970) + Int64(serverClockSkewSeconds)
+        let objects = load.objects(now: serverNow, healthyAnnotations: healthyAnnotations, extra: extra)
+        harness = try ReliabilityHarness(load: load, objects: objects)
+        harness.sim.faults.clockSkewSeconds = serverClockSkewSeconds
+        expected = load.expected
+        awaited = load.expected
+        harness.startChurn()
+    }
+
+    @discardableResult
+    public func start(_ options: ReliabilityHarness.RuntimeOptions? = nil) throws -> ControllerReplica {
+        let replica = try harness.start(options ?? self.options)
+        replicas.append(replica)
+        return replica
+    }
+
+    /// Marks the moment the fault was injected (recovery time counts from here).
+    public func faultInjected() { faultAt = .now }
+
+    /// Waits for the controller's first restart patch (the "mid-rollout" moment).
+    public func waitForFirstRestart() async -> Bool {
+        let seen = await harness.wait(seconds: harness.load.deadlineSeconds) { !harness.restartPatches().isEmpty }
+        if !seen { failures.append("no restart started") }
+        return seen
+    }
+
+    public func check(_ condition: Bool, _ failure: @autoclosure () -> String) {
+        if !condition { failures.append(failure()) }
+    }
+
+    /// Waits for every awaited restart to complete and the caches to converge, stops everything
+    /// and measures. `observer` is the replica whose caches must match the server.
+    public func finish(observer: ControllerReplica? = nil) async -> ScenarioRow {
+        let load = harness.load
+        let done = await harness.wait(seconds: load.deadlineSeconds) { harness.completed(awaited) }
+        if !done {
+            let missing = awaited.subtracting(harness.events("RestartCompleted")).sorted()
+            failures.append("not completed within \(Int(load.deadlineSeconds)) s: \(missing.joined(separator: ", "))")
+        }
+        do { try await Task.sleep(for: .seconds(1)) } catch {}  // more reconciles: a duplicate would show now
+        harness.stopChurn()
+        var converged = true
+        if let watcher = observer ?? replicas.last(where: { !$0.crashed }) {
+            converged = await harness.wait(seconds: 20) { harness.cachesConverged(watcher.runtime) }
+        }
+        let recovery = Double((ContinuousClock.now - faultAt).components.seconds)
+            + Double((ContinuousClock.now - faultAt).components.attoseconds) / 1e18
+        let crashes = replicas.filter(\.crashed)
+        for replica in crashes { failures.append("replica \(replica.runtime.identity) ended: \(replica.crashReason ?? "returned")") }
+        for replica in replicas { await replica.stop() }
+        let patches = harness.restartPatches()
+        let unique = Set(patches)
+        let overlap = harness.overlap(of: expected)
+        var limitBreaches = breaches
+        if overlap.cluster > options.maxConcurrent {
+            limitBreaches += 1
+            failures.append("\(overlap.cluster) rollouts at once (limit \(options.maxConcurrent))")
+        }
+        if overlap.namespace > options.perNamespace {
+            limitBreaches += 1
+            failures.append("\(overlap.namespace) rollouts at once in one namespace (limit \(options.perNamespace))")
+        }
+        let unexpected = unique.subtracting(expected)
+        if !unexpected.isEmpty { failures.append("unexpected restarts: \(unexpected.sorted().joined(separator: ", "))") }
+        let row = ScenarioRow(
+            scenario: name, load: load.summary, faults: faults, restartsMade: unique.intersection(expected).count,
+            restartsExpected: expected.count, duplicates: patches.count - unique.count, unexpected: unexpected.count,
+            breaches: limitBreaches, crashes: crashes.count, converged: converged, recoverySeconds: recovery, failures: failures)
+        harness.stop()
+        return row
+    }
+}
