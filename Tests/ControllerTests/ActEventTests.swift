@@ -169,37 +169,48 @@ struct ActEventTests {
         await recorder.emit(Self.event())
         clock.advance(3 * 3600 - 300)  // repeated 5 minutes ago
         await recorder.emit(Self.event())
-        let output = try ActKubectl.run(sim, ["get", "events", "-n", "shop"])
+        let output = try await ActKubectl.run(sim, ["get", "events", "-n", "shop"])
         let line = try #require(output.split(separator: "\n").first { $0.contains("TokenExpiryAtRisk") }, "\(output)")
         #expect(line.hasPrefix("5m") || line.hasPrefix("6m"), "LAST SEEN is the repeat's lastTimestamp: \(line)")
         #expect(line.contains("Warning"))
         #expect(line.contains("deployment/web"))
         #expect(line.contains("token deadline 2026-12-10T08:00:00Z"))
         // The repeat count, as a person asks for it (the default table has no COUNT column).
-        let counts = try ActKubectl.run(sim, ["get", "events", "-n", "shop", "-o", "custom-columns=REASON:.reason,COUNT:.count,SOURCE:.source.component"])
+        let counts = try await ActKubectl.run(sim, ["get", "events", "-n", "shop", "-o", "custom-columns=REASON:.reason,COUNT:.count,SOURCE:.source.component"])
         #expect(counts.contains("TokenExpiryAtRisk   2       token-warden"), "\(counts)")
     }
 }
 
-/// Runs the real kubectl against a simulated server.
+/// Runs the real kubectl against a simulated server, on a thread of its own: a synchronous
+/// wait inside an async test would hold one of the few shared cooperative threads.
 enum ActKubectl {
     static let path: String? = ["/usr/local/bin/kubectl", "/usr/bin/kubectl"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    static func run(_ sim: ActSim, _ arguments: [String]) throws -> String {
+    static func run(_ sim: ActSim, _ arguments: [String]) async throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("act-kubectl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }  // best-effort cleanup of a temp dir
-        let config = directory.appendingPathComponent("kubeconfig")
-        try sim.kubeconfig(namespace: "shop").write(to: config, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path!)
-        process.arguments = ["--kubeconfig", config.path] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let config = directory.appendingPathComponent("kubeconfig").path
+        try sim.kubeconfig(namespace: "shop").write(toFile: config, atomically: true, encoding: .utf8)
+        let executable = path!
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: executable)
+                process.arguments = ["--kubeconfig", config] + arguments
+                let out = Pipe()
+                process.standardOutput = out
+                process.standardError = out
+                do {
+                    try process.run()
+                } catch {
+                    continuation.resume(throwing: error)
+                    return
+                }
+                let data = out.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: String(decoding: data, as: UTF8.self))
+            }.start()
+        }
     }
 }

@@ -137,3 +137,36 @@ final class TestClock: Sendable {
 
     func advance(_ seconds: Double) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
+
+/// Runs the jobs of tasks that prefer it on one dedicated thread. Tests that check timing
+/// (leader election) use it so other test suites blocking the shared cooperative pool (a
+/// synchronous `Process.waitUntilExit`, for instance) cannot stall them.
+final class DedicatedThreadExecutor: TaskExecutor, @unchecked Sendable {
+    // @unchecked: `jobs` is only touched under `condition`.
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+
+    init(name: String) {
+        let thread = Thread { [unowned self] in self.loop() }
+        thread.name = name
+        thread.start()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while jobs.isEmpty { condition.wait() }
+            let job = jobs.removeFirst()
+            condition.unlock()
+            job.runSynchronously(on: asUnownedTaskExecutor())
+        }
+    }
+}
