@@ -10,7 +10,13 @@ public struct Assessor: Sendable {
     /// - Parameters:
     ///   - confirmedStale: uids of pods that audit events name as using a stale token
     ///     (`authentication.k8s.io/stale-token`, `user.extra[…pod-uid]`).
-    public func assess(_ snapshot: ClusterSnapshot, now: Timestamp, confirmedStale: Set<String> = []) -> Assessment {
+    ///   - staleTokenIssuedAt: for such pods, when the token they presented was issued (the event's
+    ///     time − "seconds after warning threshold" − 3607 s). Hard evidence outranks the estimate:
+    ///     a pod that looks young but presents an old token gets the old token's deadline.
+    public func assess(
+        _ snapshot: ClusterSnapshot, now: Timestamp, confirmedStale: Set<String> = [], staleTokenIssuedAt: [String: Timestamp] = [:]
+    ) -> Assessment {
+        let confirmedStale = confirmedStale.union(staleTokenIssuedAt.keys)
         let resolver = OwnerResolver(snapshot)
         var namespaces: [String: Namespace] = [:]
         for namespace in snapshot.namespaces { namespaces[namespace.metadata.name] = namespace }
@@ -38,7 +44,7 @@ public struct Assessor: Sendable {
         for (id, group) in groups {
             let pods = group.pods.sorted { $0.metadata.name < $1.metadata.name }
             let workload = assessWorkload(id: id, owner: group.owner, pods: pods, namespace: namespaces[id.namespace],
-                                          now: now, confirmedStale: confirmedStale)
+                                          now: now, confirmedStale: confirmedStale, staleTokenIssuedAt: staleTokenIssuedAt)
             allDiagnostics.formUnion(workload.diagnostics)
             workloads.append(workload)
         }
@@ -46,7 +52,8 @@ public struct Assessor: Sendable {
     }
 
     private func assessWorkload(
-        id: WorkloadID, owner: OwnerResolver.Owner, pods: [Pod], namespace: Namespace?, now: Timestamp, confirmedStale: Set<String>
+        id: WorkloadID, owner: OwnerResolver.Owner, pods: [Pod], namespace: Namespace?, now: Timestamp, confirmedStale: Set<String>,
+        staleTokenIssuedAt: [String: Timestamp]
     ) -> WorkloadAssessment {
         let objectKnown = owner.annotations != nil
         // Custom owners are not in the snapshot: their pods carry the template's annotations.
@@ -59,7 +66,10 @@ public struct Assessor: Sendable {
         diagnostics += stateDiagnostics
 
         let podAssessor = PodAssessor(policy: policy, apiAudiences: defaults.apiAudiences, now: now)
-        let assessed = pods.map { pod in podAssessor.assess(pod, confirmedStale: pod.metadata.uid.map(confirmedStale.contains) ?? false) }
+        let assessed = pods.map { pod in
+            podAssessor.assess(pod, confirmedStale: pod.metadata.uid.map(confirmedStale.contains) ?? false,
+                               evidenceIssuedAt: pod.metadata.uid.flatMap { staleTokenIssuedAt[$0] })
+        }
 
         let inScope = assessed.filter { $0.classification != .outOfScope }
         let classification = inScope.map(\.classification).min() ?? .outOfScope

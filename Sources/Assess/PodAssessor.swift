@@ -6,7 +6,9 @@ struct PodAssessor {
     var apiAudiences: Set<String>
     var now: Timestamp
 
-    func assess(_ pod: Pod, confirmedStale: Bool) -> PodAssessment {
+    /// `evidenceIssuedAt`: when the token this pod presented to the API server was issued, from
+    /// audit events; it replaces the estimate when it is older.
+    func assess(_ pod: Pod, confirmedStale: Bool, evidenceIssuedAt: Timestamp? = nil) -> PodAssessment {
         var result = PodAssessment(
             ref: ObjectRef(pod), phase: pod.status?.phase, nodeName: pod.spec.nodeName,
             ready: pod.status?.isReady ?? false, classification: .outOfScope, explanation: .fixed(""),
@@ -24,7 +26,7 @@ struct PodAssessor {
             result.explanation = .fixed("not Running (\(pod.status?.phase ?? "no phase"))")
             return result
         }
-        result.containers = containerAssessments(pod)
+        result.containers = containerAssessments(pod, evidenceIssuedAt: evidenceIssuedAt)
         guard !result.containers.isEmpty else {
             result.explanation = .fixed(pod.spec.automountServiceAccountToken == false
                 ? "automountServiceAccountToken is false and no running container mounts an API token"
@@ -77,7 +79,7 @@ struct PodAssessor {
 
     // MARK: - Containers
 
-    private func containerAssessments(_ pod: Pod) -> [ContainerAssessment] {
+    private func containerAssessments(_ pod: Pod, evidenceIssuedAt: Timestamp?) -> [ContainerAssessment] {
         var volumes: [String: Volume] = [:]
         for volume in pod.spec.volumes ?? [] { volumes[volume.name] = volume }
         guard !volumes.isEmpty else { return [] }
@@ -87,7 +89,9 @@ struct PodAssessor {
             for container in containers ?? [] where only(container) {
                 guard let containerStatus = statuses?.first(where: { $0.name == container.name }), containerStatus.isRunning else { continue }
                 let sources = MountedTokenSource.detect(in: container, volumes: volumes, apiAudiences: apiAudiences)
-                let assessed = sources.map { assess(container.name, role: role, source: $0, running: containerStatus, pod: pod) }
+                let assessed = sources.map {
+                    assess(container.name, role: role, source: $0, running: containerStatus, pod: pod, evidenceIssuedAt: evidenceIssuedAt)
+                }
                 // The container's most urgent token speaks for it.
                 if let worst = assessed.min(by: { ($0.classification, $0.deadline ?? Timestamp(seconds: .max)) < ($1.classification, $1.deadline ?? Timestamp(seconds: .max)) }) {
                     out.append(worst)
@@ -100,7 +104,10 @@ struct PodAssessor {
         return out
     }
 
-    private func assess(_ name: String, role: ContainerAssessment.Role, source: MountedTokenSource, running: ContainerStatus, pod: Pod) -> ContainerAssessment {
+    private func assess(
+        _ name: String, role: ContainerAssessment.Role, source: MountedTokenSource, running: ContainerStatus, pod: Pod,
+        evidenceIssuedAt: Timestamp?
+    ) -> ContainerAssessment {
         let (start, startSource): (Timestamp, ContainerAssessment.StartSource)
         if let startedAt = running.runningSince {
             (start, startSource) = (startedAt, .containerStartedAt)
@@ -115,6 +122,10 @@ struct PodAssessor {
         if case .projected(_, let expirationSeconds) = source {
             lag = TokenModel.refreshLag(expirationSeconds: expirationSeconds)
             issued = start - lag
+            // Only extended tokens (3607 s) are reported stale; the audit log knows their real age.
+            if expirationSeconds == TokenModel.warnOnlyExpirationSeconds, let evidence = evidenceIssuedAt, evidence < start - lag {
+                issued = evidence
+            }
         }
         let lifetime = TokenModel.lifetime(of: source, policy: policy.tokenLifetime)
         let expires: Timestamp? = issued.flatMap { issued in lifetime.map { issued + $0 } }

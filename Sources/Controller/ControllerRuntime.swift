@@ -21,6 +21,8 @@ public final class ControllerRuntime: Sendable {
     public let health: HealthState
     public let evidence: StaleTokenEvidenceStore
     public let identity: String
+    /// /metrics, /healthz, /readyz (and POST /audit); nil without `httpAddress`.
+    public let endpoints: ObservabilityServer?
     let elector: LeaderElector?
     let bridge: MetricsBridge
     let logger: Logger
@@ -62,6 +64,15 @@ public final class ControllerRuntime: Sendable {
         reconciler = Reconciler(
             caches: caches, configuration: configuration, actions: ClusterWorkloadActions(executor: executor, events: events),
             evidence: evidence, metrics: metrics, clock: clock, logger: logger)
+        if let address = configuration.httpAddress {
+            let (host, port) = try ListenAddress.parse(address)
+            let webhook = configuration.auditWebhook
+                ? AuditWebhookReceiver(store: evidence, metrics: metrics, logger: logger, clock: clock) : nil
+            let routes = ObservabilityRoutes(health: health, metrics: metrics, auditWebhook: webhook)
+            endpoints = ObservabilityServer(host: host, port: port, routes: routes, logger: logger)
+        } else {
+            endpoints = nil
+        }
         if let election = configuration.leaderElection {
             let config = LeaderElectionConfig(
                 namespace: election.namespace, name: election.leaseName, identity: identity,
@@ -83,15 +94,9 @@ public final class ControllerRuntime: Sendable {
     public var isLeader: Bool { leader.load(ordering: .relaxed) }
 
     /// The long-running parts, in start order.
-    public func services() throws -> [any Service] {
+    public func services() -> [any Service] {
         var services: [any Service] = []
-        if let address = configuration.httpAddress {
-            let (host, port) = try ListenAddress.parse(address)
-            let webhook = configuration.auditWebhook
-                ? AuditWebhookReceiver(store: evidence, metrics: metrics, logger: logger, clock: clock) : nil
-            let routes = ObservabilityRoutes(health: health, metrics: metrics, auditWebhook: webhook)
-            services.append(EndpointService(server: ObservabilityServer(host: host, port: port, routes: routes, logger: logger)))
-        }
+        if let endpoints { services.append(EndpointService(server: endpoints)) }
         services.append(CacheService(runtime: self))
         services.append(ControlLoopService(runtime: self))
         return services
@@ -101,7 +106,7 @@ public final class ControllerRuntime: Sendable {
     /// in-flight steps abandoned cleanly: their state is in the cluster for the next leader).
     public func run() async throws {
         let group = ServiceGroup(configuration: .init(
-            services: try services().map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            services: services().map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

@@ -48,8 +48,11 @@ public final class Reconciler: Sendable {
     public func reconcile(isLeader: Bool) async -> Outcome {
         let now = clock()
         guard caches.hasSynced else { return Outcome(requeueAt: now + 1) }
+        // Audit evidence: when each reported token was really issued (seen − age at that moment).
+        var staleTokenIssuedAt: [String: Timestamp] = [:]
+        for (uid, token) in evidence?.snapshot() ?? [:] { staleTokenIssuedAt[uid] = token.lastSeen - token.tokenAgeSeconds }
         let assessment = Assessor(defaults: configuration.defaults)
-            .assess(caches.snapshot(), now: now, confirmedStale: evidence?.confirmedPodUIDs ?? [])
+            .assess(caches.snapshot(), now: now, staleTokenIssuedAt: staleTokenIssuedAt)
         forgetSettledRestarts(assessment, now: now)
         let plan = Planner(config: configuration.planner).plan(assessment, now: now, inFlight: inFlight.withLock { $0 })
         record(assessment, plan, now: now)

@@ -69,7 +69,7 @@ public struct DemoRunner: Sendable {
                 }
             })
         let group = ServiceGroup(configuration: .init(
-            services: try runtime.services().map { .init(service: $0) }, gracefulShutdownSignals: [],
+            services: runtime.services().map { .init(service: $0) }, gracefulShutdownSignals: [],
             logger: Logger(label: "demo", factory: { _ in SwiftLogNoOpLogHandler() })))
         let started = ContinuousClock.now
         let controller = Task { try await group.run() }

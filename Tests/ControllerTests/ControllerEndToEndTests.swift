@@ -31,7 +31,7 @@ import Transport
     /// Runs the controller's services until `done` holds (or 20 s pass), then shuts down gracefully.
     static func run(_ runtime: ControllerRuntime, until done: @escaping @Sendable () -> Bool) async throws -> Bool {
         let group = ServiceGroup(configuration: .init(
-            services: try runtime.services().map { .init(service: $0) }, gracefulShutdownSignals: [],
+            services: runtime.services().map { .init(service: $0) }, gracefulShutdownSignals: [],
             logger: Logger(label: "e2e", factory: { _ in SwiftLogNoOpLogHandler() })))
         let task = Task { try await group.run() }
         var satisfied = false

@@ -61,7 +61,7 @@ final class ScenarioHarness: Sendable {
         init(_ runtime: ControllerRuntime) throws {
             self.runtime = runtime
             let group = ServiceGroup(configuration: .init(
-                services: try runtime.services().map { .init(service: $0) }, gracefulShutdownSignals: [],
+                services: runtime.services().map { .init(service: $0) }, gracefulShutdownSignals: [],
                 logger: Logger(label: "group", factory: { _ in SwiftLogNoOpLogHandler() })))
             self.group = group
             task = Task { try await group.run() }
