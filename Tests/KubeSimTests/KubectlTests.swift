@@ -63,6 +63,10 @@ struct KubectlTests {
         #expect(lines.first == ["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"])
         #expect(lines.contains { $0.prefix(5) == ["shop", "web-1", "1/1", "Running", "0"] })
         #expect(lines.contains { $0.prefix(4) == ["data", "db-0", "0/1", "Pending"] })
+        // describe reads the pod and its events (field selectors on involvedObject.*).
+        let describe = try h.run(["describe", "pod", "web-1", "-n", "shop"])
+        #expect(describe.status == 0, "\(describe.stderr)")
+        #expect(describe.stdout.contains("web-1") && describe.stdout.contains("Events:"))
     }
 
     @Test func watchSeesAChange() throws {
