@@ -129,7 +129,7 @@ public final class HTTPServer: Sendable {
                 _ = state.withLock { $0.connections.removeValue(forKey: id) }
             }
             thread.name = "http-connection"
-            thread.stackSize = 1 << 20
+            thread.stackSize = 4 << 20  // JSON nesting up to 512 levels is parsed recursively on this thread
             thread.start()
         }
     }
