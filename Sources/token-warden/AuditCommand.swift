@@ -1,10 +1,15 @@
+import APIClient
 import ArgumentParser
+import Assess
+import Controller
 import Foundation
+import KubeModel
+import Logging
 import Observe
 
 /// `token-warden audit FILE…`: which pods presented stale ServiceAccount tokens, from the API
 /// server's audit log (JSON lines, `audit.k8s.io/v1` Events; plain or gzip; `-` for stdin).
-struct AuditCommand: ParsableCommand {
+struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Report pods that presented stale ServiceAccount tokens, from kube-apiserver audit logs.",
@@ -37,17 +42,27 @@ struct AuditCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Show bytes read on stderr (default: when stderr is a terminal).")
     var progress: Bool?
 
+    @Flag(help: "Ask the cluster which workload owns each pod (adds a WORKLOAD column; uses --kubeconfig/--context or the in-cluster config).")
+    var withWorkloads = false
+
+    @OptionGroup var cluster: ClusterOptions
+
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one audit log file") }
         guard maxLineLength > 0 else { throw ValidationError("--max-line-length must be positive") }
     }
 
-    func run() throws {
+    func run() async throws {
         let showProgress = progress ?? (isatty(2) == 1)
         var report = Self.readReport(
             files: files, maximumLineLength: maxLineLength, progress: showProgress ? ProgressSink() : nil)
-        // Joining pods to their workloads needs a cluster: a caller with an API client passes
-        // `[podUID: WorkloadReference]` to `report.joinWorkloads(_:)` here.
+        if withWorkloads || cluster.kubeconfig != nil || cluster.context != nil {
+            do {
+                report.joinWorkloads(try await Self.workloadsByPod(cluster))
+            } catch {
+                FileHandle.standardError.write(Data("warning: cannot join pods to workloads: \(error)\n".utf8))
+            }
+        }
         if !namespaces.isEmpty {
             let wanted = Set(namespaces)
             report.staleTokenPods.removeAll { !wanted.contains($0.namespace) }
@@ -65,6 +80,21 @@ struct AuditCommand: ParsableCommand {
         if report.summary.files > 0, report.summary.unreadableFiles == report.summary.files {
             throw ExitCode(1)
         }
+    }
+
+    /// Pod uid → owning workload, resolved the same way the controller resolves owners.
+    static func workloadsByPod(_ cluster: ClusterOptions) async throws -> [String: WorkloadReference] {
+        let client = KubeClient(config: try cluster.load(), logger: Logger(label: "token-warden.audit"), userAgent: BuildInfo.userAgent)
+        let snapshot = try await SnapshotFetcher(client: client, namespace: nil).fetch()
+        let assessment = Assessor().assess(snapshot, now: Timestamp(seconds: Int64(Date().timeIntervalSince1970)))
+        var map: [String: WorkloadReference] = [:]
+        for workload in assessment.workloads {
+            for pod in workload.pods {
+                guard let uid = pod.ref.uid else { continue }
+                map[uid] = WorkloadReference(namespace: workload.id.namespace, kind: workload.ref.kind, name: workload.id.name)
+            }
+        }
+        return map
     }
 
     static func readReport(files: [String], maximumLineLength: Int, progress: ProgressSink?) -> AuditEvidenceReport {

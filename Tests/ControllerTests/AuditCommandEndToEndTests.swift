@@ -1,0 +1,47 @@
+import Foundation
+import KubeSim
+import Testing
+import TestSupport
+
+/// `token-warden audit --kubeconfig …`: the real audit sample, its pod found in a (simulated)
+/// cluster and joined to the workload that owns it.
+@Suite struct AuditCommandEndToEndTests {
+    @Test func joinsTheStalePodToItsWorkload() async throws {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("token-warden")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            print("skipping: no token-warden binary next to the test runner (\(binary.path))")
+            return
+        }
+        // The golden audit line names pod legacy-app-0 (uid 460651b8-…) in namespace auditdemo.
+        var scenario = ScenarioBuilder(now: Int64(Date().timeIntervalSince1970))
+        scenario.namespace("auditdemo")
+        scenario.statefulSet("auditdemo", "legacy-app", replicas: 1, ageDays: 3)
+        let objects = scenario.objects.map { object -> JSONValue in
+            guard object["kind"]?.stringValue == "Pod" else { return object }
+            var pod = object
+            pod.set("460651b8-d445-4da7-8b5b-66c269fb6a50", at: ["metadata", "uid"])
+            return pod
+        }
+        let sim = try SimServer.start(objects: objects)
+        defer { sim.stop() }
+        let dir = try SimServer.temporaryDirectory("audit-join")
+        let kubeconfig = dir.appendingPathComponent("config").path
+        try sim.writeKubeconfig(path: kubeconfig)
+        let log = dir.appendingPathComponent("audit.log")
+        try Fixtures.golden("audit/stale-token-event.json").write(to: log)
+
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["audit", "--kubeconfig", kubeconfig, "--no-progress", log.path]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(text.split(separator: "\n").first?.contains("WORKLOAD") == true)
+        #expect(text.contains("legacy-app-0"))
+        #expect(text.contains("StatefulSet/legacy-app") || text.contains("StatefulSet legacy-app"), "\(text)")
+    }
+}
