@@ -1,4 +1,4 @@
-/// `pod-template-hash` / controller revision hashes: FNV-32a of the template, written as its
+/// `pod-template-hash` / controller revision hashes: FNV-32a over the template's contents, written as its
 /// decimal digits mapped through the rand alphabet (k8s.io/apimachinery rand.SafeEncodeString),
 /// so they look like "698c77d944". Hashes the stored member order (stable for a stored object).
 public enum TemplateHash {
@@ -6,9 +6,7 @@ public enum TemplateHash {
 
     public static func hash(_ template: JSONValue, collisionCount: Int64 = 0) -> String {
         var value: UInt32 = 2_166_136_261
-        for byte in JSONSerializer.serialize(template) {
-            value = (value ^ UInt32(byte)) &* 16_777_619
-        }
+        JSONMeasure.hash(template, into: &value)
         if collisionCount > 0 {
             for byte in String(collisionCount).utf8 { value = (value ^ UInt32(byte)) &* 16_777_619 }
         }

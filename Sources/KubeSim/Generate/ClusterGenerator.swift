@@ -146,7 +146,7 @@ struct GeneratorState {
                                         tokenMode: mode, customToken: customToken, restartPolicy: restartPolicy)
         // Estimated pod size: the spec appears twice (spec + managedFields), plus metadata/status.
         let containers = template.spec["containers"]?.arrayValue?.count ?? 1
-        let estimate = 2 * JSONSerializer.serialize(template.spec).count + 2600 + 450 * containers
+        let estimate = 2 * JSONMeasure.size(template.spec) + 2600 + 450 * containers
         let target = Int(Double(spec.podSize) * (0.75 + 0.5 * random.unit()))
         builder.pad(&template, bytes: target - estimate)
         random = builder.random

@@ -24,9 +24,10 @@ enum ManagedFields {
     static func fieldSet(of value: JSONValue, markSelf: Bool = false) -> JSONValue {
         guard case .object(let object) = value, !object.isEmpty else { return [:] }
         var result = JSONObject(minimumCapacity: object.count + 1)
-        if markSelf { result["."] = [:] }
-        for (key, member) in zip(object.keys, object.values) {
-            result["f:" + key] = fieldSet(ofMember: member, field: key)
+        if markSelf { result.appendUnchecked(key: ".", value: [:]) }
+        for index in 0..<object.count {
+            // Object keys are unique, so their "f:" names are too: no duplicate check needed.
+            result.appendUnchecked(key: "f:" + object.keys[index], value: fieldSet(ofMember: object.values[index], field: object.keys[index]))
         }
         return .object(result)
     }
@@ -40,7 +41,7 @@ enum ManagedFields {
         case .array(let elements):
             guard let mergeKey = StrategicMergeSchema.kubernetes.mergeKeys[field] else { return [:] }
             var result = JSONObject(minimumCapacity: elements.count + 1)
-            result["."] = [:]
+            result.appendUnchecked(key: ".", value: [:])
             for element in elements {
                 guard let keyValue = element[mergeKey] else { continue }
                 result[keyedFieldName(mergeKey, keyValue)] = fieldSet(of: element, markSelf: true)

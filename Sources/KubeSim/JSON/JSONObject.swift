@@ -37,7 +37,14 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
     public var isEmpty: Bool { keys.isEmpty }
 
     public func index(forKey key: String) -> Int? {
-        keys.firstIndex(of: key)
+        // Comparing lengths first skips most full string comparisons (O(1) for native strings).
+        let length = key.utf8.count
+        return keys.withUnsafeBufferPointer { buffer in
+            for index in 0..<buffer.count where buffer[index].utf8.count == length && buffer[index] == key {
+                return index
+            }
+            return nil
+        }
     }
 
     /// Reading gives nil for a missing key; assigning nil removes the key; assigning a new key
