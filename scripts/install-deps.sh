@@ -25,3 +25,11 @@ if ! command -v kubectl >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq kubernetes-client >/dev/null 2>&1 \
     || echo "note: kubectl not available; kubectl-driven tests will be skipped"
 fi
+
+# The Helm chart's tests render it with Helm's own engine; with no helm binary in Debian, PyPI's
+# helm-python-sdk carries it. Without it those tests skip (saying so).
+if ! command -v helm >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 \
+  && ! python3 -c "import helm_python" >/dev/null 2>&1; then
+  python3 -m pip install -q --disable-pip-version-check helm-python-sdk >/dev/null 2>&1 \
+    || echo "note: helm-python-sdk not installed; the Helm chart tests will be skipped"
+fi
