@@ -27,7 +27,7 @@ public struct LoadProfile: Sendable {
                                          deadlineSeconds: 120)
     /// The fast subset in `swift test`.
     public static let small = LoadProfile(namespaces: 3, healthyDeployments: 30, replicas: 3, atRisk: 3, churnPerSecond: 10,
-                                          deadlineSeconds: 60)
+                                          deadlineSeconds: 90)
 
     public var pods: Int { healthyDeployments * replicas + atRisk * 2 }
     public var summary: String { "\(pods) pods, churn \(churnPerSecond)/s" }

@@ -141,7 +141,35 @@ public final class ReliabilityHarness: Sendable {
         }
     }
 
+    /// "Reason: message" of every Event about one workload, oldest first (for failure reports).
+    public func eventTrail(_ workload: String) -> String {
+        sim.store.objects(ResourceCatalog.events).filter { stored in
+            let value = stored.value
+            let ns = value.value(at: ["involvedObject", "namespace"])?.stringValue ?? ""
+            return "\(ns)/\(value.value(at: ["involvedObject", "name"])?.stringValue ?? "")" == workload
+        }.map { "\($0.value["reason"]?.stringValue ?? ""): \($0.value["message"]?.stringValue ?? "")" }.joined(separator: " | ")
+    }
+
+    /// "verb resource code ×count" over the request log, most frequent first.
+    public func requestSummary() -> String {
+        var counts: [String: Int] = [:]
+        for record in sim.requestLog.all {
+            let target = record.subresource.isEmpty ? record.resource : "\(record.resource)/\(record.subresource)"
+            counts["\(record.verb) \(target) \(record.code)", default: 0] += 1
+        }
+        return counts.sorted { $0.value > $1.value }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+    }
+
     public func completed(_ workloads: Set<String>) -> Bool { Set(events("RestartCompleted")).isSuperset(of: workloads) }
+
+    /// Every workload's restart finished: the controller said so (RestartCompleted), or, when
+    /// that Event was lost to an injected fault, the server saw its rollout end. Seeded workloads
+    /// are settled and churn never touches them, so any rollout of theirs is the controller's.
+    public func finished(_ workloads: Set<String>) -> Bool {
+        let reported = Set(events("RestartCompleted"))
+        let rolledOut = Set(cluster.recorder.rollouts().filter { $0.ended != nil }.map { "\($0.namespace)/\($0.name)" })
+        return workloads.allSatisfy { reported.contains($0) || rolledOut.contains($0) }
+    }
 
     /// Successful restart patches on Deployments/StatefulSets/DaemonSets, by workload.
     public func restartPatches() -> [String] {

@@ -60,10 +60,12 @@ public final class ScenarioRun {
     /// and measures. `observer` is the replica whose caches must match the server.
     public func finish(observer: ControllerReplica? = nil) async -> ScenarioRow {
         let load = harness.load
-        let done = await harness.wait(seconds: load.deadlineSeconds) { harness.completed(awaited) }
+        let done = await harness.wait(seconds: load.deadlineSeconds) { harness.finished(awaited) }
         if !done {
             let missing = awaited.subtracting(harness.events("RestartCompleted")).sorted()
             failures.append("not completed within \(Int(load.deadlineSeconds)) s: \(missing.joined(separator: ", "))")
+            for workload in missing { failures.append("\(workload) Events: \(harness.eventTrail(workload))") }
+            failures.append("requests: \(harness.requestSummary())")
         }
         do { try await Task.sleep(for: .seconds(1)) } catch {}  // more reconciles: a duplicate would show now
         harness.stopChurn()

@@ -37,24 +37,24 @@ enum ServerFaultScenarios {
     }
 
     static func tooManyRequests(_ load: LoadProfile) async throws -> ScenarioRow {
-        let run = try ScenarioRun(name: "429-every-verb", faults: "100× 429 Retry-After 1 s, all verbs", load: load)
+        let run = try ScenarioRun(name: "429-every-verb", faults: "30× 429 Retry-After 1 s, all verbs", load: load)
         try run.start()
         if await run.waitForFirstRestart() {
             run.faultInjected()
-            run.harness.sim.faults.inject(.init(code: 429, count: 100, retryAfterSeconds: 1))
+            run.harness.sim.faults.inject(.init(code: 429, count: 30, retryAfterSeconds: 1))
         }
         let row = await run.finish()
         return row
     }
 
     static func serverErrors(_ load: LoadProfile) async throws -> ScenarioRow {
-        let run = try ScenarioRun(name: "500-503-bursts", faults: "40× 500 + 40× 503, all verbs", load: load)
+        let run = try ScenarioRun(name: "500-503-bursts", faults: "20× 500 + 20× 503 Retry-After 1 s", load: load)
         try run.start()
         if await run.waitForFirstRestart() {
             run.faultInjected()
-            run.harness.sim.faults.inject(.init(code: 500, count: 40))
+            run.harness.sim.faults.inject(.init(code: 500, count: 20))
             try await Task.sleep(for: .seconds(1))
-            run.harness.sim.faults.inject(.init(code: 503, count: 40, retryAfterSeconds: 1))
+            run.harness.sim.faults.inject(.init(code: 503, count: 20, retryAfterSeconds: 1))
         }
         return await run.finish()
     }
