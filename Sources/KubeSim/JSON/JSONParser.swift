@@ -6,12 +6,7 @@ public struct JSONParser {
 
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
         let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
-            var parser = JSONParser(buffer)
-            do throws(JSONParseError) {
-                return .success(try parser.parseDocument())
-            } catch {
-                return .failure(error)
-            }
+            Result { () throws(JSONParseError) in try parse(buffer) }
         }
         return try result.get()
     }
