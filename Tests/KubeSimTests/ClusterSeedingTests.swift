@@ -46,10 +46,11 @@ import TestSupport
         #expect(harness.object(ResourceCatalog.pods, "db-0", namespace: "golden")?.value(at: ["metadata", "labels", "controller-revision-hash"]) == revision)
     }
 
-    @Test func generatedClusterIsLeftAlone() throws {
+    @Test(arguments: [false, true])
+    func generatedClusterIsLeftAlone(skipSettled: Bool) throws {
         let spec = try GenerateSpec.parse("pods=150,namespaces=3,pending=0%,seed=5")
         let objects = ClusterGenerator.objects(spec: spec, now: Date())
-        let harness = try ClusterHarness(seed: objects, namespaces: [])
+        let harness = try ClusterHarness(seed: objects, namespaces: [], skipSettled: skipSettled)
         var namespaces = Set<String>()
         for object in objects where object["kind"] == "Namespace" { namespaces.insert(object.value(at: ["metadata", "name"])?.stringValue ?? "") }
         let podsBefore = namespaces.flatMap { harness.store.objects(ResourceCatalog.pods, namespace: $0) }

@@ -9,12 +9,13 @@ final class ClusterHarness {
     let cluster: SimulatedCluster
 
     init(readyDelay: TimeInterval = 0, nodes: [String] = ["node-1", "node-2", "node-3"], seed: [JSONValue] = [],
-         namespaces: [String] = ["apps"]) throws {
+         namespaces: [String] = ["apps"], skipSettled: Bool = false) throws {
         store = ObjectStore()
         try store.load(namespaces.map { ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string($0)]] } + seed)
         var options = ClusterOptions()
         options.readyDelay = readyDelay
         options.nodes = nodes
+        options.initialSyncSkipsSettled = skipSettled
         cluster = SimulatedCluster(store: store, options: options)
         cluster.start()
     }

@@ -51,7 +51,7 @@ public final class SimulatedCluster: Sendable {
         }
         queue.resume()
         let startVersion = store.resourceVersion
-        if options.initialSync { enqueueEverything() }
+        if options.initialSync { enqueueEverything(skipSettled: options.initialSyncSkipsSettled) }
         let subscription = store.subscribe(Self.watchedTypes, from: startVersion, name: "simulated-cluster") { [weak self] delivery in
             guard let self else { return }
             switch delivery {
@@ -96,14 +96,18 @@ public final class SimulatedCluster: Sendable {
 
     // MARK: Routing
 
-    private func enqueueEverything() {
+    /// `skipSettled`: at start, workloads whose status already reports them complete for their
+    /// current generation are left alone (a generated 150,000-pod cluster needs no work).
+    private func enqueueEverything(skipSettled: Bool = false) {
         let kinds: [(ResourceType, WorkKey.Kind)] = [
             (ResourceCatalog.deployments, .deployment), (ResourceCatalog.replicaSets, .replicaSet),
             (ResourceCatalog.replicationControllers, .replicationController), (ResourceCatalog.statefulSets, .statefulSet),
             (ResourceCatalog.daemonSets, .daemonSet), (ResourceCatalog.jobs, .job),
         ]
         for (type, kind) in kinds {
-            for object in store.objects(type) { queue.add(WorkKey(kind: kind, namespace: object.namespace, name: object.name)) }
+            for object in store.objects(type) where !(skipSettled && Self.isSettled(object)) {
+                queue.add(WorkKey(kind: kind, namespace: object.namespace, name: object.name))
+            }
         }
         for object in store.objects(ResourceCatalog.podDisruptionBudgets) {
             queue.add(WorkKey(kind: .disruptionBudgets, namespace: object.namespace, name: ""))
@@ -113,6 +117,29 @@ public final class SimulatedCluster: Sendable {
             if phase == "Pending" || phase.isEmpty || pod.deletionPending || pod.fields["spec.nodeName"]?.isEmpty ?? true {
                 queue.add(WorkKey(kind: .pod, namespace: pod.namespace, name: pod.name))
             }
+        }
+    }
+
+    /// Status says the controller finished with this generation: all replicas updated and ready.
+    static func isSettled(_ object: StoredObject) -> Bool {
+        let value = object.value
+        let status = value["status"]
+        func count(_ key: String) -> Int64 { status?[key]?.intValue ?? -1 }
+        guard count("observedGeneration") == object.generation else { return false }
+        let replicas = value.value(at: ["spec", "replicas"])?.intValue ?? 1
+        switch object.type {
+        case ResourceCatalog.deployments:
+            return count("updatedReplicas") == replicas && count("replicas") == replicas && count("availableReplicas") == replicas
+        case ResourceCatalog.replicaSets, ResourceCatalog.replicationControllers:
+            return count("replicas") == replicas && count("readyReplicas") == replicas
+        case ResourceCatalog.statefulSets:
+            return count("updatedReplicas") == replicas && count("readyReplicas") == replicas
+                && status?["currentRevision"] == status?["updateRevision"]
+        case ResourceCatalog.daemonSets:
+            let desired = count("desiredNumberScheduled")
+            return desired >= 0 && count("updatedNumberScheduled") == desired && count("numberReady") == desired
+        default:
+            return false
         }
     }
 
