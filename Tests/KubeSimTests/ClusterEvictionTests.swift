@@ -92,4 +92,39 @@ import TestSupport
         let volumes = replacement.value(at: ["spec", "volumes"])?.arrayValue ?? []
         #expect(volumes.filter { $0["name"]?.stringValue?.hasPrefix("kube-api-access-") == true }.count == 1)
     }
+
+    /// Through HTTP with the cluster running: the golden RC "legacy" with its PDB (minAvailable 1)
+    /// blocks the eviction with the golden 429 body; with two replicas it is accepted with 201.
+    @Test func httpEvictionMatchesTheGoldenResponses() throws {
+        var options = ClusterOptions()
+        options.readyDelay = 0
+        let sim = try SimServer.start(tls: false, objects: [["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "golden"]]],
+                                      cluster: options)
+        defer { sim.stop() }
+        var controller = ClusterHarness.replicationController("legacy", replicas: 1, namespace: "golden")
+        controller.set(["app": "legacy"], at: ["metadata", "labels"])
+        try sim.store.create(ResourceCatalog.replicationControllers, namespace: "golden", object: controller)
+        try sim.store.create(ResourceCatalog.podDisruptionBudgets, namespace: "golden",
+                             object: ClusterHarness.podDisruptionBudget("legacy", app: "legacy", "minAvailable", 1, namespace: "golden"))
+        func readyPods() -> [StoredObject] {
+            sim.store.objects(ResourceCatalog.pods, namespace: "golden").filter { PodFacts.isReady($0.value) }
+        }
+        let deadline = Date().addingTimeInterval(20)
+        while readyPods().count != 1 && Date() < deadline { usleep(10_000) }
+        let pod = try #require(readyPods().first)
+        let client = try RawHTTPClient(port: sim.port)
+        let body = Array(#"{"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"\#(pod.name)","namespace":"golden"}}"#.utf8)
+        let blocked = try #require(client.request("POST", "/api/v1/namespaces/golden/pods/\(pod.name)/eviction", token: sim.adminToken, body: body))
+        #expect(blocked.status == 429)
+        #expect(try blocked.json() == JSONParser.parse([UInt8](Fixtures.golden("errors/429-eviction-blocked-by-pdb.json"))))
+
+        try sim.store.modify(ResourceCatalog.replicationControllers, namespace: "golden", name: "legacy") { value throws(APIStatus) in
+            value.set(2, at: ["spec", "replicas"])
+        }
+        while readyPods().count != 2 && Date() < deadline { usleep(10_000) }
+        let accepted = try #require(client.request("POST", "/api/v1/namespaces/golden/pods/\(pod.name)/eviction", token: sim.adminToken, body: body))
+        #expect(accepted.status == 201)
+        #expect(try accepted.json() == JSONParser.parse([UInt8](Fixtures.golden("objects/eviction-accepted.json"))))
+        #expect(sim.store.get(ResourceCatalog.pods, namespace: "golden", name: pod.name) == nil)
+    }
 }
