@@ -212,7 +212,7 @@ def main():
         pops = [("10k-10KB", 10_000, "10k"), ("50k-10KB", 50_000, "10k"), ("150k-10KB", 150_000, "10k"),
                 ("10k-40KB", 10_000, "40k"), ("40k-40KB", 40_000, "40k")]
     else:
-        pops = [("10k-10KB", 10_000, "10k"), ("2500-40KB", 2_500, "40k")]
+        pops = [("5k-10KB", 5_000, "10k"), ("1250-40KB", 1_250, "40k")]
     if args.only:
         pops = [p for p in pops if p[0] == args.only]
     os.makedirs(args.out, exist_ok=True)
@@ -227,7 +227,8 @@ def main():
     }
     for name, pods, size in pops:
         namespaces = max(10, pods // 1000)
-        spec = f"pods={pods},namespaces={namespaces},podsize={size},seed=1"
+        # A fifth of the pods started 330–360 days ago: their tokens are at risk, so the planner has work.
+        spec = f"pods={pods},namespaces={namespaces},podsize={size},started=20%:330d-360d,80%:0d-300d,seed=1"
         pop = run_population(args, name, spec, pods)
         summarise(pop)
         results["populations"].append(pop)

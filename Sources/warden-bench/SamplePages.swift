@@ -32,7 +32,8 @@ struct SamplePages {
             guard let list = try JSONSerialization.jsonObject(with: Data(page)) as? [String: Any],
                   let items = list["items"] as? [Any] else { continue }
             for item in items {
-                let data = try JSONSerialization.data(withJSONObject: ["type": "MODIFIED", "object": item])
+                // Unescaped slashes, as the API server writes them ("/" inside label keys and paths).
+                let data = try JSONSerialization.data(withJSONObject: ["type": "MODIFIED", "object": item], options: [.withoutEscapingSlashes])
                 lines.append(Array(data))
             }
         }
