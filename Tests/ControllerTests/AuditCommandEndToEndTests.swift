@@ -7,9 +7,8 @@ import TestSupport
 /// cluster and joined to the workload that owns it.
 @Suite struct AuditCommandEndToEndTests {
     @Test func joinsTheStalePodToItsWorkload() async throws {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("token-warden")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            print("skipping: no token-warden binary next to the test runner (\(binary.path))")
+        guard TokenWardenBinary.url != nil else {
+            print("skipping: no token-warden binary next to the test runner")
             return
         }
         // The golden audit line names pod legacy-app-0 (uid 460651b8-…) in namespace auditdemo.
@@ -30,16 +29,8 @@ import TestSupport
         let log = dir.appendingPathComponent("audit.log")
         try Fixtures.golden("audit/stale-token-event.json").write(to: log)
 
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["audit", "--kubeconfig", kubeconfig, "--no-progress", log.path]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = Pipe()
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let (status, text) = try await TokenWardenBinary.run(["audit", "--kubeconfig", kubeconfig, "--no-progress", log.path])
+        #expect(status == 0)
         #expect(text.split(separator: "\n").first?.contains("WORKLOAD") == true)
         #expect(text.contains("legacy-app-0"))
         #expect(text.contains("StatefulSet/legacy-app") || text.contains("StatefulSet legacy-app"), "\(text)")

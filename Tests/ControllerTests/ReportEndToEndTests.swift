@@ -93,9 +93,8 @@ import TestSupport
 
     /// The real binary, as a person or a cron job runs it: exit code 1 and a readable table.
     @Test func theBinaryPrintsATableAndExitsOne() async throws {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("token-warden")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            print("skipping: no token-warden binary next to the test runner (\(binary.path))")
+        guard TokenWardenBinary.url != nil else {
+            print("skipping: no token-warden binary next to the test runner")
             return
         }
         let sim = try SimServer.start(objects: Self.population())
@@ -103,16 +102,8 @@ import TestSupport
         let dir = try SimServer.temporaryDirectory("report-bin")
         let kubeconfig = dir.appendingPathComponent("config").path
         try sim.writeKubeconfig(path: kubeconfig)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["report", "--kubeconfig", kubeconfig, "-A"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = Pipe()
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
+        let (status, text) = try await TokenWardenBinary.run(["report", "--kubeconfig", kubeconfig, "-A"])
+        #expect(status == 1)
         let lines = text.split(separator: "\n")
         #expect(lines.first?.hasPrefix("NAMESPACE") == true)
         #expect(lines.first?.contains("EXPIRES IN") == true)
