@@ -49,13 +49,15 @@ struct DiscoveryAndExecutableTests {
     }
 
     @Test func executablePrintsReadyServesAndStopsOnSIGTERM() throws {
-        let binary = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("kube-sim").path
-        let candidates = [binary] + ["debug", "release"].map {
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent(".build/\($0)/kube-sim").path
+        // The kube-sim built next to this test binary (same build directory, so never a stale one).
+        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var directoryURL = testBinary.deletingLastPathComponent()
+        if directoryURL.lastPathComponent == "MacOS" {  // an .xctest bundle on macOS
+            directoryURL = directoryURL.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         }
-        guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            print("kube-sim binary not built: skipping the executable test")
+        let executable = directoryURL.appendingPathComponent("kube-sim").path
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            print("kube-sim binary not built next to the tests: skipping the executable test")
             return
         }
         let directory = try SimServer.temporaryDirectory("kube-sim-exe")
