@@ -18,15 +18,17 @@ public struct LineSplitter: Sendable {
     public mutating func feed(_ chunk: [UInt8]) throws -> [[UInt8]] {
         var lines: [[UInt8]] = []
         var start = 0
+        var tooLong = false  // a complete line over the limit: the same error as a growing one
+        let limit = maximumLineLength
         chunk.withUnsafeBufferPointer { buffer in
             var i = 0
             while i < buffer.count {
                 if buffer[i] == 0x0A {
                     if partial.isEmpty {
-                        if i > start { lines.append(Array(buffer[start..<i])) }
+                        if i - start > limit { tooLong = true } else if i > start { lines.append(Array(buffer[start..<i])) }
                     } else {
                         partial.append(contentsOf: buffer[start..<i])
-                        lines.append(partial)
+                        if partial.count > limit { tooLong = true } else { lines.append(partial) }
                         partial = []
                     }
                     start = i + 1
@@ -35,7 +37,7 @@ public struct LineSplitter: Sendable {
             }
             if start < buffer.count { partial.append(contentsOf: buffer[start..<buffer.count]) }
         }
-        if partial.count > maximumLineLength {
+        if tooLong || partial.count > maximumLineLength {
             partial = []
             throw LineTooLong(limit: maximumLineLength)
         }

@@ -150,6 +150,28 @@ public final class ReliabilityHarness: Sendable {
         }.map { "\($0.value["reason"]?.stringValue ?? ""): \($0.value["message"]?.stringValue ?? "")" }.joined(separator: " | ")
     }
 
+    /// What deploy/base/rbac.yaml grants (resource or resource/subresource → verbs).
+    static let grantedByRBAC: [String: Set<String>] = [
+        "pods": ["get", "list", "watch", "patch"], "pods/eviction": ["create"],
+        "replicationcontrollers": ["get", "list", "watch", "patch"], "namespaces": ["get", "list", "watch"],
+        "events": ["create", "patch"], "deployments": ["get", "list", "watch", "patch"],
+        "statefulsets": ["get", "list", "watch", "patch"], "daemonsets": ["get", "list", "watch", "patch"],
+        "replicasets": ["get", "list", "watch", "patch"], "jobs": ["get", "list", "watch", "patch"],
+        "leases": ["get", "create", "update"],
+    ]
+
+    /// Requests the controller made that its RBAC would refuse ("verb resource"); Secrets above all.
+    public func requestsOutsideRBAC() -> [String] {
+        let made = Set(sim.requestLog.all.map { record in
+            (record.verb, record.subresource.isEmpty ? record.resource : "\(record.resource)/\(record.subresource)")
+        }.map { "\($0.0) \($0.1)" })
+        return made.filter { entry in
+            let parts = entry.split(separator: " ", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { return true }
+            return !(Self.grantedByRBAC[parts[1]]?.contains(parts[0]) ?? false)
+        }.sorted()
+    }
+
     /// "verb resource code ×count" over the request log, most frequent first.
     public func requestSummary() -> String {
         var counts: [String: Int] = [:]

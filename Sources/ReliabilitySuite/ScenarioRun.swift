@@ -90,6 +90,8 @@ public final class ScenarioRun {
             limitBreaches += 1
             failures.append("\(overlap.namespace) rollouts at once in one namespace (limit \(options.perNamespace))")
         }
+        let outsideRBAC = harness.requestsOutsideRBAC()
+        if !outsideRBAC.isEmpty { failures.append("requests outside deploy/base/rbac.yaml: \(outsideRBAC.joined(separator: ", "))") }
         let unexpected = unique.subtracting(expected)
         if !unexpected.isEmpty { failures.append("unexpected restarts: \(unexpected.sorted().joined(separator: ", "))") }
         let row = ScenarioRow(

@@ -19,6 +19,7 @@ for scenario in scenarios {
                                 failures: ["setup failed: \(error)"]))
     }
     FileHandle.standardError.write(Data("  \(rows.last?.passed == true ? "ok" : "FAIL") in \(Int(Date().timeIntervalSince(started))) s\n".utf8))
+    for failure in rows.last?.failures ?? [] { FileHandle.standardError.write(Data("    \(failure)\n".utf8)) }
 }
 print(ResultTable.render(rows))
 exit(rows.allSatisfy(\.passed) ? 0 : 1)

@@ -102,7 +102,8 @@ import TestSupport
             for _ in 0..<count {
                 let base = Array(Bool.random(using: &generator) ? event : valid)
                 let line = Int.random(in: 0..<3, using: &generator) == 0 ? FuzzText.mutate(base, using: &generator) : base
-                log += line.filter { $0 != 0x0A }
+                let kept = line.filter { $0 != 0x0A && $0 != 0x0D }
+                log += kept.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) ? Array("x".utf8) : kept  // a blank line is no line
                 log.append(0x0A)
             }
             if Int.random(in: 0..<5, using: &generator) == 0 { log += [UInt8](repeating: 0x7B, count: 5000) }  // oversized, unterminated
