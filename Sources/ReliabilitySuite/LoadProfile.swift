@@ -22,9 +22,9 @@ public struct LoadProfile: Sendable {
         self.deadlineSeconds = deadlineSeconds
     }
 
-    /// `make reliability`: thousands of pods.
-    public static let full = LoadProfile(namespaces: 8, healthyDeployments: 400, replicas: 5, atRisk: 6, churnPerSecond: 20,
-                                         deadlineSeconds: 120)
+    /// `make reliability`: over a thousand pods.
+    public static let full = LoadProfile(namespaces: 8, healthyDeployments: 240, replicas: 5, atRisk: 6, churnPerSecond: 10,
+                                         deadlineSeconds: 150)
     /// The fast subset in `swift test`.
     public static let small = LoadProfile(namespaces: 3, healthyDeployments: 30, replicas: 3, atRisk: 3, churnPerSecond: 10,
                                           deadlineSeconds: 90)
