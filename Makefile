@@ -16,7 +16,7 @@ demo: deps
 
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --no-parallel
 
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib --product token-warden

@@ -28,14 +28,14 @@ import Transport
             minimumInterval: .milliseconds(50))
     }
 
-    /// Runs the controller's services until `done` holds (or 20 s pass), then shuts down gracefully.
+    /// Runs the controller's services until `done` holds (or 90 s pass), then shuts down gracefully.
     static func run(_ runtime: ControllerRuntime, until done: @escaping @Sendable () -> Bool) async throws -> Bool {
         let group = ServiceGroup(configuration: .init(
             services: runtime.services().map { .init(service: $0) }, gracefulShutdownSignals: [],
             logger: Logger(label: "e2e", factory: { _ in SwiftLogNoOpLogHandler() })))
         let task = Task { try await group.run() }
         var satisfied = false
-        for _ in 0..<400 {
+        for _ in 0..<1800 {
             if done() { satisfied = true; break }
             try await Task.sleep(for: .milliseconds(50))
         }

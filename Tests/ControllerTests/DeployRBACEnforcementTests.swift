@@ -53,7 +53,7 @@ import APIClient
         defer { harness.stop() }
         harness.sim.addToken("sa-token", user: Self.user, groups: ["system:serviceaccounts"], rules: try Self.deployRules())
         let replica = try harness.start(try Self.runtime(harness, token: "sa-token"))
-        let done = try await harness.wait(seconds: 30) {
+        let done = try await harness.wait(seconds: 90) {
             harness.completed(["shop/web", "legacy/billing"]) && harness.events("WarnOnly").contains("tools/shell")
         }
         await replica.stop()
@@ -74,7 +74,7 @@ import APIClient
         let runtime = try Self.runtime(harness, token: "sa-token")
         let replica = try harness.start(runtime)
         let refusedResources = Set(dropped.resources)
-        let refused = try await harness.wait(seconds: 15) {
+        let refused = try await harness.wait(seconds: 90) {
             harness.sim.requestLog.all.contains { $0.user == Self.user && $0.code == 403 && refusedResources.contains($0.subresource.isEmpty ? $0.resource : "\($0.resource)/\($0.subresource)") }
         }
         // The failure shows where an operator looks: the scenario does not complete, and the

@@ -98,7 +98,7 @@ import Transport
         #expect(posted.status == 200)
         #expect(runtime.evidence.isConfirmedStale(podUID: young.uid))
 
-        let done = try await harness.wait(seconds: 30) { harness.completed(["tools/young", "shop/web"]) }
+        let done = try await harness.wait(seconds: 90) { harness.completed(["tools/young", "shop/web"]) }
         await replica.stop()
         #expect(done)
         #expect(harness.restartPatches() == ["tools/young", "shop/web"])  // the evidence first

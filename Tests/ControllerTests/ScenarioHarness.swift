@@ -80,7 +80,7 @@ final class ScenarioHarness: Sendable {
     func start(_ runtime: ControllerRuntime) throws -> Replica { try Replica(runtime) }
 
     /// Polls `condition` every 50 ms for up to `seconds`.
-    func wait(seconds: Double = 20, until condition: () -> Bool) async throws -> Bool {
+    func wait(seconds: Double = 60, until condition: () -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while ContinuousClock.now < deadline {
             if condition() { return true }
