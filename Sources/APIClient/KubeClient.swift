@@ -4,7 +4,8 @@ import Logging
 import Synchronization
 import Transport
 
-/// A Kubernetes API client over libcurl.
+/// A Kubernetes API client over libcurl. Pods are decoded by the single-pass `FastObjectDecoder`
+/// (only the fields the controller caches); everything else by Foundation.
 ///
 /// Every call re-reads the token through the `TokenSource` (cheap when unchanged), retries once
 /// with a fresh token after a 401, and honours `Retry-After` on 429/5xx like client-go (up to
@@ -23,7 +24,7 @@ public final class KubeClient: Sendable {
 
     public init(
         config: ClusterConfig, logger: Logger = Logger(label: "token-warden.api"),
-        decoder: any ObjectDecoder = FoundationObjectDecoder(),
+        decoder: any ObjectDecoder = FastObjectDecoder(),
         observer: any APIClientObserver = NoAPIClientObserver(),
         userAgent: String = "token-warden", maximumRetries: Int = 5, maximumRetryAfterSeconds: Int = 60
     ) {
