@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "Observe",
             dependencies: [
-                "HTTPServer", "CZlib", "Assess", "KubeModel",
+                "HTTPServer", "CZlib", "Assess", "KubeModel", "Report",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -1,5 +1,6 @@
 import Foundation
 import KubeModel
+import Report
 
 /// Renders an `AuditEvidenceReport` as `token-warden audit` prints it: kubectl-style columns or JSON.
 public enum AuditReportRenderer {
@@ -58,33 +59,9 @@ public enum AuditReportRenderer {
         return String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
     }
 
-    /// kubectl's `duration.HumanDuration`: 90s, 5m30s, 2h5m, 3d4h, 400d, 2y30d.
+    /// kubectl's `duration.HumanDuration`: 90s, 5m30s, 2h5m, 3d4h, 400d, 2y30d (the report's own).
     public static func humanDuration(seconds: Int64) -> String {
-        if seconds < -1 { return "<invalid>" }
-        if seconds < 0 { return "0s" }
-        if seconds < 60 * 2 { return "\(seconds)s" }
-        let minutes = seconds / 60
-        if minutes < 10 {
-            let s = seconds % 60
-            return s == 0 ? "\(minutes)m" : "\(minutes)m\(s)s"
-        }
-        if minutes < 60 * 3 { return "\(minutes)m" }
-        let hours = seconds / 3600
-        if hours < 8 {
-            let m = minutes % 60
-            return m == 0 ? "\(hours)h" : "\(hours)h\(m)m"
-        }
-        if hours < 48 { return "\(hours)h" }
-        if hours < 24 * 8 {
-            let h = hours % 24
-            return h == 0 ? "\(hours / 24)d" : "\(hours / 24)d\(h)h"
-        }
-        if hours < 24 * 365 * 2 { return "\(hours / 24)d" }
-        if hours < 24 * 365 * 8 {
-            let d = (hours / 24) % 365
-            return d == 0 ? "\(hours / 24 / 365)y" : "\(hours / 24 / 365)y\(d)d"
-        }
-        return "\(hours / 24 / 365)y"
+        HumanDuration.format(seconds)
     }
 
     /// Left-aligned columns separated by three spaces, as kubectl prints.
