@@ -88,6 +88,7 @@ enum ControllerFaultScenarios {
         }
         run.check(handled.count == 2 || load.atRisk < 2, "fewer than two restarts to interfere with")
         run.awaited = run.expected.subtracting(handled)
+        run.unmeasured = Set(handled)
         return await run.finish()
     }
 
