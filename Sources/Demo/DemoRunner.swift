@@ -33,7 +33,7 @@ public struct DemoRunner: Sendable {
         let sim = try KubeSim(options: options)
         try sim.load(scenario.objects)
         var clusterOptions = ClusterOptions()
-        clusterOptions.readyDelay = 0.3
+        clusterOptions.readyDelay = 0.8  // slow enough to follow the account as it happens
         let simulated = SimulatedCluster(store: sim.store, options: clusterOptions, logger: options.logger)
         sim.evictionHandler = simulated.evictionHandler
         simulated.start()
