@@ -1,3 +1,5 @@
+import KubeModel
+
 /// Parses the IMF-fixdate of an HTTP `Date` header (`Mon, 23 Nov 2026 18:37:02 GMT`) to Unix
 /// seconds. The controller compares its clock with the server's through it.
 enum HTTPDate {
@@ -10,12 +12,7 @@ enum HTTPDate {
         else { return nil }
         let clock = parts[4].split(separator: ":").compactMap { Int($0) }
         guard clock.count == 3, (1...31).contains(day), clock[0] < 24, clock[1] < 60, clock[2] <= 60 else { return nil }
-        let month = monthIndex + 1
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
-        let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+        let days = Timestamp.daysFromCivil(year: year, month: monthIndex + 1, day: day)
         return Int64(days) * 86_400 + Int64(clock[0] * 3600 + clock[1] * 60 + clock[2])
     }
 }
