@@ -35,9 +35,19 @@ extension KubeClient {
         _ type: T.Type, namespace: String? = nil, labelSelector: String? = nil, fieldSelector: String? = nil,
         pageSize: Int = 500, progress: (@Sendable (Int, Int?) -> Void)? = nil
     ) async throws -> (items: [T], resourceVersion: String) {
+        try await listAll(type, namespace: namespace, labelSelector: labelSelector, fieldSelector: fieldSelector,
+                          pageSize: pageSize, progress: progress) { $0 }
+    }
+
+    /// Like `listAll`, each page's items made into `Entry` as it arrives, so a caller that keeps
+    /// a compact form never holds the whole list decoded.
+    public func listAll<T: KubeObject, Entry>(
+        _ type: T.Type, namespace: String? = nil, labelSelector: String? = nil, fieldSelector: String? = nil,
+        pageSize: Int = 500, progress: (@Sendable (Int, Int?) -> Void)? = nil, transform: (T) -> Entry
+    ) async throws -> (items: [Entry], resourceVersion: String) {
         var restarted = false
         while true {
-            var items: [T] = []
+            var items: [Entry] = []
             var token: String?
             do {
                 repeat {
@@ -45,7 +55,8 @@ extension KubeClient {
                     let page = try await list(
                         T.self, namespace: namespace, labelSelector: labelSelector, fieldSelector: fieldSelector,
                         limit: pageSize, continueToken: token)
-                    items.append(contentsOf: page.items)
+                    if items.isEmpty, let remaining = page.remainingItemCount { items.reserveCapacity(page.items.count + remaining) }
+                    items.append(contentsOf: page.items.lazy.map(transform))
                     token = page.continueToken
                     progress?(items.count, page.remainingItemCount.map { items.count + $0 })
                     if token == nil { return (items, page.resourceVersion) }

@@ -21,28 +21,35 @@ public struct Assessor: Sendable {
         var namespaces: [String: Namespace] = [:]
         for namespace in snapshot.namespaces { namespaces[namespace.metadata.name] = namespace }
 
-        var groups: [WorkloadID: (owner: OwnerResolver.Owner, pods: [Pod])] = [:]
-        var ownerByUID: [String: OwnerResolver.Owner] = [:]  // a ReplicaSet's pods resolve once
+        // Pods grouped by workload; the pods of one owner (one shared `PodOwner`) resolve once.
+        var groups: [(id: WorkloadID, owner: OwnerResolver.Owner, pods: [PodRecord])] = []
+        var groupOfWorkload: [WorkloadID: Int] = [:]
+        var groupOfOwner: [ObjectIdentifier: Int] = [:]
         for pod in snapshot.pods {
-            let owner: OwnerResolver.Owner
-            if !pod.isMirror, let uid = pod.metadata.controllerOwner?.uid, !uid.isEmpty {
-                if let known = ownerByUID[uid] {
-                    owner = known
-                } else {
-                    owner = resolver.owner(of: pod)
-                    ownerByUID[uid] = owner
-                }
-            } else {
-                owner = resolver.owner(of: pod)
+            let sharedOwner = pod.isMirror ? nil : pod.owner.map(ObjectIdentifier.init)
+            if let sharedOwner, let index = groupOfOwner[sharedOwner] {
+                groups[index].pods.append(pod)
+                continue
             }
-            groups[owner.id, default: (owner, [])].pods.append(pod)
+            let owner = resolver.owner(of: pod)
+            let index: Int
+            if let known = groupOfWorkload[owner.id] {
+                index = known
+            } else {
+                index = groups.count
+                groups.append((owner.id, owner, []))
+                groupOfWorkload[owner.id] = index
+            }
+            if let sharedOwner { groupOfOwner[sharedOwner] = index }
+            groups[index].pods.append(pod)
         }
 
         var workloads: [WorkloadAssessment] = []
         var allDiagnostics = Set<Diagnostic>()
         workloads.reserveCapacity(groups.count)
-        for (id, group) in groups {
-            let pods = group.pods.sorted { $0.metadata.name < $1.metadata.name }
+        for group in groups {
+            let id = group.id
+            let pods = group.pods.sorted { $0.name < $1.name }
             let workload = assessWorkload(id: id, owner: group.owner, pods: pods, namespace: namespaces[id.namespace],
                                           now: now, confirmedStale: confirmedStale, staleTokenIssuedAt: staleTokenIssuedAt)
             allDiagnostics.formUnion(workload.diagnostics)
@@ -52,13 +59,13 @@ public struct Assessor: Sendable {
     }
 
     private func assessWorkload(
-        id: WorkloadID, owner: OwnerResolver.Owner, pods: [Pod], namespace: Namespace?, now: Timestamp, confirmedStale: Set<String>,
+        id: WorkloadID, owner: OwnerResolver.Owner, pods: [PodRecord], namespace: Namespace?, now: Timestamp, confirmedStale: Set<String>,
         staleTokenIssuedAt: [String: Timestamp]
     ) -> WorkloadAssessment {
         let objectKnown = owner.annotations != nil
         // Custom owners are not in the snapshot: their pods carry the template's annotations.
         var annotations = owner.annotations
-        if case .custom = id.kind, annotations == nil { annotations = pods.first?.metadata.annotations ?? [:] }
+        if case .custom = id.kind, annotations == nil { annotations = pods.first?.annotations ?? [:] }
         let subject = PolicyResolver.Subject(ref: owner.ref, kind: id.kind, annotations: annotations, paused: owner.paused,
                                              updateStrategyType: owner.updateStrategyType)
         var (policy, diagnostics) = PolicyResolver(defaults: defaults).resolve(subject, namespace: namespace)
@@ -67,8 +74,11 @@ public struct Assessor: Sendable {
 
         let podAssessor = PodAssessor(policy: policy, apiAudiences: defaults.apiAudiences, now: now)
         let assessed = pods.map { pod in
-            podAssessor.assess(pod, confirmedStale: pod.metadata.uid.map(confirmedStale.contains) ?? false,
-                               evidenceIssuedAt: pod.metadata.uid.flatMap { staleTokenIssuedAt[$0] })
+            // Evidence is rare: the uid is formatted for the lookups only when there is some.
+            guard !confirmedStale.isEmpty, let uid = pod.uid?.description else {
+                return podAssessor.assess(pod, confirmedStale: false)
+            }
+            return podAssessor.assess(pod, confirmedStale: confirmedStale.contains(uid), evidenceIssuedAt: staleTokenIssuedAt[uid])
         }
 
         let inScope = assessed.filter { $0.classification != .outOfScope }

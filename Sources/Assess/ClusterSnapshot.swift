@@ -1,8 +1,9 @@
 import KubeModel
 
-/// Everything the assessment reads, as listed or cached at one moment.
+/// Everything the assessment reads, as listed or cached at one moment. Pods come as cache
+/// records (`PodRecord`); the workload objects as decoded.
 public struct ClusterSnapshot: Sendable {
-    public var pods: [Pod]
+    public var pods: [PodRecord]
     public var namespaces: [Namespace]
     public var replicaSets: [ReplicaSet]
     public var deployments: [Deployment]
@@ -11,8 +12,20 @@ public struct ClusterSnapshot: Sendable {
     public var replicationControllers: [ReplicationController]
     public var jobs: [Job]
 
+    /// From decoded pods (each made into a record).
     public init(
         pods: [Pod] = [], namespaces: [Namespace] = [], replicaSets: [ReplicaSet] = [], deployments: [Deployment] = [],
+        statefulSets: [StatefulSet] = [], daemonSets: [DaemonSet] = [], replicationControllers: [ReplicationController] = [],
+        jobs: [Job] = []
+    ) {
+        let builder = PodRecordBuilder()
+        self.init(
+            podRecords: builder.records(pods), namespaces: namespaces, replicaSets: replicaSets, deployments: deployments,
+            statefulSets: statefulSets, daemonSets: daemonSets, replicationControllers: replicationControllers, jobs: jobs)
+    }
+
+    public init(
+        podRecords pods: [PodRecord], namespaces: [Namespace] = [], replicaSets: [ReplicaSet] = [], deployments: [Deployment] = [],
         statefulSets: [StatefulSet] = [], daemonSets: [DaemonSet] = [], replicationControllers: [ReplicationController] = [],
         jobs: [Job] = []
     ) {

@@ -2,19 +2,9 @@ import KubeModel
 
 /// The token one running container holds, and what it means.
 public struct ContainerAssessment: Hashable, Sendable {
-    public enum Role: String, Hashable, Sendable, Codable {
-        case regular
-        /// An init container with `restartPolicy: Always` that keeps running beside the app.
-        case sidecar
-        case ephemeral
-    }
-
+    public typealias Role = ContainerRole
     /// Which timestamp `startedAt` came from.
-    public enum StartSource: String, Hashable, Sendable, Codable {
-        case containerStartedAt = "container"
-        case podStartTime = "pod-start"
-        case podCreation = "pod-creation"
-    }
+    public typealias StartSource = ContainerStartSource
 
     public var name: String
     public var role: Role

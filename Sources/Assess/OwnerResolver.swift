@@ -31,8 +31,12 @@ struct OwnerResolver {
         }
 
         func find(_ ref: OwnerReference, namespace: String) -> Object? {
-            if let found = byUID[ref.uid] { return found }
-            return byKey["\(namespace)/\(ref.name)"]
+            find(uid: ref.uid, name: ref.name, namespace: namespace)
+        }
+
+        func find(uid: String, name: String, namespace: String) -> Object? {
+            if let found = byUID[uid] { return found }
+            return byKey[Object.cacheKey(namespace: namespace, name: name)]
         }
     }
 
@@ -52,9 +56,9 @@ struct OwnerResolver {
         jobs = Index(snapshot.jobs)
     }
 
-    func owner(of pod: Pod) -> Owner {
-        let namespace = pod.metadata.namespace ?? ""
-        guard !pod.isMirror, let ref = pod.metadata.controllerOwner else { return bare(pod) }
+    func owner(of pod: PodRecord) -> Owner {
+        let namespace = pod.namespace
+        guard !pod.isMirror, let ref = pod.owner?.reference else { return bare(pod) }
         let refObject = ObjectRef(kind: ref.kind, namespace: namespace, name: ref.name, uid: ref.uid)
         switch (ref.kind, group(of: ref.apiVersion)) {
         case ("ReplicaSet", "apps"):
@@ -106,10 +110,10 @@ struct OwnerResolver {
         }
     }
 
-    private func bare(_ pod: Pod) -> Owner {
-        let namespace = pod.metadata.namespace ?? ""
-        return Owner(id: WorkloadID(kind: .pod, namespace: namespace, name: pod.metadata.name), ref: ObjectRef(pod), chain: [],
-                     annotations: pod.metadata.annotations ?? [:])
+    private func bare(_ pod: PodRecord) -> Owner {
+        Owner(id: WorkloadID(kind: .pod, namespace: pod.namespace, name: pod.name),
+              ref: ObjectRef(kind: "Pod", namespace: pod.namespace, name: pod.name, uid: pod.uid?.description), chain: [],
+              annotations: pod.annotations)
     }
 
     /// An owner kind this project does not manage (Argo Rollouts, OpenShift DeploymentConfigs, …):

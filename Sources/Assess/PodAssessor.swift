@@ -1,6 +1,8 @@
 import KubeModel
 
-/// Applies the token-age model to one pod under a resolved policy. Pure.
+/// Applies the token-age model to one cached pod under a resolved policy. Pure. Runs once per
+/// pod per reconcile, so it works on the record's precomputed token mounts and allocates only
+/// the assessment itself.
 struct PodAssessor {
     var policy: EffectivePolicy
     var apiAudiences: Set<String>
@@ -8,27 +10,27 @@ struct PodAssessor {
 
     /// `evidenceIssuedAt`: when the token this pod presented to the API server was issued, from
     /// audit events; it replaces the estimate when it is older.
-    func assess(_ pod: Pod, confirmedStale: Bool, evidenceIssuedAt: Timestamp? = nil) -> PodAssessment {
+    func assess(_ pod: PodRecord, confirmedStale: Bool, evidenceIssuedAt: Timestamp? = nil) -> PodAssessment {
         var result = PodAssessment(
-            ref: ObjectRef(pod), phase: pod.status?.phase, nodeName: pod.spec.nodeName,
-            ready: pod.status?.isReady ?? false, classification: .outOfScope, explanation: .fixed(""),
-            containers: [], deadline: nil, restartDue: nil, oldestTokenIssuedAt: nil,
+            ref: ObjectRef(kind: "Pod", namespace: pod.namespace, name: pod.name, uid: pod.uid?.description),
+            phase: pod.phase.text, nodeName: pod.nodeName, ready: pod.ready, classification: .outOfScope,
+            explanation: .fixed(""), containers: [], deadline: nil, restartDue: nil, oldestTokenIssuedAt: nil,
             confirmedStale: confirmedStale, nextTransition: nil)
         if pod.isMirror {
             result.explanation = .fixed("mirror pod of a static pod: managed by the kubelet, not the API")
             return result
         }
-        if pod.metadata.deletionTimestamp != nil {
+        if pod.isTerminating {
             result.explanation = .fixed("terminating")
             return result
         }
-        guard pod.status?.phase == "Running" else {
-            result.explanation = .fixed("not Running (\(pod.status?.phase ?? "no phase"))")
+        guard pod.phase == .running else {
+            result.explanation = .fixed("not Running (\(pod.phase.text ?? "no phase"))")
             return result
         }
         result.containers = containerAssessments(pod, evidenceIssuedAt: evidenceIssuedAt)
         guard !result.containers.isEmpty else {
-            result.explanation = .fixed(pod.spec.automountServiceAccountToken == false
+            result.explanation = .fixed(pod.automountDisabled
                 ? "automountServiceAccountToken is false and no running container mounts an API token"
                 : "no running container mounts an API token")
             return result
@@ -43,13 +45,22 @@ struct PodAssessor {
 
     private func summarise(_ result: inout PodAssessment) {
         let containers = result.containers
-        let worst = containers.map(\.classification).min()!
-        // The deadline that matters: restartable containers first; unprotectable ones only if
-        // nothing else holds a token (a restart cannot move theirs anyway).
-        let relevant = containers.filter { $0.classification != .unprotectable }
-        let deciding = relevant.isEmpty ? containers : relevant
-        result.deadline = deciding.compactMap(\.deadline).min()
-        result.oldestTokenIssuedAt = containers.compactMap(\.issuedNotBefore).min()
+        var worst = Classification.outOfScope
+        var deadline: Timestamp?, fallbackDeadline: Timestamp?, oldest: Timestamp?
+        for container in containers {
+            worst = min(worst, container.classification)
+            oldest = earliest(oldest, container.issuedNotBefore)
+            // The deadline that matters: restartable containers first; unprotectable ones only if
+            // nothing else holds a token (a restart cannot move theirs anyway).
+            if container.classification == .unprotectable {
+                fallbackDeadline = earliest(fallbackDeadline, container.deadline)
+            } else {
+                deadline = earliest(deadline, container.deadline)
+            }
+        }
+        let hasRestartable = containers.contains { $0.classification != .unprotectable }
+        result.deadline = hasRestartable ? deadline : fallbackDeadline
+        result.oldestTokenIssuedAt = oldest
         result.classification = worst
         if result.confirmedStale && worst.needsRestart { result.classification = .confirmedStale }
         if let deadline = result.deadline {
@@ -62,61 +73,66 @@ struct PodAssessor {
     }
 
     private func nextTransition(_ containers: [ContainerAssessment]) -> Timestamp? {
-        var candidates: [Timestamp] = []
+        var next: Timestamp?
+        func consider(_ instant: Timestamp) {
+            if instant > now { next = earliest(next, instant) }
+        }
         for container in containers {
             if let expires = container.expiresAt {
-                candidates.append(expires)
+                consider(expires)
                 if let lifetime = container.lifetime, lifetime > policy.restartBefore {
-                    candidates.append(expires - policy.restartBefore)
+                    consider(expires - policy.restartBefore)
                 }
             }
             if let rotation = policy.tokensInvalidBefore, container.startedAt < rotation + container.refreshLag {
-                candidates.append(rotation)
+                consider(rotation)
             }
         }
-        return candidates.filter { $0 > now }.min()
+        return next
     }
 
     // MARK: - Containers
 
-    private func containerAssessments(_ pod: Pod, evidenceIssuedAt: Timestamp?) -> [ContainerAssessment] {
-        var volumes: [String: Volume] = [:]
-        for volume in pod.spec.volumes ?? [] { volumes[volume.name] = volume }
-        guard !volumes.isEmpty else { return [] }
-        let status = pod.status
+    /// One assessment per running container holding an API token: its most urgent token speaks
+    /// for it. Mounts come grouped by container (see `TokenMount.mounts(of:)`).
+    private func containerAssessments(_ pod: PodRecord, evidenceIssuedAt: Timestamp?) -> [ContainerAssessment] {
+        let mounts = pod.tokenMounts
+        guard !mounts.isEmpty else { return [] }
         var out: [ContainerAssessment] = []
-        func add(_ containers: [Container]?, _ statuses: [ContainerStatus]?, role: ContainerAssessment.Role, only: (Container) -> Bool) {
-            for container in containers ?? [] where only(container) {
-                guard let containerStatus = statuses?.first(where: { $0.name == container.name }), containerStatus.isRunning else { continue }
-                let sources = MountedTokenSource.detect(in: container, volumes: volumes, apiAudiences: apiAudiences)
-                let assessed = sources.map {
-                    assess(container.name, role: role, source: $0, running: containerStatus, pod: pod, evidenceIssuedAt: evidenceIssuedAt)
+        out.reserveCapacity(1)
+        var index = 0
+        while index < mounts.count {
+            let container = mounts[index].container, role = mounts[index].role
+            var worst: ContainerAssessment?
+            while index < mounts.count, mounts[index].container == container, mounts[index].role == role {
+                if let source = apiSource(mounts[index]) {
+                    let assessed = assess(mounts[index], source: source, evidenceIssuedAt: evidenceIssuedAt)
+                    if worst.map({ Self.moreUrgent(assessed, than: $0) }) ?? true { worst = assessed }
                 }
-                // The container's most urgent token speaks for it.
-                if let worst = assessed.min(by: { ($0.classification, $0.deadline ?? Timestamp(seconds: .max)) < ($1.classification, $1.deadline ?? Timestamp(seconds: .max)) }) {
-                    out.append(worst)
-                }
+                index += 1
             }
+            if let worst { out.append(worst) }
         }
-        add(pod.spec.containers, status?.containerStatuses, role: .regular) { _ in true }
-        add(pod.spec.initContainers, status?.initContainerStatuses, role: .sidecar) { $0.restartPolicy == "Always" }
-        add(pod.spec.ephemeralContainers, status?.ephemeralContainerStatuses, role: .ephemeral) { _ in true }
         return out
     }
 
-    private func assess(
-        _ name: String, role: ContainerAssessment.Role, source: MountedTokenSource, running: ContainerStatus, pod: Pod,
-        evidenceIssuedAt: Timestamp?
-    ) -> ContainerAssessment {
-        let (start, startSource): (Timestamp, ContainerAssessment.StartSource)
-        if let startedAt = running.runningSince {
-            (start, startSource) = (startedAt, .containerStartedAt)
-        } else if let podStart = pod.status?.startTime {
-            (start, startSource) = (podStart, .podStartTime)
-        } else {
-            // The API server always sets creationTimestamp; epoch only for hand-built objects.
-            (start, startSource) = (pod.metadata.creationTimestamp ?? Timestamp(seconds: 0), .podCreation)
+    private static func moreUrgent(_ a: ContainerAssessment, than b: ContainerAssessment) -> Bool {
+        (a.classification, a.deadline ?? Timestamp(seconds: .max)) < (b.classification, b.deadline ?? Timestamp(seconds: .max))
+    }
+
+    /// The mount as an API token source; nil for a projected token meant for another audience.
+    private func apiSource(_ mount: TokenMount) -> MountedTokenSource? {
+        switch mount.source {
+        case .projected(let expirationSeconds, let audience):
+            guard audience.isEmpty || apiAudiences.contains(audience) else { return nil }
+            return .projected(volume: mount.volume, expirationSeconds: expirationSeconds ?? TokenModel.defaultExpirationSeconds)
+        case .legacySecret(let secretName):
+            return .legacySecret(volume: mount.volume, secretName: secretName)
         }
+    }
+
+    private func assess(_ mount: TokenMount, source: MountedTokenSource, evidenceIssuedAt: Timestamp?) -> ContainerAssessment {
+        let start = mount.startedAt
         var lag: Int64 = 0
         var issued: Timestamp?
         if case .projected(_, let expirationSeconds) = source {
@@ -144,8 +160,15 @@ struct PodAssessor {
             classification = .ok
         }
         return ContainerAssessment(
-            name: name, role: role, source: source, startedAt: start, startSource: startSource, refreshLag: lag,
-            issuedNotBefore: issued, lifetime: lifetime, expiresAt: expires, deadline: deadline,
+            name: mount.container, role: mount.role, source: source, startedAt: start, startSource: mount.startSource,
+            refreshLag: lag, issuedNotBefore: issued, lifetime: lifetime, expiresAt: expires, deadline: deadline,
             classification: classification)
     }
+}
+
+/// The earlier of two optional instants; nil only when both are.
+func earliest(_ a: Timestamp?, _ b: Timestamp?) -> Timestamp? {
+    guard let a else { return b }
+    guard let b else { return a }
+    return min(a, b)
 }

@@ -5,9 +5,10 @@ import Logging
 import WatchCache
 
 /// The watch caches of every kind the controller reads, kept current by one reflector each.
-/// Only the fields the controller needs are decoded and cached (see KubeModel).
+/// Only the fields the controller needs are decoded and cached (see KubeModel); pods are kept
+/// as compact records.
 public final class ClusterCaches: Sendable {
-    public let pods: ObjectStore<Pod>
+    public let pods: ObjectStore<PodRecord>
     public let namespaces: ObjectStore<Namespace>
     public let replicaSets: ObjectStore<ReplicaSet>
     public let deployments: ObjectStore<Deployment>
@@ -15,6 +16,8 @@ public final class ClusterCaches: Sendable {
     public let daemonSets: ObjectStore<DaemonSet>
     public let replicationControllers: ObjectStore<ReplicationController>
     public let jobs: ObjectStore<Job>
+    /// Shares owner references among cached pods.
+    public let podRecords = PodRecordBuilder()
 
     public init(signal: ChangeSignal) {
         let notify: @Sendable () -> Void = { signal.notify() }
@@ -36,7 +39,7 @@ public final class ClusterCaches: Sendable {
     /// A consistent-enough view for one reconcile: each store is copied atomically.
     public func snapshot() -> ClusterSnapshot {
         ClusterSnapshot(
-            pods: pods.list(), namespaces: namespaces.list(), replicaSets: replicaSets.list(),
+            podRecords: pods.list(), namespaces: namespaces.list(), replicaSets: replicaSets.list(),
             deployments: deployments.list(), statefulSets: statefulSets.list(), daemonSets: daemonSets.list(),
             replicationControllers: replicationControllers.list(), jobs: jobs.list())
     }
@@ -49,7 +52,7 @@ public final class ClusterCaches: Sendable {
                 if let namespace {
                     partition = { object in object.metadata.namespace == namespace }
                 }
-                let reflector = Reflector(
+                let reflector = Reflector<T, T>(
                     client: client, store: store, options: .init(namespace: namespace, partition: partition),
                     logger: logger, observer: observer)
                 group.addTask { await reflector.run() }
@@ -57,7 +60,7 @@ public final class ClusterCaches: Sendable {
             // Namespaces are cluster-scoped: with a namespace list, each is watched by name.
             if let scope {
                 for ns in scope {
-                    let reflector = Reflector(
+                    let reflector = Reflector<Namespace, Namespace>(
                         client: client, store: namespaces,
                         options: .init(fieldSelector: "metadata.name=\(ns)", partition: { $0.metadata.name == ns }),
                         logger: logger, observer: observer)
@@ -67,7 +70,13 @@ public final class ClusterCaches: Sendable {
                 reflect(namespaces, namespace: nil)
             }
             for ns in scope ?? [nil] as [String?] {
-                reflect(pods, namespace: ns)
+                var partition: (@Sendable (PodRecord) -> Bool)?
+                if let ns { partition = { record in record.namespace == ns } }
+                let builder = podRecords
+                let reflector = Reflector<Pod, PodRecord>(
+                    client: client, store: pods, options: .init(namespace: ns, partition: partition),
+                    logger: logger, observer: observer, transform: { builder.record($0) })
+                group.addTask { await reflector.run() }
                 reflect(replicaSets, namespace: ns)
                 reflect(deployments, namespace: ns)
                 reflect(statefulSets, namespace: ns)

@@ -168,7 +168,7 @@ public final class Reconciler: Sendable {
 
     private func podsOf(_ decision: Decision, in assessment: Assessment) -> [Pod] {
         guard let workload = assessment.workload(decision.workload) else { return [] }
-        return workload.pods.compactMap { caches.pods.get(namespace: $0.ref.namespace, name: $0.ref.name) }
+        return workload.pods.compactMap { caches.pods.get(namespace: $0.ref.namespace, name: $0.ref.name)?.pod }
     }
 
     // MARK: Announcing
@@ -232,16 +232,22 @@ public final class Reconciler: Sendable {
     // MARK: Bookkeeping
 
     /// In-flight entries end once the caches show the restart (its state annotation) or it is old.
+    /// A rollout's entry lasts until the rollout itself ends — complete (scaled to zero included)
+    /// or the workload gone — even past the rollout timeout: it holds its concurrency slot while
+    /// the server still shows it running.
     private func forgetSettledRestarts(_ assessment: Assessment, now: Timestamp) {
         inFlight.withLock { flights in
             for (id, flight) in flights {
-                let visible = assessment.workload(id).map { workload in
-                    guard let handled = workload.restartState.restartForDeadline else { return false }
-                    return flight.deadline.map { handled >= $0 } ?? true
-                } ?? true
-                if visible || now - flight.startedAt > configuration.planner.rolloutTimeout {
-                    flights[id] = nil
+                guard let workload = assessment.workload(id) else {
+                    flights[id] = nil  // deleted (or no longer assessed)
+                    continue
                 }
+                let visible = workload.restartState.restartForDeadline.map { handled in
+                    flight.deadline.map { handled >= $0 } ?? true
+                } ?? false
+                let old = now - flight.startedAt > configuration.planner.rolloutTimeout
+                let settled = flight.strategy == .rollout ? (visible ? !Planner.stillRolling(workload) : old) : (visible || old)
+                if settled { flights[id] = nil }
             }
         }
     }

@@ -19,9 +19,10 @@ public struct SnapshotFetcher: Sendable {
     public func fetch() async throws -> ClusterSnapshot {
         let ns = namespace
         let progress = self.progress
+        let records = PodRecordBuilder()
         async let pods = client.listAll(Pod.self, namespace: ns, progress: { done, total in
             progress?("listed \(done)\(total.map { " of \($0)" } ?? "") pods")
-        }).items
+        }, transform: records.record).items
         async let replicaSets = client.listAll(ReplicaSet.self, namespace: ns).items
         async let deployments = client.listAll(Deployment.self, namespace: ns).items
         async let statefulSets = client.listAll(StatefulSet.self, namespace: ns).items
@@ -30,7 +31,7 @@ public struct SnapshotFetcher: Sendable {
         async let jobs = client.listAll(Job.self, namespace: ns).items
         async let namespaces = fetchNamespaces()
         return try await ClusterSnapshot(
-            pods: pods, namespaces: namespaces, replicaSets: replicaSets, deployments: deployments,
+            podRecords: pods, namespaces: namespaces, replicaSets: replicaSets, deployments: deployments,
             statefulSets: statefulSets, daemonSets: daemonSets, replicationControllers: controllers, jobs: jobs)
     }
 

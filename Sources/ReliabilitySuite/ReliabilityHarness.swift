@@ -230,7 +230,7 @@ public final class ReliabilityHarness: Sendable {
     /// The controller's pod and Deployment caches hold exactly the server's objects.
     public func cachesConverged(_ runtime: ControllerRuntime) -> Bool {
         let serverPods = Set(sim.store.objects(ResourceCatalog.pods).map { "\($0.namespace)/\($0.name)" })
-        let cachedPods = Set(runtime.caches.pods.list().map { "\($0.metadata.namespace ?? "")/\($0.metadata.name)" })
+        let cachedPods = Set(runtime.caches.pods.list().map { "\($0.namespace)/\($0.name)" })
         let serverDeployments = sim.store.count(ResourceCatalog.deployments)
         return serverPods == cachedPods && runtime.caches.deployments.count == serverDeployments
     }

@@ -2,12 +2,13 @@ import APIClient
 import KubeModel
 import Synchronization
 
-/// The watch cache for one resource: objects by `namespace/name`, the resourceVersion they reflect,
-/// and whether the first full list has arrived. A relist replaces everything in one step, so a
+/// The watch cache for one resource: entries by key, the resourceVersion they reflect, and
+/// whether the first full list has arrived. A relist replaces everything in one step, so a
 /// reader never sees a half-old, half-new cache; the changes it implies are reported like events.
-public final class ObjectStore<Object: KubeObject>: Sendable {
+/// Entries are decoded objects, or compact records made from them (`PodRecord`).
+public final class ObjectStore<Object: CacheEntry>: Sendable {
     private struct State {
-        var items: [String: Object] = [:]
+        var items: [Object.CacheKey: Object] = [:]
         var resourceVersion = ""
         var synced = false
     }
@@ -23,23 +24,23 @@ public final class ObjectStore<Object: KubeObject>: Sendable {
     public var resourceVersion: String { state.withLock { $0.resourceVersion } }
     public var count: Int { state.withLock { $0.items.count } }
 
-    public func get(_ key: String) -> Object? { state.withLock { $0.items[key] } }
+    public func get(_ key: Object.CacheKey) -> Object? { state.withLock { $0.items[key] } }
 
     public func get(namespace: String?, name: String) -> Object? {
-        get(namespace.map { $0.isEmpty ? name : "\($0)/\(name)" } ?? name)
+        get(Object.cacheKey(namespace: namespace, name: name))
     }
 
-    /// A consistent copy of every cached object.
+    /// A consistent copy of every cached entry.
     public func list() -> [Object] { state.withLock { Array($0.items.values) } }
 
     /// Swaps in a full list atomically; reports additions, changes and disappearances.
-    /// `partition` limits the swap to the objects one reflector owns (one namespace of several
+    /// `partition` limits the swap to the entries one reflector owns (one namespace of several
     /// watched into the same store); nil means the list is the whole store.
     public func replace(_ objects: [Object], resourceVersion: String, partition: (@Sendable (Object) -> Bool)? = nil) {
-        var fresh: [String: Object] = [:]
+        var fresh: [Object.CacheKey: Object] = [:]
         fresh.reserveCapacity(objects.count)
-        for object in objects { fresh[object.key] = object }
-        let old = state.withLock { s -> [String: Object] in
+        for object in objects { fresh[object.cacheKey] = object }
+        let old = state.withLock { s -> [Object.CacheKey: Object] in
             var old = s.items
             if let partition {
                 old = old.filter { partition($0.value) }
@@ -53,30 +54,49 @@ public final class ObjectStore<Object: KubeObject>: Sendable {
             return old
         }
         for (key, object) in old where fresh[key] == nil { onChange(.deleted(object)) }
-        for (key, object) in fresh where old[key]?.metadata.resourceVersion != object.metadata.resourceVersion {
+        for (key, object) in fresh where old[key]?.cacheResourceVersion != object.cacheResourceVersion {
             onChange(.upserted(object))
         }
     }
 
-    /// Applies one watch event; bookmarks and errors only move (or not) the resourceVersion.
-    public func apply(_ event: WatchEvent<Object>) {
-        switch event {
-        case .added(let object), .modified(let object):
-            state.withLock {
-                $0.items[object.key] = object
-                if let rv = object.metadata.resourceVersion { $0.resourceVersion = rv }
-            }
-            onChange(.upserted(object))
-        case .deleted(let object):
-            let removed = state.withLock { s -> Object? in
-                if let rv = object.metadata.resourceVersion { s.resourceVersion = rv }
-                return s.items.removeValue(forKey: object.key)
-            }
-            onChange(.deleted(removed ?? object))
-        case .bookmark(let rv, _):
-            state.withLock { $0.resourceVersion = rv }
-        case .error:
-            break
+    /// An added or modified entry.
+    public func upsert(_ object: Object) {
+        state.withLock {
+            $0.items[object.cacheKey] = object
+            if let rv = object.cacheResourceVersion { $0.resourceVersion = rv }
         }
+        onChange(.upserted(object))
+    }
+
+    /// A deleted entry (as the server last saw it).
+    public func remove(_ object: Object) {
+        let removed = state.withLock { s -> Object? in
+            if let rv = object.cacheResourceVersion { s.resourceVersion = rv }
+            return s.items.removeValue(forKey: object.cacheKey)
+        }
+        onChange(.deleted(removed ?? object))
+    }
+
+    /// Progress without a change.
+    public func advance(to resourceVersion: String) {
+        state.withLock { $0.resourceVersion = resourceVersion }
+    }
+
+    /// Applies one watch event, each object first made into an entry by `transform`; bookmarks
+    /// and errors only move (or not) the resourceVersion.
+    public func apply<Wire: KubeObject>(_ event: WatchEvent<Wire>, transform: (Wire) -> Object) {
+        switch event {
+        case .added(let object), .modified(let object): upsert(transform(object))
+        case .deleted(let object): remove(transform(object))
+        case .bookmark(let rv, _): advance(to: rv)
+        case .error: break
+        }
+    }
+}
+
+extension ObjectStore where Object: KubeObject {
+    /// Applies one watch event of the stored kind.
+    public func apply(_ event: WatchEvent<Object>) {
+        apply(event) { $0 }
     }
 }

@@ -9,7 +9,10 @@ import Logging
 /// from the last resourceVersion; bookmarks advance it; 410 Gone (as HTTP 410 or as a watch
 /// ERROR event) → `listing` again and the store is swapped in one step; any other failure →
 /// back off (exponential, jittered, reset after a healthy period) and re-watch from where it was.
-public final class Reflector<Object: KubeObject>: Sendable {
+///
+/// `Object` is what the server sends; `Entry` what the store keeps (the object itself, or a
+/// compact record made from it page by page and event by event).
+public final class Reflector<Object: KubeObject, Entry: CacheEntry>: Sendable {
     public struct Options: Sendable {
         public var namespace: String?
         public var labelSelector: String?
@@ -20,12 +23,12 @@ public final class Reflector<Object: KubeObject>: Sendable {
         public var watchTimeoutSeconds: ClosedRange<Int>
         public var backoff: Backoff
         /// The store objects this reflector owns, when several reflectors fill one store.
-        public var partition: (@Sendable (Object) -> Bool)?
+        public var partition: (@Sendable (Entry) -> Bool)?
 
         public init(
             namespace: String? = nil, labelSelector: String? = nil, fieldSelector: String? = nil,
             pageSize: Int = 500, watchTimeoutSeconds: ClosedRange<Int> = 300...600, backoff: Backoff = Backoff(),
-            partition: (@Sendable (Object) -> Bool)? = nil
+            partition: (@Sendable (Entry) -> Bool)? = nil
         ) {
             self.partition = partition
             self.namespace = namespace
@@ -42,21 +45,32 @@ public final class Reflector<Object: KubeObject>: Sendable {
         case watching(resourceVersion: String)
     }
 
-    public let store: ObjectStore<Object>
+    public let store: ObjectStore<Entry>
     private let client: KubeClient
     private let options: Options
     private let logger: Logger
     private let observer: any ReflectorObserver
+    private let transform: @Sendable (Object) -> Entry
 
     public init(
-        client: KubeClient, store: ObjectStore<Object>, options: Options = Options(),
-        logger: Logger = Logger(label: "token-warden.reflector"), observer: any ReflectorObserver = NoReflectorObserver()
+        client: KubeClient, store: ObjectStore<Entry>, options: Options = Options(),
+        logger: Logger = Logger(label: "token-warden.reflector"), observer: any ReflectorObserver = NoReflectorObserver(),
+        transform: @escaping @Sendable (Object) -> Entry
     ) {
         self.client = client
         self.store = store
         self.options = options
         self.logger = logger
         self.observer = observer
+        self.transform = transform
+    }
+
+    /// A reflector whose store keeps the decoded objects themselves.
+    public convenience init(
+        client: KubeClient, store: ObjectStore<Object>, options: Options = Options(),
+        logger: Logger = Logger(label: "token-warden.reflector"), observer: any ReflectorObserver = NoReflectorObserver()
+    ) where Entry == Object {
+        self.init(client: client, store: store, options: options, logger: logger, observer: observer) { $0 }
     }
 
     /// Runs until the calling task is cancelled.
@@ -72,7 +86,7 @@ public final class Reflector<Object: KubeObject>: Sendable {
                 do {
                     let (items, rv) = try await client.listAll(
                         Object.self, namespace: options.namespace, labelSelector: options.labelSelector,
-                        fieldSelector: options.fieldSelector, pageSize: options.pageSize)
+                        fieldSelector: options.fieldSelector, pageSize: options.pageSize, transform: transform)
                     store.replace(items, resourceVersion: rv, partition: options.partition)
                     observer.relisted(resource: resource, objects: items.count)
                     log.debug("listed", metadata: ["objects": "\(items.count)", "resourceVersion": "\(rv)"])
@@ -124,7 +138,7 @@ public final class Reflector<Object: KubeObject>: Sendable {
                     let error = APIError.watchError(status)
                     return error.isGone ? .gone : .failed(resourceVersion: rv, error)
                 }
-                store.apply(event)
+                store.apply(event, transform: transform)
                 if let next = event.resourceVersion, !next.isEmpty { rv = next }
             }
             return .ended(resourceVersion: rv)

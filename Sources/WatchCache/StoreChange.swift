@@ -1,8 +1,8 @@
 import KubeModel
 
-/// What happened to one cached object. Handlers get the object so they can find its owners
+/// What happened to one cached entry. Handlers get the entry so they can find its owners
 /// (a deleted pod still names its workload).
-public enum StoreChange<Object: KubeObject>: Sendable {
+public enum StoreChange<Object: CacheEntry>: Sendable {
     case upserted(Object)
     case deleted(Object)
 
