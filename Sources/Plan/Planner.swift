@@ -18,6 +18,8 @@ public struct Planner: Sendable {
 
         // Restarts running now, cluster-wide and per namespace (whether or not still at risk).
         var active: [WorkloadID: Timestamp] = [:]
+        /// Past the rollout timeout but still rolling on the server: they hold a slot, nothing more.
+        var timedOut: Set<WorkloadID> = []
         for workload in assessment.workloads {
             if let since = activeSince(workload, inFlight: inFlight[workload.id], now: now) { active[workload.id] = since }
         }
@@ -54,7 +56,11 @@ public struct Planner: Sendable {
             }
             if let since = active[workload.id] {
                 if now - since > timeout(for: workload) {
-                    active[workload.id] = nil
+                    // Reported once (the reconciler deduplicates). A rollout the server still shows
+                    // running keeps its slot, so the cluster never sees more than the limit; an
+                    // eviction sequence stops, and nothing of it runs on the server any more.
+                    if !Planner.stillRolling(workload) { active[workload.id] = nil }
+                    timedOut.insert(workload.id)
                     decide(.rolloutTimedOut(since: since))
                 } else {
                     decide(.inProgress(since: since))
@@ -80,7 +86,7 @@ public struct Planner: Sendable {
                         decide(.restart(workload.strategy, resume: true))
                     }
                 default:
-                    if workload.rollout.isInProgress {
+                    if Planner.stillRolling(workload) {
                         decide(.rolloutTimedOut(since: since))  // within the timeout it was caught as active above
                     } else {
                         decide(.alreadyRestarted(forDeadline: handled))
@@ -133,8 +139,11 @@ public struct Planner: Sendable {
             decisions.append(makeDecision(workload, action, now: now))
         }
         if decisions.contains(where: { if case .deferred = $0.action { return true } else { return false } }) {
-            // Limits free up when running restarts finish: look again about then.
-            for since in active.values { wakeUps.append(max(since + config.typicalRolloutDuration, now + 1)) }
+            // Limits free up when running restarts finish: look again about then. A timed-out rollout
+            // ends when its status says so, which the watch reports: no polling for it.
+            for (id, since) in active where !timedOut.contains(id) {
+                wakeUps.append(max(since + config.typicalRolloutDuration, now + 1))
+            }
         }
 
         let simulator = ForecastSimulator(config: config)
@@ -149,11 +158,24 @@ public struct Planner: Sendable {
     /// Since when a restart of ours is running on `workload`, if one is.
     private func activeSince(_ workload: WorkloadAssessment, inFlight: InFlightRestart?, now: Timestamp) -> Timestamp? {
         if let inFlight { return inFlight.startedAt }
-        // A rollout we patched (restarted-at) that the status shows running; older ones are someone else's.
-        guard workload.rollout.isInProgress, let since = workload.restartState.restartedAt,
-              now - since <= timeout(for: workload)
+        // A rollout we patched (restarted-at) that the status shows running. Within the timeout it
+        // is ours; past it, only while pods with the token we restarted for remain (the deadline is
+        // still the one handled) — a later rollout of the same workload is someone else's.
+        guard Planner.stillRolling(workload), let since = workload.restartState.restartedAt else { return nil }
+        if now - since <= timeout(for: workload) { return since }
+        guard workload.strategy == .rollout, let handled = workload.restartState.restartForDeadline,
+              handled == workload.deadline
         else { return nil }
         return since
+    }
+
+    /// The workload's rollout status says it is not complete: progressing, or stuck past the
+    /// Deployment's progress deadline (its pods are still being replaced, or trying to be).
+    public static func stillRolling(_ workload: WorkloadAssessment) -> Bool {
+        switch workload.rollout {
+        case .progressing, .failed: return true
+        case .complete, .notApplicable: return false
+        }
     }
 
     /// Every pod that still needs a restart started at or after `restartedAt`: replacements only.
