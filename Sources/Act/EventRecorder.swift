@@ -8,17 +8,37 @@ import Synchronization
 /// Writes `core/v1` Events the way client-go's recorder does: named `<object>.<hex nanoseconds>`,
 /// deduplicated (a repeat patches `count` and `lastTimestamp` of the Event already written) and
 /// rate-limited per object. `emit` never throws: an Event is worth a log line, not a failed restart.
+///
+/// A write refused for a reason that may pass (429, 5xx, no HTTP answer) goes into a small bounded
+/// retry queue and is tried again with backoff (up to 12 attempts in all, like client-go's
+/// broadcaster); the oldest waiting Event is dropped, counted and logged when the queue is full.
+/// Any other refusal (403, 404 namespace gone, 422 invalid…) is logged once and dropped. Waiting
+/// Events live in memory only: a process that ends loses them.
 public final class EventRecorder: Sendable {
     /// Bounds of the deduplication cache and the per-object spam filter (client-go's defaults).
     public struct Limits: Sendable {
         public var cacheSize: Int
         public var burst: Int
         public var refillIntervalSeconds: Double
+        /// Events waiting for another attempt at most; the oldest is dropped beyond this.
+        public var retryQueueSize: Int
+        /// Attempts per Event in all, the first write included.
+        public var maxAttempts: Int
+        /// The wait before the first retry; it doubles per attempt up to `retryMaxDelay`.
+        public var retryInitialDelay: Duration
+        public var retryMaxDelay: Duration
 
-        public init(cacheSize: Int = 4096, burst: Int = 25, refillIntervalSeconds: Double = 300) {
+        public init(
+            cacheSize: Int = 4096, burst: Int = 25, refillIntervalSeconds: Double = 300, retryQueueSize: Int = 256,
+            maxAttempts: Int = 12, retryInitialDelay: Duration = .seconds(1), retryMaxDelay: Duration = .seconds(30)
+        ) {
             self.cacheSize = cacheSize
             self.burst = burst
             self.refillIntervalSeconds = refillIntervalSeconds
+            self.retryQueueSize = retryQueueSize
+            self.maxAttempts = maxAttempts
+            self.retryInitialDelay = retryInitialDelay
+            self.retryMaxDelay = retryMaxDelay
         }
     }
 
@@ -29,6 +49,8 @@ public final class EventRecorder: Sendable {
     private let clock: @Sendable () -> Date
     private let correlator: Mutex<EventCorrelator>
     private let lastNanos = Mutex<Int64>(0)
+    /// Failed writes waiting for another attempt, and whether a task is draining them.
+    private let retries: Mutex<(queue: EventRetryQueue, draining: Bool)>
 
     /// - Parameters:
     ///   - component: `source.component` and `reportingComponent`.
@@ -45,7 +67,16 @@ public final class EventRecorder: Sendable {
         self.clock = clock
         self.correlator = Mutex(EventCorrelator(limits: .init(
             cacheSize: limits.cacheSize, burst: limits.burst, ratePerSecond: 1 / limits.refillIntervalSeconds)))
+        self.retries = Mutex((EventRetryQueue(policy: .init(
+            capacity: limits.retryQueueSize, maxAttempts: limits.maxAttempts,
+            initialDelay: limits.retryInitialDelay, maxDelay: limits.retryMaxDelay)), false))
     }
+
+    /// Events waiting for another attempt.
+    public var pendingRetries: Int { retries.withLock { $0.queue.count } }
+
+    /// Events given up since the start: the retry queue was full, or every attempt failed.
+    public var droppedEvents: Int { retries.withLock { $0.queue.dropped } }
 
     /// Writes `event` (or counts a repeat of it). Failures are logged with the server's Status.
     public func emit(_ event: WardenEvent) async {
@@ -58,42 +89,189 @@ public final class EventRecorder: Sendable {
             logger.debug("event dropped by the per-object spam filter", metadata: metadata)
         case .create(let name):
             metadata["event"] = "\(name)"
-            await create(event, name: name, count: 1, first: timestamp, last: timestamp, metadata: metadata)
+            let pending = EventRetryQueue.Entry(
+                event: event, name: name, count: 1, firstTimestamp: timestamp, lastTimestamp: timestamp, attempts: 1, dueAt: .now)
+            if followPending(pending, metadata: metadata) { return }
+            switch await create(pending, metadata: metadata) {
+            case .written: break
+            case .failed(let error): settleFailure(pending, error, "cannot record event", metadata)
+            }
         case .patch(let name, let count, let first):
             metadata["event"] = "\(name)"
             metadata["count"] = "\(count)"
-            do {
-                let body = try JSONBody.encode(CountPatch(count: count, lastTimestamp: timestamp))
-                try await client.patch(.events, namespace: Self.namespace(event), name: name, type: .strategicMerge, body: body)
-                logger.debug("event repeated", metadata: metadata)
-            } catch let error as APIError where error.isNotFound {
-                // Deleted meanwhile (Events expire after an hour by default): write it again, as client-go does.
-                await create(event, name: name, count: count, first: first, last: timestamp, metadata: metadata)
-            } catch {
-                correlator.withLock { $0.forget(event) }
-                logFailure(error, "cannot update event", metadata)
+            let pending = EventRetryQueue.Entry(
+                event: event, name: name, count: count, firstTimestamp: first, lastTimestamp: timestamp, attempts: 1, dueAt: .now)
+            if followPending(pending, metadata: metadata) { return }
+            switch await patch(pending, metadata: metadata) {
+            case .written: break
+            case .failed(let error): settleFailure(pending, error, "cannot update event", metadata)
             }
         }
     }
 
-    private func create(
-        _ event: WardenEvent, name: String, count: Int, first: Timestamp, last: Timestamp, metadata: Logger.Metadata
-    ) async {
-        var name = name
+    enum WriteOutcome {
+        case written
+        case failed(any Error)
+    }
+
+    /// Creates the Event; a name clash (409) takes a fresh suffix once.
+    private func create(_ pending: EventRetryQueue.Entry, metadata: Logger.Metadata) async -> WriteOutcome {
+        var name = pending.name
         for attempt in 0..<2 {
             do {
-                let body = try JSONBody.encode(coreEvent(event, name: name, count: count, first: first, last: last))
-                try await client.create(.events, namespace: Self.namespace(event), body: body)
-                if attempt > 0 { correlator.withLock { $0.renamed(event, to: name) } }
+                try await client.create(.events, namespace: Self.namespace(pending.event), body: body(pending, name: name))
+                if attempt > 0 { correlator.withLock { $0.renamed(pending.event, to: name) } }
                 logger.debug("event recorded", metadata: metadata)
-                return
+                return .written
             } catch let error as APIError where error.code == 409 && attempt == 0 {
-                name = eventName(for: event, at: clock())  // a name clash: take a fresh suffix once
+                name = eventName(for: pending.event, at: clock())
             } catch {
-                correlator.withLock { $0.forget(event) }
-                logFailure(error, "cannot record event", metadata)
-                return
+                return .failed(error)
             }
+        }
+        return .written  // not reached: the second attempt returns
+    }
+
+    /// Patches `count` and `lastTimestamp` of the Event; one deleted meanwhile (Events expire after
+    /// an hour by default) is written again, as client-go does.
+    private func patch(_ pending: EventRetryQueue.Entry, metadata: Logger.Metadata) async -> WriteOutcome {
+        do {
+            let body = try JSONBody.encode(CountPatch(count: pending.count, lastTimestamp: pending.lastTimestamp))
+            try await client.patch(.events, namespace: Self.namespace(pending.event), name: pending.name, type: .strategicMerge, body: body)
+            logger.debug("event repeated", metadata: metadata)
+            return .written
+        } catch let error as APIError where error.isNotFound {
+            return await create(pending, metadata: metadata)
+        } catch {
+            return .failed(error)
+        }
+    }
+
+    private func body(_ pending: EventRetryQueue.Entry, name: String) throws -> [UInt8] {
+        try JSONBody.encode(coreEvent(
+            pending.event, name: name, count: pending.count, first: pending.firstTimestamp, last: pending.lastTimestamp))
+    }
+
+    // MARK: Retries
+
+    /// Worth another attempt later: throttled (429), a server error (5xx) or no HTTP answer.
+    static func isRetryable(_ error: any Error) -> Bool {
+        switch error as? APIError {
+        case .status(let code, _, _, _, _)?: return code == 429 || code >= 500
+        case .transport(let transport)?: return transport.isTransient
+        default: return false
+        }
+    }
+
+    /// A failed write: queued for another attempt when that may help, else logged once and dropped.
+    private func settleFailure(_ pending: EventRetryQueue.Entry, _ error: any Error, _ what: String, _ metadata: Logger.Metadata) {
+        guard Self.isRetryable(error) else {
+            retries.withLock { $0.queue.finish(pending.name) }  // when it was a retry
+            correlator.withLock { $0.forget(pending.event) }  // the next occurrence creates a fresh Event
+            logFailure(error, "\(what); dropped", metadata)
+            return
+        }
+        var retryAfter: Int?
+        if case .status(_, _, let seconds, _, _)? = error as? APIError { retryAfter = seconds }
+        let (givenUp, startDrain) = retries.withLock { state in
+            let givenUp = state.queue.schedule(pending, retryAfterSeconds: retryAfter, now: .now)
+            let start = !state.draining && !state.queue.isEmpty
+            if start { state.draining = true }
+            return (givenUp, start)
+        }
+        if let givenUp {
+            giveUp(givenUp, givenUp.name == pending.name ? "event dropped: every attempt failed" : "event dropped: the retry queue is full",
+                   error: error)
+        }
+        if givenUp?.name != pending.name, pending.attempts == 1 {
+            var metadata = metadata
+            metadata["error"] = "\(error)"
+            logger.notice("\(what); will retry", metadata: metadata)
+        }
+        if startDrain {
+            Task { await self.drainRetries() }
+        }
+    }
+
+    /// A write of this Event is already waiting or under way: the newer state queues behind it,
+    /// so writes of one Event never overtake each other (an older count cannot win).
+    private func followPending(_ pending: EventRetryQueue.Entry, metadata: Logger.Metadata) -> Bool {
+        let (followed, givenUp) = retries.withLock { state -> (Bool, EventRetryQueue.Entry?) in
+            guard state.queue.isPending(pending.name) else { return (false, nil) }
+            return (true, state.queue.follow(pending, now: .now))
+        }
+        if let givenUp { giveUp(givenUp, "event dropped: the retry queue is full", error: nil) }
+        if followed { logger.debug("event queued behind a pending write of it", metadata: metadata) }
+        return followed
+    }
+
+    private func giveUp(_ entry: EventRetryQueue.Entry, _ why: String, error: (any Error)?) {
+        correlator.withLock { $0.forget(entry.event) }
+        var metadata = Self.metadata(entry.event)
+        metadata["event"] = "\(entry.name)"
+        metadata["attempts"] = "\(entry.attempts)"
+        if let error {
+            logFailure(error, why, metadata)
+        } else {
+            logger.warning("\(why)", metadata: metadata)
+        }
+    }
+
+    private enum DrainStep {
+        case attempt(EventRetryQueue.Entry)
+        case wait(until: ContinuousClock.Instant)
+        case done
+    }
+
+    /// Retries queued writes as they fall due, until the queue is empty.
+    private func drainRetries() async {
+        while true {
+            let step = retries.withLock { state -> DrainStep in
+                if let due = state.queue.takeDue(now: .now) { return .attempt(due) }
+                guard let next = state.queue.nextDue else {
+                    state.draining = false
+                    return .done
+                }
+                // Wake at least once per initial delay: a newer entry may fall due before `next`.
+                return .wait(until: min(next, .now + state.queue.policy.initialDelay))
+            }
+            switch step {
+            case .done:
+                return
+            case .wait(let until):
+                do {
+                    try await Task.sleep(until: until, clock: .continuous)
+                } catch {
+                    retries.withLock { $0.draining = false }  // cancelled: the next failure starts a new drain
+                    return
+                }
+            case .attempt(var entry):
+                var metadata = Self.metadata(entry.event)
+                metadata["event"] = "\(entry.name)"
+                metadata["count"] = "\(entry.count)"
+                entry.attempts += 1
+                metadata["attempt"] = "\(entry.attempts)"
+                switch await retryWrite(entry, metadata: metadata) {
+                case .written:
+                    retries.withLock { $0.queue.finish(entry.name) }
+                    logger.info("event recorded after a retry", metadata: metadata)
+                case .failed(let error):
+                    settleFailure(entry, error, "cannot record event", metadata)  // ends the attempt too
+                }
+            }
+        }
+    }
+
+    /// An attempt that timed out may have landed: a 409 on the retry means the Event is there, so
+    /// only its count and last timestamp are brought up to date.
+    private func retryWrite(_ entry: EventRetryQueue.Entry, metadata: Logger.Metadata) async -> WriteOutcome {
+        do {
+            try await client.create(.events, namespace: Self.namespace(entry.event), body: body(entry, name: entry.name))
+            return .written
+        } catch let error as APIError where error.isConflict {
+            return await patch(entry, metadata: metadata)
+        } catch {
+            return .failed(error)
         }
     }
 

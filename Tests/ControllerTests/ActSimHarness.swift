@@ -103,6 +103,14 @@ final class ActSim: Sendable {
 
     func allowEvictions() { sim.evictionHandler = DefaultEviction.handler }
 
+    /// Every `verb` request on `resource` is refused with `code` until `clearFaults()`; Retry-After 0,
+    /// so the client's own retries give up at once.
+    func refuse(_ resource: String, verb: String, code: Int) {
+        sim.faults.inject(.init(code: code, verbs: [verb], resources: [resource], retryAfterSeconds: 0))
+    }
+
+    func clearFaults() { sim.faults.clear() }
+
     /// Pod deletes on a node only mark the pod (deletionTimestamp), as with a real kubelet.
     func setGracefulPodDeletion(_ on: Bool) { sim.store.gracefulPodDeletion = on }
 
