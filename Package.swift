@@ -131,6 +131,8 @@ let package = Package(
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "TestSupport"]),
         .testTarget(name: "ObserveTests", dependencies: ["Observe", "TestSupport"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "Demo", "TestSupport", "Yams"]),
-        .testTarget(name: "ReliabilityTests", dependencies: ["ReliabilitySuite", "APIClient", "Assess", "Observe", "TestSupport"]),
+        .testTarget(name: "ReliabilityTests", dependencies: [
+            "ReliabilitySuite", "APIClient", "Assess", "Observe", "TestSupport", "KubeSim", "KubeModel", "WatchCache", "Transport",
+        ]),
     ]
 )

@@ -21,10 +21,12 @@ extension KubeClient {
         }
         if let labelSelector { query.append(("labelSelector", labelSelector)) }
         if let fieldSelector { query.append(("fieldSelector", fieldSelector)) }
-        // No total timeout: the server ends the watch. Silence well past that is a stalled stream.
+        // No total timeout: the server ends the watch. Silence well past that — or, with bookmarks,
+        // past two bookmark periods — is a stalled stream.
+        let stall = allowBookmarks ? min(timeoutSeconds + 30, watchStallTimeoutSeconds) : timeoutSeconds + 30
         let call = Call(
             verb: "watch", resource: T.resource.plural, method: "GET", path: path, query: query,
-            timeoutSeconds: nil, stallTimeoutSeconds: timeoutSeconds + 30)
+            timeoutSeconds: nil, stallTimeoutSeconds: stall)
         let stream = try await openStream(call)
         let decoder = self.decoder
         let (events, continuation) = AsyncThrowingStream<WatchEvent<T>, any Error>.makeStream()

@@ -20,13 +20,32 @@ public final class KubeClient: Sendable {
     public let maximumRetries: Int
     /// Longest `Retry-After` honoured; longer asks are capped (a server asking for an hour is not waited on blindly).
     public let maximumRetryAfterSeconds: Int
+    /// Silence after which a watch that asked for bookmarks counts as stalled and is dropped (the
+    /// caller then re-establishes it). kube-apiserver's watch cache sends such watches a BOOKMARK
+    /// about every minute (`defaultBookmarkFrequency` in `apiserver/pkg/storage/cacher`), so the
+    /// default of 150 s is two bookmark periods plus 30 s. Watches without bookmarks are dropped
+    /// only after their own `timeoutSeconds` + 30 s. libcurl measures the speed over a window of
+    /// about 5 s, so a stall is noticed up to 5 s after this.
+    public let watchStallTimeoutSeconds: Int
     private let serverClockOffset = Atomic<Int64>(0)
+
+    public convenience init(
+        config: ClusterConfig, logger: Logger = Logger(label: "token-warden.api"),
+        decoder: any ObjectDecoder = FastObjectDecoder(),
+        observer: any APIClientObserver = NoAPIClientObserver(),
+        userAgent: String = "token-warden", maximumRetries: Int = 5, maximumRetryAfterSeconds: Int = 60
+    ) {
+        self.init(config: config, logger: logger, decoder: decoder, observer: observer, userAgent: userAgent,
+                  maximumRetries: maximumRetries, maximumRetryAfterSeconds: maximumRetryAfterSeconds,
+                  watchStallTimeoutSeconds: 150)
+    }
 
     public init(
         config: ClusterConfig, logger: Logger = Logger(label: "token-warden.api"),
         decoder: any ObjectDecoder = FastObjectDecoder(),
         observer: any APIClientObserver = NoAPIClientObserver(),
-        userAgent: String = "token-warden", maximumRetries: Int = 5, maximumRetryAfterSeconds: Int = 60
+        userAgent: String = "token-warden", maximumRetries: Int = 5, maximumRetryAfterSeconds: Int = 60,
+        watchStallTimeoutSeconds: Int
     ) {
         self.config = config
         self.logger = logger
@@ -35,6 +54,7 @@ public final class KubeClient: Sendable {
         self.userAgent = userAgent
         self.maximumRetries = maximumRetries
         self.maximumRetryAfterSeconds = maximumRetryAfterSeconds
+        self.watchStallTimeoutSeconds = max(1, watchStallTimeoutSeconds)
         self.transport = CurlTransport(tls: config.tls, logger: logger)
     }
 

@@ -59,10 +59,14 @@ extension KubeAPIServer {
         pump(watch: watch, stream: stream, selection: selection, bookmarks: bookmarks, timeout: timeout)
     }
 
+    /// Sends events as they happen. Like kube-apiserver's watch cache (`cacheWatcher.nextBookmarkTime`),
+    /// a watch that allows bookmarks gets one every `bookmarkInterval` and one 2 s before its
+    /// timeout, so a client can tell a quiet watch from a stalled one.
     private func pump(watch: StoreWatch, stream: WatchStream, selection: Selection, bookmarks: Bool,
                       timeout: TimeInterval) {
         let deadline = Date().addingTimeInterval(timeout)
         var lastBookmark = Date()
+        var nextBookmark = WatchBookmarkSchedule.next(after: lastBookmark, deadline: deadline, interval: bookmarkInterval)
         var sent = 0
         while !stream.writer.isClosed {
             let now = Date()
@@ -74,7 +78,7 @@ extension KubeAPIServer {
                 Thread.sleep(forTimeInterval: 0.05)
                 continue
             }
-            let untilBookmark = bookmarks ? bookmarkInterval - now.timeIntervalSince(lastBookmark) : 0.5
+            let untilBookmark = bookmarks ? nextBookmark.timeIntervalSince(now) : 0.5
             let wait = max(0.0, min(0.5, deadline.timeIntervalSince(now), untilBookmark))
             switch watch.next(timeout: wait) {
             case .events(let events):
@@ -98,9 +102,10 @@ extension KubeAPIServer {
                 stream.writer.abortConnection()
                 return
             }
-            if bookmarks && Date().timeIntervalSince(lastBookmark) >= bookmarkInterval {
+            if bookmarks && Date() >= nextBookmark {
                 guard stream.sendBookmark(version: watch.resourceVersion, initialEventsEnd: false) else { return }
                 lastBookmark = Date()
+                nextBookmark = WatchBookmarkSchedule.next(after: lastBookmark, deadline: deadline, interval: bookmarkInterval)
             }
         }
     }
