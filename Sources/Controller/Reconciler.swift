@@ -234,7 +234,9 @@ public final class Reconciler: Sendable {
     /// In-flight entries end once the caches show the restart (its state annotation) or it is old.
     /// A rollout's entry lasts until the rollout itself ends — complete (scaled to zero included)
     /// or the workload gone — even past the rollout timeout: it holds its concurrency slot while
-    /// the server still shows it running.
+    /// the server still shows it running. Until the caches show the patch it stays up to four
+    /// rollout timeouts, so caches lagging behind (relists under a 410 storm on a slow machine)
+    /// cannot make the same restart look undone and start it twice.
     private func forgetSettledRestarts(_ assessment: Assessment, now: Timestamp) {
         inFlight.withLock { flights in
             for (id, flight) in flights {
@@ -245,8 +247,11 @@ public final class Reconciler: Sendable {
                 let visible = workload.restartState.restartForDeadline.map { handled in
                     flight.deadline.map { handled >= $0 } ?? true
                 } ?? false
-                let old = now - flight.startedAt > configuration.planner.rolloutTimeout
-                let settled = flight.strategy == .rollout ? (visible ? !Planner.stillRolling(workload) : old) : (visible || old)
+                let age = now - flight.startedAt
+                let timeout = configuration.planner.rolloutTimeout
+                let settled = flight.strategy == .rollout
+                    ? (visible ? !Planner.stillRolling(workload) : age > 4 * timeout)
+                    : (visible || age > timeout)
                 if settled { flights[id] = nil }
             }
         }
