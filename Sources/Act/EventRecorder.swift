@@ -89,20 +89,20 @@ public final class EventRecorder: Sendable {
             logger.debug("event dropped by the per-object spam filter", metadata: metadata)
         case .create(let name):
             metadata["event"] = "\(name)"
-            let pending = EventRetryQueue.Entry(
+            var pending = EventRetryQueue.Entry(
                 event: event, name: name, count: 1, firstTimestamp: timestamp, lastTimestamp: timestamp, attempts: 1, dueAt: .now)
             if followPending(pending, metadata: metadata) { return }
-            switch await create(pending, metadata: metadata) {
+            switch await create(&pending, metadata: metadata) {
             case .written: break
             case .failed(let error): settleFailure(pending, error, "cannot record event", metadata)
             }
         case .patch(let name, let count, let first):
             metadata["event"] = "\(name)"
             metadata["count"] = "\(count)"
-            let pending = EventRetryQueue.Entry(
+            var pending = EventRetryQueue.Entry(
                 event: event, name: name, count: count, firstTimestamp: first, lastTimestamp: timestamp, attempts: 1, dueAt: .now)
             if followPending(pending, metadata: metadata) { return }
-            switch await patch(pending, metadata: metadata) {
+            switch await patch(&pending, metadata: metadata) {
             case .written: break
             case .failed(let error): settleFailure(pending, error, "cannot update event", metadata)
             }
@@ -114,42 +114,43 @@ public final class EventRecorder: Sendable {
         case failed(any Error)
     }
 
-    /// Creates the Event; a name clash (409) takes a fresh suffix once.
-    private func create(_ pending: EventRetryQueue.Entry, metadata: Logger.Metadata) async -> WriteOutcome {
-        var name = pending.name
-        for attempt in 0..<2 {
+    /// Creates the Event; a name clash (409) takes a fresh suffix once (`pending` carries it on).
+    private func create(_ pending: inout EventRetryQueue.Entry, metadata: Logger.Metadata) async -> WriteOutcome {
+        var renamed = false
+        while true {
             do {
-                try await client.create(.events, namespace: Self.namespace(pending.event), body: body(pending, name: name))
-                if attempt > 0 { correlator.withLock { $0.renamed(pending.event, to: name) } }
+                try await client.create(.events, namespace: Self.namespace(pending.event), body: body(pending))
                 logger.debug("event recorded", metadata: metadata)
                 return .written
-            } catch let error as APIError where error.code == 409 && attempt == 0 {
-                name = eventName(for: pending.event, at: clock())
+            } catch let error as APIError where error.isConflict && !renamed {
+                renamed = true
+                pending.name = eventName(for: pending.event, at: clock())
+                let name = pending.name, event = pending.event
+                correlator.withLock { $0.renamed(event, to: name) }
             } catch {
                 return .failed(error)
             }
         }
-        return .written  // not reached: the second attempt returns
     }
 
     /// Patches `count` and `lastTimestamp` of the Event; one deleted meanwhile (Events expire after
     /// an hour by default) is written again, as client-go does.
-    private func patch(_ pending: EventRetryQueue.Entry, metadata: Logger.Metadata) async -> WriteOutcome {
+    private func patch(_ pending: inout EventRetryQueue.Entry, metadata: Logger.Metadata) async -> WriteOutcome {
         do {
             let body = try JSONBody.encode(CountPatch(count: pending.count, lastTimestamp: pending.lastTimestamp))
             try await client.patch(.events, namespace: Self.namespace(pending.event), name: pending.name, type: .strategicMerge, body: body)
             logger.debug("event repeated", metadata: metadata)
             return .written
         } catch let error as APIError where error.isNotFound {
-            return await create(pending, metadata: metadata)
+            return await create(&pending, metadata: metadata)
         } catch {
             return .failed(error)
         }
     }
 
-    private func body(_ pending: EventRetryQueue.Entry, name: String) throws -> [UInt8] {
+    private func body(_ pending: EventRetryQueue.Entry) throws -> [UInt8] {
         try JSONBody.encode(coreEvent(
-            pending.event, name: name, count: pending.count, first: pending.firstTimestamp, last: pending.lastTimestamp))
+            pending.event, name: pending.name, count: pending.count, first: pending.firstTimestamp, last: pending.lastTimestamp))
     }
 
     // MARK: Retries
@@ -251,7 +252,7 @@ public final class EventRecorder: Sendable {
                 metadata["count"] = "\(entry.count)"
                 entry.attempts += 1
                 metadata["attempt"] = "\(entry.attempts)"
-                switch await retryWrite(entry, metadata: metadata) {
+                switch await retryWrite(entry) {
                 case .written:
                     retries.withLock { $0.queue.finish(entry.name) }
                     logger.info("event recorded after a retry", metadata: metadata)
@@ -264,12 +265,19 @@ public final class EventRecorder: Sendable {
 
     /// An attempt that timed out may have landed: a 409 on the retry means the Event is there, so
     /// only its count and last timestamp are brought up to date.
-    private func retryWrite(_ entry: EventRetryQueue.Entry, metadata: Logger.Metadata) async -> WriteOutcome {
+    private func retryWrite(_ entry: EventRetryQueue.Entry) async -> WriteOutcome {
+        let namespace = Self.namespace(entry.event)
         do {
-            try await client.create(.events, namespace: Self.namespace(entry.event), body: body(entry, name: entry.name))
+            try await client.create(.events, namespace: namespace, body: body(entry))
             return .written
         } catch let error as APIError where error.isConflict {
-            return await patch(entry, metadata: metadata)
+            do {
+                let body = try JSONBody.encode(CountPatch(count: entry.count, lastTimestamp: entry.lastTimestamp))
+                try await client.patch(.events, namespace: namespace, name: entry.name, type: .strategicMerge, body: body)
+                return .written
+            } catch {
+                return .failed(error)
+            }
         } catch {
             return .failed(error)
         }
