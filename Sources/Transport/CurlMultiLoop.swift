@@ -20,6 +20,9 @@ final class CurlMultiLoop: @unchecked Sendable {
     private let pending = Mutex(Pending())
     /// Loop thread only.
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    /// The process is exiting: the loop stops calling libcurl.
+    private let exiting = Atomic<Bool>(false)
+    private let parked = DispatchSemaphore(value: 0)
 
     private init() {
         _ = CurlGlobal.initialised
@@ -34,6 +37,18 @@ final class CurlMultiLoop: @unchecked Sendable {
         let thread = Thread { [self] in run() }
         thread.name = "curl-multi"
         thread.start()
+        // OpenSSL frees its global state in an exit handler that libcurl's global init registered;
+        // a transfer this thread started after that crashed the exiting process (found under
+        // AddressSanitizer). Exit handlers run last-registered first, so this one parks the loop
+        // before OpenSSL cleans up.
+        atexit { CurlMultiLoop.shared.parkForExit() }
+    }
+
+    /// Stops the loop from calling libcurl again and waits (briefly) until it has.
+    private func parkForExit() {
+        exiting.store(true, ordering: .releasing)
+        curl_multi_wakeup(multi)
+        _ = parked.wait(timeout: .now() + 2)  // a transfer step in progress finishes first; never hang the exit
     }
 
     func submit(_ transfer: CurlTransfer) {
@@ -50,6 +65,10 @@ final class CurlMultiLoop: @unchecked Sendable {
     private func run() {
         var running: Int32 = 0
         while true {
+            if exiting.load(ordering: .acquiring) {
+                parked.signal()
+                while true { sleep(60) }  // the process is exiting; libcurl and OpenSSL may be gone
+            }
             drainPending()
             curl_multi_perform(multi, &running)
             collectFinished()

@@ -31,13 +31,13 @@ import WatchCache
 
     @Test func aQuietWatchStaysUpAndAStalledOneIsReestablishedWithinTheBound() async throws {
         var options = KubeSim.Options()
-        options.bookmarkInterval = 0.5
+        options.bookmarkInterval = 0.2
         let sim = try KubeSim(options: options)
         try sim.start()
         defer { sim.stop() }
         let tls = TLSSettings(certificateAuthority: .pem(Array((sim.certificateAuthorityPEM ?? "").utf8)))
         let config = ClusterConfig(server: sim.url, tls: tls, token: .fixed(sim.adminToken), origin: "test")
-        let stallBound = 1
+        let stallBound = 3  // seconds; well above a bookmark period even on a loaded machine
         let client = KubeClient(config: config, watchStallTimeoutSeconds: stallBound)
         _ = try await client.create(.namespaces, namespace: nil, body: Array(#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"quiet"}}"#.utf8))
 

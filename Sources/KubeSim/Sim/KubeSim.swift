@@ -78,7 +78,9 @@ public final class KubeSim: Sendable {
         cluster?.start()
         let server = self.server
         let store = self.store
-        api.restartHook.withLock { $0 = { store.interruptWatches(); server.dropAllConnections() } }
+        // Weak: the server's handler holds the API, which holds this hook (a strong reference here
+        // was a cycle that kept every stopped simulator in memory).
+        api.restartHook.withLock { $0 = { [weak server] in store.interruptWatches(); server?.dropAllConnections() } }
         try server.start()
         let host = options.host.contains(":") ? "[\(options.host)]" : options.host
         api.serverAddress = "\(host):\(server.port)"
@@ -90,6 +92,7 @@ public final class KubeSim: Sendable {
         cluster?.stop()
         store.close()
         server.stop()
+        api.restartHook.withLock { $0 = nil }
     }
 
     public var port: Int { server.port }
