@@ -40,7 +40,7 @@ extension ProjectedPodReader {
         var name: String?, mountPath: String?
         var first = true
         while let k = try r.nextKey(&first) {
-            if key(k, is: "name") { name = try shared() }
+            if key(k, is: "name") { name = try string() }  // mostly unique per pod (kube-api-access-xxxxx): not interned
             else if key(k, is: "mountPath") { mountPath = try shared() }
             else { try r.skipValue() }
         }
@@ -53,7 +53,7 @@ extension ProjectedPodReader {
         var volume = Volume(name: "")
         var first = true
         while let k = try r.nextKey(&first) {
-            if key(k, is: "name") { name = try shared() }
+            if key(k, is: "name") { name = try string() }  // mostly unique per pod: not interned
             else if key(k, is: "projected") { volume.projected = try optionalObject { try $0.projectedSource() } }
             else if key(k, is: "secret") { volume.secret = try optionalObject { try $0.secretSource() } }
             else { try r.skipValue() }

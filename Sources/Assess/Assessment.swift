@@ -26,16 +26,30 @@ public struct Assessment: Hashable, Sendable {
     /// The earliest instant any classification changes by the clock alone.
     public var nextTransition: Timestamp? { workloads.compactMap(\.nextTransition).min() }
 
-    /// `workloads` in `deadlineOrder`, sorting small keys rather than moving the large values around.
-    public static func sortedByDeadline(_ workloads: [WorkloadAssessment]) -> [WorkloadAssessment] {
+    /// `workloads` in `deadlineOrder`: small keys are sorted, then the large values are put in
+    /// place by swaps (moves, not copies that would retain every field).
+    public static func sortedByDeadline(_ workloads: consuming [WorkloadAssessment]) -> [WorkloadAssessment] {
         let never = Timestamp(seconds: .max)
-        let keys = workloads.indices.map { (deadline: workloads[$0].deadline ?? never, urgency: workloads[$0].classification.urgency, index: $0) }
+        var order = workloads.indices.map { (deadline: workloads[$0].deadline ?? never, urgency: workloads[$0].classification.urgency, index: $0) }
             .sorted { a, b in
                 if a.deadline != b.deadline { return a.deadline < b.deadline }
                 if a.urgency != b.urgency { return a.urgency < b.urgency }
                 return workloads[a.index].id < workloads[b.index].id
             }
-        return keys.map { workloads[$0.index] }
+            .map(\.index)
+        var sorted = workloads
+        // Position i takes the element at order[i]: follow each cycle of the permutation.
+        for start in order.indices where order[start] != start {
+            var position = start
+            while order[position] != start {
+                let next = order[position]
+                sorted.swapAt(position, next)
+                order[position] = position
+                position = next
+            }
+            order[position] = position
+        }
+        return sorted
     }
 
     /// Deadline order used everywhere: earliest deadline, then most urgent class, then name.

@@ -13,9 +13,12 @@ public struct Assessor: Sendable {
     ///   - staleTokenIssuedAt: for such pods, when the token they presented was issued (the event's
     ///     time − "seconds after warning threshold" − 3607 s). Hard evidence outranks the estimate:
     ///     a pod that looks young but presents an old token gets the old token's deadline.
+    ///   - memo: reuse last pass's result for workloads whose inputs have not changed.
     public func assess(
-        _ snapshot: ClusterSnapshot, now: Timestamp, confirmedStale: Set<String> = [], staleTokenIssuedAt: [String: Timestamp] = [:]
+        _ snapshot: ClusterSnapshot, now: Timestamp, confirmedStale: Set<String> = [], staleTokenIssuedAt: [String: Timestamp] = [:],
+        memo: AssessmentMemo? = nil
     ) -> Assessment {
+        let remembered = memo?.begin(defaults: defaults, evidence: staleTokenIssuedAt, confirmed: confirmedStale) ?? [:]
         let confirmedStale = confirmedStale.union(staleTokenIssuedAt.keys)
         let resolver = OwnerResolver(snapshot)
         var namespaces: [String: Namespace] = [:]
@@ -47,14 +50,32 @@ public struct Assessor: Sendable {
         var workloads: [WorkloadAssessment] = []
         var allDiagnostics = Set<Diagnostic>()
         workloads.reserveCapacity(groups.count)
+        var entries: [WorkloadID: AssessmentMemo.Entry] = [:]
+        if memo != nil { entries.reserveCapacity(groups.count) }
+        var hits = 0
         for group in groups {
             let id = group.id
-            let pods = group.pods.sorted { $0.name < $1.name }
-            let workload = assessWorkload(id: id, owner: group.owner, pods: pods, namespace: namespaces[id.namespace],
+            let namespace = namespaces[id.namespace]
+            let workload: WorkloadAssessment
+            var assessedAt = now
+            if let entry = remembered[id],
+               AssessmentMemo.reusable(entry, pods: group.pods, owner: group.owner, namespace: namespace?.metadata, now: now) {
+                workload = entry.assessment
+                assessedAt = entry.assessedAt
+                hits += 1
+            } else {
+                let pods = group.pods.sorted { $0.name < $1.name }
+                workload = assessWorkload(id: id, owner: group.owner, pods: pods, namespace: namespace,
                                           now: now, confirmedStale: confirmedStale, staleTokenIssuedAt: staleTokenIssuedAt)
-            allDiagnostics.formUnion(workload.diagnostics)
+            }
+            if memo != nil {
+                entries[id] = AssessmentMemo.Entry(pods: group.pods, owner: group.owner, namespace: namespace?.metadata,
+                                                   assessedAt: assessedAt, assessment: workload)
+            }
+            if !workload.diagnostics.isEmpty { allDiagnostics.formUnion(workload.diagnostics) }
             workloads.append(workload)
         }
+        memo?.finish(entries, hits: hits)
         return Assessment(generatedAt: now, workloads: Assessment.sortedByDeadline(workloads), diagnostics: allDiagnostics.sorted())
     }
 

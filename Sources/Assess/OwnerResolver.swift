@@ -5,7 +5,7 @@ import KubeModel
 /// Job (→ CronJob); bare pod; unknown custom owner.
 struct OwnerResolver {
     /// The workload a pod belongs to and what the policy and planner need to know about it.
-    struct Owner {
+    struct Owner: Equatable {
         var id: WorkloadID
         var ref: ObjectRef
         /// Objects between the pod and the workload, or above it (a Job's CronJob).

@@ -25,6 +25,8 @@ public final class Reconciler: Sendable {
     let clock: @Sendable () -> Timestamp
     let logger: Logger
     let ledger = EventLedger()
+    /// Workloads whose cached inputs did not change since the last pass are not assessed again.
+    let memo = AssessmentMemo()
     /// Restarts this process started whose effect the caches may not show yet, so the planner
     /// neither repeats them nor ignores them when counting against the limits.
     let inFlight = Mutex<[WorkloadID: InFlightRestart]>([:])
@@ -52,7 +54,7 @@ public final class Reconciler: Sendable {
         var staleTokenIssuedAt: [String: Timestamp] = [:]
         for (uid, token) in evidence?.snapshot() ?? [:] { staleTokenIssuedAt[uid] = token.lastSeen - token.tokenAgeSeconds }
         let assessment = Assessor(defaults: configuration.defaults)
-            .assess(caches.snapshot(), now: now, staleTokenIssuedAt: staleTokenIssuedAt)
+            .assess(caches.snapshot(), now: now, staleTokenIssuedAt: staleTokenIssuedAt, memo: memo)
         forgetSettledRestarts(assessment, now: now)
         let plan = Planner(config: configuration.planner).plan(assessment, now: now, inFlight: inFlight.withLock { $0 })
         record(assessment, plan, now: now)

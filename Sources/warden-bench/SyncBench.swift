@@ -2,7 +2,8 @@ import APIClient
 import KubeModel
 import WatchCache
 
-/// Initial LIST → synced cache through the real reflector and store, as the controller starts.
+/// Initial LIST → synced cache through the real reflector and store, as the controller starts:
+/// pods decoded page by page and kept as compact records.
 enum SyncBench {
     static func run(client: KubeClient, decoder: String) async throws -> [String: Any] {
         let startCPU = Measure.processCPUSeconds()
@@ -11,8 +12,9 @@ enum SyncBench {
         let firstRequest = Measure.wallSeconds() - first
         let idle = Measure.retainedRSS()
 
-        let store = ObjectStore<Pod>()
-        let reflector = Reflector(client: client, store: store, options: .init(pageSize: 500))
+        let store = ObjectStore<PodRecord>()
+        let records = PodRecordBuilder()
+        let reflector = Reflector<Pod, PodRecord>(client: client, store: store, options: .init(pageSize: 500)) { records.record($0) }
         let cpu0 = Measure.processCPUSeconds()
         let wall0 = Measure.wallSeconds()
         let task = Task { await reflector.run() }

@@ -10,8 +10,9 @@ import WatchCache
 /// Latency runs from the moment the chunk holding the event is in memory to the decision.
 enum WatchBench {
     static func run(client: KubeClient, decoder: any ObjectDecoder, decoderName: String, events: Int) async throws -> [String: Any] {
-        let (items, rv) = try await client.listAll(Pod.self)
-        let store = ObjectStore<Pod>()
+        let records = PodRecordBuilder()
+        let (items, rv) = try await client.listAll(Pod.self, transform: records.record)
+        let store = ObjectStore<PodRecord>()
         store.replace(items, resourceVersion: rv)
         let namespaces = try await client.listAll(Namespace.self).items
         let sample = try await SamplePages.fetch(client: client, pages: 4)
@@ -43,9 +44,9 @@ enum WatchBench {
             let arrived = Measure.wallSeconds()
             for line in try splitter.feed(chunk) {
                 let event = try KubeClient.decodeWatchLine(Pod.self, line, decoder: decoder)
-                store.apply(event)
-                guard case .modified(let pod) = event else { continue }
-                let assessment = assessor.assess(ClusterSnapshot(pods: [pod], namespaces: namespaces), now: now)
+                store.apply(event, transform: records.record)
+                guard case .modified(let pod) = event, let record = store.get(namespace: pod.metadata.namespace, name: pod.metadata.name) else { continue }
+                let assessment = assessor.assess(ClusterSnapshot(podRecords: [record], namespaces: namespaces), now: now)
                 decisions += planner.plan(assessment, now: now).decisions.count
                 latencies.append(Measure.wallSeconds() - arrived)
             }

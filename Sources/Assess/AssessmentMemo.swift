@@ -1,0 +1,59 @@
+import KubeModel
+import Synchronization
+
+/// Workload assessments kept from one pass to the next. A workload whose inputs are the same
+/// objects as last time (the same cached pod records, an equal owner, an equal Namespace) and
+/// whose classification cannot have changed by the clock (now is before its `nextTransition`)
+/// is not assessed again. Pure reuse: the result is what a fresh assessment would give (tests
+/// hold the two equal). Cleared when the defaults or the audit evidence change.
+public final class AssessmentMemo: Sendable {
+    struct Entry {
+        var pods: [PodRecord]
+        var owner: OwnerResolver.Owner
+        var namespace: ObjectMeta?
+        var assessedAt: Timestamp
+        var assessment: WorkloadAssessment
+    }
+
+    private struct State {
+        var entries: [WorkloadID: Entry] = [:]
+        var defaults: PolicyDefaults?
+        var evidence: [String: Timestamp] = [:]
+        var confirmed: Set<String> = []
+        var hits = 0
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Workloads reused by the last pass.
+    public var lastHits: Int { state.withLock { $0.hits } }
+
+    func begin(defaults: PolicyDefaults, evidence: [String: Timestamp], confirmed: Set<String>) -> [WorkloadID: Entry] {
+        state.withLock { state in
+            if state.defaults != defaults || state.evidence != evidence || state.confirmed != confirmed {
+                state.entries = [:]
+                state.defaults = defaults
+                state.evidence = evidence
+                state.confirmed = confirmed
+            }
+            return state.entries
+        }
+    }
+
+    /// Replaces the memo with this pass's entries (workloads that disappeared are dropped).
+    func finish(_ entries: [WorkloadID: Entry], hits: Int) {
+        state.withLock {
+            $0.entries = entries
+            $0.hits = hits
+        }
+    }
+
+    static func reusable(_ entry: Entry, pods: [PodRecord], owner: OwnerResolver.Owner, namespace: ObjectMeta?, now: Timestamp) -> Bool {
+        guard now >= entry.assessedAt, entry.assessment.nextTransition.map({ now < $0 }) ?? true,
+              entry.pods.count == pods.count else { return false }
+        for (a, b) in zip(entry.pods, pods) where a !== b { return false }
+        return entry.namespace == namespace && entry.owner == owner
+    }
+}
