@@ -30,11 +30,24 @@ public enum KubeconfigLoader {
             throw ConfigError(file: path, problem: "cannot read the kubeconfig: \(error.localizedDescription)")
         }
         do {
-            return try YAMLDecoder().decode(KubeconfigFile.self, from: text)
+            return try decodeYAML(text)
         } catch let error as DecodingError {
             throw ConfigError(file: path, field: Self.field(of: error), problem: Self.problem(of: error))
         } catch {
             throw ConfigError(file: path, problem: "not valid YAML: \(error)")
+        }
+    }
+
+    /// `YAMLDecoder.decode(_:from: String)` resolves tags with a regular expression for merge keys
+    /// (`<<`), which compiles an ICU regex and maps a few MB of ICU code and data on every start.
+    /// Every other scalar is a plain string either way, so a file without `<<` decodes the same
+    /// through the regex-free basic resolver; one with a merge key still takes Yams' own path.
+    static func decodeYAML(_ text: String) throws -> KubeconfigFile {
+        guard !text.contains("<<") else { return try YAMLDecoder().decode(KubeconfigFile.self, from: text) }
+        let parser = try Parser(yaml: text, resolver: .basic)
+        // The parser owns the anchors that aliases point to: keep it alive while decoding.
+        return try withExtendedLifetime(parser) {
+            try YAMLDecoder().decode(KubeconfigFile.self, from: try parser.singleRoot() ?? "")
         }
     }
 
