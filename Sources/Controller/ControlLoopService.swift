@@ -40,6 +40,7 @@ extension ControllerRuntime {
     /// Reconciles on every change (coalesced) and whenever the plan asks to look again.
     func loop() async {
         var requeueAt = clock()
+        var releasedStartupMemory = false
         while !Task.isCancelled {
             let simulated = max(0, requeueAt - clock())
             await signal.wait(timeout: .milliseconds(Int64(Double(simulated) * 1000 / clockRate)))
@@ -49,6 +50,10 @@ extension ControllerRuntime {
             let outcome = await reconciler.reconcile(isLeader: leader.load(ordering: .relaxed))
             onOutcome?(outcome)
             requeueAt = outcome.requeueAt
+            if releasesStartupMemory && !releasedStartupMemory && caches.hasSynced {
+                releasedStartupMemory = true
+                ProcessMemory.releaseStartupMemory()
+            }
             do {
                 try await Task.sleep(for: minimumInterval)  // let a burst of watch events settle
             } catch {

@@ -31,13 +31,17 @@ public final class ControllerRuntime: Sendable {
     let clockRate: Double
     let minimumInterval: Duration
     let onOutcome: (@Sendable (Reconciler.Outcome) -> Void)?
+    /// After the first reconcile on synced caches, hand start-up-only memory back to the kernel
+    /// (`ProcessMemory.releaseStartupMemory`). For the `token-warden run` process, not for
+    /// controllers embedded in another process (demo, tests).
+    let releasesStartupMemory: Bool
     public let leader = Atomic<Bool>(false)
 
     public init(
         cluster: ClusterConfig, configuration: ControllerConfiguration, identity: String = ControllerRuntime.defaultIdentity(),
         logger: Logger = Logger(label: "token-warden"), metrics: WardenMetrics = WardenMetrics(),
         clock: (@Sendable () -> Timestamp)? = nil, clockRate: Double = 1, minimumInterval: Duration = .milliseconds(200),
-        onOutcome: (@Sendable (Reconciler.Outcome) -> Void)? = nil
+        onOutcome: (@Sendable (Reconciler.Outcome) -> Void)? = nil, releasesStartupMemory: Bool = false
     ) throws {
         self.configuration = configuration
         self.identity = identity
@@ -46,6 +50,7 @@ public final class ControllerRuntime: Sendable {
         self.clockRate = clockRate
         self.minimumInterval = minimumInterval
         self.onOutcome = onOutcome
+        self.releasesStartupMemory = releasesStartupMemory
         let health = HealthState()
         self.health = health
         let bridge = MetricsBridge(metrics: metrics, health: health)

@@ -104,7 +104,8 @@ struct RunCommand: AsyncParsableCommand {
             leaderElection: election, httpAddress: httpAddress, auditWebhook: auditWebhook)
         let runtime = try ControllerRuntime(
             cluster: clusterConfig, configuration: configuration,
-            identity: election?.identity ?? ControllerRuntime.defaultIdentity(), logger: logger, metrics: metrics)
+            identity: election?.identity ?? ControllerRuntime.defaultIdentity(), logger: logger, metrics: metrics,
+            releasesStartupMemory: true)
         logger.notice("starting", metadata: [
             "version": "\(BuildInfo.version)", "server": "\(clusterConfig.server)", "mode": "\(mode.rawValue)",
             "namespaces": "\(namespace.isEmpty ? "all" : namespace.joined(separator: ","))",

@@ -15,4 +15,9 @@ struct TokenWarden: AsyncParsableCommand {
         version: BuildInfo.version,
         subcommands: [RunCommand.self, ReportCommand.self, AuditCommand.self, DemoCommand.self, VersionCommand.self]
     )
+
+    static func main() async {
+        ProcessMemory.limitMallocArenas()
+        await main(nil)
+    }
 }
