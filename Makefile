@@ -24,15 +24,18 @@ release: deps
 	$(SWIFT) build -c release --static-swift-stdlib --product token-warden
 
 # token-warden's list/watch/assess/plan path vs kubectl on one simulated server (bench-results/).
+# Linked like the release image (--static-swift-stdlib): memory and start-up figures depend on it.
 BENCH_SCRATCH ?= .build
 bench: deps
-	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) --product kube-sim
-	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) --product warden-bench
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(BENCH_SCRATCH) --product kube-sim
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(BENCH_SCRATCH) --product warden-bench
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(BENCH_SCRATCH) --product token-warden
 	BENCH_BIN=$(BENCH_SCRATCH)/release ./Benchmarks/run.sh
 
 bench-full: deps
-	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) --product kube-sim
-	$(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH) --product warden-bench
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(BENCH_SCRATCH) --product kube-sim
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(BENCH_SCRATCH) --product warden-bench
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(BENCH_SCRATCH) --product token-warden
 	BENCH_BIN=$(BENCH_SCRATCH)/release ./Benchmarks/run.sh --full
 
 # Fault and bad-input scenarios under load (prints the table; exit 1 unless every row is green),

@@ -4,12 +4,13 @@
 For each generated population: start kube-sim (HTTPS, loopback), then repeat
   - warden-bench sync (fast and Foundation decoders) and `kubectl get pods -A -o json >/dev/null`,
     each under /usr/bin/time -v (wall, user+sys CPU, peak RSS of the child);
-  - cold start to first request (warden-bench first-request vs kubectl get --raw /version);
-and once per population the in-process figures (decode MB/s per core, watch events/s per core and
-latency, assess+plan CPU). Prints one table (min / median over repeats, ratios to kubectl) and
+  - one request from process start to exit (warden-bench first-request vs kubectl get --raw /version);
+once per run the controller as it ships (`token-warden run`, release build, against an empty server):
+idle RSS and cold start to its first API request (see controller_figures); and once per population
+the in-process figures (decode MB/s per core, watch events/s per core and latency, assess+plan CPU). Prints one table (min / median over repeats, ratios to kubectl) and
 writes every sample and summary as JSON to bench-results/.
 """
-import argparse, datetime, json, os, platform, re, statistics, subprocess, sys, time
+import argparse, datetime, json, os, platform, re, socket, statistics, subprocess, sys, threading, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -111,6 +112,203 @@ def run_population(args, name, spec, pods):
     return result
 
 
+class FirstRequestProxy:
+    """A TCP relay in front of the API server that notes when a client's first HTTP request arrives.
+
+    Over TLS the request is the first application-data record (type 23) after the client's
+    handshake: the record following its ChangeCipherSpec (type 20) is its Finished (type 22 in
+    TLS 1.2, 23 in TLS 1.3), the next type-23 record is the request. In plain HTTP it is the first byte.
+    """
+
+    def __init__(self, upstream_port):
+        self.upstream_port = upstream_port
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(16)
+        self.port = self.server.getsockname()[1]
+        self.first_request_at = None
+        self.cpu_at_first_request = None
+        self.client_pid = None
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def reset(self, client_pid=None):
+        with self.lock:
+            self.first_request_at = None
+            self.cpu_at_first_request = None
+            self.client_pid = client_pid
+
+    def _note(self, at):
+        with self.lock:
+            if self.first_request_at is None or at < self.first_request_at:
+                self.first_request_at = at
+                if self.client_pid is not None:
+                    self.cpu_at_first_request = process_cpu_seconds(self.client_pid)
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+            for s in (client, upstream):
+                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            threading.Thread(target=self._client_to_server, args=(client, upstream), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client), daemon=True).start()
+
+    @staticmethod
+    def _pipe(src, dst):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def _client_to_server(self, src, dst):
+        pending, tls, after_ccs, found = b"", None, None, False
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                at = time.perf_counter()
+                if not found:
+                    pending += data
+                    if tls is None:
+                        tls = pending[0] == 22
+                    if not tls:
+                        found = True
+                        self._note(at)
+                    while not found and len(pending) >= 5:
+                        kind, length = pending[0], int.from_bytes(pending[3:5], "big")
+                        if len(pending) < 5 + length:
+                            break
+                        pending = pending[5 + length:]
+                        if kind == 20:
+                            after_ccs = 0
+                        elif after_ccs is not None:
+                            after_ccs += 1
+                            if after_ccs >= 2 and kind == 23:
+                                found = True
+                                self._note(at)
+                dst.sendall(data)
+        except OSError:
+            pass
+        self._pipe(src, dst)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def process_cpu_seconds(pid):
+    """CPU time of every thread of pid so far, from the scheduler's nanosecond counters
+    (/proc/PID/task/*/schedstat; /proc/PID/stat counts in 10 ms ticks). Exited threads are not
+    included, so this is a lower bound."""
+    total = 0
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                    total += int(f.read().split()[0])
+            except OSError:
+                pass
+    except OSError:
+        return None
+    return total / 1e9
+
+
+def rss_bytes(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return None
+
+
+def controller_figures(args):
+    """`token-warden run` (the release binary as shipped, default flags: leader election on)
+    against an empty simulated cluster: exec → first API request at the server (through
+    FirstRequestProxy) and the CPU used until then, exec → /readyz 200, and the process's RSS
+    once it has been ready and idle for `--idle-seconds` (with probes and scrapes meanwhile)."""
+    workdir = os.path.join(args.out, "work", "controller-idle")
+    os.makedirs(workdir, exist_ok=True)
+    sim = Sim(args.kube_sim, "pods=0,namespaces=1", workdir)
+    samples = {"first_request_s": [], "first_request_cpu_s": [], "ready_s": [], "idle_rss_bytes": []}
+    try:
+        with open(sim.kubeconfig) as f:
+            original = f.read()
+        server_port = int(re.search(r"server: https?://127\.0\.0\.1:(\d+)", original).group(1))
+        proxy = FirstRequestProxy(server_port)
+        kubeconfig = os.path.join(workdir, "kubeconfig-proxied")
+        with open(kubeconfig, "w") as f:
+            f.write(original.replace(f"127.0.0.1:{server_port}", f"127.0.0.1:{proxy.port}"))
+        for r in range(args.repeats):
+            port = free_port()
+            proxy.reset()
+            started = time.perf_counter()
+            # Defaults as deployed (leader election on, Lease in the kubeconfig's namespace).
+            proc = subprocess.Popen([args.token_warden, "run", "--kubeconfig", kubeconfig,
+                                     "--http-address", f"127.0.0.1:{port}", "--log-level", "warning"],
+                                    stdout=subprocess.DEVNULL, stderr=open(os.path.join(workdir, "token-warden.log"), "a"))
+            proxy.client_pid = proc.pid
+            ready = None
+            try:
+                while ready is None and time.perf_counter() - started < 30:
+                    if proc.poll() is not None:
+                        raise RuntimeError(f"token-warden run exited ({proc.returncode}); see {workdir}/token-warden.log")
+                    try:
+                        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as response:
+                            if response.status == 200:
+                                ready = time.perf_counter() - started
+                    except OSError:
+                        time.sleep(0.002)
+                idle_until = time.perf_counter() + args.idle_seconds
+                while time.perf_counter() < idle_until:
+                    # What a deployed controller serves while idle: kubelet probes and a Prometheus scrape.
+                    for path in ("/healthz", "/readyz", "/metrics"):
+                        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+                            response.read()
+                    time.sleep(min(10, max(0, idle_until - time.perf_counter())))
+                samples["idle_rss_bytes"].append(rss_bytes(proc.pid))
+            finally:
+                proc.terminate()
+                proc.wait(timeout=20)
+            samples["ready_s"].append(ready)
+            if proxy.first_request_at is not None:
+                samples["first_request_s"].append(proxy.first_request_at - started)
+                samples["first_request_cpu_s"].append(proxy.cpu_at_first_request)
+    finally:
+        sim.stop()
+    return {"samples": samples, "summary": {k: summary(v) for k, v in samples.items()}}
+
+
+def controller_table(figures):
+    sm = figures["summary"]
+    def cell(key, unit):
+        x = sm.get(key)
+        return f"{fmt(x['min'], unit)} / {fmt(x['median'], unit)}" if x else "—"
+    return "\n".join([
+        "| token-warden run, empty cluster (min / median) | figure |",
+        "|---|---|",
+        f"| idle RSS (ready, no pods, after {figures['idle_seconds']:g} s) | {cell('idle_rss_bytes', 'MB')} |",
+        f"| cold start: exec → first API request at the server | {cell('first_request_s', 'ms')} |",
+        f"| CPU used until that request (all threads) | {cell('first_request_cpu_s', 'ms')} |",
+        f"| exec → /readyz 200 (caches synced) | {cell('ready_s', 'ms')} |",
+    ])
+
+
 def summarise(pop):
     s = pop["samples"]
     def pick(rows, key):
@@ -169,8 +367,8 @@ def table(results):
             ("RSS after sync / peak ÷ steady", f"{fmt(med(f['synced_rss_bytes']), 'MB')} / {fmt(med(f['peak_over_steady']))}",
              f"{fmt(med(g['synced_rss_bytes']), 'MB')} / {fmt(med(g['peak_over_steady']))}", "—", "—"),
             ("retained bytes per cached pod", fmt(med(f["retained_bytes_per_pod"])), fmt(med(g["retained_bytes_per_pod"])), "—", "—"),
-            ("idle RSS (client ready, no pods)", fmt(med(f["idle_rss_bytes"]), "MB"), fmt(med(g["idle_rss_bytes"]), "MB"), "—", "—"),
-            ("cold start → first response (median)", fmt(med(sm["first_request_warden_s"]), "ms"), "—",
+            ("client-only idle RSS (warden-bench, no pods)", fmt(med(f["idle_rss_bytes"]), "MB"), fmt(med(g["idle_rss_bytes"]), "MB"), "—", "—"),
+            ("one request: process start → exit (median)", fmt(med(sm["first_request_warden_s"]), "ms"), "—",
              fmt(med(sm["first_request_kubectl_s"]), "ms"), ratio(med(sm["first_request_kubectl_s"]), med(sm["first_request_warden_s"]))),
         ]
         d = pop.get("decode", {})
@@ -202,12 +400,18 @@ def main():
     ap.add_argument("--foundation-max-pods", type=int, default=50_000)
     ap.add_argument("--watch-events", type=int, default=20_000)
     ap.add_argument("--only", help="run just this population name")
+    ap.add_argument("--idle-seconds", type=float, default=65.0,
+                    help="how long the controller idles (probed and scraped every 10 s) before its RSS is read; "
+                         "the default covers one resync (1 m)")
+    ap.add_argument("--controller-only", action="store_true", help="only the token-warden run figures (idle RSS, cold start)")
     args = ap.parse_args()
     args.kube_sim = os.path.join(args.bin, "kube-sim")
     args.warden_bench = os.path.join(args.bin, "warden-bench")
-    for b in (args.kube_sim, args.warden_bench):
+    args.token_warden = os.path.join(args.bin, "token-warden")
+    for b in (args.kube_sim, args.warden_bench, args.token_warden):
         if not os.access(b, os.X_OK):
-            sys.exit(f"missing {b}: build with `swift build -c release --product kube-sim --product warden-bench`")
+            sys.exit(f"missing {b}: `make bench` builds kube-sim, warden-bench and token-warden "
+                     "(swift build -c release --static-swift-stdlib --product ...)")
     if args.full:
         pops = [("10k-10KB", 10_000, "10k"), ("50k-10KB", 50_000, "10k"), ("150k-10KB", 150_000, "10k"),
                 ("10k-40KB", 10_000, "40k"), ("40k-40KB", 40_000, "40k")]
@@ -225,6 +429,10 @@ def main():
         "kubectl": json.loads(kubectl_version or "{}").get("clientVersion", {}).get("gitVersion"),
         "repeats": args.repeats, "populations": [],
     }
+    log("controller: idle RSS and cold start of token-warden run against an empty server")
+    results["controller"] = {**controller_figures(args), "idle_seconds": args.idle_seconds}
+    if args.controller_only:
+        pops = []
     for name, pods, size in pops:
         namespaces = max(10, pods // 1000)
         # A fifth of the pods started 330–360 days ago: their tokens are at risk, so the planner has work.
@@ -235,6 +443,7 @@ def main():
         with open(os.path.join(args.out, "latest.json"), "w") as f:
             json.dump(results, f, indent=1)
     results["table"] = table(results)
+    results["controller_table"] = controller_table(results["controller"])
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     for path in (os.path.join(args.out, f"bench-{stamp}.json"), os.path.join(args.out, "latest.json")):
         with open(path, "w") as f:
@@ -242,6 +451,8 @@ def main():
     print(f"\ntoken-warden benchmark — {results['date']} — {results['machine']['cpu']}, {results['machine']['cpus']} cores, "
           f"load {results['machine']['load_average_at_start'][0]:.1f} at start; kubectl {results['kubectl']}\n")
     print(results["table"])
+    print()
+    print(results["controller_table"])
     print(f"\nJSON: {os.path.join(args.out, 'latest.json')}")
 
 
