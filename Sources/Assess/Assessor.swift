@@ -25,13 +25,16 @@ public struct Assessor: Sendable {
         for namespace in snapshot.namespaces { namespaces[namespace.metadata.name] = namespace }
 
         // Pods grouped by workload; the pods of one owner (one shared `PodOwner`) resolve once.
-        var groups: [(id: WorkloadID, owner: OwnerResolver.Owner, pods: [PodRecord])] = []
+        // Parallel arrays, read by index: iterating tuples would copy (retain) every owner.
+        var groupIDs: [WorkloadID] = []
+        var groupOwners: [OwnerResolver.Owner] = []
+        var groupPods: [[PodRecord]] = []
         var groupOfWorkload: [WorkloadID: Int] = [:]
         var groupOfOwner: [ObjectIdentifier: Int] = [:]
         for pod in snapshot.pods {
             let sharedOwner = pod.isMirror ? nil : pod.owner.map(ObjectIdentifier.init)
             if let sharedOwner, let index = groupOfOwner[sharedOwner] {
-                groups[index].pods.append(pod)
+                groupPods[index].append(pod)
                 continue
             }
             let owner = resolver.owner(of: pod)
@@ -39,37 +42,39 @@ public struct Assessor: Sendable {
             if let known = groupOfWorkload[owner.id] {
                 index = known
             } else {
-                index = groups.count
-                groups.append((owner.id, owner, []))
+                index = groupIDs.count
+                groupIDs.append(owner.id)
+                groupOwners.append(owner)
+                groupPods.append([])
                 groupOfWorkload[owner.id] = index
             }
             if let sharedOwner { groupOfOwner[sharedOwner] = index }
-            groups[index].pods.append(pod)
+            groupPods[index].append(pod)
         }
 
         var workloads: [WorkloadAssessment] = []
         var allDiagnostics = Set<Diagnostic>()
-        workloads.reserveCapacity(groups.count)
+        workloads.reserveCapacity(groupIDs.count)
         var entries: [WorkloadID: AssessmentMemo.Entry] = [:]
-        if memo != nil { entries.reserveCapacity(groups.count) }
+        if memo != nil { entries.reserveCapacity(groupIDs.count) }
         var hits = 0
-        for group in groups {
-            let id = group.id
+        for index in groupIDs.indices {
+            let id = groupIDs[index]
             let namespace = namespaces[id.namespace]
             let workload: WorkloadAssessment
             var assessedAt = now
             if let entry = remembered[id],
-               AssessmentMemo.reusable(entry, pods: group.pods, owner: group.owner, namespace: namespace?.metadata, now: now) {
+               AssessmentMemo.reusable(entry, pods: groupPods[index], owner: groupOwners[index], namespace: namespace?.metadata, now: now) {
                 workload = entry.assessment
                 assessedAt = entry.assessedAt
                 hits += 1
             } else {
-                let pods = group.pods.sorted { $0.name < $1.name }
-                workload = assessWorkload(id: id, owner: group.owner, pods: pods, namespace: namespace,
+                let pods = groupPods[index].sorted { $0.name < $1.name }
+                workload = assessWorkload(id: id, owner: groupOwners[index], pods: pods, namespace: namespace,
                                           now: now, confirmedStale: confirmedStale, staleTokenIssuedAt: staleTokenIssuedAt)
             }
             if memo != nil {
-                entries[id] = AssessmentMemo.Entry(pods: group.pods, owner: group.owner, namespace: namespace?.metadata,
+                entries[id] = AssessmentMemo.Entry(pods: groupPods[index], owner: groupOwners[index], namespace: namespace?.metadata,
                                                    assessedAt: assessedAt, assessment: workload)
             }
             if !workload.diagnostics.isEmpty { allDiagnostics.formUnion(workload.diagnostics) }

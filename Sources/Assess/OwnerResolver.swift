@@ -19,24 +19,35 @@ struct OwnerResolver {
         var generation: Int64?
     }
 
+    /// Positions in the snapshot's array (not copies: a copy retains every field). Owner
+    /// references carry uids; the by-name fallback (hand-built objects without one) is built
+    /// only when a uid is not found.
     private struct Index<Object: KubeObject> {
-        var byUID: [String: Object] = [:]
-        var byKey: [String: Object] = [:]
+        let objects: [Object]
+        var byUID: [String: Int] = [:]
+        let byKey: Lazy
+
+        final class Lazy: @unchecked Sendable {  // filled once, on the resolving thread
+            var table: [String: Int]?
+        }
 
         init(_ objects: [Object]) {
-            for object in objects {
-                if let uid = object.metadata.uid { byUID[uid] = object }
-                byKey[object.key] = object
+            self.objects = objects
+            byUID.reserveCapacity(objects.count)
+            for (index, object) in objects.enumerated() {
+                if let uid = object.metadata.uid { byUID[uid] = index }
             }
+            byKey = Lazy()
         }
 
         func find(_ ref: OwnerReference, namespace: String) -> Object? {
-            find(uid: ref.uid, name: ref.name, namespace: namespace)
-        }
-
-        func find(uid: String, name: String, namespace: String) -> Object? {
-            if let found = byUID[uid] { return found }
-            return byKey[Object.cacheKey(namespace: namespace, name: name)]
+            if let index = byUID[ref.uid] { return objects[index] }
+            if byKey.table == nil {
+                var table: [String: Int] = [:]
+                for (index, object) in objects.enumerated() { table[object.key] = index }
+                byKey.table = table
+            }
+            return byKey.table?[Object.cacheKey(namespace: namespace, name: ref.name)].map { objects[$0] }
         }
     }
 
