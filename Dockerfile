@@ -47,6 +47,10 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libcurl4 ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/* /var/log/apt /var/log/dpkg.log
 COPY --from=build --chown=0:0 /out/token-warden /usr/local/bin/token-warden
+# libcurl4 links librtmp, which links GnuTLS; GnuTLS initialises itself (and p11-kit) in a library
+# constructor although only RTMPS would use it and token-warden allows http/https only. Skipping
+# that saves ~0.7 MB RSS and a little start-up CPU (README, Performance).
+ENV GNUTLS_NO_IMPLICIT_INIT=1
 # Also usable as a kubectl plugin: `kubectl token-warden report|audit`.
 RUN ln -s token-warden /usr/local/bin/kubectl-token_warden
 # A numeric non-root user (no /etc/passwd entry needed); matches runAsUser in deploy/.

@@ -258,9 +258,11 @@ def controller_figures(args):
             port = free_port()
             proxy.reset()
             started = time.perf_counter()
-            # Defaults as deployed (leader election on, Lease in the kubeconfig's namespace).
+            # Defaults as deployed (leader election on, Lease in the kubeconfig's namespace), with the
+            # environment the image sets (Dockerfile).
             proc = subprocess.Popen([args.token_warden, "run", "--kubeconfig", kubeconfig,
                                      "--http-address", f"127.0.0.1:{port}", "--log-level", "warning"],
+                                    env={**os.environ, "GNUTLS_NO_IMPLICIT_INIT": "1"},
                                     stdout=subprocess.DEVNULL, stderr=open(os.path.join(workdir, "token-warden.log"), "a"))
             proxy.client_pid = proc.pid
             ready = None
