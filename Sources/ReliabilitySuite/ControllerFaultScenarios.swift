@@ -11,7 +11,7 @@ enum ControllerFaultScenarios {
         let first = try run.start(options)
         if await run.waitForFirstRestart() {
             run.faultInjected()
-            await first.stop(gracefully: false)
+            run.check(await first.stop(gracefully: false), "the killed replica's task did not end within 60 s")
             options.identity = "second"
             try run.start(options)
         }
@@ -31,7 +31,7 @@ enum ControllerFaultScenarios {
             let (leader, follower) = left.runtime.isLeader ? (left, right) : (right, left)
             run.check(leader.runtime.isLeader != follower.runtime.isLeader, "not exactly one leader")
             run.faultInjected()
-            await leader.stop(gracefully: false)
+            run.check(await leader.stop(gracefully: false), "the killed leader's task did not end within 60 s")
             survivor = follower
             let took = await run.harness.wait(seconds: 15) { follower.runtime.isLeader }
             run.check(took, "the follower never took over")

@@ -39,14 +39,40 @@ public final class ControllerReplica: Sendable {
     public var crashReason: String? { state.failure.withLock { $0 } }
 
     /// `gracefully: false` is a SIGKILL as far as the cluster can tell: the task is cancelled, no
-    /// lease is released, nothing in memory survives.
-    public func stop(gracefully: Bool = true) async {
-        state.stopRequested.store(true, ordering: .relaxed)
-        if gracefully {
-            await group.triggerGracefulShutdown()
-        } else {
-            task.cancel()
+    /// lease is released, nothing in memory survives. Returns false when the replica did not end
+    /// within `seconds` (something ignored the shutdown): the scenario reports it instead of hanging.
+    /// A replica already stopped is not asked again.
+    @discardableResult
+    public func stop(gracefully: Bool = true, within seconds: Double = 60) async -> Bool {
+        let task = self.task
+        if state.stopRequested.exchange(true, ordering: .relaxed) {
+            return await Self.ends(within: seconds) { await task.value }
         }
-        await task.value
+        if !gracefully { task.cancel() }
+        let group = self.group
+        return await Self.ends(within: seconds) {
+            if gracefully { await group.triggerGracefulShutdown() }
+            await task.value
+        }
+    }
+
+    /// Whether `work` finishes within `seconds`; if not, it is left running.
+    private static func ends(within seconds: Double, _ work: @escaping @Sendable () async -> Void) async -> Bool {
+        let once = Once()
+        return await withCheckedContinuation { continuation in
+            Task {
+                await work()
+                if once.first() { continuation.resume(returning: true) }
+            }
+            Task {
+                do { try await Task.sleep(for: .seconds(seconds)) } catch {}  // never cancelled
+                if once.first() { continuation.resume(returning: false) }
+            }
+        }
+    }
+
+    private final class Once: Sendable {
+        private let done = Atomic<Bool>(false)
+        func first() -> Bool { !done.exchange(true, ordering: .relaxed) }
     }
 }

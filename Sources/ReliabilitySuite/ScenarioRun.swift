@@ -81,7 +81,10 @@ public final class ScenarioRun {
             + Double((ContinuousClock.now - faultAt).components.attoseconds) / 1e18
         let crashes = replicas.filter(\.crashed)
         for replica in crashes { failures.append("replica \(replica.runtime.identity) ended: \(replica.crashReason ?? "returned")") }
-        for replica in replicas { await replica.stop() }
+        for replica in replicas {
+            let stopped = await replica.stop()
+            if !stopped { failures.append("replica \(replica.runtime.identity) did not stop within 60 s") }
+        }
         let patches = harness.restartPatches()
         let unique = Set(patches)
         let overlap = harness.overlap(of: expected.subtracting(unmeasured))
