@@ -10,7 +10,7 @@ idle RSS and cold start to its first API request (see controller_figures); and o
 the in-process figures (decode MB/s per core, watch events/s per core and latency, assess+plan CPU). Prints one table (min / median over repeats, ratios to kubectl) and
 writes every sample and summary as JSON to bench-results/.
 """
-import argparse, datetime, json, os, platform, re, socket, statistics, subprocess, sys, threading, time, urllib.request
+import argparse, datetime, json, os, platform, re, shutil, socket, statistics, subprocess, sys, threading, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -237,15 +237,32 @@ def rss_bytes(pid):
     return None
 
 
+def private_library_copies(binary, directory):
+    """Copies of the shared libraries `binary` loads (not the dynamic loader itself), for
+    LD_LIBRARY_PATH: a process whose libraries no other process maps, as in its own container."""
+    os.makedirs(directory, exist_ok=True)
+    out = subprocess.run(["ldd", binary], stdout=subprocess.PIPE, text=True, check=True).stdout
+    for line in out.splitlines():
+        m = re.match(r"\s*(\S+) => (/\S+)", line)
+        if m:
+            shutil.copy(m.group(2), os.path.join(directory, m.group(1)))
+    return directory
+
+
 def controller_figures(args):
     """`token-warden run` (the release binary as shipped, default flags: leader election on)
     against an empty simulated cluster: exec → first API request at the server (through
     FirstRequestProxy) and the CPU used until then, exec → /readyz 200, and the process's RSS
-    once it has been ready and idle for `--idle-seconds` (with probes and scrapes meanwhile)."""
+    once it has been ready and idle for `--idle-seconds` (with probes and scrapes meanwhile). Every
+    repeat runs twice: with the machine's libraries (shared with every other process here, so the
+    kernel keeps their pages when the controller pages its start-up code out) and with private
+    copies of them, as in the controller's own container; start-up figures come from the first."""
     workdir = os.path.join(args.out, "work", "controller-idle")
     os.makedirs(workdir, exist_ok=True)
     sim = Sim(args.kube_sim, "pods=0,namespaces=1", workdir)
-    samples = {"first_request_s": [], "first_request_cpu_s": [], "ready_s": [], "idle_rss_bytes": []}
+    samples = {"first_request_s": [], "first_request_cpu_s": [], "ready_s": [], "idle_rss_bytes": [],
+               "idle_rss_private_libraries_bytes": []}
+    private_libraries = private_library_copies(args.token_warden, os.path.join(workdir, "libs"))
     try:
         with open(sim.kubeconfig) as f:
             original = f.read()
@@ -254,7 +271,8 @@ def controller_figures(args):
         kubeconfig = os.path.join(workdir, "kubeconfig-proxied")
         with open(kubeconfig, "w") as f:
             f.write(original.replace(f"127.0.0.1:{server_port}", f"127.0.0.1:{proxy.port}"))
-        for r in range(args.repeats):
+        runs = [(r, private) for r in range(args.repeats) for private in (False, True)]
+        for r, private in runs:
             port = free_port()
             proxy.reset()
             started = time.perf_counter()
@@ -262,7 +280,8 @@ def controller_figures(args):
             # environment the image sets (Dockerfile).
             proc = subprocess.Popen([args.token_warden, "run", "--kubeconfig", kubeconfig,
                                      "--http-address", f"127.0.0.1:{port}", "--log-level", "warning"],
-                                    env={**os.environ, "GNUTLS_NO_IMPLICIT_INIT": "1"},
+                                    env={**os.environ, "GNUTLS_NO_IMPLICIT_INIT": "1",
+                                         **({"LD_LIBRARY_PATH": private_libraries} if private else {})},
                                     stdout=subprocess.DEVNULL, stderr=open(os.path.join(workdir, "token-warden.log"), "a"))
             proxy.client_pid = proc.pid
             ready = None
@@ -283,10 +302,12 @@ def controller_figures(args):
                         with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
                             response.read()
                     time.sleep(min(10, max(0, idle_until - time.perf_counter())))
-                samples["idle_rss_bytes"].append(rss_bytes(proc.pid))
+                samples["idle_rss_private_libraries_bytes" if private else "idle_rss_bytes"].append(rss_bytes(proc.pid))
             finally:
                 proc.terminate()
                 proc.wait(timeout=20)
+            if private:
+                continue  # start-up figures from the runs with the machine's own libraries only
             samples["ready_s"].append(ready)
             if proxy.first_request_at is not None:
                 samples["first_request_s"].append(proxy.first_request_at - started)
@@ -305,6 +326,7 @@ def controller_table(figures):
         "| token-warden run, empty cluster (min / median) | figure |",
         "|---|---|",
         f"| idle RSS (ready, no pods, after {figures['idle_seconds']:g} s) | {cell('idle_rss_bytes', 'MB')} |",
+        f"| … its libraries private to it, as in its own container | {cell('idle_rss_private_libraries_bytes', 'MB')} |",
         f"| cold start: exec → first API request at the server | {cell('first_request_s', 'ms')} |",
         f"| CPU used until that request (all threads) | {cell('first_request_cpu_s', 'ms')} |",
         f"| exec → /readyz 200 (caches synced) | {cell('ready_s', 'ms')} |",
