@@ -73,7 +73,9 @@ def run_population(args, name, spec, pods):
     workdir = os.path.join(args.out, "work", name)
     os.makedirs(workdir, exist_ok=True)
     sim = Sim(args.kube_sim, spec, workdir)
-    bench = [args.warden_bench, "--kubeconfig", sim.kubeconfig]
+    # warden-bench runs with the malloc settings `token-warden run` makes at start-up
+    # (ProcessMemory: two arenas, a fixed 256 KiB mmap threshold), so its memory figures are the controller's.
+    bench = ["env", "MALLOC_ARENA_MAX=2", "MALLOC_MMAP_THRESHOLD_=262144", args.warden_bench, "--kubeconfig", sim.kubeconfig]
     samples = {"warden_fast": [], "warden_foundation": [], "kubectl": [], "first_request_warden_s": [],
                "first_request_kubectl_s": []}
     result = {"population": name, "spec": spec, "pods": pods, "samples": samples}
@@ -84,7 +86,7 @@ def run_population(args, name, spec, pods):
             for decoder in ("fast", "foundation"):
                 if decoder == "foundation" and pods > args.foundation_max_pods:
                     continue
-                out, t = timed([bench[0], "sync"] + bench[1:] + ["--decoder", decoder])
+                out, t = timed(bench[:4] + ["sync"] + bench[4:] + ["--decoder", decoder])
                 inner = json.loads(out.strip().splitlines()[-1])
                 samples[f"warden_{decoder}"].append({**inner, **{"time_" + k: v for k, v in t.items()}})
             if run_kubectl:
@@ -93,7 +95,7 @@ def run_population(args, name, spec, pods):
                 samples["kubectl"].append(t)
             for _ in range(3):
                 started = time.perf_counter()
-                subprocess.run([bench[0], "first-request"] + bench[1:], check=True, stdout=subprocess.DEVNULL)
+                subprocess.run(bench[:4] + ["first-request"] + bench[4:], check=True, stdout=subprocess.DEVNULL)
                 samples["first_request_warden_s"].append(time.perf_counter() - started)
                 started = time.perf_counter()
                 subprocess.run(["kubectl", "--kubeconfig", sim.kubeconfig, "get", "--raw", "/version"], check=True,
@@ -102,7 +104,7 @@ def run_population(args, name, spec, pods):
         log(f"{name}: decode, watch and plan figures")
         for command in (["decode", "--pages", "4"], ["watch", "--events", str(args.watch_events)],
                         ["watch", "--events", str(min(args.watch_events, 4000)), "--decoder", "foundation"], ["plan"]):
-            out = subprocess.run([bench[0], command[0]] + bench[1:] + command[1:], check=True, stdout=subprocess.PIPE,
+            out = subprocess.run(bench[:4] + [command[0]] + bench[4:] + command[1:], check=True, stdout=subprocess.PIPE,
                                  text=True).stdout
             figures = json.loads(out.strip().splitlines()[-1])
             key = command[0] + ("_foundation" if "foundation" in command else "")

@@ -12,6 +12,8 @@ private func glibcMallocTrim(_ pad: Int) -> Int32
 public enum ProcessMemory {
     /// glibc's `M_ARENA_MAX`.
     private static let arenaMaxParameter: Int32 = -8
+    /// glibc's `M_MMAP_THRESHOLD`.
+    private static let mmapThresholdParameter: Int32 = -3
     /// Linux's `MADV_PAGEOUT` (5.4+; older kernels answer EINVAL and nothing happens).
     private static let pageOutAdvice: Int32 = 21
 
@@ -24,6 +26,19 @@ public enum ProcessMemory {
         #if canImport(Glibc)
         guard getenv("MALLOC_ARENA_MAX") == nil else { return }
         _ = glibcMallopt(arenaMaxParameter, arenas)
+        #endif
+    }
+
+    /// Serves every allocation of `bytes` or more with its own mapping, returned to the kernel
+    /// when freed. glibc starts at 128 KiB but raises the threshold to the size of each large
+    /// block freed (up to 32 MiB), after which list pages (5–20 MB each) come from the heap; the
+    /// small cache records allocated between them then pin that heap, and it cannot shrink.
+    /// Fixing the threshold keeps page buffers off the heap (measured: 1,282 → 979 retained bytes
+    /// per cached pod at 20k pods). `MALLOC_MMAP_THRESHOLD_` in the environment, when set, wins.
+    public static func keepLargeBuffersOffTheHeap(threshold bytes: Int32 = 256 << 10) {
+        #if canImport(Glibc)
+        guard getenv("MALLOC_MMAP_THRESHOLD_") == nil else { return }
+        _ = glibcMallopt(mmapThresholdParameter, bytes)
         #endif
     }
 

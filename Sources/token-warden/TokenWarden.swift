@@ -18,6 +18,7 @@ struct TokenWarden: AsyncParsableCommand {
 
     static func main() async {
         ProcessMemory.limitMallocArenas()
+        ProcessMemory.keepLargeBuffersOffTheHeap()
         await main(nil)
     }
 }
