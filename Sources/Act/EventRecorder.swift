@@ -190,7 +190,11 @@ public final class EventRecorder: Sendable {
             logger.notice("\(what); will retry", metadata: metadata)
         }
         if startDrain {
-            Task { await self.drainRetries() }
+            // Holds the recorder only for one step at a time: a recorder given up (its controller
+            // stopped) ends its retries at the next step instead of living on in this task.
+            Task { [weak self] in
+                while let recorder = self, await recorder.drainStep() {}
+            }
         }
     }
 
@@ -224,43 +228,43 @@ public final class EventRecorder: Sendable {
         case done
     }
 
-    /// Retries queued writes as they fall due, until the queue is empty.
-    private func drainRetries() async {
-        while true {
-            let step = retries.withLock { state -> DrainStep in
-                if let due = state.queue.takeDue(now: .now) { return .attempt(due) }
-                guard let next = state.queue.nextDue else {
-                    state.draining = false
-                    return .done
-                }
-                // Wake at least once per initial delay: a newer entry may fall due before `next`.
-                return .wait(until: min(next, .now + state.queue.policy.initialDelay))
+    /// One step of draining the retry queue: an attempt, or a wait for the next one. False when
+    /// the queue is empty (or the task was cancelled) and the drain has ended.
+    private func drainStep() async -> Bool {
+        let step = retries.withLock { state -> DrainStep in
+            if let due = state.queue.takeDue(now: .now) { return .attempt(due) }
+            guard let next = state.queue.nextDue else {
+                state.draining = false
+                return .done
             }
-            switch step {
-            case .done:
-                return
-            case .wait(let until):
-                do {
-                    try await Task.sleep(until: until, clock: .continuous)
-                } catch {
-                    retries.withLock { $0.draining = false }  // cancelled: the next failure starts a new drain
-                    return
-                }
-            case .attempt(var entry):
-                var metadata = Self.metadata(entry.event)
-                metadata["event"] = "\(entry.name)"
-                metadata["count"] = "\(entry.count)"
-                entry.attempts += 1
-                metadata["attempt"] = "\(entry.attempts)"
-                switch await retryWrite(entry) {
-                case .written:
-                    retries.withLock { $0.queue.finish(entry.name) }
-                    logger.info("event recorded after a retry", metadata: metadata)
-                case .failed(let error):
-                    settleFailure(entry, error, "cannot record event", metadata)  // ends the attempt too
-                }
+            // Wake at least once per initial delay: a newer entry may fall due before `next`.
+            return .wait(until: min(next, .now + state.queue.policy.initialDelay))
+        }
+        switch step {
+        case .done:
+            return false
+        case .wait(let until):
+            do {
+                try await Task.sleep(until: until, clock: .continuous)
+            } catch {
+                retries.withLock { $0.draining = false }  // cancelled: the next failure starts a new drain
+                return false
+            }
+        case .attempt(var entry):
+            var metadata = Self.metadata(entry.event)
+            metadata["event"] = "\(entry.name)"
+            metadata["count"] = "\(entry.count)"
+            entry.attempts += 1
+            metadata["attempt"] = "\(entry.attempts)"
+            switch await retryWrite(entry) {
+            case .written:
+                retries.withLock { $0.queue.finish(entry.name) }
+                logger.info("event recorded after a retry", metadata: metadata)
+            case .failed(let error):
+                settleFailure(entry, error, "cannot record event", metadata)  // ends the attempt too
             }
         }
+        return true
     }
 
     /// An attempt that timed out may have landed: a 409 on the retry means the Event is there, so

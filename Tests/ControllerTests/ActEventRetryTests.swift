@@ -80,6 +80,22 @@ struct ActEventRetryTests {
         #expect(events.count == 1 && events.first?.count == 2 && events.first?.lastTimestamp == ActFixtures.now + 60)
     }
 
+    @Test func aRecorderGivenUpStopsRetrying() async throws {
+        let sim = try ActSim()
+        try sim.load(ActFixtures.namespace("shop"))
+        sim.refuse("events", verb: "create", code: 503)
+        do {
+            let recorder = ActFixtures.recorder(sim, limits: Self.fast)
+            await recorder.emit(Self.event())
+            #expect(try await ActClusterTests.eventually(10) { Self.eventWrites(sim).count >= 12 })
+        }
+        // The controller that owned it is gone: at most the step under way finishes.
+        try await Task.sleep(for: .milliseconds(500))
+        let sent = Self.eventWrites(sim).count
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(Self.eventWrites(sim).count == sent)
+    }
+
     @Test func otherRefusalsAreDroppedNotRetried() async throws {
         let sim = try ActSim()
         try sim.load(ActFixtures.namespace("shop"))
