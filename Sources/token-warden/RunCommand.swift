@@ -28,7 +28,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Restarts running at once in one namespace.")
     var maxConcurrentPerNamespace: Int = 1
 
-    @Option(help: "Give up waiting for a rollout after this long (reported, then skipped).")
+    @Option(help: "Report a rollout still running after this long (once, as a Warning Event); it keeps its concurrency slot until it ends. Eviction sequences stop at this point.")
     var rolloutTimeout: String = "15m"
 
     @Option(help: "Do not restart the same workload again within this long.")
