@@ -49,6 +49,7 @@ extension ControllerRuntime {
             checkToken()
             let outcome = await reconciler.reconcile(isLeader: leader.load(ordering: .relaxed))
             onOutcome?(outcome)
+            metrics.recordEventsDropped(total: events.droppedEvents)
             requeueAt = outcome.requeueAt
             if releasesStartupMemory && !releasedStartupMemory && caches.hasSynced {
                 releasedStartupMemory = true

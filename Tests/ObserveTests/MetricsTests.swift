@@ -84,6 +84,13 @@ import Testing
         #expect(selection.select(deadlines).map(\.name) == ["w9", "w8", "w7"])
     }
 
+    @Test func droppedEventsFollowTheRecordersTotal() {
+        let metrics = WardenMetrics()
+        for total in [0, 1, 3, 2, 3] { metrics.recordEventsDropped(total: total) }
+        let text = String(decoding: metrics.exposition(), as: UTF8.self)
+        #expect(text.contains("token_warden_events_dropped_total 3"))
+    }
+
     @Test func readmeTableListsEveryMetric() {
         let table = MetricCatalog.markdownTable()
         for metric in MetricCatalog.all {

@@ -52,9 +52,13 @@ public enum MetricCatalog {
         name: "token_warden_audit_events_total", kind: .counter, labels: ["evidence"],
         help: "Audit events received on the webhook, by evidence found (stale_token, legacy_token_invalidated, none).")
 
+    public static let eventsDropped = MetricDescription(
+        name: "token_warden_events_dropped_total", kind: .counter, labels: [],
+        help: "Kubernetes Events given up on: the retry queue for writes refused with 429, 5xx or no answer was full.")
+
     public static let all: [MetricDescription] = [
         pods, workloads, deadlineRemaining, restarts, evictions, deferredRestarts, forecastMisses,
-        apiRequests, watchRestarts, relists, tokenReloads, leader, lastSuccessfulSync, auditEvents,
+        apiRequests, watchRestarts, relists, tokenReloads, leader, lastSuccessfulSync, auditEvents, eventsDropped,
     ]
 
     /// The README table (Markdown).

@@ -20,6 +20,8 @@ public final class WardenMetrics: Sendable {
     private let forecastMissesGauge: Prometheus.Gauge
     private let leaderGauge: Prometheus.Gauge
     private let lastSyncGauge: Prometheus.Gauge
+    private let eventsDroppedCounter: Prometheus.Counter
+    private let eventsDroppedSeen = Mutex(0)
 
     public init(
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
@@ -30,6 +32,7 @@ public final class WardenMetrics: Sendable {
         forecastMissesGauge = Self.gauge(registry, MetricCatalog.forecastMisses)
         leaderGauge = Self.gauge(registry, MetricCatalog.leader)
         lastSyncGauge = Self.gauge(registry, MetricCatalog.lastSuccessfulSync)
+        eventsDroppedCounter = Self.counter(registry, MetricCatalog.eventsDropped)
         // Every classification has a series from the start, so alerts see 0 rather than nothing.
         for classification in TokenClassification.allCases {
             Self.gauge(registry, MetricCatalog.pods, [classification.rawValue]).set(to: 0)
@@ -100,6 +103,15 @@ public final class WardenMetrics: Sendable {
 
     public func recordDeferredRestart(cause: DeferralCause) {
         Self.counter(registry, MetricCatalog.deferredRestarts, [cause.rawValue]).increment()
+    }
+
+    /// The recorder's running total of dropped Events; the counter follows it.
+    public func recordEventsDropped(total: Int) {
+        let added = eventsDroppedSeen.withLock { seen -> Int in
+            defer { seen = max(seen, total) }
+            return max(0, total - seen)
+        }
+        if added > 0 { eventsDroppedCounter.increment(by: Int64(added)) }
     }
 
     public func setLeader(_ isLeader: Bool) { leaderGauge.set(to: isLeader ? 1 : 0) }
