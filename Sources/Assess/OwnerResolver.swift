@@ -27,7 +27,7 @@ struct OwnerResolver {
         var byUID: [String: Int] = [:]
         let byKey: Lazy
 
-        final class Lazy: @unchecked Sendable {  // filled once, on the resolving thread
+        final class Lazy {  // filled on first use by the one pass that owns the resolver
             var table: [String: Int]?
         }
 

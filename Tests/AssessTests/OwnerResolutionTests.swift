@@ -113,6 +113,17 @@ import Testing
         #expect(a.workloads.first { $0.id.kind == .statefulSet }?.strategy == .rollout)
     }
 
+    @Test func ownersWithoutAMatchingUIDAreFoundByName() {
+        // Hand-built objects may lack the uid the reference names: the namespace/name fallback.
+        var (d, rs, owner) = deployment("web", annotations: ["token-warden.dev/mode": "report"])
+        rs.metadata.uid = nil
+        d.metadata.uid = "some-other-uid"
+        let a = Assessor().assess(ClusterSnapshot(pods: [makePod(name: "web-1", owner: owner)], replicaSets: [rs], deployments: [d]), now: now)
+        #expect(a.workloads.map(\.id.description) == ["Deployment/ns/web"])
+        #expect(a.workloads[0].objectKnown)
+        #expect(a.workloads[0].policy.mode == .report)
+    }
+
     @Test func rolloutStatusLikeKubectl() {
         var (d, _, _) = deployment("web", replicas: 3)
         #expect(RolloutStatus.of(d) == .complete)
