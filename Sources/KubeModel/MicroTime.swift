@@ -3,7 +3,7 @@
 ///
 /// The API server parses it with Go's layout `2006-01-02T15:04:05.000000Z07:00`, which requires
 /// exactly six fractional digits, so it is always written that way.
-public struct MicroTime: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct MicroTime: Hashable, Comparable, Sendable, RFC3339Coded {
     /// Microseconds since 1970-01-01T00:00:00Z.
     public var microseconds: Int64
 
@@ -54,21 +54,5 @@ public struct MicroTime: Hashable, Comparable, Sendable, Codable, CustomStringCo
         var text = seconds.rfc3339
         text.removeLast()  // "Z"
         return text + "." + padded + "Z"
-    }
-
-    public var description: String { rfc3339 }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        guard let value = MicroTime(rfc3339: text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 time: \(text.prefix(64))")
-        }
-        self = value
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rfc3339)
     }
 }

@@ -2,7 +2,7 @@
 ///
 /// Parsed by hand: Foundation's date formatters are far too slow for the pod decode hot path,
 /// and Kubernetes only ever writes `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`.
-public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct Timestamp: Hashable, Comparable, Sendable, RFC3339Coded {
     /// Seconds since 1970-01-01T00:00:00Z.
     public var seconds: Int64
 
@@ -97,21 +97,5 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
             return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
         }
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(rem / 3600, 2)):\(pad(rem / 60 % 60, 2)):\(pad(rem % 60, 2))Z"
-    }
-
-    public var description: String { rfc3339 }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        guard let value = Timestamp(rfc3339: text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 time: \(text.prefix(64))")
-        }
-        self = value
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rfc3339)
     }
 }
