@@ -17,8 +17,7 @@ demo: deps
 	.build/debug/token-warden demo
 
 test: deps
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --no-parallel
+	SWIFT=$(SWIFT) ./scripts/run-tests.sh
 
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib --product token-warden

@@ -67,9 +67,12 @@ import Transport
         let sim = try SimServer.start(objects: scenario.objects)
         defer { sim.stop() }
         let runtime = try Self.runtime(sim)
+        // The simulated server logs a request when its status is decided, just after the write
+        // is visible in its store: wait for both.
         let patched = try await Self.run(runtime) {
             Self.annotations(sim, "shop", "web")["kubectl.kubernetes.io/restartedAt"] != nil
                 && Self.events(sim).contains { $0.reason == "TokenExpiryAtRisk" }
+                && sim.requestLog.all.contains { $0.verb == "patch" && $0.resource == "deployments" }
         }
         #expect(patched)
         #expect(Self.annotations(sim, "shop", "api").isEmpty)
