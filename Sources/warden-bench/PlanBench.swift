@@ -9,7 +9,7 @@ import Plan
 /// "steady": a pass over an unchanged cache after one before it, as the controller runs most
 /// of the time (the assessment memo reuses every workload; the plan is made afresh).
 enum PlanBench {
-    static func run(client: KubeClient) async throws -> [String: Any] {
+    static func run(client: KubeClient, repeats: Int = 3) async throws -> [String: Any] {
         let records = PodRecordBuilder()
         async let pods = client.listAll(Pod.self, transform: records.record).items
         async let namespaces = client.listAll(Namespace.self).items
@@ -26,7 +26,7 @@ enum PlanBench {
         var bestAssess = Double.infinity, bestPlan = Double.infinity
         var workloads = 0, decisions = 0
         var bestSteadyAssess = Double.infinity, bestSteadyPlan = Double.infinity, reused = 0
-        for _ in 0..<3 {
+        for _ in 0..<max(1, repeats) {
             let memo = AssessmentMemo()
             _ = Assessor().assess(snapshot, now: now, memo: memo)
             let cpu0 = Measure.threadCPUSeconds()
@@ -38,7 +38,7 @@ enum PlanBench {
             bestSteadyPlan = min(bestSteadyPlan, cpu2 - cpu1)
             reused = memo.lastHits
         }
-        for _ in 0..<3 {
+        for _ in 0..<max(1, repeats) {
             let cpu0 = Measure.threadCPUSeconds()
             let assessment = Assessor().assess(snapshot, now: now)
             let cpu1 = Measure.threadCPUSeconds()

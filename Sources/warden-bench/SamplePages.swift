@@ -32,9 +32,12 @@ struct SamplePages {
             guard let list = try JSONSerialization.jsonObject(with: Data(page)) as? [String: Any],
                   let items = list["items"] as? [Any] else { continue }
             for item in items {
-                // Unescaped slashes, as the API server writes them ("/" inside label keys and paths).
-                let data = try JSONSerialization.data(withJSONObject: ["type": "MODIFIED", "object": item], options: [.withoutEscapingSlashes])
-                lines.append(Array(data))
+                // Framed as the API server frames a watch event, `type` before `object` (a
+                // serialized dictionary's key order is arbitrary); slashes unescaped, as it writes
+                // them ("/" inside label keys and paths); keys sorted, which keeps its top-level
+                // order (apiVersion, kind, metadata, spec, status).
+                let object = try JSONSerialization.data(withJSONObject: item, options: [.withoutEscapingSlashes, .sortedKeys])
+                lines.append(Array(#"{"type":"MODIFIED","object":"#.utf8) + Array(object) + [UInt8(ascii: "}")])
             }
         }
         return lines

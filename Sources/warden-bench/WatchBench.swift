@@ -14,7 +14,10 @@ enum WatchBench {
         let (items, rv) = try await client.listAll(Pod.self, transform: records.record)
         let store = ObjectStore<PodRecord>()
         store.replace(items, resourceVersion: rv)
-        let namespaces = try await client.listAll(Namespace.self).items
+        // The controller finds a pod's namespace in its namespace cache by key; the assessment of
+        // the event's workload needs only that one.
+        var namespaces: [String: Namespace] = [:]
+        for namespace in try await client.listAll(Namespace.self).items { namespaces[namespace.metadata.name] = namespace }
         let sample = try await SamplePages.fetch(client: client, pages: 4)
         let lines = try sample.watchLines()
         guard !lines.isEmpty else { return ["command": "watch", "events": 0] }
@@ -46,7 +49,8 @@ enum WatchBench {
                 let event = try KubeClient.decodeWatchLine(Pod.self, line, decoder: decoder)
                 store.apply(event, transform: records.record)
                 guard case .modified(let pod) = event, let record = store.get(namespace: pod.metadata.namespace, name: pod.metadata.name) else { continue }
-                let assessment = assessor.assess(ClusterSnapshot(podRecords: [record], namespaces: namespaces), now: now)
+                let namespace = namespaces[record.namespace].map { [$0] } ?? []
+                let assessment = assessor.assess(ClusterSnapshot(podRecords: [record], namespaces: namespace), now: now)
                 decisions += planner.plan(assessment, now: now).decisions.count
                 latencies.append(Measure.wallSeconds() - arrived)
             }

@@ -10,7 +10,7 @@ import Logging
 ///     warden-bench sync   --kubeconfig K [--decoder fast|foundation]
 ///     warden-bench decode --kubeconfig K [--pages 4]
 ///     warden-bench watch  --kubeconfig K [--events 20000] [--decoder fast|foundation]
-///     warden-bench plan   --kubeconfig K
+///     warden-bench plan   --kubeconfig K [--repeats 3]
 let arguments = CommandLine.arguments
 func option(_ name: String, _ fallback: String) -> String {
     guard let i = arguments.firstIndex(of: "--\(name)"), i + 1 < arguments.count else { return fallback }
@@ -48,7 +48,7 @@ do {
         emit(try await WatchBench.run(client: client, decoder: decoder, decoderName: decoderName,
                                       events: Int(option("events", "20000")) ?? 20000))
     case "plan":
-        emit(try await PlanBench.run(client: client))
+        emit(try await PlanBench.run(client: client, repeats: Int(option("repeats", "3")) ?? 3))
     default:
         FileHandle.standardError.write(Data("usage: warden-bench first-request|sync|decode|watch|plan --kubeconfig PATH [--decoder fast|foundation]\n".utf8))
         exit(2)

@@ -106,6 +106,35 @@ import TestSupport
         #expect(throws: (any Error).self) { _ = try fast.decode(Pod.self, from: bytes) }
     }
 
+    /// Strings are scanned eight bytes at a time: a quote, an escape or a raw control byte at
+    /// every offset of names up to 40 bytes long (and so at every position within a word) gives
+    /// what Foundation gives, value or rejection.
+    @Test func everySpecialByteAtEveryOffsetWithinAWord() throws {
+        let specials: [(text: String, valid: Bool)] = [(#"\""#, true), (#"\\"#, true), (#"\u00e9"#, true), (#"\n"#, true),
+                                                       ("\u{01}", false), ("\t", false), (#"\x"#, false)]
+        for length in 0...40 {
+            for offset in 0...length {
+                for (special, valid) in specials {
+                    let name = String(repeating: "a", count: offset) + special + String(repeating: "b", count: length - offset)
+                    let bytes = Array(#"{"metadata":{"name":"\#(name)","namespace":"ns"},"spec":{"x":"\#(name)"}}"#.utf8)
+                    if valid {
+                        let expected = try foundation.decode(Pod.self, from: bytes)
+                        #expect(try fast.decode(Pod.self, from: bytes) == expected, "\(name.debugDescription)")
+                    } else {
+                        #expect(throws: (any Error).self, "\(name.debugDescription)") { _ = try foundation.decode(Pod.self, from: bytes) }
+                        #expect(throws: (any Error).self, "\(name.debugDescription)") { _ = try fast.decode(Pod.self, from: bytes) }
+                    }
+                }
+            }
+        }
+        // A string that ends exactly at the end of the input, in a word and after one.
+        for length in 0...17 {
+            let open = Array(#"{"metadata":{"name":""#.utf8) + Array(repeating: UInt8(ascii: "a"), count: length)
+            #expect(throws: (any Error).self) { _ = try fast.decode(Pod.self, from: open) }
+            #expect(throws: (any Error).self) { _ = try fast.decode(Pod.self, from: open + [UInt8(ascii: "\\")]) }
+        }
+    }
+
     @Test func unknownWatchTypeAndOtherTypesFallBack() throws {
         #expect(throws: APIError.self) {
             _ = try KubeClient.decodeEvent(Pod.self, Array(#"{"type":"SURPRISE","object":{}}"#.utf8), decoder: fast, path: "/api/v1/pods")
