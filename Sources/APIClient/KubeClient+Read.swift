@@ -1,4 +1,5 @@
 import KubeModel
+import Transport
 
 extension KubeClient {
     /// GET one object.
@@ -13,6 +14,15 @@ extension KubeClient {
         _ type: T.Type, namespace: String? = nil, labelSelector: String? = nil, fieldSelector: String? = nil,
         limit: Int? = 500, continueToken: String? = nil, resourceVersion: String? = nil
     ) async throws -> ListPage<T> {
+        try await list(type, namespace: namespace, labelSelector: labelSelector, fieldSelector: fieldSelector, limit: limit,
+                       continueToken: continueToken, resourceVersion: resourceVersion, receiveBuffer: nil)
+    }
+
+    /// `receiveBuffer`: the page is received into its allocation, handed back once decoded.
+    func list<T: KubeObject>(
+        _ type: T.Type, namespace: String?, labelSelector: String?, fieldSelector: String?,
+        limit: Int?, continueToken: String?, resourceVersion: String?, receiveBuffer: ReceiveBuffer?
+    ) async throws -> ListPage<T> {
         let path = T.resource.collectionPath(namespace: namespace)
         var query: [(String, String)] = []
         if let labelSelector { query.append(("labelSelector", labelSelector)) }
@@ -21,8 +31,10 @@ extension KubeClient {
         if let continueToken { query.append(("continue", continueToken)) }
         if let resourceVersion { query.append(("resourceVersion", resourceVersion)) }
         // A page of 500 large pods is a few MB; allow it time on a busy server.
-        let response = try await perform(Call(verb: "list", resource: T.resource.plural, method: "GET", path: path, query: query, timeoutSeconds: 300))
+        var response = try await perform(Call(verb: "list", resource: T.resource.plural, method: "GET", path: path, query: query,
+                                              timeoutSeconds: 300, receiveBuffer: receiveBuffer))
         let body = try decode(ListBody<T>.self, response.body, what: "\(T.resource.kind)List", path: path)
+        receiveBuffer?.keep(&response.body)
         let token = body.metadata.continue.flatMap { $0.isEmpty ? nil : $0 }
         return ListPage(
             items: body.items, resourceVersion: body.metadata.resourceVersion ?? "",
@@ -46,6 +58,7 @@ extension KubeClient {
         pageSize: Int = 500, progress: (@Sendable (Int, Int?) -> Void)? = nil, transform: (T) -> Entry
     ) async throws -> (items: [Entry], resourceVersion: String) {
         var restarted = false
+        let receiveBuffer = ReceiveBuffer()  // one allocation for every page, freed when the listing ends
         while true {
             var items: [Entry] = []
             var token: String?
@@ -54,7 +67,7 @@ extension KubeClient {
                     try Task.checkCancellation()
                     let page = try await list(
                         T.self, namespace: namespace, labelSelector: labelSelector, fieldSelector: fieldSelector,
-                        limit: pageSize, continueToken: token)
+                        limit: pageSize, continueToken: token, resourceVersion: nil, receiveBuffer: receiveBuffer)
                     if items.isEmpty, let remaining = page.remainingItemCount { items.reserveCapacity(page.items.count + remaining) }
                     items.append(contentsOf: page.items.lazy.map(transform))
                     token = page.continueToken

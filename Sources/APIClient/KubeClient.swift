@@ -74,6 +74,7 @@ public final class KubeClient: Sendable {
         var contentType: String? = nil
         var timeoutSeconds: Double? = 60
         var stallTimeoutSeconds: Int? = nil
+        var receiveBuffer: ReceiveBuffer? = nil
 
         var url: (String) -> String {
             { server in query.isEmpty ? server + path : server + path + "?" + QueryEncoding.encode(query) }
@@ -86,7 +87,7 @@ public final class KubeClient: Sendable {
         if let contentType = call.contentType { headers.append(("Content-Type", contentType)) }
         return TransportRequest(
             method: call.method, url: call.url(config.server), headers: headers, body: call.body,
-            timeoutSeconds: call.timeoutSeconds, stallTimeoutSeconds: call.stallTimeoutSeconds)
+            timeoutSeconds: call.timeoutSeconds, stallTimeoutSeconds: call.stallTimeoutSeconds, receiveBuffer: call.receiveBuffer)
     }
 
     /// Sends `call` and returns the 2xx response, applying the token and retry rules.

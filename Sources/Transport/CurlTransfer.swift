@@ -30,6 +30,7 @@ final class CurlTransfer: @unchecked Sendable {
         self.handle = handle
         self.url = request.url
         self.delivery = delivery
+        if case .buffered = delivery, let buffer = request.receiveBuffer { body = buffer.take() }
         self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         do {
@@ -178,8 +179,9 @@ final class CurlTransfer: @unchecked Sendable {
             let head = ResponseHead(status: status, headers: headers)
             switch delivery {
             case .buffered(let continuation):
-                continuation.resume(returning: TransportResponse(head: head, body: body))
-                body = []
+                var received: [UInt8] = []
+                swap(&received, &body)  // the response holds the only reference: its buffer can be reused
+                continuation.resume(returning: TransportResponse(head: head, body: received))
             case .stream(_, let stream):
                 deliverHead()
                 stream.finish()

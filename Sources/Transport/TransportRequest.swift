@@ -11,10 +11,12 @@ public struct TransportRequest: Sendable {
     /// A stream that delivers no byte for this long is treated as dead (the server sends
     /// bookmarks and ends watches itself, so silence beyond its own timeout means a stall).
     public var stallTimeoutSeconds: Int?
+    /// Where a buffered response is received: the allocation a previous response left there.
+    public var receiveBuffer: ReceiveBuffer?
 
     public init(
         method: String = "GET", url: String, headers: [(name: String, value: String)] = [],
-        body: [UInt8]? = nil, timeoutSeconds: Double? = 60, stallTimeoutSeconds: Int? = nil
+        body: [UInt8]? = nil, timeoutSeconds: Double? = 60, stallTimeoutSeconds: Int? = nil, receiveBuffer: ReceiveBuffer? = nil
     ) {
         self.method = method
         self.url = url
@@ -22,5 +24,6 @@ public struct TransportRequest: Sendable {
         self.body = body
         self.timeoutSeconds = timeoutSeconds
         self.stallTimeoutSeconds = stallTimeoutSeconds
+        self.receiveBuffer = receiveBuffer
     }
 }

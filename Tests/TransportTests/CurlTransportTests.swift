@@ -52,6 +52,36 @@ import TestSupport
         }
     }
 
+    /// Responses received through one `ReceiveBuffer` share one allocation: each body arrives in
+    /// the memory the previous one was handed back in, intact, and a larger one grows it.
+    @Test func responsesReuseTheReceiveBuffer() async throws {
+        let server = try TLSTestServer { request, writer in
+            let size = Int(request.path.split(separator: "/").last ?? "") ?? 0
+            writer.respond(status: 200, headers: [], body: (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        }
+        let transport = CurlTransport(tls: server.tls)
+        let buffer = ReceiveBuffer(maximumRetainedBytes: 1 << 20)
+        var first = try await transport.send(TransportRequest(url: server.url + "/size/300000", receiveBuffer: buffer))
+        #expect(first.body == (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        let address = first.body.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        buffer.keep(&first.body)
+        #expect(first.body.isEmpty)
+        #expect(buffer.keptCapacity >= 300_000)
+
+        var second = try await transport.send(TransportRequest(url: server.url + "/size/250000", receiveBuffer: buffer))
+        #expect(second.body == (0..<250_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        #expect(second.body.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) } == address, "received into the kept allocation")
+        #expect(buffer.keptCapacity == 0, "lent out while in use")
+        buffer.keep(&second.body)
+
+        // Above the limit the allocation is let go, not kept.
+        var large = try await transport.send(TransportRequest(url: server.url + "/size/1500000", receiveBuffer: buffer))
+        #expect(large.body.count == 1_500_000)
+        buffer.keep(&large.body)
+        #expect(buffer.keptCapacity == 0)
+        #expect(large.body.isEmpty)
+    }
+
     @Test func unreadableCAFileIsAClearError() async throws {
         let server = try TLSTestServer { _, writer in writer.respond(status: 200, headers: [], body: []) }
         let transport = CurlTransport(tls: TLSSettings(certificateAuthority: .file("/nonexistent/ca.crt")))
