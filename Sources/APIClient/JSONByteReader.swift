@@ -262,43 +262,53 @@ struct JSONByteReader {
     /// Rejects raw control characters, as JSON (and JSONDecoder) does.
     ///
     /// Eight bytes at a time (SWAR: portable, no vector unit needed): a word with no quote,
-    /// backslash or control byte is passed in a dozen integer operations; the word that has one
-    /// is walked byte by byte up to it.
+    /// backslash or control byte is passed in a dozen integer operations, and the first such
+    /// byte of a word is found from the lowest bit of its mask.
     private func scanString(from start: Int) throws -> (end: Int, escaped: Bool) {
         let count = bytes.count
         let base = UnsafeRawPointer(bytes.baseAddress!)
         var i = start
         var escaped = false
-        while true {
-            while i + 8 <= count, !Self.hasSpecialByte(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
-                i += 8
-            }
-            while i < count {
-                let c = base.load(fromByteOffset: i, as: UInt8.self)
-                if c == 0x22 { return (i, escaped) }
-                if c == 0x5C {
-                    escaped = true
-                    i += 2  // the escaped byte is never the end; back to whole words
-                    break
+        while i < count {
+            let c: UInt8
+            if i + 8 <= count {
+                let mask = Self.specialBytes(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
+                if mask == 0 {
+                    i += 8
+                    continue
                 }
-                if c < 0x20 { throw FastDecodingError(message: "control character in string", offset: i) }
-                i += 1
+                i += mask.trailingZeroBitCount >> 3
+                c = base.load(fromByteOffset: i, as: UInt8.self)
+            } else {
+                c = base.load(fromByteOffset: i, as: UInt8.self)
+                if c != 0x22, c != 0x5C, c >= 0x20 {
+                    i += 1
+                    continue
+                }
             }
-            guard i < count else { throw FastDecodingError(message: "unterminated string", offset: start) }
+            if c == 0x22 { return (i, escaped) }
+            if c == 0x5C {
+                escaped = true
+                i += 2  // the escaped byte is never the end
+                continue
+            }
+            throw FastDecodingError(message: "control character in string", offset: i)
         }
+        throw FastDecodingError(message: "unterminated string", offset: start)
     }
 
-    /// Whether any byte of `word` is a quote, a backslash or below 0x20. `(x − 0x01…) & ~x & 0x80…`
-    /// is non-zero exactly when some byte of x is zero; `(x − n…) & ~x & 0x80…` when some byte is
-    /// below n (n ≤ 0x80). False positives are impossible for the question "any?".
+    /// The high bit of each byte of `word` (little-endian order) that is a quote, a backslash or
+    /// below 0x20 — exact for the lowest such byte, which is all `scanString` reads.
+    /// `(x − 0x01…) & ~x & 0x80…` flags bytes of x that are zero, `(x − n…) & ~x & 0x80…` bytes
+    /// below n (n ≤ 0x80); a borrow can flag a byte above a true hit, never below one.
     @inline(__always)
-    private static func hasSpecialByte(_ word: UInt64) -> Bool {
+    private static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
         let zeroInQuote = (quote &- ones) & ~quote
         let zeroInBackslash = (backslash &- ones) & ~backslash
         let control = (word &- ones &* 0x20) & ~word
-        return (zeroInQuote | zeroInBackslash | control) & highs != 0
+        return (zeroInQuote | zeroInBackslash | control) & highs
     }
 
     /// Decodes the escapes of bytes[start..<end] (JSON's `\" \\ \/ \b \f \n \r \t \uXXXX`).

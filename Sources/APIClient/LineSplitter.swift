@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reassembles newline-delimited records from a byte stream whose chunk boundaries fall anywhere
 /// (inside a line, inside a UTF-8 sequence). A line longer than `maximumLineLength` is an error
 /// rather than unbounded memory growth.
@@ -21,19 +27,18 @@ public struct LineSplitter: Sendable {
         var tooLong = false  // a complete line over the limit: the same error as a growing one
         let limit = maximumLineLength
         chunk.withUnsafeBufferPointer { buffer in
-            var i = 0
-            while i < buffer.count {
-                if buffer[i] == 0x0A {
-                    if partial.isEmpty {
-                        if i - start > limit { tooLong = true } else if i > start { lines.append(Array(buffer[start..<i])) }
-                    } else {
-                        partial.append(contentsOf: buffer[start..<i])
-                        if partial.count > limit { tooLong = true } else { lines.append(partial) }
-                        partial = []
-                    }
-                    start = i + 1
+            guard let base = buffer.baseAddress else { return }
+            // memchr finds each newline (vectorised); a line is copied out once.
+            while start < buffer.count, let hit = memchr(base + start, 0x0A, buffer.count - start) {
+                let i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if partial.isEmpty {
+                    if i - start > limit { tooLong = true } else if i > start { lines.append(Array(buffer[start..<i])) }
+                } else {
+                    partial.append(contentsOf: buffer[start..<i])
+                    if partial.count > limit { tooLong = true } else { lines.append(partial) }
+                    partial = []
                 }
-                i += 1
+                start = i + 1
             }
             if start < buffer.count { partial.append(contentsOf: buffer[start..<buffer.count]) }
         }

@@ -111,6 +111,7 @@ import TestSupport
     /// what Foundation gives, value or rejection.
     @Test func everySpecialByteAtEveryOffsetWithinAWord() throws {
         let specials: [(text: String, valid: Bool)] = [(#"\""#, true), (#"\\"#, true), (#"\u00e9"#, true), (#"\n"#, true),
+                                                       (#"\\\""#, true), ("é😀", true), (#"\"\u00e9\\"#, true),
                                                        ("\u{01}", false), ("\t", false), (#"\x"#, false)]
         for length in 0...40 {
             for offset in 0...length {
