@@ -107,27 +107,51 @@ public struct Assessor: Sendable {
             return podAssessor.assess(pod, confirmedStale: confirmedStale.contains(uid), evidenceIssuedAt: staleTokenIssuedAt[uid])
         }
 
-        let inScope = assessed.filter { $0.classification != .outOfScope }
-        let classification = inScope.map(\.classification).min() ?? .outOfScope
-        let relevant = inScope.filter { $0.classification != .unprotectable }
-        let deciding = relevant.isEmpty ? inScope : relevant
-        let deadline = deciding.compactMap(\.deadline).min()
-        let restartDue = deciding.compactMap(\.restartDue).min()
-        let reason: String
-        if inScope.isEmpty {
-            reason = policy.mode == .ignore ? "ignored (token-warden.dev/mode: ignore)" : (assessed.first?.reason ?? "no pods")
+        // One pass over the pods (no filtered copies): the workload's class is its most urgent
+        // in-scope pod's; its deadline comes from the pods a restart can help (those not
+        // unprotectable), or from all in-scope pods when none can be helped.
+        var classification = Classification.outOfScope
+        var inScopeCount = 0, helpableCount = 0
+        var deadlineHelpable: Timestamp?, deadlineAll: Timestamp?, dueHelpable: Timestamp?, dueAll: Timestamp?
+        var oldestTokenIssuedAt: Timestamp?, nextTransition: Timestamp?
+        var confirmedStale = false
+        for pod in assessed where pod.classification != .outOfScope {
+            inScopeCount += 1
+            classification = min(classification, pod.classification)
+            deadlineAll = earliest(deadlineAll, pod.deadline)
+            dueAll = earliest(dueAll, pod.restartDue)
+            if pod.classification != .unprotectable {
+                helpableCount += 1
+                deadlineHelpable = earliest(deadlineHelpable, pod.deadline)
+                dueHelpable = earliest(dueHelpable, pod.restartDue)
+            }
+            oldestTokenIssuedAt = earliest(oldestTokenIssuedAt, pod.oldestTokenIssuedAt)
+            nextTransition = earliest(nextTransition, pod.nextTransition)
+            if pod.confirmedStale { confirmedStale = true }
+        }
+        let deadline = helpableCount > 0 ? deadlineHelpable : deadlineAll
+        let restartDue = helpableCount > 0 ? dueHelpable : dueAll
+        // The sentence is written when shown: most assessments never are.
+        let reason: WorkloadAssessment.Reason
+        if inScopeCount == 0 {
+            reason = policy.mode == .ignore ? .text("ignored (token-warden.dev/mode: ignore)")
+                : assessed.isEmpty ? .text("no pods") : .pod(0, named: false)
         } else {
-            let first = inScope.filter { $0.classification == classification }
-                .min { ($0.deadline ?? Timestamp(seconds: .max), $0.ref.name) < ($1.deadline ?? Timestamp(seconds: .max), $1.ref.name) }!
-            reason = "pod \(first.ref.name): \(first.reason)"
+            // The most urgent pod: earliest deadline (none sorts last), then name.
+            var chosen = -1
+            for index in assessed.indices where assessed[index].classification == classification {
+                if chosen < 0 { chosen = index; continue }
+                let a = assessed[index], b = assessed[chosen]
+                if (a.deadline ?? Timestamp(seconds: .max), a.ref.name) < (b.deadline ?? Timestamp(seconds: .max), b.ref.name) { chosen = index }
+            }
+            reason = .pod(chosen, named: true)
         }
         if policy.mode == .ignore { policy.strategy = .warnOnly }
         return WorkloadAssessment(
             id: id, ref: owner.ref, ownerChain: owner.chain, objectKnown: objectKnown, pods: assessed,
             classification: classification, reason: reason, deadline: deadline, restartDue: restartDue,
-            oldestTokenIssuedAt: inScope.compactMap(\.oldestTokenIssuedAt).min(),
-            confirmedStale: inScope.contains { $0.confirmedStale }, policy: policy, restartState: restartState,
+            oldestTokenIssuedAt: oldestTokenIssuedAt, confirmedStale: confirmedStale, policy: policy, restartState: restartState,
             rollout: owner.rollout, paused: owner.paused, generation: owner.generation,
-            diagnostics: Array(Set(diagnostics)).sorted(), nextTransition: inScope.compactMap(\.nextTransition).min())
+            diagnostics: diagnostics.isEmpty ? [] : Array(Set(diagnostics)).sorted(), nextTransition: nextTransition)
     }
 }

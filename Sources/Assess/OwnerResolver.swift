@@ -40,14 +40,16 @@ struct OwnerResolver {
             byKey = Lazy()
         }
 
-        func find(_ ref: OwnerReference, namespace: String) -> Object? {
-            if let index = byUID[ref.uid] { return objects[index] }
+        /// The referenced object's position in `objects`: callers read the fields they need in
+        /// place rather than copy the object.
+        func find(_ ref: OwnerReference, namespace: String) -> Int? {
+            if let index = byUID[ref.uid] { return index }
             if byKey.table == nil {
                 var table: [String: Int] = [:]
                 for (index, object) in objects.enumerated() { table[object.key] = index }
                 byKey.table = table
             }
-            return byKey.table?[Object.cacheKey(namespace: namespace, name: ref.name)].map { objects[$0] }
+            return byKey.table?[Object.cacheKey(namespace: namespace, name: ref.name)]
         }
     }
 
@@ -73,49 +75,55 @@ struct OwnerResolver {
         let refObject = ObjectRef(kind: ref.kind, namespace: namespace, name: ref.name, uid: ref.uid)
         switch (ref.kind, group(of: ref.apiVersion)) {
         case ("ReplicaSet", "apps"):
-            guard let rs = replicaSets.find(ref, namespace: namespace) else {
+            guard let r = replicaSets.find(ref, namespace: namespace) else {
                 return Owner(id: WorkloadID(kind: .replicaSet, namespace: namespace, name: ref.name), ref: refObject, chain: [])
             }
-            if let top = rs.metadata.controllerOwner, top.kind == "Deployment", group(of: top.apiVersion) == "apps" {
+            let rs = replicaSets.objects
+            if let top = rs[r].metadata.controllerOwner, top.kind == "Deployment", group(of: top.apiVersion) == "apps" {
                 let id = WorkloadID(kind: .deployment, namespace: namespace, name: top.name)
-                let chain = [ObjectRef(rs)]
-                guard let d = deployments.find(top, namespace: namespace) else {
+                let chain = [ObjectRef(rs[r])]
+                guard let i = deployments.find(top, namespace: namespace) else {
                     return Owner(id: id, ref: ObjectRef(kind: "Deployment", namespace: namespace, name: top.name, uid: top.uid), chain: chain)
                 }
-                return Owner(id: id, ref: ObjectRef(d), chain: chain, annotations: d.metadata.annotations,
-                             templateAnnotations: d.spec.template?.metadata?.annotations, paused: d.spec.paused ?? false,
-                             updateStrategyType: d.spec.strategy?.type, rollout: RolloutStatus.of(d), generation: d.metadata.generation)
+                let d = deployments.objects
+                return Owner(id: id, ref: ObjectRef(d[i]), chain: chain, annotations: d[i].metadata.annotations,
+                             templateAnnotations: d[i].spec.template?.metadata?.annotations, paused: d[i].spec.paused ?? false,
+                             updateStrategyType: d[i].spec.strategy?.type, rollout: RolloutStatus.of(d[i]), generation: d[i].metadata.generation)
             }
-            if let top = rs.metadata.controllerOwner {
-                return custom(top, namespace: namespace, chain: [ObjectRef(rs)])
+            if let top = rs[r].metadata.controllerOwner {
+                return custom(top, namespace: namespace, chain: [ObjectRef(rs[r])])
             }
-            return Owner(id: WorkloadID(kind: .replicaSet, namespace: namespace, name: rs.metadata.name), ref: ObjectRef(rs), chain: [],
-                         annotations: rs.metadata.annotations, rollout: RolloutStatus.of(spec: rs.spec, status: rs.status),
-                         generation: rs.metadata.generation)
+            return Owner(id: WorkloadID(kind: .replicaSet, namespace: namespace, name: rs[r].metadata.name), ref: ObjectRef(rs[r]), chain: [],
+                         annotations: rs[r].metadata.annotations, rollout: RolloutStatus.of(spec: rs[r].spec, status: rs[r].status),
+                         generation: rs[r].metadata.generation)
         case ("StatefulSet", "apps"):
             let id = WorkloadID(kind: .statefulSet, namespace: namespace, name: ref.name)
-            guard let s = statefulSets.find(ref, namespace: namespace) else { return Owner(id: id, ref: refObject, chain: []) }
-            return Owner(id: id, ref: ObjectRef(s), chain: [], annotations: s.metadata.annotations,
-                         templateAnnotations: s.spec.template?.metadata?.annotations, updateStrategyType: s.spec.updateStrategy?.type,
-                         rollout: RolloutStatus.of(s), generation: s.metadata.generation)
+            guard let i = statefulSets.find(ref, namespace: namespace) else { return Owner(id: id, ref: refObject, chain: []) }
+            let s = statefulSets.objects
+            return Owner(id: id, ref: ObjectRef(s[i]), chain: [], annotations: s[i].metadata.annotations,
+                         templateAnnotations: s[i].spec.template?.metadata?.annotations, updateStrategyType: s[i].spec.updateStrategy?.type,
+                         rollout: RolloutStatus.of(s[i]), generation: s[i].metadata.generation)
         case ("DaemonSet", "apps"):
             let id = WorkloadID(kind: .daemonSet, namespace: namespace, name: ref.name)
-            guard let d = daemonSets.find(ref, namespace: namespace) else { return Owner(id: id, ref: refObject, chain: []) }
-            return Owner(id: id, ref: ObjectRef(d), chain: [], annotations: d.metadata.annotations,
-                         templateAnnotations: d.spec.template?.metadata?.annotations, updateStrategyType: d.spec.updateStrategy?.type,
-                         rollout: RolloutStatus.of(d), generation: d.metadata.generation)
+            guard let i = daemonSets.find(ref, namespace: namespace) else { return Owner(id: id, ref: refObject, chain: []) }
+            let d = daemonSets.objects
+            return Owner(id: id, ref: ObjectRef(d[i]), chain: [], annotations: d[i].metadata.annotations,
+                         templateAnnotations: d[i].spec.template?.metadata?.annotations, updateStrategyType: d[i].spec.updateStrategy?.type,
+                         rollout: RolloutStatus.of(d[i]), generation: d[i].metadata.generation)
         case ("ReplicationController", ""):
             let id = WorkloadID(kind: .replicationController, namespace: namespace, name: ref.name)
-            guard let rc = replicationControllers.find(ref, namespace: namespace) else { return Owner(id: id, ref: refObject, chain: []) }
-            return Owner(id: id, ref: ObjectRef(rc), chain: [], annotations: rc.metadata.annotations,
-                         rollout: RolloutStatus.of(spec: rc.spec, status: rc.status), generation: rc.metadata.generation)
+            guard let i = replicationControllers.find(ref, namespace: namespace) else { return Owner(id: id, ref: refObject, chain: []) }
+            let rc = replicationControllers.objects
+            return Owner(id: id, ref: ObjectRef(rc[i]), chain: [], annotations: rc[i].metadata.annotations,
+                         rollout: RolloutStatus.of(spec: rc[i].spec, status: rc[i].status), generation: rc[i].metadata.generation)
         case ("Job", "batch"):
             let id = WorkloadID(kind: .job, namespace: namespace, name: ref.name)
-            guard let job = jobs.find(ref, namespace: namespace) else { return Owner(id: id, ref: refObject, chain: []) }
-            let chain = job.metadata.controllerOwner.map {
+            guard let i = jobs.find(ref, namespace: namespace) else { return Owner(id: id, ref: refObject, chain: []) }
+            let job = jobs.objects
+            let chain = job[i].metadata.controllerOwner.map {
                 [ObjectRef(kind: $0.kind, namespace: namespace, name: $0.name, uid: $0.uid)]
             } ?? []
-            return Owner(id: id, ref: ObjectRef(job), chain: chain, annotations: job.metadata.annotations, generation: job.metadata.generation)
+            return Owner(id: id, ref: ObjectRef(job[i]), chain: chain, annotations: job[i].metadata.annotations, generation: job[i].metadata.generation)
         default:
             return custom(ref, namespace: namespace, chain: [])
         }

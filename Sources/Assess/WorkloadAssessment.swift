@@ -7,6 +7,13 @@ import KubeModel
 /// report pass tens of thousands of these around, and copying one is then a single retain
 /// instead of one per field. Setting a field makes a new box.
 public struct WorkloadAssessment: Hashable, Sendable {
+    /// Where `reason` comes from: a fixed sentence, or one of its pods' (formatted on demand).
+    enum Reason: Hashable, Sendable {
+        case text(String)
+        /// `pods[index]`'s reason; prefixed with "pod NAME: " when `named`.
+        case pod(Int, named: Bool)
+    }
+
     struct Fields: Hashable, Sendable {
         var id: WorkloadID
         var ref: ObjectRef
@@ -14,7 +21,7 @@ public struct WorkloadAssessment: Hashable, Sendable {
         var objectKnown: Bool
         var pods: [PodAssessment]
         var classification: Classification
-        var reason: String
+        var reason: Reason
         var deadline: Timestamp?
         var restartDue: Timestamp?
         var oldestTokenIssuedAt: Timestamp?
@@ -42,7 +49,7 @@ public struct WorkloadAssessment: Hashable, Sendable {
         objectKnown: Bool,
         pods: [PodAssessment],
         classification: Classification,
-        reason: String,
+        reason: Reason,
         deadline: Timestamp?,
         restartDue: Timestamp?,
         oldestTokenIssuedAt: Timestamp?,
@@ -93,16 +100,30 @@ public struct WorkloadAssessment: Hashable, Sendable {
     }
     public var pods: [PodAssessment] {
         get { box.fields.pods }
-        set { update { $0.pods = newValue } }
+        set {
+            let reason = self.reason  // written out: it may point into the pods being replaced
+            update {
+                $0.reason = .text(reason)
+                $0.pods = newValue
+            }
+        }
     }
     /// The most urgent pod's class (`out-of-scope` when no pod is in scope).
     public var classification: Classification {
         get { box.fields.classification }
         set { update { $0.classification = newValue } }
     }
+    /// Why, in a sentence: the most urgent pod's reason, named.
     public var reason: String {
-        get { box.fields.reason }
-        set { update { $0.reason = newValue } }
+        get {
+            switch box.fields.reason {
+            case .text(let text): return text
+            case .pod(let index, let named):
+                let pod = box.fields.pods[index]
+                return named ? "pod \(pod.ref.name): \(pod.reason)" : pod.reason
+            }
+        }
+        set { update { $0.reason = .text(newValue) } }
     }
     /// The earliest pod deadline: when the first token stops working.
     public var deadline: Timestamp? {
