@@ -34,8 +34,8 @@ struct OwnerResolver {
         init(_ objects: [Object]) {
             self.objects = objects
             byUID.reserveCapacity(objects.count)
-            for (index, object) in objects.enumerated() {
-                if let uid = object.metadata.uid { byUID[uid] = index }
+            for index in objects.indices {  // by position: binding each object would copy it
+                if let uid = objects[index].metadata.uid { byUID[uid] = index }
             }
             byKey = Lazy()
         }
@@ -46,7 +46,7 @@ struct OwnerResolver {
             if let index = byUID[ref.uid] { return index }
             if byKey.table == nil {
                 var table: [String: Int] = [:]
-                for (index, object) in objects.enumerated() { table[object.key] = index }
+                for index in objects.indices { table[objects[index].key] = index }
                 byKey.table = table
             }
             return byKey.table?[Object.cacheKey(namespace: namespace, name: ref.name)]
