@@ -432,7 +432,7 @@ TEN_K_WORKLOADS = ("150k-10KB-10k-workloads", 150_000, "10k",
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--full", action="store_true", help="10k, 50k, 150k pods (10 KB) and 10k, 40k pods (40 KB)")
+    ap.add_argument("--full", action="store_true", help="10k, 20k, 50k, 150k pods (10 KB), 10k, 40k pods (40 KB), 150k pods in 10k workloads")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--bin", default=os.environ.get("BENCH_BIN", os.path.join(ROOT, ".build", "release")))
     ap.add_argument("--out", default=os.path.join(ROOT, "bench-results"))
@@ -454,7 +454,7 @@ def main():
             sys.exit(f"missing {b}: `make bench` builds kube-sim, warden-bench and token-warden "
                      "(swift build -c release --static-swift-stdlib --product ...)")
     if args.full:
-        pops = [("10k-10KB", 10_000, "10k"), ("50k-10KB", 50_000, "10k"), ("150k-10KB", 150_000, "10k"),
+        pops = [("10k-10KB", 10_000, "10k"), ("20k-10KB", 20_000, "10k"), ("50k-10KB", 50_000, "10k"), ("150k-10KB", 150_000, "10k"),
                 ("10k-40KB", 10_000, "40k"), ("40k-40KB", 40_000, "40k"), TEN_K_WORKLOADS]
     else:
         pops = [("5k-10KB", 5_000, "10k"), ("1250-40KB", 1_250, "40k")]
