@@ -111,17 +111,17 @@ public struct Assessor: Sendable {
         // in-scope pod's; its deadline comes from the pods a restart can help (those not
         // unprotectable), or from all in-scope pods when none can be helped.
         var classification = Classification.outOfScope
-        var inScopeCount = 0, helpableCount = 0
+        var anyInScope = false, anyHelpable = false
         var deadlineHelpable: Timestamp?, deadlineAll: Timestamp?, dueHelpable: Timestamp?, dueAll: Timestamp?
         var oldestTokenIssuedAt: Timestamp?, nextTransition: Timestamp?
         var confirmedStale = false
         for pod in assessed where pod.classification != .outOfScope {
-            inScopeCount += 1
+            anyInScope = true
             classification = min(classification, pod.classification)
             deadlineAll = earliest(deadlineAll, pod.deadline)
             dueAll = earliest(dueAll, pod.restartDue)
             if pod.classification != .unprotectable {
-                helpableCount += 1
+                anyHelpable = true
                 deadlineHelpable = earliest(deadlineHelpable, pod.deadline)
                 dueHelpable = earliest(dueHelpable, pod.restartDue)
             }
@@ -129,11 +129,11 @@ public struct Assessor: Sendable {
             nextTransition = earliest(nextTransition, pod.nextTransition)
             if pod.confirmedStale { confirmedStale = true }
         }
-        let deadline = helpableCount > 0 ? deadlineHelpable : deadlineAll
-        let restartDue = helpableCount > 0 ? dueHelpable : dueAll
+        let deadline = anyHelpable ? deadlineHelpable : deadlineAll
+        let restartDue = anyHelpable ? dueHelpable : dueAll
         // The sentence is written when shown: most assessments never are.
         let reason: WorkloadAssessment.Reason
-        if inScopeCount == 0 {
+        if !anyInScope {
             reason = policy.mode == .ignore ? .text("ignored (token-warden.dev/mode: ignore)")
                 : assessed.isEmpty ? .text("no pods") : .pod(0, named: false)
         } else {
