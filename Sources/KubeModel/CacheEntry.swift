@@ -7,4 +7,20 @@ public protocol CacheEntry: Sendable {
     var cacheNamespace: String? { get }
     var cacheResourceVersion: String? { get }
     static func cacheKey(namespace: String?, name: String) -> CacheKey
+
+    // The cache table keeps entries without their keys and asks the entries instead. Entries
+    // that hold their key in pieces answer without building it; the defaults build it.
+
+    /// Feeds `hasher` so that it finalizes to `cacheKeyHash(cacheKey)`.
+    func hashCacheKey(into hasher: inout Hasher)
+    static func cacheKeyHash(_ key: CacheKey) -> Int
+    func hasCacheKey(_ key: CacheKey) -> Bool
+    func hasSameCacheKey(as other: Self) -> Bool
+}
+
+extension CacheEntry {
+    public func hashCacheKey(into hasher: inout Hasher) { hasher.combine(cacheKey) }
+    public static func cacheKeyHash(_ key: CacheKey) -> Int { key.hashValue }
+    public func hasCacheKey(_ key: CacheKey) -> Bool { cacheKey == key }
+    public func hasSameCacheKey(as other: Self) -> Bool { cacheKey == other.cacheKey }
 }

@@ -9,5 +9,16 @@ public struct PodKey: Hashable, Sendable, CustomStringConvertible {
         self.name = name
     }
 
+    // Bytes, not `String`'s canonical equivalence: a record hashes its name in pieces (see
+    // `PodRecord.hashCacheKey`), and both must agree.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(namespace)
+        UTF8Parts.hash(name, into: &hasher)
+    }
+
+    public static func == (a: PodKey, b: PodKey) -> Bool {
+        UTF8Parts.equals(a.namespace, b.namespace) && UTF8Parts.equals(a.name, b.name)
+    }
+
     public var description: String { namespace.isEmpty ? name : "\(namespace)/\(name)" }
 }

@@ -8,7 +8,7 @@ import Synchronization
 /// Entries are decoded objects, or compact records made from them (`PodRecord`).
 public final class ObjectStore<Object: CacheEntry>: Sendable {
     private struct State {
-        var items: [Object.CacheKey: Object] = [:]
+        var items = EntryTable<Object>()
         var resourceVersion = ""
         var synced = false
     }
@@ -31,38 +31,39 @@ public final class ObjectStore<Object: CacheEntry>: Sendable {
     }
 
     /// A consistent copy of every cached entry.
-    public func list() -> [Object] { state.withLock { Array($0.items.values) } }
+    public func list() -> [Object] { state.withLock { $0.items.values } }
 
     /// Swaps in a full list atomically; reports additions, changes and disappearances.
     /// `partition` limits the swap to the entries one reflector owns (one namespace of several
     /// watched into the same store); nil means the list is the whole store.
     public func replace(_ objects: [Object], resourceVersion: String, partition: (@Sendable (Object) -> Bool)? = nil) {
-        var fresh: [Object.CacheKey: Object] = [:]
-        fresh.reserveCapacity(objects.count)
-        for object in objects { fresh[object.cacheKey] = object }
-        let old = state.withLock { s -> [Object.CacheKey: Object] in
-            var old = s.items
+        var fresh = EntryTable<Object>(capacity: objects.count)
+        for object in objects { fresh.upsert(object) }
+        let old = state.withLock { s -> EntryTable<Object> in
+            var old: EntryTable<Object>
             if let partition {
-                old = old.filter { partition($0.value) }
-                for key in old.keys { s.items.removeValue(forKey: key) }
-                s.items.merge(fresh) { _, new in new }
+                old = EntryTable()
+                s.items.forEach { if partition($0) { old.upsert($0) } }
+                old.forEach { s.items.remove(sameKeyAs: $0) }
+                fresh.forEach { s.items.upsert($0) }
             } else {
+                old = s.items
                 s.items = fresh
             }
             s.resourceVersion = resourceVersion
             s.synced = true
             return old
         }
-        for (key, object) in old where fresh[key] == nil { onChange(.deleted(object)) }
-        for (key, object) in fresh where old[key]?.cacheResourceVersion != object.cacheResourceVersion {
-            onChange(.upserted(object))
+        old.forEach { if fresh.entry(sameKeyAs: $0) == nil { onChange(.deleted($0)) } }
+        fresh.forEach { object in
+            if old.entry(sameKeyAs: object)?.cacheResourceVersion != object.cacheResourceVersion { onChange(.upserted(object)) }
         }
     }
 
     /// An added or modified entry.
     public func upsert(_ object: Object) {
         state.withLock {
-            $0.items[object.cacheKey] = object
+            $0.items.upsert(object)
             if let rv = object.cacheResourceVersion { $0.resourceVersion = rv }
         }
         onChange(.upserted(object))
@@ -72,7 +73,7 @@ public final class ObjectStore<Object: CacheEntry>: Sendable {
     public func remove(_ object: Object) {
         let removed = state.withLock { s -> Object? in
             if let rv = object.cacheResourceVersion { s.resourceVersion = rv }
-            return s.items.removeValue(forKey: object.cacheKey)
+            return s.items.remove(sameKeyAs: object)
         }
         onChange(.deleted(removed ?? object))
     }
