@@ -69,7 +69,7 @@ public struct Assessor: Sendable {
                 assessedAt = entry.assessedAt
                 hits += 1
             } else {
-                let pods = groupPods[index].sorted { $0.name < $1.name }
+                let pods = groupPods[index].sorted(by: PodRecord.nameOrder)
                 workload = assessWorkload(id: id, owner: groupOwners[index], pods: pods, namespace: namespace,
                                           now: now, confirmedStale: confirmedStale, staleTokenIssuedAt: staleTokenIssuedAt)
             }

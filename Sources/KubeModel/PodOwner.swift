@@ -4,20 +4,23 @@ public final class PodOwner: Sendable {
     public let apiVersion: String
     public let kind: String
     public let name: String
-    public let uid: String
+    /// Packed: a 36-character heap string per owner otherwise (48k owners at 150k pods).
+    public let packedUID: PodUID
 
     public init(_ reference: OwnerReference) {
         apiVersion = reference.apiVersion
         kind = reference.kind
         name = reference.name
-        uid = reference.uid
+        packedUID = PodUID(reference.uid)
     }
+
+    public var uid: String { packedUID.description }
 
     public var reference: OwnerReference {
         OwnerReference(apiVersion: apiVersion, kind: kind, name: name, uid: uid, controller: true)
     }
 
-    func matches(_ reference: OwnerReference) -> Bool {
-        reference.uid == uid && reference.name == name && reference.kind == kind && reference.apiVersion == apiVersion
+    func matches(_ reference: OwnerReference, uid: PodUID) -> Bool {
+        uid == packedUID && reference.name == name && reference.kind == kind && reference.apiVersion == apiVersion
     }
 }

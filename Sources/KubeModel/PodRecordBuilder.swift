@@ -4,7 +4,7 @@ import Synchronization
 /// The table of owners is bounded: when it fills (owners come and go over months) it starts
 /// afresh; records keep the owners they hold, only the sharing of new records restarts.
 public final class PodRecordBuilder: Sendable {
-    private let owners = Mutex<[String: PodOwner]>([:])
+    private let owners = Mutex<[PodUID: PodOwner]>([:])
     private let capacity: Int
 
     public init(capacity: Int = 1 << 17) { self.capacity = capacity }
@@ -17,10 +17,11 @@ public final class PodRecordBuilder: Sendable {
 
     private func shared(_ reference: OwnerReference) -> PodOwner {
         owners.withLock { owners in
-            if let known = owners[reference.uid], known.matches(reference) { return known }
+            let uid = PodUID(reference.uid)
+            if let known = owners[uid], known.matches(reference, uid: uid) { return known }
             if owners.count >= capacity { owners.removeAll(keepingCapacity: true) }
             let owner = PodOwner(reference)
-            owners[reference.uid] = owner
+            owners[uid] = owner
             return owner
         }
     }

@@ -1,5 +1,5 @@
-/// A pod's `metadata.uid`, packed into 16 bytes when it is the canonical lowercase UUID the API
-/// server assigns (36 characters would otherwise cost a heap string per cached pod).
+/// An object's `metadata.uid` (a pod's, its owner's), packed into 16 bytes when it is the canonical lowercase UUID the API
+/// server assigns (36 characters would otherwise cost a heap string per cached pod and owner).
 public struct PodUID: Hashable, Sendable, CustomStringConvertible {
     private enum Storage: Hashable, Sendable {
         case uuid(UInt64, UInt64)
