@@ -7,6 +7,10 @@ import Foundation
 @_silgen_name("malloc_trim")
 func glibcMallocTrim(_ pad: Int) -> Int32
 
+/// glibc's `malloc_stats`: per-arena heap figures on stderr.
+@_silgen_name("malloc_stats")
+func glibcMallocStats()
+
 /// Clocks and memory figures of this process, read the way `/usr/bin/time -v` reads a child's.
 enum Measure {
     static func wallSeconds() -> Double {

@@ -5,7 +5,9 @@ import WatchCache
 /// Initial LIST → synced cache through the real reflector and store, as the controller starts:
 /// pods decoded page by page and kept as compact records.
 enum SyncBench {
-    static func run(client: KubeClient, decoder: String) async throws -> [String: Any] {
+    /// - Parameter mallocStats: print glibc's heap figures (in use vs obtained from the kernel) to
+    ///   stderr once synced: what is live and what is free holes in the retained RSS.
+    static func run(client: KubeClient, decoder: String, mallocStats: Bool = false) async throws -> [String: Any] {
         let startCPU = Measure.processCPUSeconds()
         let first = Measure.wallSeconds()
         _ = try await client.getRaw("/version")
@@ -25,6 +27,7 @@ enum SyncBench {
         let peak = Measure.memory().peak
         let retained = Measure.retainedRSS()
         let pods = store.count
+        if mallocStats { glibcMallocStats() }
         return [
             "command": "sync", "decoder": decoder, "pods": pods,
             "first_request_ms": firstRequest * 1000, "startup_cpu_ms": (cpu0 - startCPU) * 1000,

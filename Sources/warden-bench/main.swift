@@ -7,7 +7,7 @@ import Logging
 /// side by side, and builds the table.
 ///
 ///     warden-bench first-request --kubeconfig K
-///     warden-bench sync   --kubeconfig K [--decoder fast|foundation]
+///     warden-bench sync   --kubeconfig K [--decoder fast|foundation] [--malloc-stats]
 ///     warden-bench decode --kubeconfig K [--pages 4]
 ///     warden-bench watch  --kubeconfig K [--events 20000] [--decoder fast|foundation]
 ///     warden-bench plan   --kubeconfig K [--repeats 3]
@@ -41,7 +41,7 @@ do {
         _ = try await client.getRaw("/version")
         emit(["command": command])
     case "sync":
-        emit(try await SyncBench.run(client: client, decoder: decoderName))
+        emit(try await SyncBench.run(client: client, decoder: decoderName, mallocStats: arguments.contains("--malloc-stats")))
     case "decode":
         emit(try await DecodeBench.run(client: client, pages: Int(option("pages", "4")) ?? 4))
     case "watch":
