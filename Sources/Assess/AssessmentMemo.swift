@@ -2,17 +2,30 @@ import KubeModel
 import Synchronization
 
 /// Workload assessments kept from one pass to the next. A workload whose inputs are the same
-/// objects as last time (the same cached pod records, an equal owner, an equal Namespace) and
+/// objects as last time (the same cached pod records, an equal owner, an equal Namespace uid and annotations) and
 /// whose classification cannot have changed by the clock (now is before its `nextTransition`)
 /// is not assessed again. Pure reuse: the result is what a fresh assessment would give (tests
 /// hold the two equal). Cleared when the defaults or the audit evidence change.
 public final class AssessmentMemo: Sendable {
-    struct Entry {
-        var pods: [PodRecord]
-        var owner: OwnerResolver.Owner
-        var namespace: ObjectMeta?
-        var assessedAt: Timestamp
-        var assessment: WorkloadAssessment
+    /// A reference: a pass that reuses a workload keeps the same entry (the memo's table holds
+    /// one pointer per workload, twice while a pass replaces it, instead of ~440-byte buckets).
+    final class Entry: Sendable {
+        let pods: [PodRecord]
+        let owner: OwnerResolver.Owner
+        /// What the policy reads of the Namespace: its uid (in references) and annotations.
+        let namespaceUID: String?
+        let namespaceAnnotations: [String: String]?
+        let assessedAt: Timestamp
+        let assessment: WorkloadAssessment
+
+        init(pods: [PodRecord], owner: OwnerResolver.Owner, namespace: ObjectMeta?, assessedAt: Timestamp, assessment: WorkloadAssessment) {
+            self.pods = pods
+            self.owner = owner
+            namespaceUID = namespace?.uid
+            namespaceAnnotations = namespace?.annotations
+            self.assessedAt = assessedAt
+            self.assessment = assessment
+        }
     }
 
     private struct State {
@@ -54,6 +67,6 @@ public final class AssessmentMemo: Sendable {
         guard now >= entry.assessedAt, entry.assessment.nextTransition.map({ now < $0 }) ?? true,
               entry.pods.count == pods.count else { return false }
         for (a, b) in zip(entry.pods, pods) where a !== b { return false }
-        return entry.namespace == namespace && entry.owner == owner
+        return entry.namespaceUID == namespace?.uid && entry.namespaceAnnotations == namespace?.annotations && entry.owner == owner
     }
 }

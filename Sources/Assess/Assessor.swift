@@ -62,20 +62,19 @@ public struct Assessor: Sendable {
             let id = groupIDs[index]
             let namespace = namespaces[id.namespace]
             let workload: WorkloadAssessment
-            var assessedAt = now
             if let entry = remembered[id],
                AssessmentMemo.reusable(entry, pods: groupPods[index], owner: groupOwners[index], namespace: namespace?.metadata, now: now) {
                 workload = entry.assessment
-                assessedAt = entry.assessedAt
+                if memo != nil { entries[id] = entry }
                 hits += 1
             } else {
                 let pods = groupPods[index].sorted(by: PodRecord.nameOrder)
                 workload = assessWorkload(id: id, owner: groupOwners[index], pods: pods, namespace: namespace,
                                           now: now, confirmedStale: confirmedStale, staleTokenIssuedAt: staleTokenIssuedAt)
-            }
-            if memo != nil {
-                entries[id] = AssessmentMemo.Entry(pods: groupPods[index], owner: groupOwners[index], namespace: namespace?.metadata,
-                                                   assessedAt: assessedAt, assessment: workload)
+                if memo != nil {
+                    entries[id] = AssessmentMemo.Entry(pods: groupPods[index], owner: groupOwners[index], namespace: namespace?.metadata,
+                                                       assessedAt: now, assessment: workload)
+                }
             }
             if !workload.diagnostics.isEmpty { allDiagnostics.formUnion(workload.diagnostics) }
             workloads.append(workload)
@@ -141,8 +140,7 @@ public struct Assessor: Sendable {
             var chosen = -1
             for index in assessed.indices where assessed[index].classification == classification {
                 if chosen < 0 { chosen = index; continue }
-                let a = assessed[index], b = assessed[chosen]
-                if (a.deadline ?? Timestamp(seconds: .max), a.ref.name) < (b.deadline ?? Timestamp(seconds: .max), b.ref.name) { chosen = index }
+                if PodAssessment.urgencyOrder(assessed[index], assessed[chosen]) { chosen = index }
             }
             reason = .pod(chosen, named: true)
         }

@@ -2,10 +2,14 @@ import KubeModel
 
 /// One pod under the token-age model.
 public struct PodAssessment: Hashable, Sendable {
-    public var ref: ObjectRef
-    public var phase: String?
-    public var nodeName: String?
-    public var ready: Bool
+    /// The cached pod, kept rather than copied: an assessment of every pod is held between
+    /// passes, and its name and uid as strings would be two heap objects per pod.
+    public let record: PodRecord
+    public var ref: ObjectRef { ObjectRef(kind: "Pod", namespace: record.namespace, name: record.name, uid: record.uid?.description) }
+    public var name: String { record.name }
+    public var phase: String? { record.phase.text }
+    public var nodeName: String? { record.nodeName }
+    public var ready: Bool { record.ready }
     public var classification: Classification
     /// Why, in a sentence (shown in reports and Events). Formatted on demand: most pods are
     /// assessed many times and never shown.
@@ -23,4 +27,26 @@ public struct PodAssessment: Hashable, Sendable {
     public var confirmedStale: Bool
     /// The next instant its classification can change by the clock alone.
     public var nextTransition: Timestamp?
+
+    /// Earliest deadline first (none last), then name: which pod speaks for a workload and the
+    /// order a restart takes them in.
+    public static func urgencyOrder(_ a: PodAssessment, _ b: PodAssessment) -> Bool {
+        let (x, y) = (a.deadline ?? Timestamp(seconds: .max), b.deadline ?? Timestamp(seconds: .max))
+        return x != y ? x < y : PodRecord.nameOrder(a.record, b.record)
+    }
+
+    // Equal when they say the same of the same pod facts, as when these were stored fields.
+    public static func == (a: PodAssessment, b: PodAssessment) -> Bool {
+        (a.record === b.record || (a.ref == b.ref && a.phase == b.phase && a.nodeName == b.nodeName && a.ready == b.ready))
+            && a.classification == b.classification && a.explanation == b.explanation && a.containers == b.containers
+            && a.deadline == b.deadline && a.restartDue == b.restartDue && a.oldestTokenIssuedAt == b.oldestTokenIssuedAt
+            && a.confirmedStale == b.confirmedStale && a.nextTransition == b.nextTransition
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(record.namespace)
+        hasher.combine(name)
+        hasher.combine(classification)
+        hasher.combine(deadline)
+    }
 }

@@ -12,8 +12,7 @@ struct PodAssessor {
     /// audit events; it replaces the estimate when it is older.
     func assess(_ pod: PodRecord, confirmedStale: Bool, evidenceIssuedAt: Timestamp? = nil) -> PodAssessment {
         var result = PodAssessment(
-            ref: ObjectRef(kind: "Pod", namespace: pod.namespace, name: pod.name, uid: pod.uid?.description),
-            phase: pod.phase.text, nodeName: pod.nodeName, ready: pod.ready, classification: .outOfScope,
+            record: pod, classification: .outOfScope,
             explanation: .fixed(""), containers: [], deadline: nil, restartDue: nil, oldestTokenIssuedAt: nil,
             confirmedStale: confirmedStale, nextTransition: nil)
         if pod.isMirror {
@@ -160,8 +159,7 @@ struct PodAssessor {
             classification = .ok
         }
         return ContainerAssessment(
-            name: mount.container, role: mount.role, source: source, startedAt: start, startSource: mount.startSource,
-            refreshLag: lag, issuedNotBefore: issued, lifetime: lifetime, expiresAt: expires, deadline: deadline,
+            mount: mount, refreshLag: lag, issuedNotBefore: issued, lifetime: lifetime, expiresAt: expires, deadline: deadline,
             classification: classification)
     }
 }

@@ -120,7 +120,7 @@ public struct WorkloadAssessment: Hashable, Sendable {
             case .text(let text): return text
             case .pod(let index, let named):
                 let pod = box.fields.pods[index]
-                return named ? "pod \(pod.ref.name): \(pod.reason)" : pod.reason
+                return named ? "pod \(pod.name): \(pod.reason)" : pod.reason
             }
         }
         set { update { $0.reason = .text(newValue) } }

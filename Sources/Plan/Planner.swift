@@ -201,7 +201,7 @@ public struct Planner: Sendable {
 
     private func makeDecision(_ workload: WorkloadAssessment, _ action: PlanAction, now: Timestamp) -> Decision {
         let pods = workload.pods.filter { $0.classification.needsRestart || $0.classification == .unprotectable }
-            .sorted { ($0.deadline ?? Timestamp(seconds: .max), $0.ref.name) < ($1.deadline ?? Timestamp(seconds: .max), $1.ref.name) }
+            .sorted(by: PodAssessment.urgencyOrder)
             .map(\.ref)
         return Decision(workload: workload.id, ref: workload.ref, action: action, classification: workload.classification,
                         deadline: workload.deadline, confirmedStale: workload.confirmedStale, pods: pods,

@@ -34,6 +34,24 @@ import Testing
         #expect(remembered == fresh)
     }
 
+    /// Pod assessments keep the cached record instead of copies of its facts: they still compare
+    /// by those facts, and order by (deadline, name) as the names themselves would.
+    @Test func podAssessmentsCompareAndOrderByThePodsFacts() {
+        let (snapshot, _) = cluster()
+        let (again, _) = cluster()  // the same pods as other record objects
+        let first = Assessor().assess(snapshot, now: start), second = Assessor().assess(again, now: start)
+        #expect(first == second)
+        let pods = first.workloads.flatMap(\.pods)
+        #expect(pods.count == 6 && Set(pods).count == 6)
+        for a in pods {
+            for b in pods {
+                let expected = (a.deadline ?? Timestamp(seconds: .max), a.ref.name) < (b.deadline ?? Timestamp(seconds: .max), b.ref.name)
+                #expect(PodAssessment.urgencyOrder(a, b) == expected, "\(a.name) vs \(b.name)")
+            }
+        }
+        #expect(pods.map(\.ref.uid) .allSatisfy { $0?.hasPrefix("uid-") == true })
+    }
+
     @Test func unchangedCacheIsReusedAndEqual() {
         let (snapshot, _) = cluster()
         let memo = AssessmentMemo()
