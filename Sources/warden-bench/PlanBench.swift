@@ -23,6 +23,14 @@ enum PlanBench {
             podRecords: pods, namespaces: namespaces, replicaSets: replicaSets, deployments: deployments,
             statefulSets: statefulSets, daemonSets: daemonSets, replicationControllers: controllers, jobs: jobs)
         let now = Timestamp(seconds: Int64(Date().timeIntervalSince1970))
+        let snapshotRSS = Measure.retainedRSS()
+        let heldRSS: Int
+        do {  // what a running controller holds between passes: the cache and the memo of the last one
+            let memo = AssessmentMemo()
+            let assessment = Assessor().assess(snapshot, now: now, memo: memo)
+            let plan = Planner().plan(assessment, now: now)
+            heldRSS = withExtendedLifetime((assessment, plan)) { Measure.retainedRSS() }
+        }
         var bestAssess = Double.infinity, bestPlan = Double.infinity
         var workloads = 0, decisions = 0
         var bestSteadyAssess = Double.infinity, bestSteadyPlan = Double.infinity, reused = 0
@@ -54,6 +62,7 @@ enum PlanBench {
             "assess_cpu_s": bestAssess, "plan_cpu_s": bestPlan, "assess_plan_cpu_s": bestAssess + bestPlan,
             "steady_assess_cpu_s": bestSteadyAssess, "steady_plan_cpu_s": bestSteadyPlan,
             "steady_assess_plan_cpu_s": bestSteadyAssess + bestSteadyPlan, "steady_workloads_reused": reused,
+            "snapshot_rss_bytes": snapshotRSS, "pass_held_rss_bytes": heldRSS, "peak_rss_bytes": Measure.memory().peak,
         ]
     }
 }
