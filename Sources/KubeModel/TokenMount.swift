@@ -16,15 +16,15 @@ public struct TokenMount: Hashable, Sendable {
     public var container: String
     /// The volume name (only what follows `kube-api-access-` when `volumeIsAPIAccess`), then
     /// the projected source's audience or the legacy Secret's name.
-    private var text: String
+    private let text: String
     /// `expirationSeconds`; `Int64.min` when absent.
-    private var expiration: Int64
+    private let expiration: Int64
     public var startedAt: Timestamp
-    private var volumeLength: UInt32
+    private let volumeLength: UInt32
     public var role: ContainerRole
     public var startSource: ContainerStartSource
-    private var kind: Kind
-    private var volumeIsAPIAccess: Bool
+    private let kind: Kind
+    private let volumeIsAPIAccess: Bool
 
     private enum Kind: UInt8, Hashable, Sendable {
         case projected, legacySecret, legacySecretUnnamed
@@ -32,24 +32,22 @@ public struct TokenMount: Hashable, Sendable {
 
     public init(container: String, volume: String, role: ContainerRole, source: Source, startedAt: Timestamp, startSource: ContainerStartSource) {
         self.container = container
-        (text, volumeLength, volumeIsAPIAccess) = ("", 0, false)
-        (expiration, kind) = (.min, .projected)
         self.startedAt = startedAt
         self.role = role
         self.startSource = startSource
         let packedVolume = TokenMount.pack(volume: volume)
         volumeIsAPIAccess = packedVolume.isAPIAccess
+        volumeLength = UInt32(packedVolume.text.utf8.count)
         let detail: String
         switch source {
         case .projected(let expirationSeconds, let audience):
             (kind, expiration, detail) = (.projected, expirationSeconds ?? .min, audience)
         case .legacySecret(let secretName?):
-            (kind, detail) = (.legacySecret, secretName)
+            (kind, expiration, detail) = (.legacySecret, .min, secretName)
         case .legacySecret(nil):
-            (kind, detail) = (.legacySecretUnnamed, "")
+            (kind, expiration, detail) = (.legacySecretUnnamed, .min, "")
         }
-        volumeLength = UInt32(packedVolume.text.utf8.count)
-        text = packedVolume.text + detail
+        text = detail.isEmpty ? packedVolume.text : packedVolume.text + detail
     }
 
     /// The ServiceAccount admission plugin names the volume it adds `kube-api-access-` and five
