@@ -86,7 +86,7 @@ struct OwnerResolver {
                     return Owner(id: id, ref: ObjectRef(kind: "Deployment", namespace: namespace, name: top.name, uid: top.uid), chain: chain)
                 }
                 let d = deployments.objects
-                return Owner(id: id, ref: ObjectRef(d[i]), chain: chain, annotations: d[i].metadata.annotations,
+                return Owner(id: id, ref: ObjectRef(d[i]), chain: chain, annotations: d[i].metadata.annotations ?? [:],
                              templateAnnotations: d[i].spec.template?.metadata?.annotations, paused: d[i].spec.paused ?? false,
                              updateStrategyType: d[i].spec.strategy?.type, rollout: RolloutStatus.of(d[i]), generation: d[i].metadata.generation)
             }
@@ -94,27 +94,27 @@ struct OwnerResolver {
                 return custom(top, namespace: namespace, chain: [ObjectRef(rs[r])])
             }
             return Owner(id: WorkloadID(kind: .replicaSet, namespace: namespace, name: rs[r].metadata.name), ref: ObjectRef(rs[r]), chain: [],
-                         annotations: rs[r].metadata.annotations, rollout: RolloutStatus.of(spec: rs[r].spec, status: rs[r].status),
+                         annotations: rs[r].metadata.annotations ?? [:], rollout: RolloutStatus.of(spec: rs[r].spec, status: rs[r].status),
                          generation: rs[r].metadata.generation)
         case ("StatefulSet", "apps"):
             let id = WorkloadID(kind: .statefulSet, namespace: namespace, name: ref.name)
             guard let i = statefulSets.find(ref, namespace: namespace) else { return Owner(id: id, ref: refObject, chain: []) }
             let s = statefulSets.objects
-            return Owner(id: id, ref: ObjectRef(s[i]), chain: [], annotations: s[i].metadata.annotations,
+            return Owner(id: id, ref: ObjectRef(s[i]), chain: [], annotations: s[i].metadata.annotations ?? [:],
                          templateAnnotations: s[i].spec.template?.metadata?.annotations, updateStrategyType: s[i].spec.updateStrategy?.type,
                          rollout: RolloutStatus.of(s[i]), generation: s[i].metadata.generation)
         case ("DaemonSet", "apps"):
             let id = WorkloadID(kind: .daemonSet, namespace: namespace, name: ref.name)
             guard let i = daemonSets.find(ref, namespace: namespace) else { return Owner(id: id, ref: refObject, chain: []) }
             let d = daemonSets.objects
-            return Owner(id: id, ref: ObjectRef(d[i]), chain: [], annotations: d[i].metadata.annotations,
+            return Owner(id: id, ref: ObjectRef(d[i]), chain: [], annotations: d[i].metadata.annotations ?? [:],
                          templateAnnotations: d[i].spec.template?.metadata?.annotations, updateStrategyType: d[i].spec.updateStrategy?.type,
                          rollout: RolloutStatus.of(d[i]), generation: d[i].metadata.generation)
         case ("ReplicationController", ""):
             let id = WorkloadID(kind: .replicationController, namespace: namespace, name: ref.name)
             guard let i = replicationControllers.find(ref, namespace: namespace) else { return Owner(id: id, ref: refObject, chain: []) }
             let rc = replicationControllers.objects
-            return Owner(id: id, ref: ObjectRef(rc[i]), chain: [], annotations: rc[i].metadata.annotations,
+            return Owner(id: id, ref: ObjectRef(rc[i]), chain: [], annotations: rc[i].metadata.annotations ?? [:],
                          rollout: RolloutStatus.of(spec: rc[i].spec, status: rc[i].status), generation: rc[i].metadata.generation)
         case ("Job", "batch"):
             let id = WorkloadID(kind: .job, namespace: namespace, name: ref.name)
@@ -123,7 +123,7 @@ struct OwnerResolver {
             let chain = job[i].metadata.controllerOwner.map {
                 [ObjectRef(kind: $0.kind, namespace: namespace, name: $0.name, uid: $0.uid)]
             } ?? []
-            return Owner(id: id, ref: ObjectRef(job[i]), chain: chain, annotations: job[i].metadata.annotations, generation: job[i].metadata.generation)
+            return Owner(id: id, ref: ObjectRef(job[i]), chain: chain, annotations: job[i].metadata.annotations ?? [:], generation: job[i].metadata.generation)
         default:
             return custom(ref, namespace: namespace, chain: [])
         }

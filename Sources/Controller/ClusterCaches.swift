@@ -5,8 +5,8 @@ import Logging
 import WatchCache
 
 /// The watch caches of every kind the controller reads, kept current by one reflector each.
-/// Only the fields the controller needs are decoded and cached (see KubeModel); pods are kept
-/// as compact records.
+/// Only the fields the controller needs are decoded and cached (see KubeModel), objects without
+/// the labels and annotations it never reads (`CachedMetadata`); pods are kept as compact records.
 public final class ClusterCaches: Sendable {
     public let pods: ObjectStore<PodRecord>
     public let namespaces: ObjectStore<Namespace>
@@ -54,7 +54,7 @@ public final class ClusterCaches: Sendable {
                 }
                 let reflector = Reflector<T, T>(
                     client: client, store: store, options: .init(namespace: namespace, partition: partition),
-                    logger: logger, observer: observer)
+                    logger: logger, observer: observer, transform: \.cachedForm)
                 group.addTask { await reflector.run() }
             }
             // Namespaces are cluster-scoped: with a namespace list, each is watched by name.
@@ -63,7 +63,7 @@ public final class ClusterCaches: Sendable {
                     let reflector = Reflector<Namespace, Namespace>(
                         client: client, store: namespaces,
                         options: .init(fieldSelector: "metadata.name=\(ns)", partition: { $0.metadata.name == ns }),
-                        logger: logger, observer: observer)
+                        logger: logger, observer: observer, transform: \.cachedForm)
                     group.addTask { await reflector.run() }
                 }
             } else {

@@ -23,12 +23,12 @@ public struct SnapshotFetcher: Sendable {
         async let pods = client.listAll(Pod.self, namespace: ns, progress: { done, total in
             progress?("listed \(done)\(total.map { " of \($0)" } ?? "") pods")
         }, transform: records.record).items
-        async let replicaSets = client.listAll(ReplicaSet.self, namespace: ns).items
-        async let deployments = client.listAll(Deployment.self, namespace: ns).items
-        async let statefulSets = client.listAll(StatefulSet.self, namespace: ns).items
-        async let daemonSets = client.listAll(DaemonSet.self, namespace: ns).items
-        async let controllers = client.listAll(ReplicationController.self, namespace: ns).items
-        async let jobs = client.listAll(Job.self, namespace: ns).items
+        async let replicaSets = client.listAll(ReplicaSet.self, namespace: ns, transform: \.cachedForm).items
+        async let deployments = client.listAll(Deployment.self, namespace: ns, transform: \.cachedForm).items
+        async let statefulSets = client.listAll(StatefulSet.self, namespace: ns, transform: \.cachedForm).items
+        async let daemonSets = client.listAll(DaemonSet.self, namespace: ns, transform: \.cachedForm).items
+        async let controllers = client.listAll(ReplicationController.self, namespace: ns, transform: \.cachedForm).items
+        async let jobs = client.listAll(Job.self, namespace: ns, transform: \.cachedForm).items
         async let namespaces = fetchNamespaces()
         return try await ClusterSnapshot(
             podRecords: pods, namespaces: namespaces, replicaSets: replicaSets, deployments: deployments,
@@ -39,8 +39,8 @@ public struct SnapshotFetcher: Sendable {
     /// namespaced identity may not list namespaces).
     private func fetchNamespaces() async throws -> [Namespace] {
         if let namespace {
-            return [try await client.get(Namespace.self, namespace: nil, name: namespace)]
+            return [try await client.get(Namespace.self, namespace: nil, name: namespace).cachedForm]
         }
-        return try await client.listAll(Namespace.self).items
+        return try await client.listAll(Namespace.self, transform: \.cachedForm).items
     }
 }

@@ -49,3 +49,13 @@ public struct Deployment: KubeObject, Hashable {
         }
     }
 }
+
+extension Deployment {
+    /// Its metadata and its template's as the cache keeps them (see `CachedMetadata`).
+    public var cachedForm: Deployment {
+        var kept = self
+        kept.metadata = CachedMetadata.metadata(metadata)
+        kept.spec.template = CachedMetadata.template(spec.template)
+        return kept
+    }
+}

@@ -1,10 +1,18 @@
 /// A decoded Kubernetes object the controller lists, watches and caches.
 public protocol KubeObject: CacheEntry, Codable where CacheKey == String {
     static var resource: ResourceDescriptor { get }
-    var metadata: ObjectMeta { get }
+    var metadata: ObjectMeta { get set }
+    /// The object as a watch cache keeps it (see `CachedMetadata`).
+    var cachedForm: Self { get }
 }
 
 extension KubeObject {
+    public var cachedForm: Self {
+        var kept = self
+        kept.metadata = CachedMetadata.metadata(metadata)
+        return kept
+    }
+
     /// `namespace/name`, or `name` for cluster-scoped objects: the cache key.
     public var key: String {
         if let ns = metadata.namespace, !ns.isEmpty { return "\(ns)/\(metadata.name)" }

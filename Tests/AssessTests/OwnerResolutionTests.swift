@@ -113,6 +113,16 @@ import Testing
         #expect(a.workloads.first { $0.id.kind == .statefulSet }?.strategy == .rollout)
     }
 
+    @Test func ownersWithoutAnyAnnotationAreKnown() {
+        let (d, rs, owner) = deployment("bare")
+        var plain = d
+        plain.metadata.annotations = nil
+        let sts = StatefulSet(metadata: meta("db", kind: "StatefulSet"))
+        let pods = [makePod(name: "bare-1", owner: owner), makePod(name: "db-0", owner: ownerRef("StatefulSet", "db"))]
+        let a = Assessor().assess(ClusterSnapshot(pods: pods, replicaSets: [rs], deployments: [plain], statefulSets: [sts]), now: now)
+        #expect(a.workloads.count == 2 && a.workloads.allSatisfy(\.objectKnown))
+    }
+
     @Test func ownersWithoutAMatchingUIDAreFoundByName() {
         // Hand-built objects may lack the uid the reference names: the namespace/name fallback.
         var (d, rs, owner) = deployment("web", annotations: ["token-warden.dev/mode": "report"])
