@@ -15,8 +15,18 @@ public struct PodAssessment: Hashable, Sendable {
     /// assessed many times and never shown.
     public var reason: String { explanation.text(for: self) }
     var explanation: PodExplanation
-    /// Running containers holding an API token.
-    public var containers: [ContainerAssessment]
+    /// Running containers holding an API token. Not kept (an assessment of every pod is held
+    /// between passes; these would be ~250 bytes per pod): rebuilt from the record by the same
+    /// assessor, with the same clock and policy, when a report or an explanation asks.
+    public var containers: [ContainerAssessment] {
+        containerSource.map { $0.assessor.containerAssessments(record, evidenceIssuedAt: $0.evidenceIssuedAt) } ?? []
+    }
+    var containerSource: ContainerSource?
+
+    struct ContainerSource: Sendable {
+        let assessor: PodAssessor
+        let evidenceIssuedAt: Timestamp?
+    }
     /// When its most urgent token stops working.
     public var deadline: Timestamp?
     /// When a restart becomes due: deadline − restart-before (the rotation instant when invalidated).

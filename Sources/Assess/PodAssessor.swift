@@ -3,17 +3,25 @@ import KubeModel
 /// Applies the token-age model to one cached pod under a resolved policy. Pure. Runs once per
 /// pod per reconcile, so it works on the record's precomputed token mounts and allocates only
 /// the assessment itself.
-struct PodAssessor {
-    var policy: EffectivePolicy
-    var apiAudiences: Set<String>
-    var now: Timestamp
+/// A reference, shared by the assessments it makes: they rebuild their containers' assessments
+/// through it when asked (see `PodAssessment.containers`).
+final class PodAssessor: Sendable {
+    let policy: EffectivePolicy
+    let apiAudiences: Set<String>
+    let now: Timestamp
+
+    init(policy: EffectivePolicy, apiAudiences: Set<String>, now: Timestamp) {
+        self.policy = policy
+        self.apiAudiences = apiAudiences
+        self.now = now
+    }
 
     /// `evidenceIssuedAt`: when the token this pod presented to the API server was issued, from
     /// audit events; it replaces the estimate when it is older.
     func assess(_ pod: PodRecord, confirmedStale: Bool, evidenceIssuedAt: Timestamp? = nil) -> PodAssessment {
         var result = PodAssessment(
             record: pod, classification: .outOfScope,
-            explanation: .fixed(""), containers: [], deadline: nil, restartDue: nil, oldestTokenIssuedAt: nil,
+            explanation: .fixed(""), containerSource: nil, deadline: nil, restartDue: nil, oldestTokenIssuedAt: nil,
             confirmedStale: confirmedStale, nextTransition: nil)
         if pod.isMirror {
             result.explanation = .fixed("mirror pod of a static pod: managed by the kubelet, not the API")
@@ -27,14 +35,16 @@ struct PodAssessor {
             result.explanation = .fixed("not Running (\(pod.phase.text ?? "no phase"))")
             return result
         }
-        result.containers = containerAssessments(pod, evidenceIssuedAt: evidenceIssuedAt)
-        guard !result.containers.isEmpty else {
+        let containers = containerAssessments(pod, evidenceIssuedAt: evidenceIssuedAt)
+        guard !containers.isEmpty else {
             result.explanation = .fixed(pod.automountDisabled
                 ? "automountServiceAccountToken is false and no running container mounts an API token"
                 : "no running container mounts an API token")
             return result
         }
-        summarise(&result)
+        summarise(&result, containers)
+        // Not kept: every pod's are rebuilt from the record when asked for (reports, explanations).
+        result.containerSource = PodAssessment.ContainerSource(assessor: self, evidenceIssuedAt: evidenceIssuedAt)
         if policy.mode == .ignore {
             result.classification = .outOfScope
             result.explanation = .fixed("ignored (token-warden.dev/mode: ignore)")
@@ -42,8 +52,7 @@ struct PodAssessor {
         return result
     }
 
-    private func summarise(_ result: inout PodAssessment) {
-        let containers = result.containers
+    private func summarise(_ result: inout PodAssessment, _ containers: [ContainerAssessment]) {
         var worst = Classification.outOfScope
         var deadline: Timestamp?, fallbackDeadline: Timestamp?, oldest: Timestamp?
         for container in containers {
@@ -94,7 +103,7 @@ struct PodAssessor {
 
     /// One assessment per running container holding an API token: its most urgent token speaks
     /// for it. Mounts come grouped by container (see `TokenMount.mounts(of:)`).
-    private func containerAssessments(_ pod: PodRecord, evidenceIssuedAt: Timestamp?) -> [ContainerAssessment] {
+    func containerAssessments(_ pod: PodRecord, evidenceIssuedAt: Timestamp?) -> [ContainerAssessment] {
         let mounts = pod.tokenMounts
         guard !mounts.isEmpty else { return [] }
         var out: [ContainerAssessment] = []
