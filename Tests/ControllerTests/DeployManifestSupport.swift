@@ -197,7 +197,7 @@ enum DeployHardening {
         #expect(at("\(container).readinessProbe.httpGet.path") as? String == "/readyz")
         #expect(at("\(container).resources.requests.cpu") as? String == "50m")
         #expect(at("\(container).resources.requests.memory") as? String == "128Mi")
-        #expect(at("\(container).resources.limits.memory") as? String == "384Mi")
+        #expect(at("\(container).resources.limits.memory") as? String == "512Mi")
         #expect(at("\(container).env") == nil && at("\(container).envFrom") == nil, "no environment, hence no Secret references")
         let volumes = at("\(pod).volumes") as? [DeployManifest.Object] ?? []
         #expect(volumes.allSatisfy { $0["secret"] == nil && $0["hostPath"] == nil }, "no Secret or hostPath volumes")
