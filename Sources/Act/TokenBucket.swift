@@ -1,11 +1,11 @@
 /// A token bucket: `burst` tokens, refilled at `ratePerSecond`. Pure; the caller passes the time.
-struct TokenBucket: Sendable {
-    let burst: Double
-    let ratePerSecond: Double
-    private(set) var tokens: Double
+public struct TokenBucket: Sendable {
+    public let burst: Double
+    public let ratePerSecond: Double
+    public private(set) var tokens: Double
     private var updatedAt: Double
 
-    init(burst: Int, ratePerSecond: Double, now: Double) {
+    public init(burst: Int, ratePerSecond: Double, now: Double) {
         self.burst = Double(burst)
         self.ratePerSecond = ratePerSecond
         self.tokens = Double(burst)
@@ -13,7 +13,7 @@ struct TokenBucket: Sendable {
     }
 
     /// Takes one token if there is one.
-    mutating func take(now: Double) -> Bool {
+    public mutating func take(now: Double) -> Bool {
         if now > updatedAt {
             tokens = min(burst, tokens + (now - updatedAt) * ratePerSecond)
             updatedAt = now

@@ -36,11 +36,18 @@ public struct ControllerConfiguration: Sendable {
     /// `host:port` for /metrics, /healthz, /readyz (and POST /audit); nil: no endpoint server.
     public var httpAddress: String?
     public var auditWebhook: Bool
+    /// Cluster-wide pace of announcements (the Events a pass derives from what it sees: at risk,
+    /// deferred, would restart, …): a burst, then this many per second; the rest wait for later
+    /// passes. On a cluster where thousands of workloads are at risk at once, the first pass
+    /// would otherwise write an Event for each within seconds.
+    public var announcementBurst: Int
+    public var announcementsPerSecond: Double
 
     public init(
         defaults: PolicyDefaults = PolicyDefaults(), planner: PlannerConfig = PlannerConfig(),
         namespaces: [String]? = nil, evictTimeoutSeconds: Int64 = 600, leaderElection: LeaderElection? = nil,
-        httpAddress: String? = "0.0.0.0:8080", auditWebhook: Bool = false
+        httpAddress: String? = "0.0.0.0:8080", auditWebhook: Bool = false,
+        announcementBurst: Int = 200, announcementsPerSecond: Double = 20
     ) {
         self.defaults = defaults
         self.planner = planner
@@ -49,6 +56,8 @@ public struct ControllerConfiguration: Sendable {
         self.leaderElection = leaderElection
         self.httpAddress = httpAddress
         self.auditWebhook = auditWebhook
+        self.announcementBurst = announcementBurst
+        self.announcementsPerSecond = announcementsPerSecond
     }
 
     /// Report mode: everything but the writes; Events say what would happen.

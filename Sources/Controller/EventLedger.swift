@@ -31,6 +31,11 @@ public final class EventLedger: Sendable {
         }
     }
 
+    /// Whether `key` was announced (and not yet forgotten).
+    public func contains(_ key: String) -> Bool {
+        state.withLock { $0.keys.contains(key) }
+    }
+
     /// Forgets every key with this prefix (a workload that was restarted may be announced again).
     public func forget(prefix: String) {
         state.withLock { s in

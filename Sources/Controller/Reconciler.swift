@@ -32,6 +32,10 @@ public final class Reconciler: Sendable {
     let inFlight = Mutex<[WorkloadID: InFlightRestart]>([:])
     /// The earliest moment a refused step asked to be retried (a PDB's Retry-After), this pass.
     let retryAt = Mutex<Timestamp?>(nil)
+    /// Paces announcements cluster-wide (see `ControllerConfiguration.announcementBurst`).
+    let announcementPace: Mutex<TokenBucket>
+    /// Set when this pass held an announcement back: the next pass comes sooner to make it.
+    let announcementsHeldBack = Mutex(false)
 
     public init(
         caches: ClusterCaches, configuration: ControllerConfiguration, actions: any WorkloadActions,
@@ -45,6 +49,8 @@ public final class Reconciler: Sendable {
         self.metrics = metrics
         self.clock = clock
         self.logger = logger
+        announcementPace = Mutex(TokenBucket(
+            burst: configuration.announcementBurst, ratePerSecond: configuration.announcementsPerSecond, now: Double(clock().seconds)))
     }
 
     public func reconcile(isLeader: Bool) async -> Outcome {
@@ -59,13 +65,19 @@ public final class Reconciler: Sendable {
         let plan = Planner(config: configuration.planner).plan(assessment, now: now, inFlight: inFlight.withLock { $0 })
         record(assessment, plan, now: now)
         retryAt.withLock { $0 = nil }
+        announcementsHeldBack.withLock { $0 = false }
         if isLeader {
             await announce(assessment, plan, now: now)
             for decision in plan.decisions {
                 await execute(decision, in: assessment, now: now)
             }
         }
-        let requeueAt = retryAt.withLock { $0 }.map { min($0, plan.requeueAt) } ?? plan.requeueAt
+        var requeueAt = retryAt.withLock { $0 }.map { min($0, plan.requeueAt) } ?? plan.requeueAt
+        if announcementsHeldBack.withLock({ $0 }) {
+            // Half a burst's refill: each of those passes makes about that many announcements.
+            let pace = Double(configuration.announcementBurst) / max(configuration.announcementsPerSecond, 0.001) / 2
+            requeueAt = min(requeueAt, now + max(1, Int64(pace.rounded(.up))))
+        }
         return Outcome(assessment: assessment, plan: plan, requeueAt: requeueAt)
     }
 
@@ -99,12 +111,12 @@ public final class Reconciler: Sendable {
         case .restart(.warnOnly, _):
             break  // the planner never restarts a warn-only workload
         case .deferred(let cause, _):
-            if once(decision, "deferred:\(cause.rawValue)") {
+            if firstAnnouncement(decision, "deferred:\(cause.rawValue)", now: now) {
                 metrics?.recordDeferredRestart(cause: DeferralCause(cause))
                 await emit(decision, .normal, .restartDeferred, decision.message)
             }
         case .rolloutTimedOut(let since):
-            if once(decision, "timeout:\(since.seconds)") {
+            if firstAnnouncement(decision, "timeout:\(since.seconds)", now: now) {
                 metrics?.recordRestart(kind: decision.ref.kind, result: .timedOut)
                 await emit(decision, .warning, .rolloutTimedOut, "Restart started \(since.rfc3339) did not finish in time; skipped: \(decision.message)")
             }
@@ -114,7 +126,7 @@ public final class Reconciler: Sendable {
                 case .unprotectable: (.warning, .unprotectable)
                 case .noRestartStrategy, .strategyBlocked: (.warning, .warnOnly)
             }
-            if once(decision, "warn:\(reason.rawValue)") {
+            if firstAnnouncement(decision, "warn:\(reason.rawValue)", now: now) {
                 metrics?.recordRestart(kind: decision.ref.kind, result: .reported)
                 await emit(decision, type, eventReason, decision.message)
             }
@@ -177,7 +189,7 @@ public final class Reconciler: Sendable {
 
     /// Conditions worth one Event each: risk classes, invalid annotations, finished restarts, forecast misses.
     private func announce(_ assessment: Assessment, _ plan: Plan, now: Timestamp) async {
-        for diagnostic in assessment.diagnostics where ledger.firstTime("diag:\(diagnostic.object):\(diagnostic.annotation):\(diagnostic.value)") {
+        for diagnostic in assessment.diagnostics where firstAnnouncement("diag:\(diagnostic.object):\(diagnostic.annotation):\(diagnostic.value)", now: now) {
             await actions.emit(WardenEvent(regarding: diagnostic.object, type: .warning, reason: .invalidAnnotation, message: diagnostic.description))
         }
         for workload in assessment.workloads {
@@ -190,20 +202,20 @@ public final class Reconciler: Sendable {
                 case .confirmedStale: .confirmedStaleToken
                 default: nil
             }
-            if let reason, ledger.firstTime("class:\(reason.rawValue):\(key)") {
+            if let reason, firstAnnouncement("class:\(reason.rawValue):\(key)", now: now) {
                 await actions.emit(WardenEvent(regarding: workload.ref, type: .warning, reason: reason, message: "\(workload.reason) (deadline \(deadline))"))
             }
             // A restart is over when the workload no longer needs one and nothing is rolling: seen
             // here for every strategy, since the planner stops handing a healthy workload to the executor.
             if let restartedAt = workload.restartState.restartedAt, !workload.classification.needsRestart,
                !workload.rollout.isInProgress, now - restartedAt < 86_400,
-               ledger.firstTime("completed:\(workload.id):\(restartedAt.seconds)") {
+               firstAnnouncement("completed:\(workload.id):\(restartedAt.seconds)", now: now) {
                 metrics?.recordRestart(kind: workload.ref.kind, result: .succeeded)
                 await actions.emit(WardenEvent(regarding: workload.ref, type: .normal, reason: .restartCompleted,
                     message: "Restart from \(restartedAt.rfc3339) finished; every pod now holds a fresh token"))
             }
         }
-        for miss in plan.predictedMisses where ledger.firstTime("forecast:\(miss.workload):\(miss.deadline?.seconds ?? 0)") {
+        for miss in plan.predictedMisses where firstAnnouncement("forecast:\(miss.workload):\(miss.deadline?.seconds ?? 0)", now: now) {
             guard let workload = assessment.workload(miss.workload) else { continue }
             await actions.emit(WardenEvent(regarding: workload.ref, type: .warning, reason: .forecastMiss,
                 message: "With the current maintenance windows and limits this workload cannot be restarted before its deadline \(miss.deadline?.rfc3339 ?? "-") (earliest start \(miss.earliestStart?.rfc3339 ?? "none"))"))
@@ -214,8 +226,26 @@ public final class Reconciler: Sendable {
         retryAt.withLock { $0 = min($0 ?? instant, instant) }
     }
 
+    /// For what happened in this pass's own steps (an eviction refused, finished): told at once.
     private func once(_ decision: Decision, _ what: String) -> Bool {
         ledger.firstTime("\(what):\(decision.workload):\(decision.deadline?.seconds ?? 0)")
+    }
+
+    /// For conditions every pass sees again (a decision it keeps making): paced.
+    private func firstAnnouncement(_ decision: Decision, _ what: String, now: Timestamp) -> Bool {
+        firstAnnouncement("\(what):\(decision.workload):\(decision.deadline?.seconds ?? 0)", now: now)
+    }
+
+    /// True when `key` was not announced yet and the pace allows one more now. A condition held
+    /// back is not recorded, so a later pass (sooner than usual, see `reconcile`) announces it;
+    /// passes go most urgent first, so those are the ones that wait least.
+    private func firstAnnouncement(_ key: String, now: Timestamp) -> Bool {
+        guard !ledger.contains(key) else { return false }
+        guard announcementPace.withLock({ $0.take(now: Double(now.seconds)) }) else {
+            announcementsHeldBack.withLock { $0 = true }
+            return false
+        }
+        return ledger.firstTime(key)
     }
 
     private func emit(_ decision: Decision, _ type: EventType, _ reason: EventReason, _ message: String) async {
