@@ -46,12 +46,9 @@ public struct DaemonSet: KubeObject, Hashable {
     }
 }
 
-extension DaemonSet {
-    /// Its metadata and its template's as the cache keeps them (see `CachedMetadata`).
-    public var cachedForm: DaemonSet {
-        var kept = self
-        kept.metadata = CachedMetadata.metadata(metadata)
-        kept.spec.template = CachedMetadata.template(spec.template)
-        return kept
+extension DaemonSet: PodTemplateOwner {
+    public var podTemplate: PodTemplate? {
+        get { spec.template }
+        set { spec.template = newValue }
     }
 }

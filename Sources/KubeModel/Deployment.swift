@@ -50,12 +50,9 @@ public struct Deployment: KubeObject, Hashable {
     }
 }
 
-extension Deployment {
-    /// Its metadata and its template's as the cache keeps them (see `CachedMetadata`).
-    public var cachedForm: Deployment {
-        var kept = self
-        kept.metadata = CachedMetadata.metadata(metadata)
-        kept.spec.template = CachedMetadata.template(spec.template)
-        return kept
+extension Deployment: PodTemplateOwner {
+    public var podTemplate: PodTemplate? {
+        get { spec.template }
+        set { spec.template = newValue }
     }
 }

@@ -50,12 +50,9 @@ public struct StatefulSet: KubeObject, Hashable {
     }
 }
 
-extension StatefulSet {
-    /// Its metadata and its template's as the cache keeps them (see `CachedMetadata`).
-    public var cachedForm: StatefulSet {
-        var kept = self
-        kept.metadata = CachedMetadata.metadata(metadata)
-        kept.spec.template = CachedMetadata.template(spec.template)
-        return kept
+extension StatefulSet: PodTemplateOwner {
+    public var podTemplate: PodTemplate? {
+        get { spec.template }
+        set { spec.template = newValue }
     }
 }

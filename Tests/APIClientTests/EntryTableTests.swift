@@ -1,5 +1,6 @@
 import KubeModel
 import Testing
+import TestSupport
 @testable import WatchCache
 
 /// The store's open-addressed table against a `Dictionary` doing the same operations.
@@ -17,21 +18,9 @@ import Testing
         static func cacheKeyHash(_ key: Int) -> Int { (key % 7).hashValue }
     }
 
-    /// SplitMix64: the same operations on every run.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: [1, 2, 3])
     func randomOperationsMatchADictionary(seed: UInt64) {
-        var random = Seeded(state: seed)
+        var random = SeededGenerator(seed: seed)
         var table = EntryTable<Colliding>()
         var model: [Int: String] = [:]
         for step in 0..<20_000 {
