@@ -38,14 +38,7 @@ public struct ContainerAssessment: Hashable, Sendable {
     public var startSource: StartSource { mount.startSource }
 
     /// The API-token source (the assessor keeps only projected sources for the API's audiences).
-    public var source: MountedTokenSource {
-        switch mount.source {
-        case .projected(let expirationSeconds, _):
-            return .projected(volume: mount.volume, expirationSeconds: expirationSeconds ?? TokenModel.defaultExpirationSeconds)
-        case .legacySecret(let secretName):
-            return .legacySecret(volume: mount.volume, secretName: secretName)
-        }
-    }
+    public var source: MountedTokenSource { MountedTokenSource(mount) }
 
     /// The token was issued at or after this instant (start − lag); nil for a legacy Secret token.
     public var issuedNotBefore: Timestamp? { Self.instant(issuedNotBeforeSeconds) }

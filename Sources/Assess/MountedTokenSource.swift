@@ -40,4 +40,15 @@ public enum MountedTokenSource: Hashable, Sendable {
         while path.count > 1, path.hasSuffix("/") { path.removeLast() }
         return path
     }
+
+    /// A cached token mount as a source (the server's default expiry when the spec has none).
+    /// Audiences are not judged here.
+    public init(_ mount: TokenMount) {
+        switch mount.source {
+        case .projected(let expirationSeconds, _):
+            self = .projected(volume: mount.volume, expirationSeconds: expirationSeconds ?? TokenModel.defaultExpirationSeconds)
+        case .legacySecret(let secretName):
+            self = .legacySecret(volume: mount.volume, secretName: secretName)
+        }
+    }
 }

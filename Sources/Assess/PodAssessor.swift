@@ -130,13 +130,8 @@ final class PodAssessor: Sendable {
 
     /// The mount as an API token source; nil for a projected token meant for another audience.
     private func apiSource(_ mount: TokenMount) -> MountedTokenSource? {
-        switch mount.source {
-        case .projected(let expirationSeconds, let audience):
-            guard audience.isEmpty || apiAudiences.contains(audience) else { return nil }
-            return .projected(volume: mount.volume, expirationSeconds: expirationSeconds ?? TokenModel.defaultExpirationSeconds)
-        case .legacySecret(let secretName):
-            return .legacySecret(volume: mount.volume, secretName: secretName)
-        }
+        if case .projected(_, let audience) = mount.source, !audience.isEmpty, !apiAudiences.contains(audience) { return nil }
+        return MountedTokenSource(mount)
     }
 
     private func assess(_ mount: TokenMount, source: MountedTokenSource, evidenceIssuedAt: Timestamp?) -> ContainerAssessment {

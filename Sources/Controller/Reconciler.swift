@@ -228,12 +228,17 @@ public final class Reconciler: Sendable {
 
     /// For what happened in this pass's own steps (an eviction refused, finished): told at once.
     private func once(_ decision: Decision, _ what: String) -> Bool {
-        ledger.firstTime("\(what):\(decision.workload):\(decision.deadline?.seconds ?? 0)")
+        ledger.firstTime(Self.key(decision, what))
     }
 
     /// For conditions every pass sees again (a decision it keeps making): paced.
     private func firstAnnouncement(_ decision: Decision, _ what: String, now: Timestamp) -> Bool {
-        firstAnnouncement("\(what):\(decision.workload):\(decision.deadline?.seconds ?? 0)", now: now)
+        firstAnnouncement(Self.key(decision, what), now: now)
+    }
+
+    /// A decision's condition: what, for which workload, about which deadline.
+    private static func key(_ decision: Decision, _ what: String) -> String {
+        "\(what):\(decision.workload):\(decision.deadline?.seconds ?? 0)"
     }
 
     /// True when `key` was not announced yet and the pace allows one more now. A condition held
