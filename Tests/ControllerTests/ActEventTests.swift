@@ -181,8 +181,7 @@ struct ActEventTests {
     }
 }
 
-/// Runs the real kubectl against a simulated server, on a thread of its own: a synchronous
-/// wait inside an async test would hold one of the few shared cooperative threads.
+/// Runs the real kubectl against a simulated server (waited for on a thread of its own).
 enum ActKubectl {
     static let path: String? = ["/usr/local/bin/kubectl", "/usr/bin/kubectl"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
@@ -192,25 +191,6 @@ enum ActKubectl {
         defer { try? FileManager.default.removeItem(at: directory) }  // best-effort cleanup of a temp dir
         let config = directory.appendingPathComponent("kubeconfig").path
         try sim.kubeconfig(namespace: "shop").write(toFile: config, atomically: true, encoding: .utf8)
-        let executable = path!
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = ["--kubeconfig", config] + arguments
-                let out = Pipe()
-                process.standardOutput = out
-                process.standardError = out
-                do {
-                    try process.run()
-                } catch {
-                    continuation.resume(throwing: error)
-                    return
-                }
-                let data = out.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: String(decoding: data, as: UTF8.self))
-            }.start()
-        }
+        return try await ChildProcess.runAsync(path!, ["--kubeconfig", config] + arguments, errorOutput: .mergeIntoOutput).output
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Yams
 
@@ -243,37 +244,13 @@ enum DeployTools {
         return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Runs a tool in the repository root; stdout and stderr go to files (no pipe can fill up).
+    /// Runs a tool in the repository root.
     static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tw-deploy-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer {
-            do { try FileManager.default.removeItem(at: scratch) } catch {
-                // A leftover scratch folder in the temporary directory is harmless.
-            }
-        }
-        let stdoutURL = scratch.appendingPathComponent("stdout"), stderrURL = scratch.appendingPathComponent("stderr")
-        for url in [stdoutURL, stderrURL] where !FileManager.default.createFile(atPath: url.path, contents: nil) {
-            throw DeployToolError.notFound("cannot create \(url.path)")
-        }
-        let stdout = try FileHandle(forWritingTo: stdoutURL), stderr = try FileHandle(forWritingTo: stderrURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = DeployManifest.root
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try stdout.close()
-        try stderr.close()
-        let output = try String(contentsOf: stdoutURL, encoding: .utf8)
-        guard process.terminationStatus == 0 else {
-            let errorText = try String(contentsOf: stderrURL, encoding: .utf8)
+        let outcome = try ChildProcess.run(executable, arguments, directory: DeployManifest.root.path, timeoutSeconds: 300)
+        guard outcome.status == 0 else {
             throw DeployToolError.failed(command: ([executable] + arguments).joined(separator: " "),
-                                         status: process.terminationStatus, stderr: errorText)
+                                         status: outcome.status, stderr: outcome.errorOutput)
         }
-        return output
+        return outcome.output
     }
 }

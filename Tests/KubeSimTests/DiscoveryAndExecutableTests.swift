@@ -66,31 +66,18 @@ struct DiscoveryAndExecutableTests {
         try #"{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Pod","metadata":{"name":"seeded","namespace":"demo"},"spec":{"containers":[]}}]}"#
             .write(to: manifest, atomically: true, encoding: .utf8)
         let kubeconfig = directory.appendingPathComponent("kubeconfig").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--port", "0", "--no-cluster", "--write-kubeconfig", kubeconfig, "--objects", manifest.path,
-                             "--token", "exe-token", "--http"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        var line = ""
-        while !line.contains("\n") {
-            let data = output.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            line += String(decoding: data, as: UTF8.self)
-        }
+        let child = try ChildProcess(executable, ["--port", "0", "--no-cluster", "--write-kubeconfig", kubeconfig, "--objects", manifest.path,
+                                                  "--token", "exe-token", "--http"], errorOutput: .discard)
+        let line = child.waitForOutput(containing: "\n", timeoutSeconds: 30)
         #expect(line.contains("ready"))
         let afterHost = try #require(line.range(of: "127.0.0.1:")).upperBound
         let port = try #require(Int(line[afterHost...].prefix { $0.isNumber }))
         let client = try RawHTTPClient(port: port)
         #expect(client.request("GET", "/api/v1/namespaces/demo/pods/seeded", token: "exe-token")?.status == 200)
         #expect(try String(contentsOfFile: kubeconfig, encoding: .utf8).contains("token: exe-token"))
-        kill(process.processIdentifier, SIGTERM)
-        var waited = 0
-        while process.isRunning && waited < 500 { usleep(10_000); waited += 1 }
-        #expect(!process.isRunning)
-        #expect(process.terminationStatus == 0)
+        child.signal(SIGTERM)
+        let outcome = child.finish(timeoutSeconds: 5)
+        #expect(!outcome.timedOut)
+        #expect(outcome.status == 0)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Builds audit log lines and files for the tests (the shapes follow the golden samples).
 enum AuditFixtureBuilder {
@@ -41,23 +42,9 @@ enum AuditFixtureBuilder {
 
     /// Compresses with the system's gzip (one member).
     static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/gzip")
-        process.arguments = ["-c", "-n"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        // Write on another thread so a full output pipe cannot deadlock the test.
-        let writer = Thread {
-            input.fileHandleForWriting.write(Data(bytes))
-            try! input.fileHandleForWriting.close()
-        }
-        writer.start()
-        let compressed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Array(compressed)
+        let outcome = try ChildProcess.run("/usr/bin/gzip", ["-c", "-n"], stdin: bytes)
+        guard outcome.status == 0 else { throw ChildProcess.SpawnError(description: "gzip: \(outcome.errorOutput)") }
+        return outcome.stdout
     }
 
     static func lines(_ lines: [String]) -> [UInt8] { Array((lines.joined(separator: "\n") + "\n").utf8) }
