@@ -36,6 +36,22 @@ public enum APIError: Error, Sendable, CustomStringConvertible {
     public var isUnauthorized: Bool { code == 401 }
     public var isTooManyRequests: Bool { code == 429 }
 
+    /// A write that failed this way may have been carried out all the same: the connection was
+    /// lost or timed out after the request went out, or the server failed (5xx, a 504 request
+    /// timeout above all) possibly after committing it. Such a write is checked against the
+    /// server before it is reported as failed or sent again.
+    public var outcomeUnknown: Bool {
+        switch self {
+        case .status(let code, _, _, _, _): return code >= 500
+        case .transport(let error):
+            switch error.kind {
+            case .timedOut, .connectionLost, .other: return true
+            case .invalidRequest, .couldNotConnect, .tlsVerificationFailed, .tlsSetupFailed, .cancelled: return false
+            }
+        case .decoding, .watchError: return false
+        }
+    }
+
     public var description: String {
         switch self {
         case .status(let code, let status, _, let verb, let path):

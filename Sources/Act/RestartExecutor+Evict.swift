@@ -14,11 +14,6 @@ struct EvictionSequence: Sendable {
     var lastProgress: Timestamp
 }
 
-/// Just the metadata of any object (to read the restart state of an owner).
-private struct MetadataOnly: Decodable {
-    var metadata: ObjectMeta
-}
-
 extension RestartExecutor {
     /// Drives an eviction sequence one step: evicts at most one pod through the Eviction API
     /// (which honours PodDisruptionBudgets) and says what happened. Call it again after the

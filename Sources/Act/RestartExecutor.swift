@@ -59,7 +59,16 @@ public final class RestartExecutor: Sendable {
             return
         }
 
-        let answer = try await client.patch(resource, namespace: ref.namespace, name: ref.name, type: .strategicMerge, body: body)
+        let answer: [UInt8]
+        do {
+            answer = try await client.patch(resource, namespace: ref.namespace, name: ref.name, type: .strategicMerge, body: body)
+        } catch let error as APIError where error.outcomeUnknown {
+            // Reported as failed, a patch that did land would be sent again by the next pass
+            // (before the caches show it): a second rollout. The workload says which it was.
+            guard let landed = await landedRollout(resource: resource, ref: ref, now: now, deadline: deadline, after: error) else { throw error }
+            logger.notice("rollout patch applied although its answer was lost", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+            answer = landed
+        }
         if let why = try blocker(answer, client.decoder) {
             logger.warning("rollout patched but blocked; restart state removed", metadata: metadata.merging(["why": "\(why)"]) { $1 })
             try await clearRestartState(resource: resource, ref: ref)
@@ -69,6 +78,25 @@ public final class RestartExecutor: Sendable {
         await events.emit(WardenEvent(decision: decision, type: .normal, reason: .restartStarted,
                                       message: "rollout restart started (\(Self.kubectlRestartedAt)=\(now.rfc3339)): \(decision.message)",
                                       action: "Restart"))
+    }
+
+    /// The workload as the server has it now, if it carries this attempt's restart state (the
+    /// same restartedAt, to the second, for the same deadline); nil if not, or if it cannot be read.
+    func landedRollout(resource: ResourceDescriptor, ref: ObjectRef, now: Timestamp, deadline: Timestamp, after patchError: APIError) async -> [UInt8]? {
+        let path = resource.objectPath(namespace: ref.namespace, name: ref.name)
+        do {
+            let bytes = try await client.getRaw(path)
+            let object = try client.decoder.decode(MetadataOnly.self, from: bytes)
+            let annotations = object.metadata.annotations ?? [:]
+            let applied = RestartState.annotations(restartedAt: now, forDeadline: deadline).allSatisfy { annotations[$0.key] == $0.value }
+                && (ref.uid == nil || object.metadata.uid == ref.uid)
+            return applied ? bytes : nil
+        } catch {
+            logger.warning("cannot tell whether a failed rollout patch landed", metadata: [
+                "workload": "\(ref)", "patchError": "\(patchError)", "readError": "\(error)",
+            ])
+            return nil
+        }
     }
 
     /// The strategic-merge patch of a rollout restart.

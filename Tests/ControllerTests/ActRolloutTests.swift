@@ -6,6 +6,7 @@ import KubeModel
 import Plan
 import Testing
 import TestSupport
+import Transport
 
 @Suite("Act: rollout restart")
 struct ActRolloutTests {
@@ -40,6 +41,53 @@ struct ActRolloutTests {
         let started = try ActFixtures.events(sim, namespace: "shop", about: "web")
         #expect(started.map(\.reason) == ["RestartStarted"])
         #expect(started.first?.message?.contains("2026-12-10T08:00:00Z") == true)
+    }
+
+    /// A patch committed while its answer is lost (a dropped connection, the API server's 504
+    /// request timeout) is read back and counts as started: reported failed, the next pass
+    /// would have patched again — a second rollout.
+    @Test(arguments: [0, 504])
+    func aPatchThatLandedWithoutAnAnswerIsReadBackNotRepeated(code: Int) async throws {
+        let sim = try ActSim()
+        try sim.load("[\(ActFixtures.namespace("shop")),\(ActFixtures.deployment("web", uid: "d-1"))]")
+        let executor = ActFixtures.executor(sim)
+        let decision = ActFixtures.decision(.deployment, name: "web", uid: "d-1", action: .restart(.rollout, resume: false))
+        sim.loseTheAnswer("deployments", verb: "patch", code: code)
+        sim.clearRequests()
+        try await executor.startRollout(decision, now: ActFixtures.now)
+        let calls = sim.requests.filter { $0.resource == "deployments" }.map(\.description)
+        #expect(calls == ["patch deployments web → \(code)", "get deployments web → 200"])
+        let annotations = ActFixtures.annotations(sim.object("deployments", namespace: "shop", name: "web"))
+        #expect(annotations["token-warden.dev/restart-for-deadline"] == "2026-12-10T08:00:00Z")
+        #expect(try ActFixtures.events(sim, namespace: "shop", about: "web").map(\.reason) == ["RestartStarted"])
+    }
+
+    /// The same failures without the write: the server's answer (or the lost connection) is the error.
+    @Test(arguments: [0, 504])
+    func aPatchThatDidNotLandFailsWithItsError(code: Int) async throws {
+        let sim = try ActSim()
+        try sim.load("[\(ActFixtures.namespace("shop")),\(ActFixtures.deployment("web", uid: "d-1"))]")
+        let executor = ActFixtures.executor(sim)
+        let decision = ActFixtures.decision(.deployment, name: "web", uid: "d-1", action: .restart(.rollout, resume: false))
+        sim.loseTheAnswer("deployments", verb: "patch", code: code, served: false)
+        await #expect {
+            try await executor.startRollout(decision, now: ActFixtures.now)
+        } throws: { error in
+            guard let error = error as? APIError, error.outcomeUnknown else { return false }
+            return code == 0 ? error.code == nil : error.code == 504 && error.reason == "Timeout"
+        }
+        let annotations = ActFixtures.annotations(sim.object("deployments", namespace: "shop", name: "web"))
+        #expect(annotations["token-warden.dev/restart-for-deadline"] == nil)
+        #expect(try ActFixtures.events(sim, namespace: "shop", about: "web").isEmpty)
+    }
+
+    @Test func errorsThatMayHideACommittedWriteAreTheOnesReadBack() {
+        let status = { (code: Int) in APIError.status(code: code, status: APIStatus(message: nil, reason: nil, code: code), retryAfterSeconds: nil, verb: "patch", path: "/") }
+        #expect(status(500).outcomeUnknown && status(504).outcomeUnknown && status(503).outcomeUnknown)
+        #expect(!status(409).outcomeUnknown && !status(422).outcomeUnknown && !status(429).outcomeUnknown && !status(403).outcomeUnknown)
+        let transport = { (kind: TransportError.Kind) in APIError.transport(TransportError(kind: kind, message: "x", url: "https://127.0.0.1/")) }
+        #expect(transport(.connectionLost).outcomeUnknown && transport(.timedOut).outcomeUnknown)
+        #expect(!transport(.couldNotConnect).outcomeUnknown && !transport(.tlsVerificationFailed).outcomeUnknown && !transport(.cancelled).outcomeUnknown)
     }
 
     @Test func theTemplateAnnotationMatchesTheGoldenRolloutRestart() throws {

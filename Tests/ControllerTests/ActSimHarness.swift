@@ -111,6 +111,12 @@ final class ActSim: Sendable {
 
     func clearFaults() { sim.faults.clear() }
 
+    /// The next `verb` request on `resource` is carried out, but its answer is lost: `code`
+    /// instead (0: the connection is dropped without one).
+    func loseTheAnswer(_ resource: String, verb: String, code: Int, served: Bool = true) {
+        sim.faults.inject(.init(code: code, count: 1, verbs: [verb], resources: [resource], retryAfterSeconds: 0, afterServing: served))
+    }
+
     /// Pod deletes on a node only mark the pod (deletionTimestamp), as with a real kubelet.
     func setGracefulPodDeletion(_ on: Bool) { sim.store.gracefulPodDeletion = on }
 

@@ -3,7 +3,10 @@ import Synchronization
 
 /// Faults switchable at runtime, applied to network requests (not to in-process store users).
 public final class FaultInjector: Sendable {
-    /// A failure returned instead of serving: 429 (with Retry-After), 500 or 503.
+    /// A failure returned instead of serving: 429 (with Retry-After), 500, 503 or 504; code 0
+    /// drops the connection without an answer. With `afterServing`, the request is carried out
+    /// first and only its answer is lost — a write committed while the client sees a failure (a
+    /// 504 from the API server's request timeout, a connection dropped by a restart).
     public struct ErrorBurst: Sendable {
         public var code: Int
         /// How many requests get it (then it stops); nil = until cleared.
@@ -13,15 +16,24 @@ public final class FaultInjector: Sendable {
         /// Only these resources ("pods", "deployments"); empty = all.
         public var resources: Set<String>
         public var retryAfterSeconds: Int
+        public var afterServing: Bool
 
         public init(code: Int, count: Int? = nil, verbs: Set<String> = [], resources: Set<String> = [],
-                    retryAfterSeconds: Int = 1) {
+                    retryAfterSeconds: Int = 1, afterServing: Bool = false) {
             self.code = code
             self.remaining = count
             self.verbs = verbs
             self.resources = resources
             self.retryAfterSeconds = retryAfterSeconds
+            self.afterServing = afterServing
         }
+    }
+
+    /// What a matching burst does to one request.
+    struct Injected {
+        /// nil: the connection is dropped without an answer.
+        var status: APIStatus?
+        var afterServing: Bool
     }
 
     private struct State {
@@ -71,9 +83,9 @@ public final class FaultInjector: Sendable {
         state.withLock { $0 = State() }
     }
 
-    /// The error to answer a request with, if a burst matches (consuming one of its count).
-    func error(for info: RequestInfo) -> APIStatus? {
-        state.withLock { state -> APIStatus? in
+    /// The fault for a request, if a burst matches (consuming one of its count).
+    func fault(for info: RequestInfo) -> Injected? {
+        state.withLock { state -> Injected? in
             guard let index = state.bursts.firstIndex(where: { burst in
                 (burst.verbs.isEmpty || burst.verbs.contains(info.verb))
                     && (burst.resources.isEmpty || burst.resources.contains(info.resource))
@@ -82,19 +94,30 @@ public final class FaultInjector: Sendable {
             if let remaining = burst.remaining {
                 if remaining <= 1 { state.bursts.remove(at: index) } else { state.bursts[index].remaining = remaining - 1 }
             }
-            switch burst.code {
-            case 429:
-                return APIStatus(code: 429, reason: "TooManyRequests",
-                                 message: "Too many requests, please try again later.", causes: [],
-                                 hasDetails: true, retryAfterSeconds: burst.retryAfterSeconds)
-            case 503:
-                var status = APIStatus.serviceUnavailable("The server is currently unable to handle the request")
-                status.retryAfterSeconds = burst.retryAfterSeconds
-                return status
-            default:
-                return APIStatus(code: burst.code, reason: "InternalError",
-                                 message: "Internal error occurred: injected fault", hasDetails: true)
-            }
+            return Injected(status: Self.status(for: burst), afterServing: burst.afterServing)
+        }
+    }
+
+    private static func status(for burst: ErrorBurst) -> APIStatus? {
+        switch burst.code {
+        case 0:
+            return nil
+        case 429:
+            return APIStatus(code: 429, reason: "TooManyRequests",
+                             message: "Too many requests, please try again later.", causes: [],
+                             hasDetails: true, retryAfterSeconds: burst.retryAfterSeconds)
+        case 503:
+            var status = APIStatus.serviceUnavailable("The server is currently unable to handle the request")
+            status.retryAfterSeconds = burst.retryAfterSeconds
+            return status
+        case 504:
+            // The API server's words when a request outlives its timeout (the work may still finish).
+            return APIStatus(code: 504, reason: "Timeout",
+                             message: "Timeout: request did not complete within requested timeout - context deadline exceeded",
+                             hasDetails: true)
+        default:
+            return APIStatus(code: burst.code, reason: "InternalError",
+                             message: "Internal error occurred: injected fault", hasDetails: true)
         }
     }
 }

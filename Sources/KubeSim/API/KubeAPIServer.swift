@@ -88,23 +88,32 @@ public final class KubeAPIServer: Sendable {
             ResponseWriting.status(recorder, TokenGrant.forbidden(user: grant.user, info: info))
             return
         }
-        if let injected = faults.error(for: info) {
-            ResponseWriting.status(recorder, injected)
+        if let injected = faults.fault(for: info) {
+            if injected.afterServing { serve(request, info: info, writer: DiscardingWriter()) }
+            if let status = injected.status {
+                ResponseWriting.status(recorder, status)
+            } else {
+                recorder.abortConnection()
+            }
             return
         }
+        serve(request, info: info, writer: recorder)
+    }
+
+    private func serve(_ request: HTTPRequest, info: RequestInfo, writer: any HTTPResponseWriter) {
         guard info.isResourceRequest else {
-            serveNonResource(request, info: info, writer: recorder)
+            serveNonResource(request, info: info, writer: writer)
             return
         }
         guard let type = ResourceCatalog.find(group: info.group, version: info.version, resource: info.resource) else {
-            ResponseWriting.status(recorder, APIStatus(code: 404, reason: "NotFound",
-                                                       message: "the server could not find the requested resource", hasDetails: true))
+            ResponseWriting.status(writer, APIStatus(code: 404, reason: "NotFound",
+                                                     message: "the server could not find the requested resource", hasDetails: true))
             return
         }
         do throws(APIStatus) {
-            try serveResource(request, info: info, type: type, writer: recorder)
+            try serveResource(request, info: info, type: type, writer: writer)
         } catch {
-            ResponseWriting.status(recorder, error)
+            ResponseWriting.status(writer, error)
         }
     }
 
@@ -203,10 +212,12 @@ public final class KubeAPIServer: Sendable {
     }
 }
 
-/// Remembers the status code a handler answered with (for the request log).
+/// Remembers the status code a handler answered with (for the request log); a connection
+/// dropped before any answer is logged with code 0.
 final class RecordingWriter: HTTPResponseWriter {
     private let inner: any HTTPResponseWriter
     private let record: (Int) -> Void
+    private var recorded = false  // the connection's thread only
 
     init(_ inner: any HTTPResponseWriter, record: @escaping (Int) -> Void) {
         self.inner = inner
@@ -214,17 +225,25 @@ final class RecordingWriter: HTTPResponseWriter {
     }
 
     func respond(status: Int, headers: [(String, String)], body: [UInt8]) {
+        recorded = true
         record(status)
         inner.respond(status: status, headers: headers, body: body)
     }
 
     func startStream(status: Int, headers: [(String, String)]) -> Bool {
+        recorded = true
         record(status)
         return inner.startStream(status: status, headers: headers)
     }
 
     func writeChunk(_ bytes: [UInt8]) -> Bool { inner.writeChunk(bytes) }
     func endStream() { inner.endStream() }
-    func abortConnection() { inner.abortConnection() }
+    func abortConnection() {
+        if !recorded {
+            recorded = true
+            record(0)
+        }
+        inner.abortConnection()
+    }
     var isClosed: Bool { inner.isClosed }
 }
