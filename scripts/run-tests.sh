@@ -36,9 +36,13 @@ fi
 echo "built in $((SECONDS - build_started)) s ($(grep -c ': warning:' "$build_log") warning lines)"
 echo "running the tests (output: $log)"
 
+# Line-buffered (stdout into a file is otherwise flushed every 4 KiB): the output file, and so
+# the watchdog's "tests under way", are up to the moment.
+linebuffered=()
+command -v stdbuf > /dev/null && linebuffered=(stdbuf -oL -eL)
 # The run's own process group, so the watchdog can end it and everything it started.
 set -m
-$SWIFT test --skip-build --no-parallel "$@" > "$log" 2>&1 &
+"${linebuffered[@]}" $SWIFT test --skip-build --no-parallel "$@" > "$log" 2>&1 &
 runner=$!
 set +m
 if [ "$OUTPUT" = full ]; then
@@ -65,6 +69,7 @@ descendants() {
 # Tests that printed "started" and neither "passed" nor "failed" yet.
 running_tests() {
     awk '
+        /^◇ Test case passing / { next }  # a parameterized test'"'"'s case: its test is listed
         /^◇ Test .* started\.$/ { name = substr($0, length("◇ Test ") + 1); sub(/ started\.$/, "", name); open[name] = 1 }
         /^(✔|✘) Test .* (passed|failed) / {
             name = substr($0, length("✔ Test ") + 1)
