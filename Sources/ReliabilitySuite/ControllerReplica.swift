@@ -17,10 +17,10 @@ public final class ControllerReplica: Sendable {
         let failure = Mutex<String?>(nil)
     }
 
-    public init(_ runtime: ControllerRuntime) throws {
+    public init(_ runtime: ControllerRuntime) {
         self.runtime = runtime
         let group = ServiceGroup(configuration: .init(
-            services: try runtime.services().map { .init(service: $0) }, gracefulShutdownSignals: [],
+            services: runtime.services().map { .init(service: $0) }, gracefulShutdownSignals: [],
             logger: Logger(label: "group", factory: { _ in SwiftLogNoOpLogHandler() })))
         self.group = group
         let state = self.state

@@ -116,7 +116,7 @@ public final class ReliabilityHarness: Sendable {
     }
 
     public func start(_ options: RuntimeOptions = RuntimeOptions()) throws -> ControllerReplica {
-        try ControllerReplica(try runtime(options))
+        ControllerReplica(try runtime(options))
     }
 
     // MARK: What the API server saw
