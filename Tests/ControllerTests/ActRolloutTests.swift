@@ -10,11 +10,17 @@ import Transport
 
 @Suite("Act: rollout restart")
 struct ActRolloutTests {
-    @Test func thePatchIsWhatKubectlRolloutRestartWritesPlusTheRestartState() async throws {
+    /// The Deployment shop/web (uid d-1) on a fresh simulated server, an executor, and a rollout
+    /// decision for it.
+    static func webDeployment() throws -> (ActSim, RestartExecutor, Decision) {
         let sim = try ActSim()
         try sim.load("[\(ActFixtures.namespace("shop")),\(ActFixtures.deployment("web", uid: "d-1"))]")
-        let executor = ActFixtures.executor(sim)
         let decision = ActFixtures.decision(.deployment, name: "web", uid: "d-1", action: .restart(.rollout, resume: false))
+        return (sim, ActFixtures.executor(sim), decision)
+    }
+
+    @Test func thePatchIsWhatKubectlRolloutRestartWritesPlusTheRestartState() async throws {
+        let (sim, executor, decision) = try Self.webDeployment()
         sim.clearRequests()
         try await executor.startRollout(decision, now: ActFixtures.now)
 
@@ -48,10 +54,7 @@ struct ActRolloutTests {
     /// would have patched again — a second rollout.
     @Test(arguments: [0, 504])
     func aPatchThatLandedWithoutAnAnswerIsReadBackNotRepeated(code: Int) async throws {
-        let sim = try ActSim()
-        try sim.load("[\(ActFixtures.namespace("shop")),\(ActFixtures.deployment("web", uid: "d-1"))]")
-        let executor = ActFixtures.executor(sim)
-        let decision = ActFixtures.decision(.deployment, name: "web", uid: "d-1", action: .restart(.rollout, resume: false))
+        let (sim, executor, decision) = try Self.webDeployment()
         sim.loseTheAnswer("deployments", verb: "patch", code: code)
         sim.clearRequests()
         try await executor.startRollout(decision, now: ActFixtures.now)
@@ -65,10 +68,7 @@ struct ActRolloutTests {
     /// The same failures without the write: the server's answer (or the lost connection) is the error.
     @Test(arguments: [0, 504])
     func aPatchThatDidNotLandFailsWithItsError(code: Int) async throws {
-        let sim = try ActSim()
-        try sim.load("[\(ActFixtures.namespace("shop")),\(ActFixtures.deployment("web", uid: "d-1"))]")
-        let executor = ActFixtures.executor(sim)
-        let decision = ActFixtures.decision(.deployment, name: "web", uid: "d-1", action: .restart(.rollout, resume: false))
+        let (sim, executor, decision) = try Self.webDeployment()
         sim.loseTheAnswer("deployments", verb: "patch", code: code, served: false)
         await #expect {
             try await executor.startRollout(decision, now: ActFixtures.now)
