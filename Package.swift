@@ -133,7 +133,7 @@ let package = Package(
         .testTarget(name: "AssessTests", dependencies: ["Assess", "Plan", "Report"]),
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "TestSupport"]),
         .testTarget(name: "ObserveTests", dependencies: ["Observe", "TestSupport"]),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller", "Demo", "TestSupport", "Yams"]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "Demo", "ReliabilitySuite", "TestSupport", "Yams"]),
         .testTarget(name: "ReliabilityTests", dependencies: [
             "ReliabilitySuite", "APIClient", "Assess", "Observe", "TestSupport", "KubeSim", "KubeModel", "WatchCache", "Transport",
         ]),

@@ -5,8 +5,10 @@ import Foundation
 import KubeSim
 import Logging
 import Plan
+import ReliabilitySuite
 import ServiceLifecycle
 import Synchronization
+import Testing
 import TestSupport
 import Transport
 
@@ -54,30 +56,24 @@ final class ScenarioHarness: Sendable {
 
     /// A running controller replica; `stop(gracefully:)` ends it (false = as if killed: no lease release).
     final class Replica: Sendable {
-        let runtime: ControllerRuntime
-        let group: ServiceGroup
-        let task: Task<Void, any Error>
+        private let replica: ControllerReplica
+        var runtime: ControllerRuntime { replica.runtime }
 
-        init(_ runtime: ControllerRuntime) throws {
-            self.runtime = runtime
-            let group = ServiceGroup(configuration: .init(
-                services: runtime.services().map { .init(service: $0) }, gracefulShutdownSignals: [],
-                logger: Logger(label: "group", factory: { _ in SwiftLogNoOpLogHandler() })))
-            self.group = group
-            task = Task { try await group.run() }
+        init(_ runtime: ControllerRuntime) {
+            replica = ControllerReplica(runtime)
         }
 
+        /// A replica that does not end within 30 s is a failure of the test that stops it (and is
+        /// left running) instead of a test run that never ends.
         func stop(gracefully: Bool = true) async {
-            if gracefully {
-                await group.triggerGracefulShutdown()
-            } else {
-                task.cancel()
+            guard await replica.stop(gracefully: gracefully, within: 30) else {
+                Issue.record("replica \(runtime.identity) did not stop within 30 s (\(gracefully ? "graceful shutdown" : "task cancelled"))")
+                return
             }
-            _ = await task.result
         }
     }
 
-    func start(_ runtime: ControllerRuntime) throws -> Replica { try Replica(runtime) }
+    func start(_ runtime: ControllerRuntime) throws -> Replica { Replica(runtime) }
 
     /// Polls `condition` every 50 ms for up to `seconds`.
     func wait(seconds: Double = 60, until condition: () -> Bool) async throws -> Bool {
