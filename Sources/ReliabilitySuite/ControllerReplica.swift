@@ -15,15 +15,23 @@ public final class ControllerReplica: Sendable {
         let stopRequested = Atomic<Bool>(false)
         let endedEarly = Atomic<Bool>(false)
         let failure = Mutex<String?>(nil)
+        let runningServices = Mutex<Set<String>>([])
     }
 
     public init(_ runtime: ControllerRuntime) {
         self.runtime = runtime
+        let state = self.state
+        let services = runtime.services().map { service in
+            TrackedService(name: "\(type(of: service))", inner: service) { name, isRunning in
+                state.runningServices.withLock { names in
+                    if isRunning { names.insert(name) } else { names.remove(name) }
+                }
+            }
+        }
         let group = ServiceGroup(configuration: .init(
-            services: runtime.services().map { .init(service: $0) }, gracefulShutdownSignals: [],
+            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [],
             logger: Logger(label: "group", factory: { _ in SwiftLogNoOpLogHandler() })))
         self.group = group
-        let state = self.state
         task = Task {
             do {
                 try await group.run()
@@ -37,6 +45,8 @@ public final class ControllerReplica: Sendable {
     /// True when the replica ended on its own (an error escaped a service, or it returned).
     public var crashed: Bool { state.endedEarly.load(ordering: .relaxed) }
     public var crashReason: String? { state.failure.withLock { $0 } }
+    /// The services that have not returned yet (what a replica that does not stop is stuck in).
+    public var runningServices: [String] { state.runningServices.withLock { $0.sorted() } }
 
     /// `gracefully: false` is a SIGKILL as far as the cluster can tell: the task is cancelled, no
     /// lease is released, nothing in memory survives. Returns false when the replica did not end

@@ -83,7 +83,9 @@ public final class ScenarioRun {
         for replica in crashes { failures.append("replica \(replica.runtime.identity) ended: \(replica.crashReason ?? "returned")") }
         for replica in replicas {
             let stopped = await replica.stop()
-            if !stopped { failures.append("replica \(replica.runtime.identity) did not stop within 60 s") }
+            if !stopped {
+                failures.append("replica \(replica.runtime.identity) did not stop within 60 s (still running: \(replica.runningServices.joined(separator: ", ")))")
+            }
         }
         let patches = harness.restartPatches()
         let unique = Set(patches)

@@ -67,7 +67,10 @@ final class ScenarioHarness: Sendable {
         /// left running) instead of a test run that never ends.
         func stop(gracefully: Bool = true) async {
             guard await replica.stop(gracefully: gracefully, within: 30) else {
-                Issue.record("replica \(runtime.identity) did not stop within 30 s (\(gracefully ? "graceful shutdown" : "task cancelled"))")
+                Issue.record("""
+                    replica \(runtime.identity) did not stop within 30 s (\(gracefully ? "graceful shutdown" : "task cancelled")); \
+                    still running: \(replica.runningServices.joined(separator: ", "))
+                    """)
                 return
             }
         }
