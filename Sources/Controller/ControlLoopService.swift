@@ -41,12 +41,15 @@ extension ControllerRuntime {
     func loop() async {
         var requeueAt = clock()
         var releasedStartupMemory = false
+        defer { loopStep.withLock { $0 = "ended" } }
         while !Task.isCancelled {
             let simulated = max(0, requeueAt - clock())
+            loopStep.withLock { $0 = "waiting for a change" }
             await signal.wait(timeout: .milliseconds(Int64(Double(simulated) * 1000 / clockRate)))
             if Task.isCancelled { break }
             health.setCachesSynced(caches.hasSynced)
             checkToken()
+            loopStep.withLock { $0 = "in a reconcile pass" }
             let outcome = await reconciler.reconcile(isLeader: leader.load(ordering: .relaxed))
             onOutcome?(outcome)
             metrics.recordEventsDropped(total: events.droppedEvents)
@@ -55,6 +58,7 @@ extension ControllerRuntime {
                 releasedStartupMemory = true
                 ProcessMemory.releaseStartupMemory()
             }
+            loopStep.withLock { $0 = "letting events settle" }
             do {
                 try await Task.sleep(for: minimumInterval)  // let a burst of watch events settle
             } catch {

@@ -36,6 +36,9 @@ public final class ControllerRuntime: Sendable {
     /// controllers embedded in another process (demo, tests).
     let releasesStartupMemory: Bool
     public let leader = Atomic<Bool>(false)
+    /// Where the reconcile loop is: what a replica that does not stop is stuck in.
+    let loopStep = Mutex("not started")
+    public var loopPosition: String { loopStep.withLock { $0 } }
 
     public init(
         cluster: ClusterConfig, configuration: ControllerConfiguration, identity: String = ControllerRuntime.defaultIdentity(),

@@ -45,8 +45,12 @@ public final class ControllerReplica: Sendable {
     /// True when the replica ended on its own (an error escaped a service, or it returned).
     public var crashed: Bool { state.endedEarly.load(ordering: .relaxed) }
     public var crashReason: String? { state.failure.withLock { $0 } }
-    /// The services that have not returned yet (what a replica that does not stop is stuck in).
-    public var runningServices: [String] { state.runningServices.withLock { $0.sorted() } }
+    /// The services that have not returned yet, and where the reconcile loop is: what a replica
+    /// that does not stop is stuck in.
+    public var stuckIn: String {
+        let services = state.runningServices.withLock { $0.sorted() }
+        return "still running: \(services.isEmpty ? "no service" : services.joined(separator: ", ")); reconcile loop: \(runtime.loopPosition)"
+    }
 
     /// `gracefully: false` is a SIGKILL as far as the cluster can tell: the task is cancelled, no
     /// lease is released, nothing in memory survives. Returns false when the replica did not end

@@ -84,7 +84,7 @@ public final class ScenarioRun {
         for replica in replicas {
             let stopped = await replica.stop()
             if !stopped {
-                failures.append("replica \(replica.runtime.identity) did not stop within 60 s (still running: \(replica.runningServices.joined(separator: ", ")))")
+                failures.append("replica \(replica.runtime.identity) did not stop within 60 s (\(replica.stuckIn))")
             }
         }
         let patches = harness.restartPatches()

@@ -96,7 +96,12 @@ final class CurlMultiLoop: @unchecked Sendable {
             }
         }
         for transfer in work.cancellations {
-            guard active.removeValue(forKey: transfer.handle) != nil else { continue }
+            // The same transfer, not just the same handle address: a cancel that arrives after its
+            // transfer finished (a watch stream dropped after its end) must not find a newer
+            // transfer whose easy handle reuses the freed address. It did: that transfer was taken
+            // out of libcurl and never completed, and its caller waited forever.
+            guard let running = active[transfer.handle], running === transfer else { continue }
+            active[transfer.handle] = nil
             curl_multi_remove_handle(multi, transfer.handle)
             transfer.complete(result: CURLE_ABORTED_BY_CALLBACK)
         }

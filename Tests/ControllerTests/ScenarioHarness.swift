@@ -69,7 +69,7 @@ final class ScenarioHarness: Sendable {
             guard await replica.stop(gracefully: gracefully, within: 30) else {
                 Issue.record("""
                     replica \(runtime.identity) did not stop within 30 s (\(gracefully ? "graceful shutdown" : "task cancelled")); \
-                    still running: \(replica.runningServices.joined(separator: ", "))
+                    \(replica.stuckIn)
                     """)
                 return
             }
