@@ -233,7 +233,8 @@ struct JSONByteReader {
         }
     }
 
-    /// Skips a whole object or array: strings are jumped over with memchr, brackets counted.
+    /// Skips a whole object or array with `tw_json_skip_container` (64 bytes per step; brackets
+    /// outside strings counted, not paired).
     private mutating func skipContainer() throws {
         var offending = 0
         let end = tw_json_skip_container(bytes.baseAddress!, index, bytes.count, &offending)
@@ -253,8 +254,8 @@ struct JSONByteReader {
     /// From just after an opening quote: the index of the closing quote and whether escapes occur.
     /// Rejects raw control characters, as JSON (and JSONDecoder) does.
     ///
-    /// Runs of plain content are skipped 16 bytes at a time by `tw_json_string_stop` (SSE2 or
-    /// NEON compares; strings are most of a pod's bytes, e.g. 38 of a 47 KB pod's).
+    /// Runs of plain content are skipped 16 bytes at a time by `tw_json_string_stop` (SSE2; a word
+    /// at a time elsewhere).
     private func scanString(from start: Int) throws -> (end: Int, escaped: Bool) {
         let count = bytes.count
         let base = bytes.baseAddress!

@@ -149,9 +149,7 @@ extension RestartExecutor {
     ) async throws -> Timestamp? {
         var candidates: [[String: String]] = []
         if let resource {
-            let path = resource.objectPath(namespace: decision.ref.namespace, name: decision.ref.name)
-            let owner = try client.decoder.decode(MetadataOnly.self, from: try await client.getRaw(path))
-            candidates = [owner.metadata.annotations ?? [:]]
+            candidates = [try await serverCopy(resource, decision.ref).metadata.annotations ?? [:]]
         } else {
             candidates = pods.map { $0.metadata.annotations ?? [:] }
         }

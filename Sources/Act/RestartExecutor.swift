@@ -83,13 +83,11 @@ public final class RestartExecutor: Sendable {
     /// The workload as the server has it now, if it carries this attempt's restart state (the
     /// same restartedAt, to the second, for the same deadline); nil if not, or if it cannot be read.
     func landedRollout(resource: ResourceDescriptor, ref: ObjectRef, now: Timestamp, deadline: Timestamp, after patchError: APIError) async -> [UInt8]? {
-        let path = resource.objectPath(namespace: ref.namespace, name: ref.name)
         do {
-            let bytes = try await client.getRaw(path)
-            let object = try client.decoder.decode(MetadataOnly.self, from: bytes)
-            let annotations = object.metadata.annotations ?? [:]
+            let (bytes, metadata) = try await serverCopy(resource, ref)
+            let annotations = metadata.annotations ?? [:]
             let applied = RestartState.annotations(restartedAt: now, forDeadline: deadline).allSatisfy { annotations[$0.key] == $0.value }
-                && (ref.uid == nil || object.metadata.uid == ref.uid)
+                && (ref.uid == nil || metadata.uid == ref.uid)
             return applied ? bytes : nil
         } catch {
             logger.warning("cannot tell whether a failed rollout patch landed", metadata: [
@@ -97,6 +95,12 @@ public final class RestartExecutor: Sendable {
             ])
             return nil
         }
+    }
+
+    /// The object as the server has it now (not as the caches last saw it): its JSON and metadata.
+    func serverCopy(_ resource: ResourceDescriptor, _ ref: ObjectRef) async throws -> (object: [UInt8], metadata: ObjectMeta) {
+        let bytes = try await client.getRaw(resource.objectPath(namespace: ref.namespace, name: ref.name))
+        return (bytes, try client.decoder.decode(MetadataOnly.self, from: bytes).metadata)
     }
 
     /// The strategic-merge patch of a rollout restart.
