@@ -38,6 +38,7 @@ LABEL org.opencontainers.image.title="token-warden" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.documentation="docs/README.md" \
+      org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.base.name="docker.io/library/debian:bookworm-slim"
 # libcurl4 (with its OpenSSL 3, nghttp2, ... dependencies); the CA bundle (token-warden always
 # verifies TLS; in-cluster it uses the ServiceAccount's ca.crt); tzdata for maintenance windows
@@ -47,6 +48,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libcurl4 ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/* /var/log/apt /var/log/dpkg.log
 COPY --from=build --chown=0:0 /out/token-warden /usr/local/bin/token-warden
+COPY --chown=0:0 LICENSE /usr/share/doc/token-warden/LICENSE
 # libcurl4 links librtmp, which links GnuTLS; GnuTLS initialises itself (and p11-kit) in a library
 # constructor although only RTMPS would use it and token-warden allows http/https only. Skipping
 # that saves ~0.7 MB RSS and a little start-up CPU (README, Performance).
