@@ -26,6 +26,15 @@ if ! command -v kubectl >/dev/null 2>&1; then
     || echo "note: kubectl not available; kubectl-driven tests will be skipped"
 fi
 
+# Debian's prometheus package brings promtool (the alert rules' unit tests) and the server the
+# dashboard's queries are evaluated against; those tests skip (saying so) without it.
+if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus; } \
+    >/dev/null 2>&1 || echo "note: prometheus not available; the alert-rule and dashboard tests will be skipped"
+fi
+
 # The Helm chart's tests render it with Helm's own engine; with no helm binary in Debian, PyPI's
 # helm-python-sdk carries it. Without it those tests skip (saying so).
 if ! command -v helm >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 \

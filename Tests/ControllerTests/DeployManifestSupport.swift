@@ -26,9 +26,9 @@ enum DeployManifest {
         Variant(path: "deploy/base", kinds: baseKinds, extraArgs: []),
         Variant(path: "deploy/overlays/report-only", kinds: baseKinds, extraArgs: ["--mode=report"]),
         Variant(path: "deploy/overlays/eks", kinds: baseKinds, extraArgs: ["--token-lifetime=90d"]),
-        Variant(path: "deploy/overlays/monitoring", kinds: (baseKinds + ["ServiceMonitor"]).sorted(), extraArgs: []),
+        Variant(path: "deploy/overlays/monitoring", kinds: (baseKinds + ["ServiceMonitor", "PrometheusRule", "ConfigMap"]).sorted(), extraArgs: []),
         Variant(path: "deploy/overlays/full",
-                kinds: (baseKinds + ["ServiceMonitor", "Service", "ClusterRole", "ClusterRoleBinding"]).sorted(),
+                kinds: (baseKinds + ["ServiceMonitor", "PrometheusRule", "ConfigMap", "Service", "ClusterRole", "ClusterRoleBinding"]).sorted(),
                 extraArgs: ["--token-lifetime=90d", "--mode=report", "--audit-webhook"]),
     ]
 
