@@ -9,6 +9,21 @@ public enum KubeconfigLoader {
         explicitPath: String? = nil, context: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> ClusterConfig {
+        try resolve(files(explicitPath: explicitPath, environment: environment), contextName: context)
+    }
+
+    /// Every context the kubeconfig defines, in file order, each name once (`--all-contexts`).
+    public static func contextNames(
+        explicitPath: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> [String] {
+        var seen: Set<String> = []
+        return try files(explicitPath: explicitPath, environment: environment)
+            .flatMap { $0.file.contexts.map(\.name) }
+            .filter { seen.insert($0).inserted }
+    }
+
+    /// The kubeconfig files in the order kubectl reads them, parsed.
+    private static func files(explicitPath: String?, environment: [String: String]) throws -> [(path: String, file: KubeconfigFile)] {
         let paths: [String]
         if let explicitPath {
             paths = [explicitPath]
@@ -18,8 +33,7 @@ public enum KubeconfigLoader {
             paths = [(environment["HOME"] ?? NSHomeDirectory()) + "/.kube/config"]
         }
         guard !paths.isEmpty else { throw ConfigError(field: "KUBECONFIG", problem: "none of the listed files exists") }
-        let files = try paths.map { path in (path, try parse(path)) }
-        return try resolve(files, contextName: context)
+        return try paths.map { path in (path, try parse(path)) }
     }
 
     static func parse(_ path: String) throws -> KubeconfigFile {

@@ -47,11 +47,16 @@ public struct ReportRenderer: Sendable {
     }
 
     public func table(wide: Bool) -> String {
-        var header = ["NAMESPACE", "KIND", "NAME", "PODS", "OLDEST TOKEN", "EXPIRES IN", "STATUS", "ACTION"]
-        if wide { header += ["STRATEGY", "DEADLINE", "LIFETIME", "WINDOW", "REASON"] }
         let rows = shown.map { row($0, wide: wide) }
         if rows.isEmpty { return "No workloads with API tokens found.\n" }
-        return Self.columns([header] + rows)
+        return Self.columns([Self.header(wide: wide)] + rows)
+    }
+
+    /// The table's column names (one per cell of `row`).
+    static func header(wide: Bool) -> [String] {
+        var header = ["NAMESPACE", "KIND", "NAME", "PODS", "OLDEST TOKEN", "EXPIRES IN", "STATUS", "ACTION"]
+        if wide { header += ["STRATEGY", "DEADLINE", "LIFETIME", "WINDOW", "REASON"] }
+        return header
     }
 
     func row(_ w: WorkloadAssessment, wide: Bool) -> [String] {

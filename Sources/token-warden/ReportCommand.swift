@@ -14,7 +14,9 @@ struct ReportCommand: AsyncParsableCommand {
         abstract: "List workloads whose processes hold ServiceAccount tokens that expire soon.",
         discussion: """
             One-shot and read-only. Exit status: 0 nothing at risk, 1 at-risk, expired or invalidated \
-            workloads found (so cron and CI can alert), 2 error.
+            workloads found (so cron and CI can alert), 2 error. With several --context values or \
+            --all-contexts it reports a fleet: a CLUSTER column, a summary per cluster; an unreachable \
+            cluster is reported and the exit status is 2 only when no cluster could be read.
             """)
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -36,18 +38,21 @@ struct ReportCommand: AsyncParsableCommand {
     @Flag(help: "Also list workloads that hold no API token (out of scope).")
     var showAll = false
 
+    @Flag(help: "Report on every context of the kubeconfig (a fleet; adds a CLUSTER column).")
+    var allContexts = false
+
     func run() async throws {
+        if allContexts || cluster.contexts.count > 1 {
+            try await runFleet()
+            return
+        }
         do {
             let config = try cluster.load()
             let defaults = try policy.defaults(mode: .report)
-            let client = KubeClient(config: config, logger: Logger(label: "token-warden.report"), userAgent: BuildInfo.userAgent)
             let scope: String? = allNamespaces ? nil : (namespace ?? config.namespace)
-            let snapshot = try await SnapshotFetcher(client: client, namespace: scope, progress: Self.progressPrinter()).fetch()
+            let reading = try await ClusterReading.read(config: config, defaults: defaults, namespace: scope, progress: Self.progressPrinter())
             Self.clearProgress()
-            // Deadlines are judged on the API server's clock, not this machine's.
-            let now = Timestamp(seconds: Int64(Date().timeIntervalSince1970) + client.serverClockOffsetSeconds)
-            let assessment = Assessor(defaults: defaults).assess(snapshot, now: now, confirmedStale: [])
-            let plan = Planner(config: PlannerConfig()).plan(assessment, now: now, inFlight: [:])
+            let (assessment, plan) = (reading.assessment, reading.plan)
             let format: ReportOptions.Format = switch output {
                 case .table: .table
                 case .wide: .wide
@@ -64,6 +69,39 @@ struct ReportCommand: AsyncParsableCommand {
             Self.clearProgress()
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(ReportExitCode.error)
+        }
+    }
+
+    /// Several clusters: every one is read; an unreachable one is reported (stderr and the
+    /// summary) and exits 2 only when none could be read.
+    func runFleet() async throws {
+        let contexts: [String]
+        do {
+            contexts = allContexts ? try cluster.allContexts() : cluster.contexts
+            guard !contexts.isEmpty else { throw ValidationError("--all-contexts: the kubeconfig defines no context") }
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(ReportExitCode.error)
+        }
+        let defaults = try policy.defaults(mode: .report)
+        let fleet = await FleetReading(cluster: cluster, defaults: defaults, namespace: namespace, allNamespaces: allNamespaces,
+                                       options: ReportOptions(format: reportFormat, includeOutOfScope: showAll)).read(contexts: contexts)
+        for member in fleet.members {
+            if case .failure(let error) = member.outcome {
+                FileHandle.standardError.write(Data("error: context \(member.context): \(error)\n".utf8))
+            }
+        }
+        print(fleet.render(), terminator: "")
+        throw ExitCode(fleet.exitCode)
+    }
+
+    var reportFormat: ReportOptions.Format {
+        switch output {
+        case .table: .table
+        case .wide: .wide
+        case .json: .json
         }
     }
 

@@ -1,0 +1,77 @@
+import APIClient
+import ArgumentParser
+import Assess
+import Foundation
+import Report
+
+struct ExplainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Show, step by step, how one pod's or workload's token deadline and restart were worked out.",
+        discussion: """
+            KIND/NAME: pod/NAME, deployment/NAME (deploy), statefulset (sts), daemonset (ds), \
+            replicationcontroller (rc), replicaset (rs), job, cronjob (cj). The same reading, model \
+            and plan as `report` (and the controller): each container's start and where it came from, \
+            the refresh lag, the issue time, the lifetime and where the policy came from, the evidence, \
+            the deadline, the classification, and what the controller will do and when. Read-only. \
+            Exit status: 0 nothing needs a restart, 1 it does, 2 error or not found.
+            """)
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var policy: PolicyOptions
+
+    @Argument(help: "What to explain: KIND/NAME, e.g. pod/web-0 or deployment/web.")
+    var object: String
+
+    @Option(name: [.short, .long], help: "Its namespace (default: the context's namespace).")
+    var namespace: String?
+
+    @Option(name: [.short, .long], help: "Output format: text or json.")
+    var output: OutputFormat = .text
+
+    @Option(help: "The controller's --mode (restart or report): what it will do is planned under it.")
+    var mode: String = "restart"
+
+    func run() async throws {
+        do {
+            let config = try cluster.load()
+            guard let controllerMode = PolicyMode(rawValue: mode), controllerMode != .ignore else {
+                throw ValidationError("--mode \(mode): expected restart or report")
+            }
+            let defaults = try policy.defaults(mode: controllerMode)
+            let scope = namespace ?? config.namespace
+            let target: ExplainTarget
+            switch ExplainTarget.parse(object, namespace: scope) {
+            case .success(let parsed): target = parsed
+            case .failure(let error): throw ValidationError("\(error)")
+            }
+            let reading = try await ClusterReading.read(config: config, defaults: defaults, namespace: scope,
+                                                        progress: ReportCommand.progressPrinter())
+            ReportCommand.clearProgress()
+            guard let (workload, pod) = target.find(in: reading.assessment) else {
+                FileHandle.standardError.write(Data("""
+                    error: \(target) not found among running pods and their workloads \
+                    (it does not exist, has no pods, or no pod of it holds an API token)\n
+                    """.utf8))
+                throw ExitCode(ReportExitCode.error)
+            }
+            let explainer = ExplainRenderer(target: target, workload: workload, pod: pod, plan: reading.plan,
+                                            planner: reading.planner, now: reading.now)
+            print(output == .json ? explainer.json() : explainer.text(), terminator: "")
+            let needsRestart = pod.map(\.classification.needsRestart) ?? workload.classification.needsRestart
+            throw ExitCode(needsRestart ? ReportExitCode.atRisk : ReportExitCode.clean)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            ReportCommand.clearProgress()
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(ReportExitCode.error)
+        }
+    }
+}
