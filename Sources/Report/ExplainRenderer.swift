@@ -159,7 +159,7 @@ public struct ExplainRenderer: Sendable {
         var out: [String] = []
         let stale = pods.filter(\.confirmedStale).map(\.name)
         out.append(stale.isEmpty
-            ? "Evidence: no audit event has named \(pod == nil ? "these pods" : "this pod") as presenting a stale token (the estimate applies)"
+            ? "Evidence: none known for \(pod == nil ? "these pods" : "this pod") (no audit evidence names \(pod == nil ? "them" : "it"); the estimate applies)"
             : "Evidence: audit events show \(stale.joined(separator: ", ")) presenting a stale token (outranks the estimate)")
         if let deadline = workload.deadline {
             out.append("Deadline: \(deadline.rfc3339) (\(HumanDuration.until(deadline, from: now, pastPrefix: "passed"))), the earliest over the workload's pods")

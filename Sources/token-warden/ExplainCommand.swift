@@ -23,6 +23,7 @@ struct ExplainCommand: AsyncParsableCommand {
 
     @OptionGroup var cluster: ClusterOptions
     @OptionGroup var policy: PolicyOptions
+    @OptionGroup var limits: PlanLimitOptions
 
     @Argument(help: "What to explain: KIND/NAME, e.g. pod/web-0 or deployment/web.")
     var object: String
@@ -50,7 +51,7 @@ struct ExplainCommand: AsyncParsableCommand {
             case .failure(let error): throw ValidationError("\(error)")
             }
             let reading = try await ClusterReading.read(config: config, defaults: defaults, namespace: scope,
-                                                        progress: ReportCommand.progressPrinter())
+                                                        planner: try limits.plannerConfig(), progress: ReportCommand.progressPrinter())
             ReportCommand.clearProgress()
             guard let (workload, pod) = target.find(in: reading.assessment) else {
                 FileHandle.standardError.write(Data("""

@@ -120,6 +120,20 @@ import TestSupport
         #expect(missing == 2)
         let (bad, _) = try await TokenWardenBinary.run(["explain", "checkout", "-n", "shop", "--kubeconfig", fixture.kubeconfig])
         #expect(bad != 0 && bad != 1)
+
+        // Planned under the running controller's limits when they are passed.
+        let (_, limited) = try await TokenWardenBinary.run(["explain", "deployment/checkout", "-n", "shop", "--kubeconfig", fixture.kubeconfig,
+                                                             "--max-concurrent", "3", "--max-concurrent-per-namespace", "2",
+                                                             "--restart-cooldown", "2h", "--rollout-timeout", "20m", "-o", "json"])
+        let controller = try Self.json(limited)["controller"] as? [String: Any]
+        #expect(controller?["maxConcurrent"] as? Int == 3 && controller?["maxConcurrentPerNamespace"] as? Int == 2)
+        #expect(controller?["cooldownSeconds"] as? Int == 7200 && controller?["rolloutTimeoutSeconds"] as? Int == 1200)
+        let steps = (try Self.json(limited)["steps"] as? [String] ?? []).joined(separator: "\n")
+        #expect(steps.contains("limits: at most 3 restarts at once cluster-wide, 2 per namespace"))
+        #expect(steps.contains("cooldown: 2h after a restart"))
+        let (invalid, _) = try await TokenWardenBinary.run(["explain", "deployment/checkout", "-n", "shop", "--kubeconfig", fixture.kubeconfig,
+                                                             "--restart-cooldown", "soon"])
+        #expect(invalid != 0 && invalid != 1)
     }
 
     @Test("kubectl token-warden explain runs the binary as a kubectl plugin",
