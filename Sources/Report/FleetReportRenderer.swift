@@ -5,13 +5,14 @@ import Plan
 /// `token-warden report --context a --context b` (or `--all-contexts`): one report over several
 /// clusters. Each reachable cluster is rendered by its own `ReportRenderer`; this adds a CLUSTER
 /// column in front, merges the rows (most urgent deadline first across the fleet), and ends with
-/// one summary line per cluster, an unreachable one with its error.
+/// one summary line per cluster; one that could not be read (unreachable, forbidden, a context
+/// that does not resolve) with its error.
 ///
 /// Exit code: 2 only when no cluster could be read; otherwise 1 when any reachable cluster has
-/// workloads needing a restart, else 0 (an unreachable cluster is reported, not fatal).
-/// `-o json`: `{ "apiVersion", "kind": "FleetTokenReport", "clusters": [ { "context", "reachable",
+/// workloads needing a restart, else 0 (a cluster that could not be read is reported, not fatal).
+/// `-o json`: `{ "apiVersion", "kind": "FleetTokenReport", "clusters": [ { "context", "read": bool,
 /// "error": string|null, "report": <the TokenReport document>|null } ], "summary": { "clusters",
-/// "reachable", "unreachable", "exitCode" } }`.
+/// "read", "failed", "exitCode" } }`.
 public struct FleetReportRenderer: Sendable {
     /// One cluster's outcome: its report, or why it could not be read.
     public struct Member: Sendable {
@@ -66,7 +67,7 @@ public struct FleetReportRenderer: Sendable {
                 rows.append((workload.deadline ?? never, workload.classification.urgency, index, [context] + renderer.row(workload, wide: wide)))
             }
         }
-        if rows.isEmpty { return "No workloads with API tokens found.\n" }
+        if rows.isEmpty { return reachable.isEmpty ? "" : "No workloads with API tokens found.\n" }
         // Stable: the clusters' own (deadline) order breaks ties.
         let sorted = rows.enumerated().sorted { a, b in
             (a.element.deadline, a.element.urgency, a.offset) < (b.element.deadline, b.element.urgency, b.offset)
@@ -74,20 +75,20 @@ public struct FleetReportRenderer: Sendable {
         return ReportRenderer.columns([["CLUSTER"] + ReportRenderer.header(wide: wide)] + sorted)
     }
 
-    /// `cluster a: 12 workloads: 2 at risk, 10 ok` per cluster, `cluster b: unreachable: …`,
+    /// `cluster a: 12 workloads: 2 at risk, 10 ok` per cluster, `cluster b: not read: …`,
     /// and a fleet line when there is more than one cluster.
     public func summary() -> String {
         var lines: [String] = []
         for member in members {
             switch member.outcome {
             case .success(let renderer): lines.append("cluster \(member.context): \(renderer.summaryLine())")
-            case .failure(let error): lines.append("cluster \(member.context): unreachable: \(error)")
+            case .failure(let error): lines.append("cluster \(member.context): not read: \(error)")
             }
         }
         let read = reachable.count
         if members.count > 1 {
             let failed = members.count - read
-            lines.append("\(members.count) clusters: \(read) read\(failed > 0 ? ", \(failed) unreachable" : "")")
+            lines.append("\(members.count) clusters: \(read) read\(failed > 0 ? ", \(failed) not read" : "")")
         }
         return lines.map { $0 + "\n" }.joined()
     }
@@ -96,10 +97,10 @@ public struct FleetReportRenderer: Sendable {
         let clusters: [JSONValue] = members.map { member in
             switch member.outcome {
             case .success(let renderer):
-                return .object([("context", .string(member.context)), ("reachable", .bool(true)), ("error", .null),
+                return .object([("context", .string(member.context)), ("read", .bool(true)), ("error", .null),
                                 ("report", ReportJSON(renderer: renderer).document())])
             case .failure(let error):
-                return .object([("context", .string(member.context)), ("reachable", .bool(false)), ("error", .string(error.description)),
+                return .object([("context", .string(member.context)), ("read", .bool(false)), ("error", .string(error.description)),
                                 ("report", .null)])
             }
         }
@@ -108,8 +109,8 @@ public struct FleetReportRenderer: Sendable {
             ("apiVersion", .string(ReportJSON.apiVersion)), ("kind", .string("FleetTokenReport")),
             ("clusters", .array(clusters)),
             ("summary", .object([
-                ("clusters", .int(Int64(members.count))), ("reachable", .int(Int64(read))),
-                ("unreachable", .int(Int64(members.count - read))), ("exitCode", .int(Int64(exitCode))),
+                ("clusters", .int(Int64(members.count))), ("read", .int(Int64(read))),
+                ("failed", .int(Int64(members.count - read))), ("exitCode", .int(Int64(exitCode))),
             ])),
         ])
     }

@@ -58,7 +58,7 @@ import TestSupport
         #expect(document["kind"] as? String == "FleetTokenReport")
         let clusters = document["clusters"] as? [[String: Any]] ?? []
         #expect(clusters.map { $0["context"] as? String } == ["alpha", "beta"])
-        #expect(clusters.allSatisfy { $0["reachable"] as? Bool == true && ($0["report"] as? [String: Any])?["kind"] as? String == "TokenReport" })
+        #expect(clusters.allSatisfy { $0["read"] as? Bool == true && ($0["report"] as? [String: Any])?["kind"] as? String == "TokenReport" })
 
         // alpha stops: beta is still reported, alpha's failure too; the exit status is beta's.
         a.stop()
@@ -66,9 +66,9 @@ import TestSupport
         #expect(one.status == 0, "\(one.output)")
         #expect(one.output.contains("beta "))
         #expect(!one.output.split(separator: "\n").contains { $0.hasPrefix("alpha ") })
-        #expect(one.output.contains("cluster alpha: unreachable: "))
+        #expect(one.output.contains("cluster alpha: not read: ") && one.output.contains("Couldn't connect to server"))
         #expect(one.output.contains("cluster beta: 2 workloads: 2 ok"))
-        #expect(one.output.contains("2 clusters: 1 read, 1 unreachable"))
+        #expect(one.output.contains("2 clusters: 1 read, 1 not read"))
         #expect(one.errorOutput.contains("error: context alpha:"))
 
         // Both stopped: exit 2.
@@ -76,7 +76,14 @@ import TestSupport
         let none = try await Self.run(["report", "--context", "alpha", "--context", "beta", "-A", "-o", "json"], kubeconfigs: files)
         #expect(none.status == 2)
         let failed = try #require(try JSONSerialization.jsonObject(with: Data(none.stdout)) as? [String: Any])
-        #expect((failed["summary"] as? [String: Any])?["unreachable"] as? Int == 2)
+        #expect((failed["summary"] as? [String: Any])?["failed"] as? Int == 2)
+        let clustersFailed = failed["clusters"] as? [[String: Any]] ?? []
+        #expect(clustersFailed.allSatisfy { $0["read"] as? Bool == false && ($0["error"] as? String)?.isEmpty == false && $0["report"] is NSNull })
+
+        // A context the kubeconfig does not define is one more cluster not read, with the reason.
+        let typo = try await Self.run(["report", "--context", "beta", "--context", "gamma", "-A"], kubeconfigs: files)
+        #expect(typo.status == 2)
+        #expect(typo.output.contains(#"cluster gamma: not read: "#) && typo.output.contains(#"context "gamma" is not defined"#))
 
         // Commands that work on one cluster refuse several contexts.
         let explain = try await Self.run(["explain", "deployment/web", "-n", "shop", "--context", "alpha", "--context", "beta"], kubeconfigs: files)
