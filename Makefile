@@ -13,8 +13,8 @@ build: deps
 # A debug build: it compiles in a fraction of a release build's time (and shares `make test`'s
 # build folder), and the demo is bound by the simulated cluster's timing, not by CPU.
 demo: deps
-	$(SWIFT) build --product token-warden
-	.build/debug/token-warden demo
+	$(SWIFT) build --product token-warden-demo
+	.build/debug/token-warden-demo
 
 test: deps
 	SWIFT=$(SWIFT) ./scripts/run-tests.sh

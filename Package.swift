@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "token-warden", targets: ["token-warden"]),
+        .executable(name: "token-warden-demo", targets: ["token-warden-demo"]),
         .executable(name: "kube-sim", targets: ["kube-sim"]),
         .library(name: "KubeSim", targets: ["KubeSim"]),
     ],
@@ -112,9 +113,14 @@ let package = Package(
         .executableTarget(
             name: "token-warden",
             dependencies: [
-                "Controller", "Demo", "Report",
+                "Controller", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // The demo links the simulated cluster; the product's executable (and so the image) does not.
+        .executableTarget(
+            name: "token-warden-demo",
+            dependencies: ["Demo", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "kube-sim",

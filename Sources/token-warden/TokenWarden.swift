@@ -13,7 +13,7 @@ struct TokenWarden: AsyncParsableCommand {
             throttled, inside maintenance windows, PodDisruptionBudget-aware.
             """,
         version: BuildInfo.version,
-        subcommands: [RunCommand.self, ReportCommand.self, ExplainCommand.self, AuditCommand.self, DemoCommand.self, VersionCommand.self]
+        subcommands: [RunCommand.self, ReportCommand.self, ExplainCommand.self, AuditCommand.self, DemoHandOff.self, VersionCommand.self]
     )
 
     static func main() async {

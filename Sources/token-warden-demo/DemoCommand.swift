@@ -1,9 +1,13 @@
 import ArgumentParser
 import Demo
 
+/// `token-warden-demo` (and `token-warden demo`, which hands on to it): the controller against a
+/// simulated cluster in one process. An executable of its own, so the product's binary — and the
+/// image every cluster runs — does not carry the simulated API server.
+@main
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo",
+        commandName: "token-warden-demo",
         abstract: "Run the controller against a simulated cluster in this process and show what it does.",
         discussion: """
             No cluster needed. A simulated API server (HTTPS, loopback) is seeded with workloads whose \
