@@ -28,4 +28,12 @@ public struct ClusterWorkloadActions: WorkloadActions {
     public func recreate(_ decision: Decision, pod: Pod, now: Timestamp) async throws {
         _ = try await executor.recreate(decision, pod: ObjectRef(pod), now: now)
     }
+
+    public func runningEvictions() -> [RunningEviction] {
+        executor.runningEvictions()
+    }
+
+    public func recordCompletion(of workload: ObjectRef, kind: WorkloadKind, now: Timestamp) async throws -> Bool {
+        try await executor.recordCompletion(of: workload, kind: kind, now: now)
+    }
 }

@@ -13,4 +13,14 @@ public protocol WorkloadActions: Sendable {
     func evictNext(_ decision: Decision, workloadPods: [Pod], now: Timestamp, timeoutSeconds: Int64) async throws -> EvictionStep
     /// Deletes a bare pod and creates it again from its own spec (opt-in `strategy: recreate`).
     func recreate(_ decision: Decision, pod: Pod, now: Timestamp) async throws
+    /// The eviction sequences being driven: each is stepped until it ends, whatever the plan says.
+    func runningEvictions() -> [RunningEviction]
+    /// Records on the workload that its restart finished (`restart-completed-at`); false when
+    /// there is no object to record it on.
+    func recordCompletion(of workload: ObjectRef, kind: WorkloadKind, now: Timestamp) async throws -> Bool
+}
+
+extension WorkloadActions {
+    public func runningEvictions() -> [RunningEviction] { [] }
+    public func recordCompletion(of workload: ObjectRef, kind: WorkloadKind, now: Timestamp) async throws -> Bool { false }
 }

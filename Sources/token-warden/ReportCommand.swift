@@ -36,10 +36,17 @@ struct ReportCommand: AsyncParsableCommand {
     @Flag(help: "Also list workloads that hold no API token (out of scope).")
     var showAll = false
 
+    @Option(help: "The controller's --mode to mirror: restart (the ACTION a running controller takes) or report (what one in report mode would only warn about).")
+    var mode: String = "restart"
+
     func run() async throws {
         do {
+            guard let mode = PolicyMode(rawValue: mode), mode != .ignore else {
+                throw ValidationError("--mode \(self.mode): expected restart or report")
+            }
             let config = try cluster.load()
-            let defaults = try policy.defaults(mode: .report)
+            // The report itself never writes; the mode only says which controller's plan it shows.
+            let defaults = try policy.defaults(mode: mode)
             let client = KubeClient(config: config, logger: Logger(label: "token-warden.report"), userAgent: BuildInfo.userAgent)
             let scope: String? = allNamespaces ? nil : (namespace ?? config.namespace)
             let snapshot = try await SnapshotFetcher(client: client, namespace: scope, progress: Self.progressPrinter()).fetch()
