@@ -23,7 +23,8 @@ struct EvictionSequence: Sendable {
     var blocked = false
 
     /// How long a workload may have no pods before its sequence ends (a replacement is created
-    /// within seconds of an eviction; longer means deleted or scaled to zero).
+    /// within seconds of an eviction; longer means deleted or scaled to zero). The evict timeout
+    /// when that is shorter.
     static let noPodsGraceSeconds: Int64 = 30
 
     /// The pods of `pods` this sequence is about (see `ownerUIDs`).

@@ -45,10 +45,11 @@ extension RestartExecutor {
         if pods.isEmpty {
             // Between an eviction and its replacement a workload may briefly have no pods; for
             // longer, it was deleted, scaled to zero or replaced by another object of its name.
-            guard now - sequence.lastSeenPods > EvictionSequence.noPodsGraceSeconds else { return .waitingForReady }
+            let grace = min(EvictionSequence.noPodsGraceSeconds, timeout)
+            guard now - sequence.lastSeenPods > grace else { return .waitingForReady }
             sequences.withLock { $0[id] = nil }
             let why = workloadPods.isEmpty
-                ? "the workload has had no pods for \(EvictionSequence.noPodsGraceSeconds) s (deleted or scaled to zero)"
+                ? "the workload has had no pods for \(grace) s (deleted or scaled to zero)"
                 : "none of its pods belong to the owner the sequence began with (deleted and created again)"
             logger.warning("eviction sequence ended: nothing left to replace", metadata: metadata.merging(["why": "\(why)"]) { $1 })
             await events.emit(WardenEvent(decision: decision, type: .warning, reason: .restartAbandoned,

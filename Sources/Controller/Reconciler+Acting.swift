@@ -103,7 +103,7 @@ extension Reconciler {
                     flights[decision.workload] = InFlightRestart(startedAt: now, strategy: .evict, deadline: decision.deadline)
                 }
             }
-            await report(step, decision, in: assessment, now: now, log: log)
+            await report(step, decision, sequenceRestartedAt: running?.restartedAt, in: assessment, now: now, log: log)
         } catch {
             await fail(decision, error, generation: generation, now: now, log: log)
         }
@@ -111,7 +111,9 @@ extension Reconciler {
 
     /// The executor reports RestartStarted, EvictionBlocked, gave-up and ended sequences itself
     /// (Event and log line); here: the per-pod Event, the backoff, completion and the metrics.
-    private func report(_ step: EvictionStep, _ decision: Decision, in assessment: Assessment, now: Timestamp, log: Logger) async {
+    private func report(
+        _ step: EvictionStep, _ decision: Decision, sequenceRestartedAt: Timestamp?, in assessment: Assessment, now: Timestamp, log: Logger
+    ) async {
         let id = decision.workload
         switch step {
         case .evicted(let pod):
@@ -143,8 +145,8 @@ extension Reconciler {
         case .done:
             inFlight.withLock { $0[id] = nil }
             failures.withLock { $0.recordSuccess(id) }
-            let restartedAt = actions.runningEvictions().first { $0.decision.workload == id }?.restartedAt
-                ?? assessment.workload(id)?.restartState.restartedAt
+            // The executor has forgotten the finished sequence: its start as seen before this step.
+            let restartedAt = sequenceRestartedAt ?? assessment.workload(id)?.restartState.restartedAt
             if let restartedAt, assessment.workload(id)?.restartState.completionRecorded != true {
                 await completed(assessment.workload(id)?.ref ?? decision.ref, kind: id.kind, id: id, restartedAt: restartedAt, now: now)
             }
@@ -159,7 +161,9 @@ extension Reconciler {
         guard firstAnnouncement("completed:\(id):\(restartedAt.seconds)", now: now), writable() else { return }
         metrics?.recordRestart(kind: ref.kind, result: .succeeded)
         logger.notice("restart completed", metadata: ["workload": "\(id)", "restartedAt": "\(restartedAt.rfc3339)"])
-        await send(WardenEvent(regarding: ref, type: .normal, reason: .restartCompleted,
+        var apiVersion: String?
+        if case .custom(_, let version) = kind { apiVersion = version }
+        await send(WardenEvent(regarding: ref, apiVersion: apiVersion, type: .normal, reason: .restartCompleted,
                                message: "Restart from \(restartedAt.rfc3339) finished; every pod now holds a fresh token"))
         guard writable() else { return }
         do {

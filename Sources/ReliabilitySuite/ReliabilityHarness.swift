@@ -193,9 +193,13 @@ public final class ReliabilityHarness: Sendable {
         return workloads.allSatisfy { reported.contains($0) || rolledOut.contains($0) }
     }
 
-    /// Successful restart patches on Deployments/StatefulSets/DaemonSets, by workload.
+    /// Successful restart patches on Deployments/StatefulSets/DaemonSets, by workload: the
+    /// strategic-merge patches of the pod template (restart state and completion are merge patches).
     public func restartPatches() -> [String] {
-        sim.requestLog.all.filter { $0.verb == "patch" && ["deployments", "statefulsets", "daemonsets"].contains($0.resource) && $0.code < 300 }
+        sim.requestLog.all.filter {
+            $0.verb == "patch" && ["deployments", "statefulsets", "daemonsets"].contains($0.resource) && $0.code < 300
+                && $0.contentType.contains("strategic-merge-patch")
+        }
             .map { "\($0.namespace)/\($0.name)" }
     }
 

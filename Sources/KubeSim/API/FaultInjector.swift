@@ -39,6 +39,7 @@ public final class FaultInjector: Sendable {
     private struct State {
         var bursts: [ErrorBurst] = []
         var latency: TimeInterval = 0
+        var resourceLatency: [String: TimeInterval] = [:]
         var stallWatches = false
         var dropWatchesAfterEvents: Int?
         var clockSkewSeconds = 0
@@ -57,6 +58,16 @@ public final class FaultInjector: Sendable {
     public var latency: TimeInterval {
         get { state.withLock { $0.latency } }
         set { state.withLock { $0.latency = newValue } }
+    }
+
+    /// Added to every response about `resource` ("leases": a leader's renewals stall); 0 removes it.
+    public func setLatency(_ seconds: TimeInterval, resource: String) {
+        state.withLock { $0.resourceLatency[resource] = seconds > 0 ? seconds : nil }
+    }
+
+    /// The delay before answering a request: the global latency plus its resource's.
+    func latency(for info: RequestInfo) -> TimeInterval {
+        state.withLock { $0.latency + ($0.resourceLatency[info.resource] ?? 0) }
     }
 
     /// Watches stop sending anything (no events, no bookmarks) while connected: a stalled stream.
