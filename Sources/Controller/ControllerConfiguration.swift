@@ -1,3 +1,4 @@
+import APIClient
 import Assess
 import Plan
 
@@ -21,6 +22,12 @@ public struct ControllerConfiguration: Sendable {
             self.leaseDurationSeconds = leaseDurationSeconds
             self.renewDeadlineSeconds = renewDeadlineSeconds
             self.retryPeriodSeconds = retryPeriodSeconds
+        }
+
+        /// Where the Lease lives: the flag; else the pod's namespace (in a pod) or the context's;
+        /// else `token-warden` — the namespace deploy/ installs into and its Role covers.
+        public static func namespace(flag: String?, cluster: ClusterConfig) -> String {
+            flag ?? cluster.declaredNamespace ?? "token-warden"
         }
     }
 

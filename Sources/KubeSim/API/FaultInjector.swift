@@ -41,6 +41,7 @@ public final class FaultInjector: Sendable {
         var latency: TimeInterval = 0
         var resourceLatency: [String: TimeInterval] = [:]
         var stallWatches = false
+        var closeWatchesAtOnce = false
         var dropWatchesAfterEvents: Int?
         var clockSkewSeconds = 0
     }
@@ -74,6 +75,13 @@ public final class FaultInjector: Sendable {
     public var stallWatches: Bool {
         get { state.withLock { $0.stallWatches } }
         set { state.withLock { $0.stallWatches = newValue } }
+    }
+
+    /// Every watch is answered 200 and ended cleanly at once, without an event (what a server
+    /// restarting its watch cache or a proxy with a tiny idle timeout does).
+    public var closeWatchesAtOnce: Bool {
+        get { state.withLock { $0.closeWatchesAtOnce } }
+        set { state.withLock { $0.closeWatchesAtOnce = newValue } }
     }
 
     /// Every watch connection is dropped (no terminating chunk) after this many events; nil = off.
