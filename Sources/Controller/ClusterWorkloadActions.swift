@@ -25,8 +25,12 @@ public struct ClusterWorkloadActions: WorkloadActions {
         try await executor.evictNext(decision, workloadPods: workloadPods, now: now, timeout: timeoutSeconds)
     }
 
-    public func recreate(_ decision: Decision, pod: Pod, now: Timestamp) async throws {
-        _ = try await executor.recreate(decision, pod: ObjectRef(pod), now: now)
+    public func recreate(_ decision: Decision, pod: Pod, now: Timestamp) async throws -> RecreationStep {
+        try await executor.recreateStep(decision, pod: ObjectRef(pod), now: now)
+    }
+
+    public func runningRecreations() -> [Decision] {
+        executor.runningRecreations()
     }
 
     public func runningEvictions() -> [RunningEviction] {

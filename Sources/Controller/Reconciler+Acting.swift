@@ -27,13 +27,7 @@ extension Reconciler {
             await evictStep(decision, in: assessment, now: now, log: log)  // the sequence goes on, one pod per step
         case .restart(.recreate, _):
             guard let pod = podsOf(decision, in: assessment).first else { return }
-            do {
-                try await actions.recreate(decision, pod: pod, now: now)
-                failures.withLock { $0.recordSuccess(decision.workload) }
-                metrics?.recordRestart(kind: decision.ref.kind, result: .succeeded)
-            } catch {
-                await fail(decision, error, generation: nil, now: now, log: log)
-            }
+            await recreateStep(decision, pod: pod, now: now, log: log)
         case .restart(.warnOnly, _):
             break  // the planner never restarts a warn-only workload
         case .deferred(.backoff, let until):
@@ -70,16 +64,48 @@ extension Reconciler {
         }
     }
 
-    /// Steps every eviction sequence the plan did not hand over this pass: a sequence runs to its
+    /// Steps every recreation and eviction sequence the plan did not hand over this pass: each runs to its
     /// end (complete, gave up, nothing left) even once its workload no longer needs a restart —
     /// its pods are fresh, whatever their names — so it never holds a slot it does not use.
-    func driveRunningEvictions(_ plan: Plan, in assessment: Assessment, now: Timestamp) async {
+    func driveRunningSteps(_ plan: Plan, in assessment: Assessment, now: Timestamp) async {
+        for decision in actions.runningRecreations() {
+            guard writable(), !stepped.withLock({ $0.contains(decision.workload) }) else { continue }
+            var log = logger
+            log[metadataKey: "workload"] = "\(decision.workload)"
+            await recreateStep(decision, pod: nil, now: now, log: log)
+        }
         for running in actions.runningEvictions() {
             let id = running.decision.workload
             guard writable(), !stepped.withLock({ $0.contains(id) }) else { continue }
             var log = logger
             log[metadataKey: "workload"] = "\(id)"
             await evictStep(running.decision, in: assessment, now: now, log: log)
+        }
+    }
+
+    /// One step of recreating a bare pod: deleted now, created again by a later pass once it is
+    /// gone — a pass never waits on it.
+    func recreateStep(_ decision: Decision, pod: Pod?, now: Timestamp, log: Logger) async {
+        guard stepped.withLock({ $0.insert(decision.workload).inserted }) else { return }
+        if let until = failures.withLock({ $0.blockedUntil(decision.workload, now: now, generation: nil) }) {
+            retryLater(until)
+            return
+        }
+        // The pod as decided about; once deleted it is no longer in the caches, and the executor
+        // has what it needs to create it again.
+        let target = pod ?? Pod(metadata: ObjectMeta(name: decision.ref.name, namespace: decision.ref.namespace, uid: decision.ref.uid))
+        do {
+            switch try await actions.recreate(decision, pod: target, now: now) {
+            case .deleting:
+                retryLater(now + 1)
+            case .created:
+                failures.withLock { $0.recordSuccess(decision.workload) }
+                metrics?.recordRestart(kind: decision.ref.kind, result: .succeeded)
+            case .dryRun:
+                break
+            }
+        } catch {
+            await fail(decision, error, generation: nil, now: now, log: log)
         }
     }
 

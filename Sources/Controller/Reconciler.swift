@@ -93,7 +93,7 @@ public final class Reconciler: Sendable {
                 guard writable() else { break }
                 await execute(decision, in: assessment, now: now)
             }
-            await driveRunningEvictions(plan, in: assessment, now: now)
+            await driveRunningSteps(plan, in: assessment, now: now)
         }
         var requeueAt = retryAt.withLock { $0 }.map { min($0, plan.requeueAt) } ?? plan.requeueAt
         if announcementsHeldBack.withLock({ $0 }) {

@@ -11,8 +11,11 @@ public protocol WorkloadActions: Sendable {
     func startRollout(_ decision: Decision, now: Timestamp) async throws
     /// One step of a pod-by-pod eviction sequence.
     func evictNext(_ decision: Decision, workloadPods: [Pod], now: Timestamp, timeoutSeconds: Int64) async throws -> EvictionStep
-    /// Deletes a bare pod and creates it again from its own spec (opt-in `strategy: recreate`).
-    func recreate(_ decision: Decision, pod: Pod, now: Timestamp) async throws
+    /// One step of deleting a bare pod and creating it again from its own spec (opt-in
+    /// `strategy: recreate`): called again, pass after pass, until `.created`.
+    func recreate(_ decision: Decision, pod: Pod, now: Timestamp) async throws -> RecreationStep
+    /// The bare pods being recreated (deleted, not yet created again).
+    func runningRecreations() -> [Decision]
     /// The eviction sequences being driven: each is stepped until it ends, whatever the plan says.
     func runningEvictions() -> [RunningEviction]
     /// Records on the workload that its restart finished (`restart-completed-at`); false when
@@ -22,5 +25,6 @@ public protocol WorkloadActions: Sendable {
 
 extension WorkloadActions {
     public func runningEvictions() -> [RunningEviction] { [] }
+    public func runningRecreations() -> [Decision] { [] }
     public func recordCompletion(of workload: ObjectRef, kind: WorkloadKind, now: Timestamp) async throws -> Bool { false }
 }

@@ -170,6 +170,36 @@ import Testing
         #expect(harness.restartPatches().sorted() == ["shop/web-0", "shop/web-1", "shop/web-2", "shop/web-3"])  // no duplicate
     }
 
+    /// A bare pod opted in to `recreate` that takes its time to go (a finalizer holds it): the
+    /// pass goes on to the next workload at once, and a later pass creates the pod again.
+    @Test func aRecreationNeverHoldsUpThePass() async throws {
+        let harness = try ScenarioHarness { s in
+            s.namespace("tools")
+            s.barePod("tools", "tool", ageDays: 360, annotations: ["token-warden.dev/strategy": "recreate"])
+            s.namespace("shop")
+            s.deployment("shop", "web", replicas: 1, ageDays: 350)
+        }
+        defer { harness.stop() }
+        let store = harness.sim.store
+        let oldUID = try #require(store.get(ResourceCatalog.pods, namespace: "tools", name: "tool")?.uid)
+        try store.modify(ResourceCatalog.pods, namespace: "tools", name: "tool") { value throws(APIStatus) in
+            value.set(["example.com/hold"], at: ["metadata", "finalizers"])
+        }
+        let replica = try harness.start(try harness.runtime(maxConcurrent: 2))
+        // The Deployment restarts while the bare pod is still terminating.
+        #expect(try await harness.wait(seconds: 20) { harness.completed(["shop/web"]) })
+        #expect(store.get(ResourceCatalog.pods, namespace: "tools", name: "tool")?.deletionPending == true)
+        try store.modify(ResourceCatalog.pods, namespace: "tools", name: "tool") { value throws(APIStatus) in
+            value.set([], at: ["metadata", "finalizers"])
+        }
+        let recreated = try await harness.wait(seconds: 20) {
+            store.get(ResourceCatalog.pods, namespace: "tools", name: "tool").map { $0.uid != oldUID } ?? false
+        }
+        await replica.stop()
+        #expect(recreated)
+        #expect(harness.sim.requestLog.all.filter { $0.verb == "create" && $0.resource == "pods" }.count == 1)
+    }
+
     // MARK: Helpers
 
     static func statePatches(_ harness: ScenarioHarness, _ name: String) -> [RequestRecord] {

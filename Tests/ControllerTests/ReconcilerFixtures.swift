@@ -31,8 +31,9 @@ final class RecordingActions: WorkloadActions {
         return .evicted(ObjectRef(pod))
     }
 
-    func recreate(_ decision: Decision, pod: Pod, now: Timestamp) async throws {
+    func recreate(_ decision: Decision, pod: Pod, now: Timestamp) async throws -> RecreationStep {
         log.withLock { $0.recreations.append(pod.metadata.name) }
+        return .created(ObjectRef(pod))
     }
 }
 
