@@ -12,7 +12,7 @@ import Testing
 /// counted in the simulator's request log.
 @Suite(.serialized) struct ControllerFailureScenarioTests {
     /// Short backoffs so a test sees several rounds in seconds (the defaults are 5 s … 10 min).
-    static let fastBackoff = BackoffPolicy(initial: 1, maximum: 3, giveUpMinimum: 3, giveUpMaximum: 4, jitter: 0.2)
+    static let fastBackoff = BackoffPolicy(initial: 1, maximum: 2, giveUpMinimum: 2, giveUpMaximum: 2, jitter: 0.2)
 
     @Test func customOwnersCompleteAndFreeTheirNamespaceSlot() async throws {
         let harness = try ScenarioHarness { s in
@@ -47,7 +47,7 @@ import Testing
         defer { harness.stop() }
         harness.cluster.stop()  // nobody replaces the pods: the owner is gone
         harness.sim.evictionHandler = DefaultEviction.handler
-        let replica = try harness.start(try harness.runtime(evictTimeout: 3))
+        let replica = try harness.start(try harness.runtime(evictTimeout: 2))
         #expect(try await harness.wait(seconds: 20) { harness.evictions().count == 1 })
         let podNames = harness.sim.store.objects(ResourceCatalog.pods, namespace: "kruise").map(\.name)
         for name in podNames { _ = try? harness.sim.store.delete(ResourceCatalog.pods, namespace: "kruise", name: name) }  // may be gone already
@@ -70,7 +70,7 @@ import Testing
         }
         defer { harness.stop() }
         let started = ContinuousClock.now
-        let replica = try harness.start(try harness.runtime(maxConcurrent: 1, evictTimeout: 4, backoff: Self.fastBackoff))
+        let replica = try harness.start(try harness.runtime(maxConcurrent: 1, evictTimeout: 2, backoff: Self.fastBackoff))
         let gaveUp = try await harness.wait(seconds: 20) { harness.events("RolloutTimedOut").contains("legacy/blocked") }
         let other = try await harness.wait(seconds: 20) { harness.completed(["shop/web"]) }
         // Tried again after the give-up backoff: a second sequence records its state again.
@@ -79,10 +79,10 @@ import Testing
         let seconds = Double((ContinuousClock.now - started).components.seconds) + 1
         #expect(gaveUp && other && retried)
         let evictions = harness.sim.requestLog.all.filter { $0.subresource == "eviction" }
-        // Backoff 1, 2, 3, 3 … s within each 4 s sequence, then 3–4 s after each give-up: far
-        // below one request per pass (every 50 ms here).
+        // Backoff 1, 2 s within each 2 s sequence, then 2 s after each give-up: at most 3 per
+        // 4 s round, far below one request per pass (every 50 ms here).
         #expect(evictions.allSatisfy { $0.code == 429 })
-        #expect(Double(evictions.count) <= seconds / 1.5 + 2, "\(evictions.count) evictions in \(seconds) s")
+        #expect(Double(evictions.count) <= seconds * 0.75 + 2, "\(evictions.count) evictions in \(seconds) s")
     }
 
     /// A token without `patch` on deployments and pod churn (a pass every few hundred ms):
@@ -102,14 +102,14 @@ import Testing
         }))
         let started = ContinuousClock.now
         var churned = 0
-        while ContinuousClock.now - started < .seconds(7) {
+        while ContinuousClock.now - started < .seconds(5) {
             harness.churnPod("churn", "tmp-\(churned)")
             churned += 1
             try await Task.sleep(for: .milliseconds(150))
         }
         await replica.stop()
         let patches = harness.sim.requestLog.all.filter { $0.verb == "patch" && $0.resource == "deployments" }
-        // Permanent refusal: one try, then one per `maximum` (3 s, + up to 20 %) → at most 3 in 7 s,
+        // Permanent refusal: one try, then one per `maximum` (2 s, + up to 20 %) → at most 3 in 5 s,
         // where a retry per pass would have sent dozens (the issue: 94 in 40 s).
         #expect(!patches.isEmpty && patches.count <= 3, "\(patches.count) patches")
         #expect(patches.allSatisfy { $0.code == 403 })
