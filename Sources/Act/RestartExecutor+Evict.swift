@@ -115,6 +115,12 @@ extension RestartExecutor {
         }
     }
 
+    /// Stops driving the sequence of `workload` (the planner's rollout timeout passed): nothing of
+    /// it runs on the server, and it is reported as timed out by the caller.
+    public func stopEviction(_ workload: WorkloadID) {
+        sequences.withLock { $0[workload] = nil }
+    }
+
     /// Forgets the in-memory sequences (leadership lost: the next leader resumes from the cluster state).
     public func abandonEvictions() {
         sequences.withLock { $0.removeAll() }

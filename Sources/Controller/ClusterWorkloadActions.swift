@@ -33,6 +33,10 @@ public struct ClusterWorkloadActions: WorkloadActions {
         executor.runningRecreations()
     }
 
+    public func stopEviction(_ workload: WorkloadID) {
+        executor.stopEviction(workload)
+    }
+
     public func runningEvictions() -> [RunningEviction] {
         executor.runningEvictions()
     }

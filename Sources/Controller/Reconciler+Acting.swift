@@ -45,6 +45,11 @@ extension Reconciler {
                 await emit(decision, .normal, .restartDeferred, decision.message)
             }
         case .rolloutTimedOut(let since):
+            // An eviction sequence past the planner's timeout stops (a rollout goes on on the server).
+            if actions.runningEvictions().contains(where: { $0.decision.workload == decision.workload }) {
+                actions.stopEviction(decision.workload)
+                inFlight.withLock { $0[decision.workload] = nil }
+            }
             if firstAnnouncement(decision, "timeout:\(since.seconds)", now: now) {
                 metrics?.recordRestart(kind: decision.ref.kind, result: .timedOut)
                 await emit(decision, .warning, .rolloutTimedOut, "Restart started \(since.rfc3339) did not finish in time; skipped: \(decision.message)")

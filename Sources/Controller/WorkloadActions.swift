@@ -16,6 +16,8 @@ public protocol WorkloadActions: Sendable {
     func recreate(_ decision: Decision, pod: Pod, now: Timestamp) async throws -> RecreationStep
     /// The bare pods being recreated (deleted, not yet created again).
     func runningRecreations() -> [Decision]
+    /// Stops driving an eviction sequence (its rollout timeout passed).
+    func stopEviction(_ workload: WorkloadID)
     /// The eviction sequences being driven: each is stepped until it ends, whatever the plan says.
     func runningEvictions() -> [RunningEviction]
     /// Records on the workload that its restart finished (`restart-completed-at`); false when
@@ -26,5 +28,6 @@ public protocol WorkloadActions: Sendable {
 extension WorkloadActions {
     public func runningEvictions() -> [RunningEviction] { [] }
     public func runningRecreations() -> [Decision] { [] }
+    public func stopEviction(_ workload: WorkloadID) {}
     public func recordCompletion(of workload: ObjectRef, kind: WorkloadKind, now: Timestamp) async throws -> Bool { false }
 }
