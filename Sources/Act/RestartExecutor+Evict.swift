@@ -115,10 +115,15 @@ extension RestartExecutor {
         }
     }
 
-    /// Stops driving the sequence of `workload` (the planner's rollout timeout passed): nothing of
-    /// it runs on the server, and it is reported as timed out by the caller.
-    public func stopEviction(_ workload: WorkloadID) {
-        sequences.withLock { $0[workload] = nil }
+    /// Stops the eviction sequence of the decision's workload (the planner's rollout timeout
+    /// passed; reported as timed out by the caller): nothing of it runs on the server any more, and
+    /// its restart state is removed so the deadline counts as not handled — the caller backs the
+    /// workload off and it is tried again later.
+    public func stopEviction(_ decision: Decision) async throws {
+        sequences.withLock { $0[decision.workload] = nil }
+        guard !dryRun, let resource = WorkloadActions.of(decision.workload.kind).resource else { return }
+        try await clearRestartState(resource: resource, ref: decision.ref)
+        logger.notice("eviction sequence stopped at the rollout timeout; restart state removed", metadata: Self.metadata(decision))
     }
 
     /// Forgets the in-memory sequences (leadership lost: the next leader resumes from the cluster state).

@@ -33,8 +33,8 @@ public struct ClusterWorkloadActions: WorkloadActions {
         executor.runningRecreations()
     }
 
-    public func stopEviction(_ workload: WorkloadID) {
-        executor.stopEviction(workload)
+    public func stopEviction(_ decision: Decision) async throws {
+        try await executor.stopEviction(decision)
     }
 
     public func runningEvictions() -> [RunningEviction] {

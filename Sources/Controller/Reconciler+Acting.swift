@@ -45,10 +45,20 @@ extension Reconciler {
                 await emit(decision, .normal, .restartDeferred, decision.message)
             }
         case .rolloutTimedOut(let since):
-            // An eviction sequence past the planner's timeout stops (a rollout goes on on the server).
-            if actions.runningEvictions().contains(where: { $0.decision.workload == decision.workload }) {
-                actions.stopEviction(decision.workload)
+            // An eviction sequence past the planner's timeout stops and, like one that gave up,
+            // is tried again after a backoff (a rollout goes on on the server: nothing to stop).
+            if assessment.workload(decision.workload)?.strategy == .evict,
+               failures.withLock({ $0.blockedUntil(decision.workload, now: now, generation: nil) }) == nil {
                 inFlight.withLock { $0[decision.workload] = nil }
+                do {
+                    try await actions.stopEviction(decision)
+                    failures.withLock {
+                        $0.recordFailure(decision.workload, .gaveUp(deadline: decision.deadline), cause: "the restart did not finish within --rollout-timeout",
+                                         generation: nil, now: now, jitter: Double.random(in: 0..<1))
+                    }
+                } catch {
+                    await fail(decision, error, generation: nil, now: now, log: log)
+                }
             }
             if firstAnnouncement(decision, "timeout:\(since.seconds)", now: now) {
                 metrics?.recordRestart(kind: decision.ref.kind, result: .timedOut)

@@ -16,8 +16,8 @@ public protocol WorkloadActions: Sendable {
     func recreate(_ decision: Decision, pod: Pod, now: Timestamp) async throws -> RecreationStep
     /// The bare pods being recreated (deleted, not yet created again).
     func runningRecreations() -> [Decision]
-    /// Stops driving an eviction sequence (its rollout timeout passed).
-    func stopEviction(_ workload: WorkloadID)
+    /// Stops an eviction sequence whose rollout timeout passed and removes its restart state.
+    func stopEviction(_ decision: Decision) async throws
     /// The eviction sequences being driven: each is stepped until it ends, whatever the plan says.
     func runningEvictions() -> [RunningEviction]
     /// Records on the workload that its restart finished (`restart-completed-at`); false when
@@ -28,6 +28,6 @@ public protocol WorkloadActions: Sendable {
 extension WorkloadActions {
     public func runningEvictions() -> [RunningEviction] { [] }
     public func runningRecreations() -> [Decision] { [] }
-    public func stopEviction(_ workload: WorkloadID) {}
+    public func stopEviction(_ decision: Decision) async throws {}
     public func recordCompletion(of workload: ObjectRef, kind: WorkloadKind, now: Timestamp) async throws -> Bool { false }
 }
