@@ -41,7 +41,7 @@ public final class Reconciler: Sendable {
     /// Workloads stepped in this pass (an eviction sequence is stepped at most once per pass).
     let stepped = Mutex<Set<WorkloadID>>([])
     /// Fencing: true while this replica may write (its lease is valid with margin). Asked before
-    /// every write; once false, the pass writes nothing more.
+    /// every step and Event; once false, the pass writes nothing more.
     let mayWrite: @Sendable () -> Bool
     /// This pass found the lease in doubt and stopped writing.
     let fenced = Mutex(false)
@@ -180,7 +180,7 @@ public final class Reconciler: Sendable {
         await actions.emit(event)
     }
 
-    /// Fencing, asked before every write: false once this pass found the lease in doubt.
+    /// Fencing, asked before every step and Event: false once this pass found the lease in doubt.
     func writable() -> Bool {
         if fenced.withLock({ $0 }) { return false }
         if mayWrite() { return true }
