@@ -102,7 +102,7 @@ let package = Package(
         .target(
             name: "ReliabilitySuite",
             dependencies: [
-                "Controller", "KubeSim", "HTTPServer", "APIClient", "Assess", "Plan", "Transport",
+                "Controller", "KubeSim", "HTTPServer", "APIClient", "Assess", "Plan", "Transport", "Observe",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -11,6 +11,9 @@ public struct ClusterConfig: Sendable {
     public var namespace: String
     /// Where this configuration came from, for messages ("in-cluster", a kubeconfig path + context).
     public var origin: String
+    /// The namespace the pod or the context names; nil when neither does (`namespace` is then
+    /// "default", as kubectl's). Where the controller's own objects go when no flag says.
+    public var declaredNamespace: String?
 
     public init(server: String, tls: TLSSettings, token: TokenSource?, namespace: String = "default", origin: String) {
         var server = server

@@ -30,14 +30,17 @@ public enum InClusterConfig {
         let token = TokenSource.file(tokenPath, onReload: onTokenReload)
         _ = try token.token()  // fail now, with the path, if the token cannot be read
         let namespacePath = directory + "/namespace"
-        var namespace = "default"
+        var declared: String?
         if let data = FileManager.default.contents(atPath: namespacePath) {
             let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            if !text.isEmpty { namespace = text }
+            if !text.isEmpty { declared = text }
         }
-        return ClusterConfig(
+        let namespace = declared ?? "default"
+        var config = ClusterConfig(
             server: "https://\(hostPart):\(port)",
             tls: .init(certificateAuthority: .file(caPath)),
             token: token, namespace: namespace, origin: "in-cluster")
+        config.declaredNamespace = declared
+        return config
     }
 }

@@ -118,8 +118,10 @@ public enum KubeconfigLoader {
                 throw ConfigError(file: userPath, field: userField, problem: "client-certificate and client-key must be given together")
             }
         }
-        let namespace = context.namespace.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
-        return ClusterConfig(server: server, tls: tls, token: token, namespace: namespace, origin: "\(origin) (context \(name))")
+        let declared = context.namespace.flatMap { $0.isEmpty ? nil : $0 }
+        var config = ClusterConfig(server: server, tls: tls, token: token, namespace: declared ?? "default", origin: "\(origin) (context \(name))")
+        config.declaredNamespace = declared
+        return config
     }
 
     private static func first<Entry, Value>(

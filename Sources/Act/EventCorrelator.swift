@@ -7,8 +7,10 @@ import KubeModel
 /// - Deduplication key: the object's uid (else kind/namespace/name), type, reason and message —
 ///   client-go's `EventLogger` key.
 /// - Spam filter: a token bucket per object (client-go's `EventSourceObjectSpamFilter`: burst 25,
-///   one more every 5 minutes), charged for every write, repeats included, so a flapping
-///   workload cannot flood the API server.
+///   one more every 5 minutes), charged for every write, so a flapping workload cannot flood the
+///   API server. Only repeats of one condition are held back (their count is kept, and the next
+///   repeat written carries it); a new condition — a change of state such as gave up, timed out,
+///   completed, failed — is always written.
 struct EventCorrelator: Sendable {
     struct Key: Hashable, Sendable {
         var object: String
@@ -29,7 +31,7 @@ struct EventCorrelator: Sendable {
         case create(name: String)
         /// Patch the existing Event `name` to this count and `lastTimestamp`.
         case patch(name: String, count: Int, firstTimestamp: Timestamp)
-        /// Over the object's budget: drop it.
+        /// A repeat over the object's budget: not written now (counted; the next repeat written carries the count).
         case skip
     }
 
@@ -66,12 +68,12 @@ struct EventCorrelator: Sendable {
         var bucket = buckets.get(objectKey) ?? TokenBucket(burst: limits.burst, ratePerSecond: limits.ratePerSecond, now: now)
         let allowed = bucket.take(now: now)
         buckets.set(objectKey, bucket)
-        guard allowed else { return .skip }
 
         let key = Self.key(event)
         if var record = written.get(key) {
             record.count += 1
             written.set(key, record)
+            guard allowed else { return .skip }
             return .patch(name: record.name, count: record.count, firstTimestamp: record.firstTimestamp)
         }
         let name = newName()

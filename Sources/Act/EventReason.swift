@@ -13,6 +13,9 @@ public enum EventReason: String, Sendable, CaseIterable, Codable {
     /// One pod of a pod-by-pod eviction sequence was evicted.
     case podEvicted = "PodEvicted"
     case restartCompleted = "RestartCompleted"
+    /// An eviction sequence ended without completing: the workload has no pods any more, or its
+    /// owner was deleted and created again.
+    case restartAbandoned = "RestartAbandoned"
     /// Not now: maintenance window, limits, cooldown or someone else's rollout.
     case restartDeferred = "RestartDeferred"
     case restartFailed = "RestartFailed"

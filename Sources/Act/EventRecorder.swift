@@ -75,8 +75,12 @@ public final class EventRecorder: Sendable {
     /// Events waiting for another attempt.
     public var pendingRetries: Int { retries.withLock { $0.queue.count } }
 
-    /// Events given up since the start: the retry queue was full, or every attempt failed.
-    public var droppedEvents: Int { retries.withLock { $0.queue.dropped } }
+    /// Events not written since the start: the retry queue was full, every attempt failed, or a
+    /// repeat was held back by the per-object spam filter.
+    public var droppedEvents: Int { retries.withLock { $0.queue.dropped } + spamHeldBack.load(ordering: .relaxed) }
+
+    /// Repeats the per-object spam filter held back.
+    private let spamHeldBack = Atomic<Int>(0)
 
     /// Writes `event` (or counts a repeat of it). Failures are logged with the server's Status.
     public func emit(_ event: WardenEvent) async {
@@ -86,7 +90,9 @@ public final class EventRecorder: Sendable {
         let timestamp = Timestamp(seconds: Int64(now.timeIntervalSince1970.rounded(.down)))
         switch verdict {
         case .skip:
-            logger.debug("event dropped by the per-object spam filter", metadata: metadata)
+            let total = spamHeldBack.add(1, ordering: .relaxed).newValue
+            logger.notice("event repeat not written: per-object spam filter (its count is kept)",
+                          metadata: metadata.merging(["heldBack": "\(total)"]) { $1 })
         case .create(let name):
             metadata["event"] = "\(name)"
             var pending = EventRetryQueue.Entry(

@@ -13,8 +13,11 @@ public enum EvictionStep: Equatable, Sendable {
     case blocked(APIStatus, retryAfterSeconds: Int)
     /// No pod started before the sequence's `restartedAt` remains and every pod is Ready.
     case done
-    /// No progress for longer than the evict timeout: the sequence is abandoned (reported).
+    /// No progress for longer than the evict timeout: the sequence is abandoned (reported) and
+    /// its restart state removed; the caller backs the workload off before it tries again.
     case timedOut
+    /// Nothing left to tell completion by (no pods of the owner for a while): the sequence ended (reported).
+    case ended(String)
     /// Report mode: nothing was written; this pod would have been evicted next.
     case dryRun(wouldEvict: ObjectRef?)
 }

@@ -41,6 +41,15 @@ public final class LeaderElector: Sendable {
     /// Whether this replica leads now.
     public var isLeader: Bool { leading.load(ordering: .acquiring) }
 
+    /// Whether this replica may write now: it leads and its last renewal is within the renew
+    /// deadline (the margin before the lease duration, when another replica may take over).
+    /// Checked before every write; when false the pass stops and the next round steps down.
+    public var mayWrite: Bool {
+        guard isLeader else { return false }
+        let renewed = state.withLock { $0.lastRenewedAt }
+        return !LeaseElection.hasLapsed(lastRenewedAt: renewed, now: now(), renewDeadline: config.renewDeadline)
+    }
+
     /// Campaigns, leads and renews until the task is cancelled; `onChange` is told each change
     /// of leadership (true: start acting; false: stop at once). On cancellation a held lease is
     /// released (if configured) and, if it was leading, `onChange(false)` is the last call.

@@ -4,16 +4,6 @@ import KubeModel
 import Logging
 import Plan
 
-/// An eviction sequence this process is driving.
-struct EvictionSequence: Sendable {
-    /// Pods that started before this are replaced.
-    var restartedAt: Timestamp
-    var evicted: Int = 0
-    var lastEvictedUID: String?
-    /// The last eviction (or the start): the evict timeout counts from here.
-    var lastProgress: Timestamp
-}
-
 extension RestartExecutor {
     /// Drives an eviction sequence one step: evicts at most one pod through the Eviction API
     /// (which honours PodDisruptionBudgets) and says what happened. Call it again after the
@@ -40,20 +30,38 @@ extension RestartExecutor {
         }
 
         var sequence: EvictionSequence
-        if let running = sequences.withLock({ $0[id] }) {
+        if var running = sequences.withLock({ $0[id] }) {
+            running.decision = decision
             sequence = running
         } else {
             sequence = try await beginSequence(decision, pods: workloadPods, now: now)
-            sequences.withLock { $0[id] = sequence }
         }
+        let pods = sequence.own(workloadPods)
+        if !pods.isEmpty { sequence.lastSeenPods = now }
+        let current = sequence
+        sequences.withLock { $0[id] = current }
         metadata["restartedAt"] = "\(sequence.restartedAt.rfc3339)"
 
-        switch EvictionSelector.next(pods: workloadPods, restartedAt: sequence.restartedAt,
+        if pods.isEmpty {
+            // Between an eviction and its replacement a workload may briefly have no pods; for
+            // longer, it was deleted, scaled to zero or replaced by another object of its name.
+            let grace = min(EvictionSequence.noPodsGraceSeconds, timeout)
+            guard now - sequence.lastSeenPods > grace else { return .waitingForReady }
+            sequences.withLock { $0[id] = nil }
+            let why = workloadPods.isEmpty
+                ? "the workload has had no pods for \(grace) s (deleted or scaled to zero)"
+                : "none of its pods belong to the owner the sequence began with (deleted and created again)"
+            logger.warning("eviction sequence ended: nothing left to replace", metadata: metadata.merging(["why": "\(why)"]) { $1 })
+            await events.emit(WardenEvent(decision: decision, type: .warning, reason: .restartAbandoned,
+                                          message: "Restart from \(sequence.restartedAt.rfc3339) ended without completing: \(why)", action: "Evict"))
+            return .ended(why)
+        }
+
+        switch EvictionSelector.next(pods: pods, restartedAt: sequence.restartedAt,
                                      lastEvictedUID: sequence.lastEvictedUID, evictedCount: sequence.evicted) {
         case .done:
             sequences.withLock { $0[id] = nil }
-            // RestartCompleted is the controller's to report: it sees completion for every strategy alike.
-            logger.notice("eviction sequence complete", metadata: metadata)
+            // RestartCompleted (Event, log line, metric) is the reconciler's: it sees completion for every strategy alike.
             return .done
         case .wait(let why):
             if let step = await timedOutIfStalled(decision, sequence: sequence, now: now, timeout: timeout, why: why) { return step }
@@ -71,7 +79,12 @@ extension RestartExecutor {
                 guard case .status(_, let status, let retryAfter, _, _) = error else { throw error }
                 let causes = (status.details?.causes ?? []).compactMap(\.message).joined(separator: "; ")
                 let text = [status.message, causes.isEmpty ? nil : causes].compactMap { $0 }.joined(separator: " ")
-                logger.notice("eviction refused", metadata: metadata.merging(["status": "\(text)"]) { $1 })
+                // The first refusal of a sequence at notice, the retries (within their backoff) at debug.
+                let first = !sequence.blocked
+                sequence.blocked = true
+                let blocked = sequence
+                sequences.withLock { $0[id] = blocked }
+                logger.log(level: first ? .notice : .debug, "eviction refused", metadata: metadata.merging(["status": "\(text)"]) { $1 })
                 await events.emit(WardenEvent(decision: decision, type: .warning, reason: .evictionBlocked,
                                               message: "eviction of pod \(pod.metadata.name) refused: \(text)", action: "Evict"))
                 // No Retry-After on a PDB refusal; kubectl drain waits 5 s between attempts.
@@ -82,6 +95,7 @@ extension RestartExecutor {
             sequence.evicted += 1
             sequence.lastEvictedUID = pod.metadata.uid
             sequence.lastProgress = now
+            sequence.blocked = false
             let updated = sequence
             sequences.withLock { $0[id] = updated }
             logger.notice("pod evicted", metadata: metadata.merging(["evicted": "\(updated.evicted)"]) { $1 })
@@ -94,6 +108,24 @@ extension RestartExecutor {
         sequences.withLock { $0[workload]?.restartedAt }
     }
 
+    /// The sequences this process drives: each is stepped until it ends, whatever the plan says.
+    public func runningEvictions() -> [RunningEviction] {
+        sequences.withLock { running in
+            running.values.map { RunningEviction(decision: $0.decision, restartedAt: $0.restartedAt, lastProgress: $0.lastProgress) }
+        }
+    }
+
+    /// Stops the eviction sequence of the decision's workload (the planner's rollout timeout
+    /// passed; reported as timed out by the caller): nothing of it runs on the server any more, and
+    /// its restart state is removed so the deadline counts as not handled — the caller backs the
+    /// workload off and it is tried again later.
+    public func stopEviction(_ decision: Decision) async throws {
+        sequences.withLock { $0[decision.workload] = nil }
+        guard !dryRun, let resource = WorkloadActions.of(decision.workload.kind).resource else { return }
+        try await clearRestartState(resource: resource, ref: decision.ref)
+        logger.notice("eviction sequence stopped at the rollout timeout; restart state removed", metadata: Self.metadata(decision))
+    }
+
     /// Forgets the in-memory sequences (leadership lost: the next leader resumes from the cluster state).
     public func abandonEvictions() {
         sequences.withLock { $0.removeAll() }
@@ -104,9 +136,19 @@ extension RestartExecutor {
     ) async -> EvictionStep? {
         guard now - sequence.lastProgress > timeout else { return nil }
         sequences.withLock { $0[decision.workload] = nil }
-        logger.warning("eviction sequence gave up", metadata: Self.metadata(decision).merging(["why": "\(why)"]) { $1 })
+        // The deadline is not handled: without the restart state the workload is a candidate
+        // again once its backoff ends (the caller's), and its slot is free at once.
+        var cleared = "restart state removed"
+        if let resource = WorkloadActions.of(decision.workload.kind).resource {
+            do {
+                try await clearRestartState(resource: resource, ref: decision.ref)
+            } catch {
+                cleared = "restart state not removed: \(error)"
+            }
+        }
+        logger.warning("eviction sequence gave up", metadata: Self.metadata(decision).merging(["why": "\(why)", "state": "\(cleared)"]) { $1 })
         await events.emit(WardenEvent(decision: decision, type: .warning, reason: .rolloutTimedOut,
-                                      message: "evicting pods one at a time made no progress for \(timeout) s (\(why)); giving up",
+                                      message: "evicting pods one at a time made no progress for \(timeout) s (\(why)); gave up, will try again after a backoff",
                                       action: "Evict"))
         return .timedOut
     }
@@ -118,9 +160,10 @@ extension RestartExecutor {
         // Custom owners keep the state on their pods, which the assessment does not read: whatever
         // the planner says, a recorded sequence for this deadline is resumed, never restarted.
         let isNew: Bool = if case .restart(_, resume: false) = decision.action, resource != nil { true } else { false }
+        let owners = Set(pods.compactMap { $0.metadata.controllerOwner?.uid })
         if !isNew, let recorded = try await recordedRestart(decision, resource: resource, pods: pods, deadline: deadline) {
             logger.notice("resuming eviction sequence", metadata: Self.metadata(decision).merging(["restartedAt": "\(recorded.rfc3339)"]) { $1 })
-            return EvictionSequence(restartedAt: recorded, lastProgress: now)
+            return EvictionSequence(restartedAt: recorded, lastProgress: now, decision: decision, ownerUIDs: owners, lastSeenPods: now)
         }
         let state = RestartState.annotations(restartedAt: now, forDeadline: deadline)
         if let resource {
@@ -140,7 +183,7 @@ extension RestartExecutor {
         await events.emit(WardenEvent(decision: decision, type: .normal, reason: .restartStarted,
                                       message: "evicting \(old) pod(s) one at a time, waiting for each replacement to be Ready: \(decision.message)",
                                       action: "Evict"))
-        return EvictionSequence(restartedAt: now, lastProgress: now)
+        return EvictionSequence(restartedAt: now, lastProgress: now, decision: decision, ownerUIDs: owners, lastSeenPods: now)
     }
 
     /// `restarted-at` recorded for this deadline on the owner (or, for custom owners, on its pods).

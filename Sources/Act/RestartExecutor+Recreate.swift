@@ -13,17 +13,21 @@ private struct CreatedObject: Decodable {
 
 extension RestartExecutor {
     /// Replaces a bare pod annotated `token-warden.dev/strategy: recreate`, as
-    /// `kubectl replace --force` does by hand: GET its full JSON, DELETE it with a uid
-    /// precondition, wait until it is gone, CREATE it again from its own manifest (server-owned
-    /// fields stripped, see `PodManifest`) with the restart-state annotations, which the
-    /// assessment reads from the new pod. Returns the new pod.
+    /// `kubectl replace --force` does by hand, one step per call so that no pass waits on it:
+    /// the first call GETs its full JSON, DELETEs it with a uid precondition and returns
+    /// `.deleting`; later calls return `.deleting` while it is still going and CREATE it again
+    /// from its own manifest (server-owned fields stripped, see `PodManifest`) with the
+    /// restart-state annotations once it is gone (`.created`). The manifest is kept in memory in
+    /// between: if the process dies there, the pod is lost, as with `kubectl replace --force`.
     ///
     /// Only for pods without a controller. `deletionTimeout` defaults to the pod's
     /// terminationGracePeriodSeconds + 60 s; when the old pod outlives it, nothing is created and
-    /// `RestartError.deletionTimedOut` is thrown (the caller reports it). If the process dies
-    /// between the DELETE and the CREATE, the pod is lost, as with `kubectl replace --force`.
-    @discardableResult
-    public func recreate(_ decision: Decision, pod: ObjectRef, now: Timestamp, deletionTimeout: Double? = nil) async throws -> ObjectRef {
+    /// `RestartError.deletionTimedOut` is thrown (the caller reports it).
+    public func recreateStep(_ decision: Decision, pod: ObjectRef, now: Timestamp, deletionTimeout: Double? = nil) async throws -> RecreationStep {
+        let id = decision.workload
+        if let pending = recreations.withLock({ $0[id] }) {
+            return try await finishRecreation(pending, id: id)
+        }
         guard let deadline = decision.deadline else { throw RestartError.missingDeadline(pod) }
         let namespace = pod.namespace ?? decision.workload.namespace
         var metadata = Self.metadata(decision)
@@ -43,45 +47,65 @@ extension RestartExecutor {
             await events.emit(WardenEvent(regarding: current, type: .normal, reason: .wouldRestart,
                                           message: "would delete this pod and create it again from its own spec: \(decision.message)",
                                           action: "Recreate"))
-            return current
+            return .dryRun(current)
         }
 
         await events.emit(WardenEvent(regarding: current, type: .normal, reason: .restartStarted,
                                       message: "deleting this bare pod and creating it again from its own spec (token-warden.dev/strategy: recreate): \(decision.message)",
                                       action: "Recreate"))
         try await client.delete(.pods, namespace: namespace, name: pod.name, preconditionUID: source.uid)
-        logger.notice("bare pod deleted; waiting for it to go", metadata: metadata)
-
-        let limit = deletionTimeout ?? Double(source.gracePeriodSeconds + 60)
-        try await waitUntilGone(namespace: namespace, name: pod.name, uid: source.uid, timeout: limit)
-
-        let created = try await client.create(.pods, namespace: namespace, body: body)
-        let uid = try client.decoder.decode(CreatedObject.self, from: created).metadata.uid
-        let replacement = ObjectRef(kind: "Pod", namespace: namespace, name: pod.name, uid: uid)
-        // RestartCompleted is the controller's to report (it sees the new pod Ready), as for every strategy.
-        logger.notice("bare pod created again", metadata: metadata.merging(["uid": "\(uid ?? "")", "oldUID": "\(source.uid ?? "")"]) { $1 })
-        return replacement
+        logger.notice("bare pod deleted; it is created again once it is gone", metadata: metadata)
+        let pending = PendingRecreation(decision: decision, pod: current, body: body, deletedAt: ContinuousClock.now,
+                                        timeoutSeconds: deletionTimeout ?? Double(source.gracePeriodSeconds + 60))
+        recreations.withLock { $0[id] = pending }
+        return try await finishRecreation(pending, id: id)  // often gone at once (no grace period)
     }
 
-    /// Polls until the pod is gone (404). Another pod under the same name means someone else
-    /// recreated it: nothing more to do here, and creating ours would fail anyway.
-    private func waitUntilGone(namespace: String, name: String, uid: String?, timeout: Double) async throws {
-        let start = ContinuousClock.now
+    /// The bare pods being recreated: each is stepped until it is created again or fails.
+    public func runningRecreations() -> [Decision] {
+        recreations.withLock { $0.values.map(\.decision) }
+    }
+
+    /// Replaces the pod with one step after another, waiting in between (a caller that may
+    /// block; the reconciler steps instead). Returns the new pod.
+    @discardableResult
+    public func recreate(_ decision: Decision, pod: ObjectRef, now: Timestamp, deletionTimeout: Double? = nil) async throws -> ObjectRef {
         var delay = Duration.milliseconds(100)
         while true {
-            do {
-                let pod = try await client.get(Pod.self, namespace: namespace, name: name)
-                if let uid, pod.metadata.uid != uid {
-                    throw RestartError.podChanged(ObjectRef(pod), "another pod of that name appeared while the old one was going")
-                }
-            } catch let error as APIError where error.isNotFound {
-                return
+            switch try await recreateStep(decision, pod: pod, now: now, deletionTimeout: deletionTimeout) {
+            case .created(let replacement), .dryRun(let replacement): return replacement
+            case .deleting:
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(1))
             }
-            if ContinuousClock.now - start > .seconds(timeout) {
-                throw RestartError.deletionTimedOut(ObjectRef(kind: "Pod", namespace: namespace, name: name, uid: uid), seconds: timeout)
-            }
-            try await Task.sleep(for: delay)
-            delay = min(delay * 2, .seconds(1))
         }
+    }
+
+    /// Creates the pod again once the old one is gone (404). Another pod under the same name
+    /// means someone else recreated it: nothing more to do here, and creating ours would fail anyway.
+    private func finishRecreation(_ pending: PendingRecreation, id: WorkloadID) async throws -> RecreationStep {
+        let ref = pending.pod
+        let namespace = ref.namespace ?? id.namespace
+        do {
+            let pod = try await client.get(Pod.self, namespace: namespace, name: ref.name)
+            if let uid = ref.uid, pod.metadata.uid != uid {
+                recreations.withLock { $0[id] = nil }
+                throw RestartError.podChanged(ObjectRef(pod), "another pod of that name appeared while the old one was going")
+            }
+            if ContinuousClock.now - pending.deletedAt > .seconds(pending.timeoutSeconds) {
+                recreations.withLock { $0[id] = nil }
+                throw RestartError.deletionTimedOut(ref, seconds: pending.timeoutSeconds)
+            }
+            return .deleting
+        } catch let error as APIError where error.isNotFound {
+            // Gone: create it again below.
+        }
+        let created = try await client.create(.pods, namespace: namespace, body: pending.body)
+        recreations.withLock { $0[id] = nil }
+        let uid = try client.decoder.decode(CreatedObject.self, from: created).metadata.uid
+        let replacement = ObjectRef(kind: "Pod", namespace: namespace, name: ref.name, uid: uid)
+        // RestartCompleted is the controller's to report (it sees the new pod Ready), as for every strategy.
+        logger.notice("bare pod created again", metadata: Self.metadata(pending.decision).merging(["uid": "\(uid ?? "")", "oldUID": "\(ref.uid ?? "")"]) { $1 })
+        return .created(replacement)
     }
 }

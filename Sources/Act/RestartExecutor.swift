@@ -23,6 +23,8 @@ public final class RestartExecutor: Sendable {
     let logger: Logger
     /// Eviction sequences this process is driving (in memory; the cluster holds restarted-at).
     let sequences = Mutex<[WorkloadID: EvictionSequence]>([:])
+    /// Bare pods deleted and not yet created again (`recreateStep`).
+    let recreations = Mutex<[WorkloadID: PendingRecreation]>([:])
 
     public init(client: KubeClient, events: EventRecorder, logger: Logger, dryRun: Bool) {
         self.client = client

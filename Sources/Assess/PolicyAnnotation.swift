@@ -12,6 +12,9 @@ public enum PolicyAnnotation: String, CaseIterable, Sendable, Codable {
     public static let restartedAt = "token-warden.dev/restarted-at"
     /// The deadline that restart was made for (RFC 3339): never restart twice for one deadline.
     public static let restartForDeadline = "token-warden.dev/restart-for-deadline"
+    /// Written (controller) when the restart of `restarted-at` is seen complete and announced:
+    /// a new process or leader neither announces nor counts it again.
+    public static let restartCompletedAt = "token-warden.dev/restart-completed-at"
     /// The annotation `kubectl rollout restart` puts on the pod template.
     public static let kubectlRestartedAt = "kubectl.kubernetes.io/restartedAt"
 }

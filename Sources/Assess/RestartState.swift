@@ -7,10 +7,19 @@ public struct RestartState: Hashable, Sendable {
     public var restartedAt: Timestamp?
     /// `token-warden.dev/restart-for-deadline`: that deadline is handled; never restart for it again.
     public var restartForDeadline: Timestamp?
+    /// `token-warden.dev/restart-completed-at`: when the restart was seen complete (and announced).
+    public var completedAt: Timestamp?
 
-    public init(restartedAt: Timestamp? = nil, restartForDeadline: Timestamp? = nil) {
+    public init(restartedAt: Timestamp? = nil, restartForDeadline: Timestamp? = nil, completedAt: Timestamp? = nil) {
         self.restartedAt = restartedAt
         self.restartForDeadline = restartForDeadline
+        self.completedAt = completedAt
+    }
+
+    /// The restart of `restartedAt` was recorded as complete (by this process or an earlier one).
+    public var completionRecorded: Bool {
+        guard let restartedAt, let completedAt else { return false }
+        return completedAt >= restartedAt
     }
 
     /// Reads the state from the workload's annotations, then its pod template's. Malformed values
@@ -30,6 +39,7 @@ public struct RestartState: Hashable, Sendable {
         }
         state.restartedAt = value(PolicyAnnotation.restartedAt)
         state.restartForDeadline = value(PolicyAnnotation.restartForDeadline)
+        state.completedAt = value(PolicyAnnotation.restartCompletedAt)
         return (state, diagnostics)
     }
 

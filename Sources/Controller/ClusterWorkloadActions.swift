@@ -25,7 +25,23 @@ public struct ClusterWorkloadActions: WorkloadActions {
         try await executor.evictNext(decision, workloadPods: workloadPods, now: now, timeout: timeoutSeconds)
     }
 
-    public func recreate(_ decision: Decision, pod: Pod, now: Timestamp) async throws {
-        _ = try await executor.recreate(decision, pod: ObjectRef(pod), now: now)
+    public func recreate(_ decision: Decision, pod: Pod, now: Timestamp) async throws -> RecreationStep {
+        try await executor.recreateStep(decision, pod: ObjectRef(pod), now: now)
+    }
+
+    public func runningRecreations() -> [Decision] {
+        executor.runningRecreations()
+    }
+
+    public func stopEviction(_ decision: Decision) async throws {
+        try await executor.stopEviction(decision)
+    }
+
+    public func runningEvictions() -> [RunningEviction] {
+        executor.runningEvictions()
+    }
+
+    public func recordCompletion(of workload: ObjectRef, kind: WorkloadKind, now: Timestamp) async throws -> Bool {
+        try await executor.recordCompletion(of: workload, kind: kind, now: now)
     }
 }

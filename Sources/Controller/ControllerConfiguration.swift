@@ -1,3 +1,4 @@
+import APIClient
 import Assess
 import Plan
 
@@ -22,6 +23,12 @@ public struct ControllerConfiguration: Sendable {
             self.renewDeadlineSeconds = renewDeadlineSeconds
             self.retryPeriodSeconds = retryPeriodSeconds
         }
+
+        /// Where the Lease lives: the flag; else the pod's namespace (in a pod) or the context's;
+        /// else `token-warden` — the namespace deploy/ installs into and its Role covers.
+        public static func namespace(flag: String?, cluster: ClusterConfig) -> String {
+            flag ?? cluster.declaredNamespace ?? "token-warden"
+        }
     }
 
     /// Policy defaults (mode, lifetime, restart-before, key rotation, window); annotations override.
@@ -42,12 +49,14 @@ public struct ControllerConfiguration: Sendable {
     /// would otherwise write an Event for each within seconds.
     public var announcementBurst: Int
     public var announcementsPerSecond: Double
+    /// How long a workload whose write was refused or failed waits before it is tried again.
+    public var backoff: BackoffPolicy
 
     public init(
         defaults: PolicyDefaults = PolicyDefaults(), planner: PlannerConfig = PlannerConfig(),
         namespaces: [String]? = nil, evictTimeoutSeconds: Int64 = 600, leaderElection: LeaderElection? = nil,
         httpAddress: String? = "0.0.0.0:8080", auditWebhook: Bool = false,
-        announcementBurst: Int = 200, announcementsPerSecond: Double = 20
+        announcementBurst: Int = 200, announcementsPerSecond: Double = 20, backoff: BackoffPolicy = BackoffPolicy()
     ) {
         self.defaults = defaults
         self.planner = planner
@@ -58,6 +67,7 @@ public struct ControllerConfiguration: Sendable {
         self.auditWebhook = auditWebhook
         self.announcementBurst = announcementBurst
         self.announcementsPerSecond = announcementsPerSecond
+        self.backoff = backoff
     }
 
     /// Report mode: everything but the writes; Events say what would happen.

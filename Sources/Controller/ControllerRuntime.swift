@@ -69,18 +69,6 @@ public final class ControllerRuntime: Sendable {
         evidence = StaleTokenEvidenceStore(onNewPods: { _ in signal.notify() })
         events = EventRecorder(client: client, instance: identity, logger: logger)
         executor = RestartExecutor(client: client, events: events, logger: logger, dryRun: configuration.dryRun)
-        reconciler = Reconciler(
-            caches: caches, configuration: configuration, actions: ClusterWorkloadActions(executor: executor, events: events),
-            evidence: evidence, metrics: metrics, clock: clock, logger: logger)
-        if let address = configuration.httpAddress {
-            let (host, port) = try ListenAddress.parse(address)
-            let webhook = configuration.auditWebhook
-                ? AuditWebhookReceiver(store: evidence, metrics: metrics, logger: logger, clock: clock) : nil
-            let routes = ObservabilityRoutes(health: health, metrics: metrics, auditWebhook: webhook)
-            endpoints = ObservabilityServer(host: host, port: port, routes: routes, logger: logger)
-        } else {
-            endpoints = nil
-        }
         if let election = configuration.leaderElection {
             let config = LeaderElectionConfig(
                 namespace: election.namespace, name: election.leaseName, identity: identity,
@@ -90,6 +78,21 @@ public final class ControllerRuntime: Sendable {
             elector = LeaderElector(client: client, config: config, logger: logger)
         } else {
             elector = nil
+        }
+        // Fencing: with an election, only a leader whose lease is valid with margin writes.
+        let fencingElector = elector
+        let mayWrite: @Sendable () -> Bool = { fencingElector?.mayWrite ?? true }
+        reconciler = Reconciler(
+            caches: caches, configuration: configuration, actions: ClusterWorkloadActions(executor: executor, events: events),
+            evidence: evidence, metrics: metrics, clock: clock, logger: logger, mayWrite: mayWrite)
+        if let address = configuration.httpAddress {
+            let (host, port) = try ListenAddress.parse(address)
+            let webhook = configuration.auditWebhook
+                ? AuditWebhookReceiver(store: evidence, metrics: metrics, logger: logger, clock: clock) : nil
+            let routes = ObservabilityRoutes(health: health, metrics: metrics, auditWebhook: webhook)
+            endpoints = ObservabilityServer(host: host, port: port, routes: routes, logger: logger)
+        } else {
+            endpoints = nil
         }
     }
 

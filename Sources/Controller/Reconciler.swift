@@ -36,11 +36,21 @@ public final class Reconciler: Sendable {
     let announcementPace: Mutex<TokenBucket>
     /// Set when this pass held an announcement back: the next pass comes sooner to make it.
     let announcementsHeldBack = Mutex(false)
+    /// Refused or failed writes per workload: they are retried after a backoff, never once per pass.
+    let failures: Mutex<FailureMemory>
+    /// Workloads stepped in this pass (an eviction sequence is stepped at most once per pass).
+    let stepped = Mutex<Set<WorkloadID>>([])
+    /// Fencing: true while this replica may write (its lease is valid with margin). Asked before
+    /// every step and Event; once false, the pass writes nothing more.
+    let mayWrite: @Sendable () -> Bool
+    /// This pass found the lease in doubt and stopped writing.
+    let fenced = Mutex(false)
 
     public init(
         caches: ClusterCaches, configuration: ControllerConfiguration, actions: any WorkloadActions,
         evidence: StaleTokenEvidenceStore? = nil, metrics: WardenMetrics? = nil,
-        clock: @escaping @Sendable () -> Timestamp, logger: Logger = Logger(label: "token-warden.reconcile")
+        clock: @escaping @Sendable () -> Timestamp, logger: Logger = Logger(label: "token-warden.reconcile"),
+        mayWrite: @escaping @Sendable () -> Bool = { true }
     ) {
         self.caches = caches
         self.configuration = configuration
@@ -49,6 +59,8 @@ public final class Reconciler: Sendable {
         self.metrics = metrics
         self.clock = clock
         self.logger = logger
+        self.mayWrite = mayWrite
+        failures = Mutex(FailureMemory(policy: configuration.backoff))
         announcementPace = Mutex(TokenBucket(
             burst: configuration.announcementBurst, ratePerSecond: configuration.announcementsPerSecond, now: Double(clock().seconds)))
     }
@@ -62,15 +74,26 @@ public final class Reconciler: Sendable {
         let assessment = Assessor(defaults: configuration.defaults)
             .assess(caches.snapshot(), now: now, staleTokenIssuedAt: staleTokenIssuedAt, memo: memo)
         forgetSettledRestarts(assessment, now: now)
-        let plan = Planner(config: configuration.planner).plan(assessment, now: now, inFlight: inFlight.withLock { $0 })
+        var generations: [WorkloadID: Int64] = [:]
+        for workload in assessment.workloads { if let generation = workload.generation { generations[workload.id] = generation } }
+        let backingOff = failures.withLock { memory in
+            memory.forget(before: now - 3600)
+            return memory.blocked(now: now, generations: generations)
+        }
+        let plan = Planner(config: configuration.planner)
+            .plan(assessment, now: now, inFlight: inFlight.withLock { $0 }, backingOff: backingOff)
         record(assessment, plan, now: now)
         retryAt.withLock { $0 = nil }
         announcementsHeldBack.withLock { $0 = false }
-        if isLeader {
+        stepped.withLock { $0.removeAll() }
+        fenced.withLock { $0 = false }
+        if isLeader, writable() {
             await announce(assessment, plan, now: now)
             for decision in plan.decisions {
+                guard writable() else { break }
                 await execute(decision, in: assessment, now: now)
             }
+            await driveRunningSteps(plan, in: assessment, now: now)
         }
         var requeueAt = retryAt.withLock { $0 }.map { min($0, plan.requeueAt) } ?? plan.requeueAt
         if announcementsHeldBack.withLock({ $0 }) {
@@ -81,116 +104,12 @@ public final class Reconciler: Sendable {
         return Outcome(assessment: assessment, plan: plan, requeueAt: requeueAt)
     }
 
-    // MARK: Acting
-
-    private func execute(_ decision: Decision, in assessment: Assessment, now: Timestamp) async {
-        var log = logger
-        log[metadataKey: "workload"] = "\(decision.workload)"
-        switch decision.action {
-        case .restart(.rollout, _):
-            guard inFlight.withLock({ $0[decision.workload] == nil }) else { return }
-            do {
-                try await actions.startRollout(decision, now: now)
-                inFlight.withLock { $0[decision.workload] = InFlightRestart(startedAt: now, strategy: .rollout, deadline: decision.deadline) }
-                log.notice("rollout started", metadata: ["deadline": "\(decision.deadline?.rfc3339 ?? "-")"])
-            } catch {
-                await fail(decision, error, log: log)
-            }
-        case .restart(.evict, _):
-            await evictStep(decision, in: assessment, now: now, log: log)
-        case .inProgress where assessment.workload(decision.workload)?.strategy == .evict:
-            await evictStep(decision, in: assessment, now: now, log: log)  // the sequence goes on, one pod per step
-        case .restart(.recreate, _):
-            guard let pod = podsOf(decision, in: assessment).first else { return }
-            do {
-                try await actions.recreate(decision, pod: pod, now: now)
-                metrics?.recordRestart(kind: decision.ref.kind, result: .succeeded)
-            } catch {
-                await fail(decision, error, log: log)
-            }
-        case .restart(.warnOnly, _):
-            break  // the planner never restarts a warn-only workload
-        case .deferred(let cause, _):
-            if firstAnnouncement(decision, "deferred:\(cause.rawValue)", now: now) {
-                metrics?.recordDeferredRestart(cause: DeferralCause(cause))
-                await emit(decision, .normal, .restartDeferred, decision.message)
-            }
-        case .rolloutTimedOut(let since):
-            if firstAnnouncement(decision, "timeout:\(since.seconds)", now: now) {
-                metrics?.recordRestart(kind: decision.ref.kind, result: .timedOut)
-                await emit(decision, .warning, .rolloutTimedOut, "Restart started \(since.rfc3339) did not finish in time; skipped: \(decision.message)")
-            }
-        case .warnOnly(let reason):
-            let (type, eventReason): (EventType, EventReason) = switch reason {
-                case .reportMode: (.normal, .wouldRestart)
-                case .unprotectable: (.warning, .unprotectable)
-                case .noRestartStrategy, .strategyBlocked: (.warning, .warnOnly)
-            }
-            if firstAnnouncement(decision, "warn:\(reason.rawValue)", now: now) {
-                metrics?.recordRestart(kind: decision.ref.kind, result: .reported)
-                await emit(decision, type, eventReason, decision.message)
-            }
-        case .inProgress, .alreadyRestarted:
-            break
-        }
-    }
-
-    private func evictStep(_ decision: Decision, in assessment: Assessment, now: Timestamp, log: Logger) async {
-        do {
-            let step = try await actions.evictNext(
-                decision, workloadPods: podsOf(decision, in: assessment), now: now, timeoutSeconds: configuration.evictTimeoutSeconds)
-            inFlight.withLock { flights in
-                if flights[decision.workload] == nil {
-                    flights[decision.workload] = InFlightRestart(startedAt: now, strategy: .evict, deadline: decision.deadline)
-                }
-            }
-            await report(step, decision, log: log)
-            switch step {
-            case .blocked(_, let seconds): retryLater(now + Int64(max(1, seconds)))
-            case .waitingForReady: retryLater(now + 5)  // the replacement's readiness also wakes us
-            default: break
-            }
-        } catch {
-            await fail(decision, error, log: log)
-        }
-    }
-
-    /// The executor records RestartStarted, EvictionBlocked, timeouts and completion of a sequence
-    /// itself; here: the per-pod Event and the metrics.
-    private func report(_ step: EvictionStep, _ decision: Decision, log: Logger) async {
-        switch step {
-        case .evicted(let pod):
-            metrics?.recordEviction(kind: decision.ref.kind, result: .succeeded)
-            log.notice("pod evicted", metadata: ["pod": "\(pod.name)"])
-            await actions.emit(WardenEvent(decision: decision, type: .normal, reason: .podEvicted, message: "Evicted pod \(pod.name) to replace its token", action: "Evict"))
-        case .blocked:
-            if once(decision, "blocked") { metrics?.recordEviction(kind: decision.ref.kind, result: .blocked) }
-        case .timedOut:
-            if once(decision, "evict-timeout") { metrics?.recordEviction(kind: decision.ref.kind, result: .timedOut) }
-        case .done:
-            if once(decision, "evict-done") { metrics?.recordRestart(kind: decision.ref.kind, result: .succeeded) }
-        case .waitingForReady, .dryRun:
-            break
-        }
-    }
-
-    private func fail(_ decision: Decision, _ error: any Error, log: Logger) async {
-        log.error("restart failed", metadata: ["error": "\(error)"])
-        metrics?.recordRestart(kind: decision.ref.kind, result: .failed)
-        await emit(decision, .warning, .restartFailed, "Restart failed: \(error)")
-    }
-
-    private func podsOf(_ decision: Decision, in assessment: Assessment) -> [Pod] {
-        guard let workload = assessment.workload(decision.workload) else { return [] }
-        return workload.pods.compactMap { caches.pods.get(namespace: $0.ref.namespace, name: $0.ref.name)?.pod }
-    }
-
     // MARK: Announcing
 
     /// Conditions worth one Event each: risk classes, invalid annotations, finished restarts, forecast misses.
     private func announce(_ assessment: Assessment, _ plan: Plan, now: Timestamp) async {
         for diagnostic in assessment.diagnostics where firstAnnouncement("diag:\(diagnostic.object):\(diagnostic.annotation):\(diagnostic.value)", now: now) {
-            await actions.emit(WardenEvent(regarding: diagnostic.object, type: .warning, reason: .invalidAnnotation, message: diagnostic.description))
+            await send(WardenEvent(regarding: diagnostic.object, type: .warning, reason: .invalidAnnotation, message: diagnostic.description))
         }
         for workload in assessment.workloads {
             let deadline = workload.deadline?.rfc3339 ?? "-"
@@ -203,48 +122,46 @@ public final class Reconciler: Sendable {
                 default: nil
             }
             if let reason, firstAnnouncement("class:\(reason.rawValue):\(key)", now: now) {
-                await actions.emit(WardenEvent(regarding: workload.ref, type: .warning, reason: reason, message: "\(workload.reason) (deadline \(deadline))"))
+                await send(WardenEvent(regarding: workload.ref, type: .warning, reason: reason, message: "\(workload.reason) (deadline \(deadline))"))
             }
             // A restart is over when the workload no longer needs one and nothing is rolling: seen
             // here for every strategy, since the planner stops handing a healthy workload to the executor.
+            // One recorded in the cluster (restart-completed-at) was announced by this or an earlier process.
             if let restartedAt = workload.restartState.restartedAt, !workload.classification.needsRestart,
-               !workload.rollout.isInProgress, now - restartedAt < 86_400,
-               firstAnnouncement("completed:\(workload.id):\(restartedAt.seconds)", now: now) {
-                metrics?.recordRestart(kind: workload.ref.kind, result: .succeeded)
-                await actions.emit(WardenEvent(regarding: workload.ref, type: .normal, reason: .restartCompleted,
-                    message: "Restart from \(restartedAt.rfc3339) finished; every pod now holds a fresh token"))
+               !workload.rollout.isInProgress, now - restartedAt < 86_400, !workload.restartState.completionRecorded {
+                await completed(workload.ref, kind: workload.id.kind, id: workload.id, restartedAt: restartedAt, now: now)
             }
         }
         for miss in plan.predictedMisses where firstAnnouncement("forecast:\(miss.workload):\(miss.deadline?.seconds ?? 0)", now: now) {
             guard let workload = assessment.workload(miss.workload) else { continue }
-            await actions.emit(WardenEvent(regarding: workload.ref, type: .warning, reason: .forecastMiss,
+            await send(WardenEvent(regarding: workload.ref, type: .warning, reason: .forecastMiss,
                 message: "With the current maintenance windows and limits this workload cannot be restarted before its deadline \(miss.deadline?.rfc3339 ?? "-") (earliest start \(miss.earliestStart?.rfc3339 ?? "none"))"))
         }
     }
 
-    private func retryLater(_ instant: Timestamp) {
+    func retryLater(_ instant: Timestamp) {
         retryAt.withLock { $0 = min($0 ?? instant, instant) }
     }
 
     /// For what happened in this pass's own steps (an eviction refused, finished): told at once.
-    private func once(_ decision: Decision, _ what: String) -> Bool {
+    func once(_ decision: Decision, _ what: String) -> Bool {
         ledger.firstTime(Self.key(decision, what))
     }
 
     /// For conditions every pass sees again (a decision it keeps making): paced.
-    private func firstAnnouncement(_ decision: Decision, _ what: String, now: Timestamp) -> Bool {
+    func firstAnnouncement(_ decision: Decision, _ what: String, now: Timestamp) -> Bool {
         firstAnnouncement(Self.key(decision, what), now: now)
     }
 
     /// A decision's condition: what, for which workload, about which deadline.
-    private static func key(_ decision: Decision, _ what: String) -> String {
+    static func key(_ decision: Decision, _ what: String) -> String {
         "\(what):\(decision.workload):\(decision.deadline?.seconds ?? 0)"
     }
 
     /// True when `key` was not announced yet and the pace allows one more now. A condition held
     /// back is not recorded, so a later pass (sooner than usual, see `reconcile`) announces it;
     /// passes go most urgent first, so those are the ones that wait least.
-    private func firstAnnouncement(_ key: String, now: Timestamp) -> Bool {
+    func firstAnnouncement(_ key: String, now: Timestamp) -> Bool {
         guard !ledger.contains(key) else { return false }
         guard announcementPace.withLock({ $0.take(now: Double(now.seconds)) }) else {
             announcementsHeldBack.withLock { $0 = true }
@@ -253,8 +170,23 @@ public final class Reconciler: Sendable {
         return ledger.firstTime(key)
     }
 
-    private func emit(_ decision: Decision, _ type: EventType, _ reason: EventReason, _ message: String) async {
-        await actions.emit(WardenEvent(decision: decision, type: type, reason: reason, message: message, action: action(for: decision)))
+    func emit(_ decision: Decision, _ type: EventType, _ reason: EventReason, _ message: String) async {
+        await send(WardenEvent(decision: decision, type: type, reason: reason, message: message, action: action(for: decision)))
+    }
+
+    /// Every Event of the reconciler goes out here: not once the lease is in doubt.
+    func send(_ event: WardenEvent) async {
+        guard writable() else { return }
+        await actions.emit(event)
+    }
+
+    /// Fencing, asked before every step and Event: false once this pass found the lease in doubt.
+    func writable() -> Bool {
+        if fenced.withLock({ $0 }) { return false }
+        if mayWrite() { return true }
+        fenced.withLock { $0 = true }
+        logger.warning("the lease is not valid with margin (renew deadline): this pass stops before its next write")
+        return false
     }
 
     private func action(for decision: Decision) -> String {
@@ -275,10 +207,11 @@ public final class Reconciler: Sendable {
     /// rollout timeouts, so caches lagging behind (relists under a 410 storm on a slow machine)
     /// cannot make the same restart look undone and start it twice.
     private func forgetSettledRestarts(_ assessment: Assessment, now: Timestamp) {
+        let driven = Set(actions.runningEvictions().map(\.decision.workload))
         inFlight.withLock { flights in
             for (id, flight) in flights {
                 guard let workload = assessment.workload(id) else {
-                    flights[id] = nil  // deleted (or no longer assessed)
+                    if !driven.contains(id) { flights[id] = nil }  // deleted (or no longer assessed)
                     continue
                 }
                 let visible = workload.restartState.restartForDeadline.map { handled in
@@ -286,9 +219,10 @@ public final class Reconciler: Sendable {
                 } ?? false
                 let age = now - flight.startedAt
                 let timeout = configuration.planner.rolloutTimeout
+                // An eviction sequence holds its slot while it is driven, then until the caches show it.
                 let settled = flight.strategy == .rollout
                     ? (visible ? !Planner.stillRolling(workload) : age > 4 * timeout)
-                    : (visible || age > timeout)
+                    : !driven.contains(id) && (visible || age > timeout)
                 if settled { flights[id] = nil }
             }
         }
@@ -337,6 +271,7 @@ extension DeferralCause {
         case .namespaceLimit: self = .namespaceLimit
         case .cooldown: self = .cooldown
         case .rolloutInProgress: self = .rolloutInProgress
+        case .backoff: self = .backoff
         }
     }
 }

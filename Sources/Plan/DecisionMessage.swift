@@ -17,6 +17,7 @@ enum DecisionMessage {
             case .namespaceLimit: return "restart deferred: limit of concurrent restarts in namespace \(w.id.namespace) reached; \(deadline)"
             case .cooldown: return "restart deferred\(when): restarted recently (cooldown); \(deadline)"
             case .rolloutInProgress: return "restart deferred: a rollout is already replacing the pods; \(deadline)"
+            case .backoff: return "restart deferred\(when): its last write was refused or failed (backoff); \(deadline)"
             }
         case .inProgress(let since):
             return "restart in progress since \(since); \(deadline)"

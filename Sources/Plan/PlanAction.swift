@@ -36,6 +36,8 @@ public enum DeferCause: String, Hashable, Sendable, Codable {
     case cooldown
     /// Someone else's rollout is replacing the pods anyway.
     case rolloutInProgress = "rollout-in-progress"
+    /// A write for this workload was refused or failed: not tried again before `until`.
+    case backoff
 }
 
 public enum WarnReason: String, Hashable, Sendable, Codable {

@@ -9,7 +9,13 @@ public struct Planner: Sendable {
 
     public init(config: PlannerConfig = PlannerConfig()) { self.config = config }
 
-    public func plan(_ assessment: Assessment, now: Timestamp, inFlight: [WorkloadID: InFlightRestart] = [:]) -> Plan {
+    /// - Parameter backingOff: workloads whose last write was refused or failed, and until when
+    ///   they must not be tried (`FailureMemory`): deferred with cause `backoff`. A running
+    ///   restart in backoff (an eviction a PodDisruptionBudget refuses) keeps its slot.
+    public func plan(
+        _ assessment: Assessment, now: Timestamp, inFlight: [WorkloadID: InFlightRestart] = [:],
+        backingOff: [WorkloadID: Timestamp] = [:]
+    ) -> Plan {
         var decisions: [Decision] = []
         var candidates: [WorkloadAssessment] = []
         var deferredForForecast: [(WorkloadAssessment, notBefore: Timestamp)] = []
@@ -62,6 +68,9 @@ public struct Planner: Sendable {
                     if !Planner.stillRolling(workload) { active[workload.id] = nil }
                     timedOut.insert(workload.id)
                     decide(.rolloutTimedOut(since: since))
+                } else if let until = backingOff[workload.id] {
+                    decide(.deferred(.backoff, until: until))
+                    wakeUps.append(until)
                 } else {
                     decide(.inProgress(since: since))
                 }
@@ -98,6 +107,12 @@ public struct Planner: Sendable {
                 decide(.deferred(.cooldown, until: last + config.cooldown))
                 wakeUps.append(last + config.cooldown)
                 deferredForForecast.append((workload, last + config.cooldown))
+                continue
+            }
+            if let until = backingOff[workload.id] {
+                decide(.deferred(.backoff, until: until))
+                wakeUps.append(until)
+                deferredForForecast.append((workload, until))
                 continue
             }
             if workload.rollout.isInProgress {

@@ -4,6 +4,7 @@ import Controller
 import Foundation
 import KubeSim
 import Logging
+import Observe
 import Plan
 import Synchronization
 import Transport
@@ -93,6 +94,9 @@ public final class ReliabilityHarness: Sendable {
         public var tokenFile: String?
         /// nil: the CA in memory.
         public var certificateAuthorityFile: String?
+        public var backoff = BackoffPolicy()
+        /// nil: a fresh registry per replica.
+        public var metrics: WardenMetrics?
         public init() {}
     }
 
@@ -111,8 +115,8 @@ public final class ReliabilityHarness: Sendable {
                 defaults: PolicyDefaults(mode: .restart),
                 planner: PlannerConfig(maxConcurrent: options.maxConcurrent, maxConcurrentPerNamespace: options.perNamespace,
                                        rolloutTimeout: 60, cooldown: 5, typicalRolloutDuration: 2, resyncInterval: 1),
-                evictTimeoutSeconds: options.evictTimeoutSeconds, leaderElection: election, httpAddress: nil),
-            identity: options.identity, logger: Self.quiet, minimumInterval: .milliseconds(50))
+                evictTimeoutSeconds: options.evictTimeoutSeconds, leaderElection: election, httpAddress: nil, backoff: options.backoff),
+            identity: options.identity, logger: Self.quiet, metrics: options.metrics ?? WardenMetrics(), minimumInterval: .milliseconds(50))
     }
 
     public func start(_ options: RuntimeOptions = RuntimeOptions()) throws -> ControllerReplica {
@@ -193,9 +197,13 @@ public final class ReliabilityHarness: Sendable {
         return workloads.allSatisfy { reported.contains($0) || rolledOut.contains($0) }
     }
 
-    /// Successful restart patches on Deployments/StatefulSets/DaemonSets, by workload.
+    /// Successful restart patches on Deployments/StatefulSets/DaemonSets, by workload: the
+    /// strategic-merge patches of the pod template (restart state and completion are merge patches).
     public func restartPatches() -> [String] {
-        sim.requestLog.all.filter { $0.verb == "patch" && ["deployments", "statefulsets", "daemonsets"].contains($0.resource) && $0.code < 300 }
+        sim.requestLog.all.filter {
+            $0.verb == "patch" && ["deployments", "statefulsets", "daemonsets"].contains($0.resource) && $0.code < 300
+                && $0.contentType.contains("strategic-merge-patch")
+        }
             .map { "\($0.namespace)/\($0.name)" }
     }
 

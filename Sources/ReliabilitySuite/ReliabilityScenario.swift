@@ -27,6 +27,12 @@ public enum ReliabilityScenarios {
         .init("pdb-never-allows", ControllerFaultScenarios.pdbNeverAllows),
         .init("deleted-scaled-mid-restart", ControllerFaultScenarios.deletedOrScaledMidRestart),
         .init("malformed-annotations", ControllerFaultScenarios.malformedAnnotations),
+        .init("custom-owners", ActingUnderFailureScenarios.customOwners),
+        .init("pdb-gives-up", ActingUnderFailureScenarios.pdbGivesUp),
+        .init("refused-patch", ActingUnderFailureScenarios.refusedPatch),
+        .init("restarted-controller", ActingUnderFailureScenarios.restartedController),
+        .init("lease-stalls", ActingUnderFailureScenarios.leaseStalls),
+        .init("short-watches", ActingUnderFailureScenarios.shortWatches),
     ]
 
     public static func named(_ names: [String]) -> [ReliabilityScenario] {

@@ -30,6 +30,7 @@ enum ActionText {
             case .clusterLimit: return "queued (cluster limit)"
             case .namespaceLimit: return "queued (namespace limit)"
             case .rolloutInProgress: return "wait rollout"
+            case .backoff: return "backoff\(when)"
             }
         case .inProgress(let since): return "restarting \(HumanDuration.format(now - since))"
         case .rolloutTimedOut: return "timed out"

@@ -77,6 +77,7 @@ public final class Reflector<Object: KubeObject, Entry: CacheEntry>: Sendable {
     public func run() async {
         var phase = Phase.listing
         var backoff = options.backoff
+        var shortWatches = 0
         let resource = Object.resource.description
         var log = logger
         log[metadataKey: "resource"] = "\(resource)"
@@ -102,7 +103,21 @@ public final class Reflector<Object: KubeObject, Entry: CacheEntry>: Sendable {
                 let outcome = await watchOnce(from: rv, log: log)
                 if ContinuousClock.now - started >= backoff.resetAfter { backoff.reset() }
                 switch outcome {
-                case .ended(let last):
+                case .ended(let last, let events):
+                    // client-go's short-watch guard: a watch the server closes at once without an
+                    // event is treated as a failure (backed off), not re-opened in a tight loop.
+                    if events == 0, ContinuousClock.now - started < Self.shortWatch {
+                        if Task.isCancelled { return }
+                        observer.watchRestarted(resource: resource, reason: "short")
+                        let wait = backoff.next()
+                        shortWatches += 1
+                        log.log(level: shortWatches == 1 ? .warning : .debug,
+                                "very short watch: closed in under a second without events; backing off",
+                                metadata: ["retryIn": "\(wait)", "inARow": "\(shortWatches)"])
+                        try? await Task.sleep(for: wait)  // cancellation ends the loop at its top
+                    } else {
+                        shortWatches = 0
+                    }
                     phase = .watching(resourceVersion: last)
                 case .gone:
                     observer.watchRestarted(resource: resource, reason: "expired")
@@ -120,14 +135,18 @@ public final class Reflector<Object: KubeObject, Entry: CacheEntry>: Sendable {
         }
     }
 
+    /// A watch that ends without an event sooner than this is "very short" (client-go: 1 s).
+    static var shortWatch: Duration { .seconds(1) }
+
     enum WatchOutcome {
-        case ended(resourceVersion: String)
+        case ended(resourceVersion: String, events: Int)
         case gone
         case failed(resourceVersion: String, any Error)
     }
 
     private func watchOnce(from start: String, log: Logger) async -> WatchOutcome {
         var rv = start
+        var received = 0
         do {
             let timeout = Int.random(in: options.watchTimeoutSeconds)
             let events = try await client.watch(
@@ -138,10 +157,11 @@ public final class Reflector<Object: KubeObject, Entry: CacheEntry>: Sendable {
                     let error = APIError.watchError(status)
                     return error.isGone ? .gone : .failed(resourceVersion: rv, error)
                 }
+                received += 1
                 store.apply(event, transform: transform)
                 if let next = event.resourceVersion, !next.isEmpty { rv = next }
             }
-            return .ended(resourceVersion: rv)
+            return .ended(resourceVersion: rv, events: received)
         } catch let error as APIError where error.isGone {
             return .gone
         } catch {

@@ -34,16 +34,12 @@ struct ExplainCommand: AsyncParsableCommand {
     @Option(name: [.short, .long], help: "Output format: text or json.")
     var output: OutputFormat = .text
 
-    @Option(help: "The controller's --mode (restart or report): what it will do is planned under it.")
-    var mode: String = "restart"
+    @OptionGroup var mode: ControllerModeOption
 
     func run() async throws {
         do {
             let config = try cluster.load()
-            guard let controllerMode = PolicyMode(rawValue: mode), controllerMode != .ignore else {
-                throw ValidationError("--mode \(mode): expected restart or report")
-            }
-            let defaults = try policy.defaults(mode: controllerMode)
+            let defaults = try policy.defaults(mode: mode.parsed())
             let scope = namespace ?? config.namespace
             let target: ExplainTarget
             switch ExplainTarget.parse(object, namespace: scope) {

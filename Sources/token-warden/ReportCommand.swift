@@ -41,6 +41,8 @@ struct ReportCommand: AsyncParsableCommand {
     @Flag(help: "Report on every context of the kubeconfig (a fleet; adds a CLUSTER column).")
     var allContexts = false
 
+    @OptionGroup var mode: ControllerModeOption
+
     func run() async throws {
         if allContexts || cluster.contexts.count > 1 {
             try await runFleet()
@@ -48,7 +50,8 @@ struct ReportCommand: AsyncParsableCommand {
         }
         do {
             let config = try cluster.load()
-            let defaults = try policy.defaults(mode: .report)
+            // The report itself never writes; the mode only says which controller's plan it shows.
+            let defaults = try policy.defaults(mode: mode.parsed())
             let scope: String? = allNamespaces ? nil : (namespace ?? config.namespace)
             let reading = try await ClusterReading.read(config: config, defaults: defaults, namespace: scope, progress: Self.progressPrinter())
             Self.clearProgress()
@@ -85,7 +88,7 @@ struct ReportCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(ReportExitCode.error)
         }
-        let defaults = try policy.defaults(mode: .report)
+        let defaults = try policy.defaults(mode: mode.parsed())
         let fleet = await FleetReading(cluster: cluster, defaults: defaults, namespace: namespace, allNamespaces: allNamespaces,
                                        options: ReportOptions(format: reportFormat, includeOutOfScope: showAll)).read(contexts: contexts)
         for member in fleet.members {

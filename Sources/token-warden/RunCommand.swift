@@ -43,7 +43,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Elect one active replica through a Lease.")
     var leaderElect = true
 
-    @Option(help: "Namespace of the leader-election Lease (default: this pod's namespace).")
+    @Option(help: "Namespace of the leader-election Lease (default: this pod's namespace; outside a pod the context's, else token-warden).")
     var leaderElectionNamespace: String?
 
     @Option(help: "Name of the leader-election Lease.")
@@ -86,7 +86,8 @@ struct RunCommand: AsyncParsableCommand {
         var election: ControllerConfiguration.LeaderElection?
         if leaderElect {
             election = ControllerConfiguration.LeaderElection(
-                namespace: leaderElectionNamespace ?? clusterConfig.namespace, leaseName: leaderElectionId,
+                namespace: ControllerConfiguration.LeaderElection.namespace(flag: leaderElectionNamespace, cluster: clusterConfig),
+                leaseName: leaderElectionId,
                 identity: ControllerRuntime.defaultIdentity(),
                 leaseDurationSeconds: Double(try seconds(leaseDuration, "--lease-duration")),
                 renewDeadlineSeconds: Double(try seconds(renewDeadline, "--renew-deadline")),

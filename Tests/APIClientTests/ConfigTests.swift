@@ -33,6 +33,7 @@ import Transport
         let config = try KubeconfigLoader.load(explicitPath: path)
         #expect(config.server == "https://127.0.0.1:6443")
         #expect(config.namespace == "team-a")
+        #expect(config.declaredNamespace == "team-a")
         #expect(config.tls.certificateAuthority == .pem(Array("PEM".utf8)))
         #expect(try config.token?.token() == "abc")
         #expect(config.tls.insecureSkipVerify == false)

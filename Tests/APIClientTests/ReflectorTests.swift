@@ -80,4 +80,34 @@ import WatchCache
         #expect(log.contains("-b"))  // b vanished in the relist: reported as deleted
         #expect(log.contains("+c"))
     }
+
+    /// A server that closes every watch at once without an event (client-go's short-watch
+    /// guard): the reflector backs off, growing, instead of reconnecting in a tight loop.
+    @Test func aWatchClosedAtOnceIsBackedOff() async throws {
+        let script = Script()
+        let server = try TLSTestServer { request, writer in
+            if request.query("watch") == nil {
+                script.lists.add(1, ordering: .relaxed)
+                ClientOverHTTPTests.json(writer, 200, #"{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"10"},"items":[]}"#)
+                return
+            }
+            script.watches.withLock { $0.append(request.query("resourceVersion") ?? "") }
+            writer.startStream(status: 200, headers: [("Content-Type", "application/json")])
+            writer.endStream()
+        }
+        let client = KubeClient(config: server.clusterConfig())
+        let reflector = Reflector(
+            client: client, store: ObjectStore<Pod>(),
+            options: .init(watchTimeoutSeconds: 5...5, backoff: Backoff(initial: .milliseconds(20), maximum: .seconds(1), seed: 7)))
+        let task = Task { await reflector.run() }
+        try await Task.sleep(for: .milliseconds(1500))
+        task.cancel()
+        await task.value
+        // Waits of 20, 40, 80, 160, 320, 640 ms (+ up to 50 %): at most 7 watches in 1.5 s, where
+        // a loop without the guard opens hundreds.
+        let watches = script.watches.withLock { $0 }
+        #expect(watches.count >= 3 && watches.count <= 7, "\(watches.count) watches")
+        #expect(Set(watches) == ["10"])
+        #expect(script.lists.load(ordering: .relaxed) == 1)
+    }
 }

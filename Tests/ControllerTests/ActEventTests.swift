@@ -50,17 +50,28 @@ struct ActEventTests {
         #expect(correlator.observe(Self.event(), now: 240, newName: name) == .create(name: "web.5"))
     }
 
-    @Test func spamFilterLimitsEachObjectAndRefills() {
+    @Test func spamFilterLimitsRepeatsOfEachObjectAndRefills() {
         var correlator = EventCorrelator(limits: .init(cacheSize: 100, burst: 3, ratePerSecond: 1.0 / 300))
         var verdicts: [EventCorrelator.Verdict] = []
-        for i in 0..<5 { verdicts.append(correlator.observe(Self.event("m\(i)"), now: 1000, newName: { "n\(i)" })) }
+        for i in 0..<5 { verdicts.append(correlator.observe(Self.event("m"), now: 1000, newName: { "n\(i)" })) }
         #expect(verdicts.filter { $0 == .skip }.count == 2)
         // Another object has its own budget.
         let other = ObjectRef(kind: "Deployment", namespace: "shop", name: "api", uid: "d-2")
         #expect(correlator.observe(Self.event(regarding: other), now: 1000, newName: { "api.1" }) == .create(name: "api.1"))
-        // One token back after 5 minutes, not before.
-        #expect(correlator.observe(Self.event("late"), now: 1299, newName: { "x" }) == .skip)
-        #expect(correlator.observe(Self.event("late"), now: 1301, newName: { "y" }) == .create(name: "y"))
+        // One token back after 5 minutes, not before; the repeat written then carries every count.
+        #expect(correlator.observe(Self.event("m"), now: 1299, newName: { "x" }) == .skip)
+        #expect(correlator.observe(Self.event("m"), now: 1301, newName: { "y" }) == .patch(name: "n0", count: 7, firstTimestamp: Timestamp(seconds: 1000)))
+    }
+
+    /// The budget used up by repeats of one condition (EvictionBlocked) never silences a change
+    /// of state: gave up, timed out, completed, failed are new conditions and always written.
+    @Test func spamFilterNeverDropsAChangeOfState() {
+        var correlator = EventCorrelator(limits: .init(cacheSize: 100, burst: 3, ratePerSecond: 1.0 / 300))
+        for i in 0..<24 { _ = correlator.observe(Self.event("eviction refused", reason: .evictionBlocked), now: 1000 + Double(i), newName: { "b" }) }
+        #expect(correlator.observe(Self.event("eviction refused", reason: .evictionBlocked), now: 1030, newName: { "b" }) == .skip)
+        #expect(correlator.observe(Self.event("gave up", reason: .rolloutTimedOut), now: 1031, newName: { "t" }) == .create(name: "t"))
+        #expect(correlator.observe(Self.event("done", reason: .restartCompleted), now: 1032, newName: { "c" }) == .create(name: "c"))
+        #expect(correlator.observe(Self.event("failed", reason: .restartFailed), now: 1033, newName: { "f" }) == .create(name: "f"))
     }
 
     @Test func lruCacheStaysBounded() {
@@ -145,8 +156,13 @@ struct ActEventTests {
         let sim = try ActSim()
         try sim.load(ActFixtures.namespace("shop"))
         let recorder = ActFixtures.recorder(sim, limits: .init(burst: 4))
-        for i in 0..<20 { await recorder.emit(Self.event("flap \(i)")) }
+        // Flapping between two conditions: their repeats share the object's budget.
+        for i in 0..<20 { await recorder.emit(Self.event("flap \(i % 2)")) }
         #expect(sim.requests.filter { $0.resource == "events" && $0.isWrite }.count == 4)
+        #expect(recorder.droppedEvents == 16)  // counted (token_warden_events_dropped_total)
+        // A change of state still gets through.
+        await recorder.emit(Self.event("gave up", reason: .rolloutTimedOut))
+        #expect(sim.requests.filter { $0.resource == "events" && $0.isWrite }.count == 5)
     }
 
     @Test func failuresAreLoggedNotThrown() async throws {

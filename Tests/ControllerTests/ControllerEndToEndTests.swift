@@ -76,7 +76,9 @@ import Transport
         }
         #expect(patched)
         #expect(Self.annotations(sim, "shop", "api").isEmpty)
-        let patches = sim.requestLog.all.filter { $0.verb == "patch" && $0.resource == "deployments" }
+        let patches = sim.requestLog.all.filter {
+            $0.verb == "patch" && $0.resource == "deployments" && $0.contentType.contains("strategic-merge-patch")
+        }
         #expect(patches.map(\.name) == ["web"])  // exactly one restart, of the right workload
         let workload = sim.store.get(ResourceCatalog.deployments, namespace: "shop", name: "web")?.value
         #expect(workload?.value(at: ["metadata", "annotations", "token-warden.dev/restart-for-deadline"])?.stringValue != nil)

@@ -31,8 +31,18 @@ final class RecordingActions: WorkloadActions {
         return .evicted(ObjectRef(pod))
     }
 
-    func recreate(_ decision: Decision, pod: Pod, now: Timestamp) async throws {
+    private let completions = Mutex<[String]>([])
+    /// Workloads whose completion was recorded (restart-completed-at).
+    var recordedCompletions: [String] { completions.withLock { $0 } }
+
+    func recordCompletion(of workload: ObjectRef, kind: WorkloadKind, now: Timestamp) async throws -> Bool {
+        completions.withLock { $0.append("\(workload.namespace ?? "")/\(workload.name)") }
+        return true
+    }
+
+    func recreate(_ decision: Decision, pod: Pod, now: Timestamp) async throws -> RecreationStep {
         log.withLock { $0.recreations.append(pod.metadata.name) }
+        return .created(ObjectRef(pod))
     }
 }
 

@@ -111,4 +111,41 @@ import TestSupport
         #expect(text.contains("web"))
         #expect(lines.last?.contains("workloads") == true)
     }
+
+    /// ACTION is the plan of a controller run with the same `--mode`: the default (restart) shows
+    /// the next restart step; `--mode report` what a report-mode controller would only warn about.
+    @Test func theBinaryShowsTheActionOfTheControllersMode() async throws {
+        guard TokenWardenBinary.url != nil else {
+            print("skipping: no token-warden binary next to the test runner")
+            return
+        }
+        let sim = try SimServer.start(objects: Self.population())
+        defer { sim.stop() }
+        let dir = try SimServer.temporaryDirectory("report-mode")
+        let kubeconfig = dir.appendingPathComponent("config").path
+        try sim.writeKubeconfig(path: kubeconfig)
+        func row(_ text: String, _ name: String) -> String {
+            text.split(separator: "\n").first { $0.split(separator: " ").dropFirst(2).first == Substring(name) }.map(String.init) ?? ""
+        }
+        let (_, restart) = try await TokenWardenBinary.run(["report", "--kubeconfig", kubeconfig, "-A"])
+        #expect(!restart.contains("warn (report mode)"))
+        #expect(row(restart, "web").hasSuffix("restart (rollout)") || row(restart, "web").contains("queued"))
+        #expect(row(restart, "old-api").hasSuffix("restart (evict)") || row(restart, "old-api").contains("queued"))
+        #expect(row(restart, "debug-shell").hasSuffix("warn only"))
+
+        let (_, report) = try await TokenWardenBinary.run(["report", "--kubeconfig", kubeconfig, "-A", "--mode", "report"])
+        #expect(row(report, "web").hasSuffix("warn (report mode)"))
+        #expect(row(report, "old-api").hasSuffix("warn (report mode)"))
+
+        let (_, json) = try await TokenWardenBinary.run(["report", "--kubeconfig", kubeconfig, "-A", "-o", "json"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let workloads = document["workloads"] as? [[String: Any]] ?? []
+        let web = try #require(workloads.first { $0["name"] as? String == "web" })
+        let action = try #require(web["action"] as? [String: Any])
+        #expect(["restart", "deferred"].contains(action["type"] as? String))
+        #expect(action["cause"] as? String != "report-mode")
+
+        let (status, _) = try await TokenWardenBinary.run(["report", "--kubeconfig", kubeconfig, "-A", "--mode", "ignore"])
+        #expect(status != 0 && status != 1)
+    }
 }

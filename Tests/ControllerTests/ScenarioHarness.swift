@@ -4,6 +4,7 @@ import Controller
 import Foundation
 import KubeSim
 import Logging
+import Observe
 import Plan
 import ReliabilitySuite
 import ServiceLifecycle
@@ -35,7 +36,9 @@ final class ScenarioHarness: Sendable {
     }
 
     func runtime(identity: String = "test", mode: PolicyMode = .restart, maxConcurrent: Int = 2, perNamespace: Int = 1,
-                 leaderElection: Bool = false) throws -> ControllerRuntime {
+                 leaderElection: Bool = false, evictTimeout: Int64 = 30, backoff: BackoffPolicy = BackoffPolicy(),
+                 metrics: WardenMetrics = WardenMetrics(),
+                 onOutcome: (@Sendable (Reconciler.Outcome) -> Void)? = nil) throws -> ControllerRuntime {
         let config = ClusterConfig(
             server: sim.url, tls: TLSSettings(certificateAuthority: sim.certificateAuthorityPEM.map { .pem(Array($0.utf8)) }),
             token: .fixed(sim.adminToken), origin: "test")
@@ -49,9 +52,9 @@ final class ScenarioHarness: Sendable {
                 defaults: PolicyDefaults(mode: mode),
                 planner: PlannerConfig(maxConcurrent: maxConcurrent, maxConcurrentPerNamespace: perNamespace, rolloutTimeout: 60,
                                        cooldown: 5, typicalRolloutDuration: 2, resyncInterval: 1),
-                evictTimeoutSeconds: 30, leaderElection: election, httpAddress: nil),
-            identity: identity, logger: Logger(label: identity, factory: { _ in SwiftLogNoOpLogHandler() }),
-            minimumInterval: .milliseconds(50))
+                evictTimeoutSeconds: evictTimeout, leaderElection: election, httpAddress: nil, backoff: backoff),
+            identity: identity, logger: Logger(label: identity, factory: { _ in SwiftLogNoOpLogHandler() }), metrics: metrics,
+            minimumInterval: .milliseconds(50), onOutcome: onOutcome)
     }
 
     /// A running controller replica; `stop(gracefully:)` ends it (false = as if killed: no lease release).
@@ -99,9 +102,24 @@ final class ScenarioHarness: Sendable {
 
     func completed(_ workloads: Set<String>) -> Bool { Set(events("RestartCompleted")).isSuperset(of: workloads) }
 
-    /// Restart patches token-warden sent, by workload ("namespace/name").
+    /// Pod churn: a pod without a token created through the store (a watch event, so a pass).
+    func churnPod(_ namespace: String, _ name: String) {
+        let pod: JSONValue = ["kind": "Pod", "apiVersion": "v1", "metadata": ["name": .string(name), "namespace": .string(namespace)],
+                              "spec": ["automountServiceAccountToken": false, "containers": [["name": "c", "image": "busybox"]]]]
+        do {
+            _ = try sim.store.create(ResourceCatalog.pods, namespace: namespace, object: pod)
+        } catch {
+            Issue.record("churn pod \(namespace)/\(name) not created: \(error)")
+        }
+    }
+
+    /// Restart patches token-warden sent, by workload ("namespace/name"): the strategic-merge
+    /// patches of the pod template (the restart state and completion are merge patches).
     func restartPatches() -> [String] {
-        sim.requestLog.all.filter { $0.verb == "patch" && ["deployments", "statefulsets", "daemonsets"].contains($0.resource) && $0.code < 300 }
+        sim.requestLog.all.filter {
+            $0.verb == "patch" && ["deployments", "statefulsets", "daemonsets"].contains($0.resource) && $0.code < 300
+                && $0.contentType.contains("strategic-merge-patch")
+        }
             .map { "\($0.namespace)/\($0.name)" }
     }
 

@@ -39,7 +39,9 @@ public final class FaultInjector: Sendable {
     private struct State {
         var bursts: [ErrorBurst] = []
         var latency: TimeInterval = 0
+        var resourceLatency: [String: TimeInterval] = [:]
         var stallWatches = false
+        var closeWatchesAtOnce = false
         var dropWatchesAfterEvents: Int?
         var clockSkewSeconds = 0
     }
@@ -59,10 +61,27 @@ public final class FaultInjector: Sendable {
         set { state.withLock { $0.latency = newValue } }
     }
 
+    /// Added to every response about `resource` ("leases": a leader's renewals stall); 0 removes it.
+    public func setLatency(_ seconds: TimeInterval, resource: String) {
+        state.withLock { $0.resourceLatency[resource] = seconds > 0 ? seconds : nil }
+    }
+
+    /// The delay before answering a request: the global latency plus its resource's.
+    func latency(for info: RequestInfo) -> TimeInterval {
+        state.withLock { $0.latency + ($0.resourceLatency[info.resource] ?? 0) }
+    }
+
     /// Watches stop sending anything (no events, no bookmarks) while connected: a stalled stream.
     public var stallWatches: Bool {
         get { state.withLock { $0.stallWatches } }
         set { state.withLock { $0.stallWatches = newValue } }
+    }
+
+    /// Every watch is answered 200 and ended cleanly at once, without an event (what a server
+    /// restarting its watch cache or a proxy with a tiny idle timeout does).
+    public var closeWatchesAtOnce: Bool {
+        get { state.withLock { $0.closeWatchesAtOnce } }
+        set { state.withLock { $0.closeWatchesAtOnce = newValue } }
     }
 
     /// Every watch connection is dropped (no terminating chunk) after this many events; nil = off.

@@ -52,6 +52,10 @@ extension KubeAPIServer {
             guard writer.startStream(status: 200, headers: ResponseWriting.headers()) else { return }
             stream.started = true
         }
+        if faults.closeWatchesAtOnce {
+            stream.writer.endStream()
+            return
+        }
         for object in initial where !stream.send(kind: "ADDED", object: object) { return }
         if sendInitialEvents {
             guard stream.sendBookmark(version: startVersion, initialEventsEnd: true) else { return }

@@ -53,12 +53,13 @@ public final class KubeAPIServer: Sendable {
             let name = user
             log.append(RequestRecord(
                 method: request.method, path: request.path, verb: info.verb, group: info.group, resource: info.resource,
-                subresource: info.subresource, namespace: info.namespace, name: info.name, user: name, code: code))
+                subresource: info.subresource, namespace: info.namespace, name: info.name, user: name, code: code,
+                contentType: request.header("Content-Type") ?? ""))
             logger.debug("request", metadata: [
                 "verb": "\(info.verb)", "path": "\(request.path)", "code": "\(code)", "user": "\(name)",
             ])
         }
-        let latency = faults.latency
+        let latency = faults.latency(for: info)
         if latency > 0 { Thread.sleep(forTimeInterval: latency) }
         if ["/healthz", "/livez", "/readyz"].contains(request.path) {
             recorder.respond(status: 200, headers: ResponseWriting.headers(contentType: "text/plain; charset=utf-8"),

@@ -48,6 +48,8 @@ public struct RequestRecord: Sendable, Equatable, CustomStringConvertible {
     public var name: String
     public var user: String
     public var code: Int
+    /// The request's Content-Type (tells a strategic-merge patch from a merge patch).
+    public var contentType: String = ""
 
     public var description: String {
         let target = subresource.isEmpty ? resource : "\(resource)/\(subresource)"

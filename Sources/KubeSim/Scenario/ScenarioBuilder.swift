@@ -104,6 +104,35 @@ public struct ScenarioBuilder: Sendable {
         }
     }
 
+    /// Pods owned directly by a controller the simulator does not run (an OpenKruise CloneSet):
+    /// an evicted pod is replaced under a new name, as the operator would (`ForeignOwners`).
+    public mutating func customOwnedPods(_ namespace: String, _ name: String, apiVersion: String, kind: String, replicas: Int = 2, ageDays: Double) {
+        let ownerUID = uid(kind, "\(namespace)/\(name)")
+        for i in 0..<replicas {
+            pod(namespace, "\(name)-\(suffix(i))", ageDays: ageDays, labels: ["app": name], owner: (apiVersion, kind, name, ownerUID))
+        }
+    }
+
+    /// An Argo Rollout: a ReplicaSet the Rollout controls (the simulator's ReplicaSet controller
+    /// replaces evicted pods under new names) and its pods; the Rollout itself is not stored.
+    public mutating func argoRollout(_ namespace: String, _ name: String, replicas: Int = 2, ageDays: Double) {
+        let start = objects.count
+        deployment(namespace, name, replicas: replicas, ageDays: ageDays)
+        let rolloutUID = uid("Rollout", "\(namespace)/\(name)")
+        let owner: JSONValue = [["apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "name": .string(name),
+                                 "uid": .string(rolloutUID), "controller": true, "blockOwnerDeletion": true]]
+        var kept: [JSONValue] = []
+        for var object in objects[start...] {
+            switch object["kind"]?.stringValue {
+            case "Deployment": continue
+            case "ReplicaSet": object.set(owner, at: ["metadata", "ownerReferences"])
+            default: break
+            }
+            kept.append(object)
+        }
+        objects.replaceSubrange(start..., with: kept)
+    }
+
     /// A PodDisruptionBudget selecting `app=<app>`.
     public mutating func podDisruptionBudget(_ namespace: String, _ name: String, app: String, minAvailable: Int, currentHealthy: Int) {
         let allowed = max(0, currentHealthy - minAvailable)

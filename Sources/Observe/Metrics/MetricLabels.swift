@@ -35,6 +35,8 @@ public struct DeferralCause: RawRepresentable, Hashable, Sendable {
     public static let cooldown = DeferralCause(rawValue: "cooldown")
     public static let disruptionBudget = DeferralCause(rawValue: "disruption_budget")
     public static let rolloutInProgress = DeferralCause(rawValue: "rollout_in_progress")
+    /// A write was refused or failed: the workload waits out its backoff.
+    public static let backoff = DeferralCause(rawValue: "backoff")
     public static let notLeader = DeferralCause(rawValue: "not_leader")
 }
 
