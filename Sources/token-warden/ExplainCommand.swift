@@ -2,6 +2,7 @@ import APIClient
 import ArgumentParser
 import Assess
 import Foundation
+import Plan
 import Report
 
 struct ExplainCommand: AsyncParsableCommand {
@@ -46,8 +47,8 @@ struct ExplainCommand: AsyncParsableCommand {
             case .success(let parsed): target = parsed
             case .failure(let error): throw ValidationError("\(error)")
             }
-            let reading = try await ClusterReading.read(config: config, defaults: defaults, namespace: scope,
-                                                        planner: try limits.plannerConfig(), progress: ReportCommand.progressPrinter())
+            let reading = try await Self.readForPlanning(config: config, defaults: defaults, namespace: scope,
+                                                         planner: try limits.plannerConfig())
             ReportCommand.clearProgress()
             guard let (workload, pod) = target.find(in: reading.assessment) else {
                 FileHandle.standardError.write(Data("""
@@ -69,6 +70,25 @@ struct ExplainCommand: AsyncParsableCommand {
             ReportCommand.clearProgress()
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(ReportExitCode.error)
+        }
+    }
+
+    /// The plan's limits are cluster-wide, so what the controller will do with one object depends on
+    /// every other workload: the reading covers the whole cluster, as the controller's does. Who may
+    /// list only their namespace gets the plan within it, and is told so.
+    static func readForPlanning(config: ClusterConfig, defaults: PolicyDefaults, namespace: String,
+                                planner: PlannerConfig) async throws -> ClusterReading {
+        do {
+            return try await ClusterReading.read(config: config, defaults: defaults, namespace: nil,
+                                                 planner: planner, progress: ReportCommand.progressPrinter())
+        } catch let error as APIError where error.isForbidden {
+            ReportCommand.clearProgress()
+            FileHandle.standardError.write(Data("""
+                note: cannot read every namespace (\(error)); planned within namespace \(namespace) only, \
+                so the cluster-wide limit may be taken by workloads this reading cannot see\n
+                """.utf8))
+            return try await ClusterReading.read(config: config, defaults: defaults, namespace: namespace,
+                                                 planner: planner, progress: ReportCommand.progressPrinter())
         }
     }
 }
