@@ -241,8 +241,12 @@ private final class PodCensus: @unchecked Sendable {
         for (name, namespace) in [("one", "team-a"), ("two", "team-a"), ("three", "team-b")] {
             try harness.restart(ResourceCatalog.deployments, name, namespace: namespace, at: "2026-11-23T21:00:00Z")
         }
+        // At least the four restarts (a late status update of a Deployment that had just come up
+        // may add a short rollout of its own after the reset).
         harness.wait("all rolled") {
-            harness.cluster.recorder.inProgress.isEmpty && harness.cluster.recorder.rollouts().filter { $0.ended != nil }.count == 4
+            let ended = harness.cluster.recorder.rollouts().filter { $0.ended != nil }
+            return harness.cluster.recorder.inProgress.isEmpty
+                && ended.filter { $0.name == "one" }.count >= 2 && ended.contains { $0.name == "two" } && ended.contains { $0.name == "three" }
         }
         #expect(harness.cluster.recorder.maxConcurrent >= 2)
         #expect(harness.cluster.recorder.maxConcurrent(namespace: "team-b") == 1)
