@@ -36,11 +36,24 @@ struct ReportCommand: AsyncParsableCommand {
     @Flag(help: "Also list workloads that hold no API token (out of scope).")
     var showAll = false
 
+    @Option(help: "Namespace of the running controller's leader-election Lease, read by --token-lifetime auto (default: the context's namespace, as run).")
+    var leaderElectionNamespace: String?
+
+    @Option(help: "Name of that Lease.")
+    var leaderElectionId: String = "token-warden"
+
     func run() async throws {
         do {
             let config = try cluster.load()
-            let defaults = try policy.defaults(mode: .report)
+            var defaults = try policy.defaults(mode: .report)
             let client = KubeClient(config: config, logger: Logger(label: "token-warden.report"), userAgent: BuildInfo.userAgent)
+            var clusterLifetime: ClusterTokenLifetime?
+            if policy.detectsTokenLifetime {
+                let lifetime = await Self.publishedLifetime(
+                    client: client, namespace: leaderElectionNamespace ?? config.namespace, name: leaderElectionId)
+                defaults.tokenLifetime = lifetime.lifetime
+                clusterLifetime = lifetime
+            }
             let scope: String? = allNamespaces ? nil : (namespace ?? config.namespace)
             let snapshot = try await SnapshotFetcher(client: client, namespace: scope, progress: Self.progressPrinter()).fetch()
             Self.clearProgress()
@@ -53,7 +66,8 @@ struct ReportCommand: AsyncParsableCommand {
                 case .wide: .wide
                 case .json: .json
             }
-            let renderer = ReportRenderer(assessment: assessment, plan: plan, options: ReportOptions(format: format, includeOutOfScope: showAll))
+            let renderer = ReportRenderer(assessment: assessment, plan: plan, options: ReportOptions(
+                format: format, includeOutOfScope: showAll, clusterTokenLifetime: clusterLifetime))
             print(renderer.render(), terminator: "")
             throw ExitCode(renderer.exitCode)
         } catch let exit as ExitCode {
@@ -64,6 +78,19 @@ struct ReportCommand: AsyncParsableCommand {
             Self.clearProgress()
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(ReportExitCode.error)
+        }
+    }
+
+    /// The lifetime the running controller published on its Lease, else 365 d with the reason.
+    static func publishedLifetime(client: KubeClient, namespace: String, name: String) async -> ClusterTokenLifetime {
+        let lease = "\(namespace)/\(name)"
+        do {
+            let found = try await client.get(Lease.self, namespace: namespace, name: name)
+            return .published(onLease: found.metadata.annotations ?? [:], lease: lease)
+        } catch let error as APIError where error.isNotFound {
+            return .published(onLease: nil, lease: lease)
+        } catch {
+            return .fallback("cannot read Lease \(lease): \(error)")
         }
     }
 
