@@ -15,7 +15,10 @@ struct AuditCommand: AsyncParsableCommand {
         abstract: "Report pods that presented stale ServiceAccount tokens, from kube-apiserver audit logs.",
         discussion: """
             Reads audit.k8s.io/v1 Event lines (plain or gzip, detected by content; '-' reads stdin) in \
-            constant memory and lists every pod whose requests carried the \
+            constant memory, also as the managed providers export them (detected per file and per line): \
+            EKS CloudWatch Logs ('aws logs filter-log-events' JSON, subscription/Firehose payloads, \
+            S3 export tasks, one message per line) and AKS diagnostic settings (records[].properties.log). \
+            It lists every pod whose requests carried the \
             'authentication.k8s.io/stale-token' annotation (token age = seconds after warning + 3607 s), \
             plus invalidated legacy Secret tokens still in use. Malformed lines, unknown versions and \
             truncated gzip files are counted in the summary, never fatal. Exit status 1 only when no \
@@ -27,7 +30,7 @@ struct AuditCommand: AsyncParsableCommand {
         case json
     }
 
-    @Argument(help: "Audit log files (plain or .gz); '-' for standard input.")
+    @Argument(help: "Audit log files (plain or .gz, raw or as EKS/AKS export it); '-' for standard input.")
     var files: [String]
 
     @Option(name: [.short, .customLong("output")], help: "Output format: table or json.")
