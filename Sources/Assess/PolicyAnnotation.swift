@@ -12,6 +12,10 @@ public enum PolicyAnnotation: String, CaseIterable, Sendable, Codable {
     public static let restartedAt = "token-warden.dev/restarted-at"
     /// The deadline that restart was made for (RFC 3339): never restart twice for one deadline.
     public static let restartForDeadline = "token-warden.dev/restart-for-deadline"
+    /// Audit evidence on a pod (RFC 3339): when the token its process presented was issued
+    /// (seen − (N + 3607 s), N from the stale-token annotation), and when it was last seen in use.
+    public static let staleTokenIssuedAt = "token-warden.dev/stale-token-issued-at"
+    public static let staleTokenSeenAt = "token-warden.dev/stale-token-seen-at"
     /// The annotation `kubectl rollout restart` puts on the pod template.
     public static let kubectlRestartedAt = "kubectl.kubernetes.io/restartedAt"
 }
