@@ -53,6 +53,9 @@ import TestSupport
         scenario.namespace("shop")
         scenario.deployment("shop", "web", replicas: 2, ageDays: 75)
         scenario.deployment("shop", "api", replicas: 1, ageDays: 10)
+        // A namespace that says its lifetime itself: annotations still override the detected value.
+        scenario.namespace("pinned", annotations: ["token-warden.dev/token-lifetime": "365d"])
+        scenario.deployment("pinned", "batch", replicas: 1, ageDays: 75)
         let sim = try SimServer.start(objects: scenario.objects)
         defer { sim.stop() }
 
@@ -91,6 +94,7 @@ import TestSupport
         }
         #expect(atRisk, "web: \(String(describing: latest.classification("shop", "web"))), lease: \(Self.leaseAnnotation(sim) ?? "-")")
         #expect(latest.classification("shop", "api") == .ok)
+        #expect(latest.classification("pinned", "batch") == .ok)
         #expect(runtime.tokenLifetime.current.source == .detected)
         #expect(String(decoding: runtime.metrics.exposition(), as: UTF8.self)
             .contains(#"token_warden_cluster_token_lifetime_seconds{source="detected"} 7776000"#))
@@ -107,6 +111,7 @@ import TestSupport
         #expect(unprotectable, "web: \(String(describing: latest.classification("shop", "web"))), lease: \(Self.leaseAnnotation(sim) ?? "-")")
         #expect(String(decoding: runtime.metrics.exposition(), as: UTF8.self)
             .contains(#"token_warden_cluster_token_lifetime_seconds{source="detected"} 0"#))
+        #expect(latest.classification("pinned", "batch") == .ok)
 
         // Another rotation to a token that says the same: said once, not again.
         let offAgain = try Self.token(lifetime: 3607, warnAfter: false, serial: 3)
@@ -137,7 +142,8 @@ import TestSupport
         #expect(published?["tokenLifetime"] as? String == "none")
         #expect(published?["source"] as? String == "lease")
         let statuses = (document?["workloads"] as? [[String: Any]] ?? []).map { $0["status"] as? String }
-        #expect(!statuses.isEmpty && statuses.allSatisfy { $0 == "unprotectable" }, "\(statuses)")
+        let shop = (document?["workloads"] as? [[String: Any]] ?? []).filter { $0["namespace"] as? String == "shop" }
+        #expect(shop.count == 2 && shop.allSatisfy { $0["status"] as? String == "unprotectable" }, "\(statuses)")
         let (_, table) = try await TokenWardenBinary.run([
             "report", "--kubeconfig", kubeconfig, "-A", "--leader-election-namespace", "token-warden",
         ])

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Pulls the audit events out of the JSON that managed clusters export them in, in one pass and
 /// constant memory (one message at a time, never the whole document):
 ///
@@ -83,16 +89,21 @@ struct ExportedAuditEnvelopeScanner {
                 if escaped {
                     lexer = .string(escaped: false)
                     keep(byte)
+                    index += 1
                 } else if byte == 0x5C {  // backslash
                     lexer = .string(escaped: true)
                     keep(byte)
+                    index += 1
                 } else if byte == 0x22 {  // closing quote
                     lexer = .structure
                     endString(onMessage)
+                    index += 1
                 } else {
-                    keep(byte)
+                    // Most bytes are inside strings: jump to the next quote or backslash.
+                    let stop = Self.nextQuoteOrBackslash(bytes, from: index)
+                    keep(UnsafeRawBufferPointer(rebasing: bytes[index..<stop]))
+                    index = stop
                 }
-                index += 1
             case .bare:
                 if Self.isBare(byte) {
                     index += 1
@@ -221,6 +232,24 @@ struct ExportedAuditEnvelopeScanner {
             return
         }
         kept.append(byte)
+    }
+
+    private mutating func keep(_ span: UnsafeRawBufferPointer) {
+        guard keeping, !keptTooLong else { return }
+        let limit = readingKey ? 16 : maximumMessageLength
+        if kept.count + span.count > limit {
+            keptTooLong = true
+            return
+        }
+        kept.append(contentsOf: span)
+    }
+
+    /// The index of the next `"` or `\` at or after `start` (the end when there is none).
+    private static func nextQuoteOrBackslash(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        let base = bytes.baseAddress!
+        let quote = memchr(base + start, 0x22, bytes.count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? bytes.count
+        guard quote > start, let slash = memchr(base + start, 0x5C, quote - start) else { return quote }
+        return base.distance(to: UnsafeRawPointer(slash))
     }
 
     private mutating func endString(_ onMessage: (UnsafeRawBufferPointer) -> Void) {

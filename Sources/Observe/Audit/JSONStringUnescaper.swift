@@ -7,10 +7,12 @@ enum JSONStringUnescaper {
         out.reserveCapacity(raw.count)
         var index = 0
         while index < raw.count {
-            let byte = raw[index]
-            guard byte == 0x5C else {
-                out.append(byte)
-                index += 1
+            guard raw[index] == 0x5C else {
+                // Copy the run up to the next escape in one go.
+                var end = index + 1
+                while end < raw.count, raw[end] != 0x5C { end += 1 }
+                out.append(contentsOf: raw[index..<end])
+                index = end
                 continue
             }
             guard index + 1 < raw.count else { return nil }
