@@ -77,7 +77,11 @@ import TestSupport
         #expect(Self.podAnnotations(sim, "db-0")[Self.seenAtKey] == nil)
         #expect(!sim.requestLog.all.contains { $0.verb == "patch" })
 
-        let (status, text) = try await TokenWardenBinary.run(["audit", "--kubeconfig", kubeconfig, "--no-progress", "--record", log.path])
+        // Piped, as in `aws logs filter-log-events … | token-warden audit - --record`.
+        let piped = try await ChildProcess.runAsync(
+            try #require(TokenWardenBinary.url).path, ["audit", "--kubeconfig", kubeconfig, "--no-progress", "--record", "-"],
+            stdin: Array(try Data(contentsOf: log)), timeoutSeconds: 120)
+        let (status, text) = (piped.status, piped.output)
         #expect(status == 0, "\(text)")
         // Seen 11:00:00 with N = 4600: issued at seen − (4600 + 3607) s = 08:43:13.
         #expect(Self.podAnnotations(sim, "db-0")[Self.issuedAtKey] == "2026-11-30T08:43:13Z")
