@@ -76,7 +76,8 @@ public final class ClusterTokenLifetimeMonitor: Sendable {
             let first = !s.reported
             s.reported = true
             var announce = false
-            if s.current.extensionIsOff, !s.announcedOff {
+            // Said when the cluster's own token shows it, not when a flag says `none`.
+            if s.current.extensionIsOff, s.current.source == .detected, !s.announcedOff {
                 s.announcedOff = true
                 announce = true
             } else if !s.current.extensionIsOff {
