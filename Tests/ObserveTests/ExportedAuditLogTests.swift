@@ -109,6 +109,22 @@ import Testing
         #expect(try Self.read(#"{"hello":"world"}"# + "\n").summary.unknownVersionEvents == 1)
     }
 
+    @Test(arguments: [
+        (#"{"events":[{"message":"x"} {"message":"y"}]}"#, false),  // missing comma
+        (#"{"events":[{"message":"x"},]}"#, false),                 // trailing comma
+        (#"{"events" [{"message":"x"}]}"#, false),                  // missing colon
+        (#"{"events":[{"message":"x":1}]}"#, false),
+        (#"{"events":[{"message"}]}"#, false),
+        (#"{"events":[]}"#, true), (#"{}"#, true), (#"[]"#, true),
+        (#"{"events":[{"message":"x","n":[1,2.5e3,true,null,{"a":[]}]}]}{"records":[]}"#, true),
+    ])
+    func envelopeGrammarIsChecked(_ text: String, valid: Bool) {
+        var scanner = ExportedAuditEnvelopeScanner(maximumMessageLength: 1024)
+        let fed = Array(text.utf8).withUnsafeBytes { scanner.feed($0) { _ in } }
+        let complete = scanner.finish()
+        #expect((fed && complete) == valid, "\(text)")
+    }
+
     @Test func escapesInMessagesAreDecoded() {
         #expect(JSONStringUnescaper.unescape(Array(#"a\"b\\c\/d\n\u00e9\ud83d\ude00"#.utf8)) == Array("a\"b\\c/d\né😀".utf8))
         #expect(JSONStringUnescaper.unescape(Array(#"bad \x"#.utf8)) == nil)

@@ -28,11 +28,19 @@ struct ExportedAuditEnvelopeScanner {
         case events, logEvents, records, properties, message, log, messageType, other
     }
 
+    /// What may come next in a container (JSON's grammar, so a broken wrapper is caught).
+    private enum Expect {
+        case key, colon, value, commaOrClose
+    }
+
     private struct Frame {
         var isObject: Bool
         var place: Place
-        /// Objects: the key whose value comes next (nil while a key is expected).
+        /// Objects: the key of the member being read (nil before its key).
         var key: Key?
+        var expect: Expect
+        /// Nothing read yet: `{}` and `[]` may close here, `{"a":1,}` may not.
+        var isEmpty = true
     }
 
     private enum Lexer {
@@ -142,35 +150,51 @@ struct ExportedAuditEnvelopeScanner {
             let isObject = byte == UInt8(ascii: "{")
             let place = childPlace(isObject: isObject)
             if place == .record || (stack.isEmpty && !isObject) { sawEnvelope = true }
-            stack.append(Frame(isObject: isObject, place: place, key: nil))
+            beginValue()
+            stack.append(Frame(isObject: isObject, place: place, key: nil, expect: isObject ? .key : .value))
             return true
         case UInt8(ascii: "}"), UInt8(ascii: "]"):
             guard let top = stack.last, top.isObject == (byte == UInt8(ascii: "}")) else { return false }
-            if top.isObject, top.key != nil { return false }  // `{"a": }`
+            let closes = top.expect == .commaOrClose || (top.isEmpty && top.expect == (top.isObject ? .key : .value))
+            guard closes else { return false }  // `{"a": }`, `[1,]`
             stack.removeLast()
             valueEnded()
             return true
         case UInt8(ascii: ","):
-            return !stack.isEmpty
+            guard let top = stack.last, top.expect == .commaOrClose else { return false }
+            stack[stack.count - 1].expect = top.isObject ? .key : .value
+            stack[stack.count - 1].key = nil
+            return true
         case UInt8(ascii: ":"):
-            return stack.last?.isObject == true && stack.last?.key != nil
+            guard let top = stack.last, top.isObject, top.expect == .colon else { return false }
+            stack[stack.count - 1].expect = .value
+            return true
         case UInt8(ascii: "\""):
-            readingKey = stack.last.map { $0.isObject && $0.key == nil } ?? false
+            readingKey = stack.last.map { $0.isObject && $0.expect == .key } ?? false
             guard readingKey || expectsValue else { return false }
+            if readingKey { stack[stack.count - 1].isEmpty = false } else { beginValue() }
             beginString()
             lexer = .string(escaped: false)
             return true
         default:
             guard Self.isBare(byte), expectsValue else { return false }
+            beginValue()
             lexer = .bare
             return true
         }
     }
 
-    /// A value may start here: at the top level, in an array, or after an object's key.
+    /// A value may start here: at the top level (values may follow one another), in an array, or
+    /// after an object member's colon.
     private var expectsValue: Bool {
         guard let top = stack.last else { return true }
-        return !top.isObject || top.key != nil
+        return top.expect == .value
+    }
+
+    /// A value starts in the current container.
+    private mutating func beginValue() {
+        guard !stack.isEmpty else { return }
+        stack[stack.count - 1].isEmpty = false
     }
 
     private func childPlace(isObject: Bool) -> Place {
@@ -186,10 +210,10 @@ struct ExportedAuditEnvelopeScanner {
         }
     }
 
-    /// A value in the top object has ended: the next thing there is a key.
+    /// A value in the current container has ended: a comma or the end comes next.
     private mutating func valueEnded() {
         if !stack.isEmpty {
-            stack[stack.count - 1].key = stack[stack.count - 1].isObject ? nil : stack[stack.count - 1].key
+            stack[stack.count - 1].expect = .commaOrClose
             return
         }
         // A top-level value is complete.
@@ -256,6 +280,7 @@ struct ExportedAuditEnvelopeScanner {
         if readingKey {
             readingKey = false
             stack[stack.count - 1].key = keptTooLong ? .other : Self.key(kept)
+            stack[stack.count - 1].expect = .colon
             if let top = stack.last, top.place == .root, [.events, .logEvents, .records].contains(top.key) { sawEnvelope = true }
             if let top = stack.last, top.place == .root, top.key == .properties { sawEnvelope = true }
             return
