@@ -4,6 +4,8 @@ import Foundation
 /// projected ServiceAccount files.
 public enum InClusterConfig {
     public static let defaultDirectory = "/var/run/secrets/kubernetes.io/serviceaccount"
+    /// `ClusterConfig.origin` of a configuration loaded here.
+    public static let origin = "in-cluster"
 
     /// True when the process runs in a pod (the service environment variables are set).
     public static func isAvailable(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
@@ -39,7 +41,7 @@ public enum InClusterConfig {
         var config = ClusterConfig(
             server: "https://\(hostPart):\(port)",
             tls: .init(certificateAuthority: .file(caPath)),
-            token: token, namespace: namespace, origin: "in-cluster")
+            token: token, namespace: namespace, origin: origin)
         config.declaredNamespace = declared
         return config
     }

@@ -31,4 +31,7 @@ public enum EventReason: String, Sendable, CaseIterable, Codable {
     case wouldRestart = "WouldRestart"
     /// Windows and limits cannot get the workload restarted before its deadline.
     case forecastMiss = "ForecastMiss"
+    /// On the controller's own pod: its token shows the API server does not extend tokens
+    /// (`--token-lifetime auto` found `none`), so old clients fail an hour after they start.
+    case tokenExtensionOff = "TokenExtensionOff"
 }

@@ -15,6 +15,8 @@ public final class LeaderElector: Sendable {
     private let client: KubeClient
     private let logger: Logger
     private let clock: @Sendable () -> Date
+    /// Annotations the leader keeps on the Lease (the cluster token lifetime it uses, for `report`).
+    private let annotations: @Sendable () -> [String: String]
     private let leading = Atomic<Bool>(false)
     private let state = Mutex(ElectionState())
 
@@ -28,8 +30,12 @@ public final class LeaderElector: Sendable {
         var lastRenewedAt: Double?
     }
 
-    public init(client: KubeClient, config: LeaderElectionConfig, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        client: KubeClient, config: LeaderElectionConfig, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() },
+        annotations: @escaping @Sendable () -> [String: String] = { [:] }
+    ) {
         self.client = client
+        self.annotations = annotations
         self.config = config
         self.clock = clock
         var logger = logger
@@ -133,16 +139,20 @@ public final class LeaderElector: Sendable {
     /// Creates (no Lease yet) or replaces the Lease with `spec`; on success it is ours as of `at`.
     private func write(_ spec: Lease.Spec, over existing: Lease?, at t: Double) async throws {
         let written: Lease
+        let published = annotations()
         if let existing {
             var lease = existing
             lease.spec = spec
+            if !published.isEmpty { lease.metadata.annotations = (lease.metadata.annotations ?? [:]).merging(published) { $1 } }
             let body = try JSONBody.encode(lease)
             let answer = try await bounded { [client, config] in
                 try await client.replace(.leases, namespace: config.namespace, name: config.name, body: body)
             }
             written = try client.decoder.decode(Lease.self, from: answer)
         } else {
-            let lease = Lease(metadata: ObjectMeta(name: config.name, namespace: config.namespace), spec: spec)
+            let lease = Lease(
+                metadata: ObjectMeta(name: config.name, namespace: config.namespace, annotations: published.isEmpty ? nil : published),
+                spec: spec)
             let body = try JSONBody.encode(lease)
             let answer = try await bounded { [client, config] in try await client.create(.leases, namespace: config.namespace, body: body) }
             written = try client.decoder.decode(Lease.self, from: answer)

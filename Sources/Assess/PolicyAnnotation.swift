@@ -15,6 +15,10 @@ public enum PolicyAnnotation: String, CaseIterable, Sendable, Codable {
     /// Written (controller) when the restart of `restarted-at` is seen complete and announced:
     /// a new process or leader neither announces nor counts it again.
     public static let restartCompletedAt = "token-warden.dev/restart-completed-at"
+    /// Audit evidence on a pod (RFC 3339): when the token its process presented was issued
+    /// (seen − (N + 3607 s), N from the stale-token annotation), and when it was last seen in use.
+    public static let staleTokenIssuedAt = "token-warden.dev/stale-token-issued-at"
+    public static let staleTokenSeenAt = "token-warden.dev/stale-token-seen-at"
     /// The annotation `kubectl rollout restart` puts on the pod template.
     public static let kubectlRestartedAt = "kubectl.kubernetes.io/restartedAt"
 }

@@ -49,6 +49,7 @@ extension ControllerRuntime {
             if Task.isCancelled { break }
             health.setCachesSynced(caches.hasSynced)
             checkToken()
+            if let event = tokenLifetime.refresh() { await events.emit(event) }
             loopStep.withLock { $0 = "in a reconcile pass" }
             let outcome = await reconciler.reconcile(isLeader: leader.load(ordering: .relaxed))
             onOutcome?(outcome)

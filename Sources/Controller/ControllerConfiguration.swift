@@ -33,6 +33,9 @@ public struct ControllerConfiguration: Sendable {
 
     /// Policy defaults (mode, lifetime, restart-before, key rotation, window); annotations override.
     public var defaults: PolicyDefaults
+    /// `--token-lifetime auto`: the cluster-wide lifetime is read from the controller's own token
+    /// (`defaults.tokenLifetime` applies until then, and when it cannot be read).
+    public var detectsTokenLifetime: Bool
     public var planner: PlannerConfig
     /// nil: every namespace.
     public var namespaces: [String]?
@@ -56,9 +59,11 @@ public struct ControllerConfiguration: Sendable {
         defaults: PolicyDefaults = PolicyDefaults(), planner: PlannerConfig = PlannerConfig(),
         namespaces: [String]? = nil, evictTimeoutSeconds: Int64 = 600, leaderElection: LeaderElection? = nil,
         httpAddress: String? = "0.0.0.0:8080", auditWebhook: Bool = false,
-        announcementBurst: Int = 200, announcementsPerSecond: Double = 20, backoff: BackoffPolicy = BackoffPolicy()
+        announcementBurst: Int = 200, announcementsPerSecond: Double = 20, backoff: BackoffPolicy = BackoffPolicy(),
+        detectsTokenLifetime: Bool = false
     ) {
         self.defaults = defaults
+        self.detectsTokenLifetime = detectsTokenLifetime
         self.planner = planner
         self.namespaces = namespaces
         self.evictTimeoutSeconds = evictTimeoutSeconds

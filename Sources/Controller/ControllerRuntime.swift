@@ -1,5 +1,6 @@
 import Act
 import APIClient
+import Assess
 import Foundation
 import KubeModel
 import Logging
@@ -20,6 +21,8 @@ public final class ControllerRuntime: Sendable {
     public let metrics: WardenMetrics
     public let health: HealthState
     public let evidence: StaleTokenEvidenceStore
+    /// The cluster-wide token lifetime in use and where it came from (`--token-lifetime auto`).
+    public let tokenLifetime: ClusterTokenLifetimeMonitor
     public let identity: String
     /// /metrics, /healthz, /readyz (and POST /audit); nil without `httpAddress`.
     public let endpoints: ObservabilityServer?
@@ -69,13 +72,18 @@ public final class ControllerRuntime: Sendable {
         evidence = StaleTokenEvidenceStore(onNewPods: { _ in signal.notify() })
         events = EventRecorder(client: client, instance: identity, logger: logger)
         executor = RestartExecutor(client: client, events: events, logger: logger, dryRun: configuration.dryRun)
+        let tokenLifetime = ClusterTokenLifetimeMonitor(
+            explicit: configuration.detectsTokenLifetime ? nil : configuration.defaults.tokenLifetime,
+            token: cluster.token, inCluster: cluster.origin == InClusterConfig.origin, metrics: metrics, logger: logger)
+        self.tokenLifetime = tokenLifetime
         if let election = configuration.leaderElection {
             let config = LeaderElectionConfig(
                 namespace: election.namespace, name: election.leaseName, identity: identity,
                 leaseDuration: election.leaseDurationSeconds, renewDeadline: election.renewDeadlineSeconds,
                 retryPeriod: election.retryPeriodSeconds)
             try config.validate()
-            elector = LeaderElector(client: client, config: config, logger: logger)
+            elector = LeaderElector(
+                client: client, config: config, logger: logger, annotations: { tokenLifetime.leaseAnnotations })
         } else {
             elector = nil
         }
@@ -84,7 +92,8 @@ public final class ControllerRuntime: Sendable {
         let mayWrite: @Sendable () -> Bool = { fencingElector?.mayWrite ?? true }
         reconciler = Reconciler(
             caches: caches, configuration: configuration, actions: ClusterWorkloadActions(executor: executor, events: events),
-            evidence: evidence, metrics: metrics, clock: clock, logger: logger, mayWrite: mayWrite)
+            evidence: evidence, metrics: metrics, clock: clock, logger: logger, mayWrite: mayWrite,
+            clusterTokenLifetime: { tokenLifetime.current.lifetime })
         if let address = configuration.httpAddress {
             let (host, port) = try ListenAddress.parse(address)
             let webhook = configuration.auditWebhook

@@ -24,6 +24,9 @@ public final class Reconciler: Sendable {
     let metrics: WardenMetrics?
     let clock: @Sendable () -> Timestamp
     let logger: Logger
+    /// The cluster-wide token lifetime in use (`--token-lifetime auto` may change it at a token
+    /// reload); nil: `configuration.defaults.tokenLifetime`.
+    let clusterTokenLifetime: (@Sendable () -> TokenLifetime)?
     let ledger = EventLedger()
     /// Workloads whose cached inputs did not change since the last pass are not assessed again.
     let memo = AssessmentMemo()
@@ -50,8 +53,10 @@ public final class Reconciler: Sendable {
         caches: ClusterCaches, configuration: ControllerConfiguration, actions: any WorkloadActions,
         evidence: StaleTokenEvidenceStore? = nil, metrics: WardenMetrics? = nil,
         clock: @escaping @Sendable () -> Timestamp, logger: Logger = Logger(label: "token-warden.reconcile"),
-        mayWrite: @escaping @Sendable () -> Bool = { true }
+        mayWrite: @escaping @Sendable () -> Bool = { true },
+        clusterTokenLifetime: (@Sendable () -> TokenLifetime)? = nil
     ) {
+        self.clusterTokenLifetime = clusterTokenLifetime
         self.caches = caches
         self.configuration = configuration
         self.actions = actions
@@ -71,7 +76,9 @@ public final class Reconciler: Sendable {
         // Audit evidence: when each reported token was really issued (seen − age at that moment).
         var staleTokenIssuedAt: [String: Timestamp] = [:]
         for (uid, token) in evidence?.snapshot() ?? [:] { staleTokenIssuedAt[uid] = token.lastSeen - token.tokenAgeSeconds }
-        let assessment = Assessor(defaults: configuration.defaults)
+        var defaults = configuration.defaults
+        if let clusterTokenLifetime { defaults.tokenLifetime = clusterTokenLifetime() }
+        let assessment = Assessor(defaults: defaults)
             .assess(caches.snapshot(), now: now, staleTokenIssuedAt: staleTokenIssuedAt, memo: memo)
         forgetSettledRestarts(assessment, now: now)
         var generations: [WorkloadID: Int64] = [:]

@@ -7,18 +7,18 @@ import Darwin
 
 /// A token directory laid out as the kubelet writes a projected volume: `token` → `..data/token`,
 /// `..data` → a timestamped directory, replaced by an atomic rename of a new `..data` symlink.
-struct ProjectedTokenDirectory {
-    let root: URL
+public struct ProjectedTokenDirectory {
+    public let root: URL
     private var generation = 0
 
-    init(root: URL) {
+    public init(root: URL) {
         self.root = root
     }
 
-    var tokenPath: String { root.appendingPathComponent("token").path }
+    public var tokenPath: String { root.appendingPathComponent("token").path }
 
     /// Writes `token` into a new generation and swaps `..data` to it in one rename.
-    mutating func publish(_ token: String) throws {
+    public mutating func publish(_ token: String) throws {
         generation += 1
         let fm = FileManager.default
         let name = "..gen_\(generation)"

@@ -10,6 +10,8 @@ import Plan
 ///       "generatedAt": time,
 ///       "summary": { "workloads": n, "confirmedStale": n, "invalidated": n, "expired": n, "atRisk": n,
 ///                    "unprotectable": n, "ok": n, "outOfScope": n, "predictedMisses": n|null, "exitCode": 0|1 },
+///       "clusterTokenLifetime": { "tokenLifetime": "90d"|"none"|…, "lifetimeSeconds": int|null,
+///                                 "source": "lease"|"fallback"|"flag", "note": string } | null (explicit flag),
 ///       "workloads": [ {
 ///         "namespace", "kind", "name", "uid": string|null,
 ///         "status": "confirmed-stale"|"invalidated"|"expired"|"at-risk"|"unprotectable"|"ok"|"out-of-scope",
@@ -58,10 +60,18 @@ struct ReportJSON {
             ("predictedMisses", .int(renderer.plan.map { Int64($0.predictedMisses.count) })),
             ("exitCode", .int(Int64(renderer.exitCode))),
         ])
+        let cluster: JSONValue = renderer.options.clusterTokenLifetime.map { cluster in
+            .object([
+                ("tokenLifetime", .string(cluster.lifetime.description)),
+                ("lifetimeSeconds", .int(cluster.lifetime == .none ? nil : cluster.seconds)),
+                ("source", .string(cluster.source.rawValue)), ("note", .string(cluster.evidence)),
+            ])
+        } ?? .null
         return .object([
             ("apiVersion", .string(Self.apiVersion)), ("kind", .string("TokenReport")),
             ("generatedAt", .string(assessment.generatedAt.rfc3339)),
             ("summary", summary),
+            ("clusterTokenLifetime", cluster),
             ("workloads", .array(renderer.shown.map(workload))),
             ("diagnostics", .array(assessment.diagnostics.map(diagnostic))),
         ])

@@ -100,6 +100,11 @@ public struct ReportRenderer: Sendable {
         }
         let invalid = assessment.diagnostics.count
         if invalid > 0 { line += "; \(invalid) invalid annotation\(invalid == 1 ? "" : "s")" }
+        if let cluster = options.clusterTokenLifetime {
+            line += cluster.source == .fallback
+                ? "; token lifetime \(cluster.lifetime) assumed (\(cluster.evidence))"
+                : "; token lifetime \(cluster.lifetime) (\(cluster.evidence))"
+        }
         return line
     }
 

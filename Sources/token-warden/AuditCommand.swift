@@ -15,7 +15,10 @@ struct AuditCommand: AsyncParsableCommand {
         abstract: "Report pods that presented stale ServiceAccount tokens, from kube-apiserver audit logs.",
         discussion: """
             Reads audit.k8s.io/v1 Event lines (plain or gzip, detected by content; '-' reads stdin) in \
-            constant memory and lists every pod whose requests carried the \
+            constant memory, also as the managed providers export them (detected per file and per line): \
+            EKS CloudWatch Logs ('aws logs filter-log-events' JSON, subscription/Firehose payloads, \
+            S3 export tasks, one message per line) and AKS diagnostic settings (records[].properties.log). \
+            It lists every pod whose requests carried the \
             'authentication.k8s.io/stale-token' annotation (token age = seconds after warning + 3607 s), \
             plus invalidated legacy Secret tokens still in use. Malformed lines, unknown versions and \
             truncated gzip files are counted in the summary, never fatal. Exit status 1 only when no \
@@ -27,7 +30,7 @@ struct AuditCommand: AsyncParsableCommand {
         case json
     }
 
-    @Argument(help: "Audit log files (plain or .gz); '-' for standard input.")
+    @Argument(help: "Audit log files (plain or .gz, raw or as EKS/AKS export it); '-' for standard input.")
     var files: [String]
 
     @Option(name: [.short, .customLong("output")], help: "Output format: table or json.")
@@ -45,11 +48,18 @@ struct AuditCommand: AsyncParsableCommand {
     @Flag(help: "Ask the cluster which workload owns each pod (adds a WORKLOAD column; uses --kubeconfig/--context or the in-cluster config).")
     var withWorkloads = false
 
+    @Flag(help: "Write the evidence onto the pods that still exist with the same uid (annotations token-warden.dev/stale-token-issued-at and -seen-at), for restart-on: evidence; uses --kubeconfig/--context or the in-cluster config.")
+    var record = false
+
+    @Flag(help: "With --record: read the pods and print what would be written, write nothing.")
+    var dryRun = false
+
     @OptionGroup var cluster: ClusterOptions
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one audit log file") }
         guard maxLineLength > 0 else { throw ValidationError("--max-line-length must be positive") }
+        guard record || !dryRun else { throw ValidationError("--dry-run applies to --record") }
     }
 
     func run() async throws {
@@ -80,6 +90,33 @@ struct AuditCommand: AsyncParsableCommand {
         if report.summary.files > 0, report.summary.unreadableFiles == report.summary.files {
             throw ExitCode(1)
         }
+        if record, try await !Self.record(report, cluster: cluster, dryRun: dryRun, toStandardError: output == .json) {
+            throw ExitCode(1)
+        }
+    }
+
+    /// Writes the evidence onto the pods and prints one line per pod (on stderr when stdout
+    /// carries JSON). False when a write failed.
+    static func record(_ report: AuditEvidenceReport, cluster: ClusterOptions, dryRun: Bool, toStandardError: Bool) async throws -> Bool {
+        let config: ClusterConfig
+        do {
+            config = try cluster.load()
+        } catch {
+            throw ValidationError("--record needs a cluster: \(error)")
+        }
+        let client = KubeClient(config: config, logger: Logger(label: "token-warden.audit"), userAgent: BuildInfo.userAgent)
+        let results = await AuditEvidenceRecorder(client: client, dryRun: dryRun).record(report.staleTokenPods)
+        var text = results.map(\.description).joined(separator: "\n")
+        let written = results.filter { $0.outcome == .written || $0.outcome == .wouldWrite }.count
+        let failed = results.filter { if case .failed = $0.outcome { true } else { false } }.count
+        text += (text.isEmpty ? "" : "\n")
+            + "\(dryRun ? "would record" : "recorded") evidence on \(written) pod(s), skipped \(results.count - written - failed), failed \(failed)\n"
+        if toStandardError {
+            FileHandle.standardError.write(Data(text.utf8))
+        } else {
+            print(text, terminator: "")
+        }
+        return failed == 0
     }
 
     /// Pod uid → owning workload, resolved the same way the controller resolves owners.

@@ -37,6 +37,8 @@ struct ExplainCommand: AsyncParsableCommand {
 
     @OptionGroup var mode: ControllerModeOption
 
+    @OptionGroup var lease: LeaseLocationOptions
+
     func run() async throws {
         do {
             let config = try cluster.load()
@@ -48,7 +50,8 @@ struct ExplainCommand: AsyncParsableCommand {
             case .failure(let error): throw ValidationError("\(error)")
             }
             let reading = try await Self.readForPlanning(config: config, defaults: defaults, namespace: scope,
-                                                         planner: try limits.plannerConfig())
+                                                         planner: try limits.plannerConfig(),
+                                                         lease: policy.detectsTokenLifetime ? lease : nil)
             ReportCommand.clearProgress()
             guard let (workload, pod) = target.find(in: reading.assessment) else {
                 FileHandle.standardError.write(Data("""
@@ -77,10 +80,10 @@ struct ExplainCommand: AsyncParsableCommand {
     /// every other workload: the reading covers the whole cluster, as the controller's does. Who may
     /// list only their namespace gets the plan within it, and is told so.
     static func readForPlanning(config: ClusterConfig, defaults: PolicyDefaults, namespace: String,
-                                planner: PlannerConfig) async throws -> ClusterReading {
+                                planner: PlannerConfig, lease: LeaseLocationOptions?) async throws -> ClusterReading {
         do {
             return try await ClusterReading.read(config: config, defaults: defaults, namespace: nil,
-                                                 planner: planner, progress: ReportCommand.progressPrinter())
+                                                 planner: planner, lease: lease, progress: ReportCommand.progressPrinter())
         } catch let error as APIError where error.isForbidden {
             ReportCommand.clearProgress()
             FileHandle.standardError.write(Data("""
@@ -88,7 +91,7 @@ struct ExplainCommand: AsyncParsableCommand {
                 so the cluster-wide limit may be taken by workloads this reading cannot see\n
                 """.utf8))
             return try await ClusterReading.read(config: config, defaults: defaults, namespace: namespace,
-                                                 planner: planner, progress: ReportCommand.progressPrinter())
+                                                 planner: planner, lease: lease, progress: ReportCommand.progressPrinter())
         }
     }
 }

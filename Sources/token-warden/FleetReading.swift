@@ -12,6 +12,8 @@ struct FleetReading {
     /// `-n`; nil: each context's own namespace.
     let namespace: String?
     let allNamespaces: Bool
+    /// `--token-lifetime auto`: each cluster's lifetime from its controller's Lease.
+    let lease: LeaseLocationOptions?
     let options: ReportOptions
 
     func read(contexts: [String]) async -> FleetReportRenderer {
@@ -30,7 +32,9 @@ struct FleetReading {
         do {
             let config = try cluster.load(context: context)
             let scope: String? = allNamespaces ? nil : (namespace ?? config.namespace)
-            let reading = try await ClusterReading.read(config: config, defaults: defaults, namespace: scope, progress: nil)
+            let reading = try await ClusterReading.read(config: config, defaults: defaults, namespace: scope, lease: lease, progress: nil)
+            var options = options
+            options.clusterTokenLifetime = reading.clusterTokenLifetime
             let renderer = ReportRenderer(assessment: reading.assessment, plan: reading.plan, options: options)
             return .init(context: context, outcome: .success(renderer))
         } catch {

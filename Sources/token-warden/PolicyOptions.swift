@@ -1,11 +1,15 @@
 import ArgumentParser
+import Foundation
 import Assess
 import KubeModel
 
 /// The cluster-wide policy defaults; annotations on namespaces and workloads override them.
 struct PolicyOptions: ParsableArguments {
-    @Option(help: "How long the API server accepts an extended token: a duration (365d, 8760h, 90d on EKS) or 'none' (extension off).")
-    var tokenLifetime: String = "365d"
+    @Option(help: "How long the API server accepts an extended token: 'auto' (run: read from the controller's own token; report: what the running controller published on its Lease; else 365d), a duration (365d, 8760h, 90d on EKS) or 'none' (extension off).")
+    var tokenLifetime: String = "auto"
+
+    /// `--token-lifetime auto` (the default): the value is found in the cluster.
+    var detectsTokenLifetime: Bool { tokenLifetime.trimmingCharacters(in: .whitespaces).lowercased() == "auto" }
 
     @Option(help: "Restart a workload this long before its oldest token expires.")
     var restartBefore: String = "30d"
@@ -17,8 +21,8 @@ struct PolicyOptions: ParsableArguments {
     var maintenanceWindow: String?
 
     func defaults(mode: PolicyMode) throws -> PolicyDefaults {
-        let lifetime: TokenLifetime
-        switch TokenLifetime.parse(tokenLifetime) {
+        var lifetime = TokenLifetime.upstreamDefault  // `auto`: until the cluster says otherwise
+        switch detectsTokenLifetime ? .success(lifetime) : TokenLifetime.parse(tokenLifetime) {
         case .success(let value): lifetime = value
         case .failure(let error): throw ValidationError("--token-lifetime \(tokenLifetime): \(error)")
         }

@@ -43,6 +43,8 @@ struct ReportCommand: AsyncParsableCommand {
 
     @OptionGroup var mode: ControllerModeOption
 
+    @OptionGroup var lease: LeaseLocationOptions
+
     func run() async throws {
         if allContexts || cluster.contexts.count > 1 {
             try await runFleet()
@@ -53,15 +55,11 @@ struct ReportCommand: AsyncParsableCommand {
             // The report itself never writes; the mode only says which controller's plan it shows.
             let defaults = try policy.defaults(mode: mode.parsed())
             let scope: String? = allNamespaces ? nil : (namespace ?? config.namespace)
-            let reading = try await ClusterReading.read(config: config, defaults: defaults, namespace: scope, progress: Self.progressPrinter())
+            let reading = try await ClusterReading.read(config: config, defaults: defaults, namespace: scope,
+                                                        lease: policy.detectsTokenLifetime ? lease : nil, progress: Self.progressPrinter())
             Self.clearProgress()
-            let (assessment, plan) = (reading.assessment, reading.plan)
-            let format: ReportOptions.Format = switch output {
-                case .table: .table
-                case .wide: .wide
-                case .json: .json
-            }
-            let renderer = ReportRenderer(assessment: assessment, plan: plan, options: ReportOptions(format: format, includeOutOfScope: showAll))
+            let renderer = ReportRenderer(assessment: reading.assessment, plan: reading.plan, options: ReportOptions(
+                format: reportFormat, includeOutOfScope: showAll, clusterTokenLifetime: reading.clusterTokenLifetime))
             print(renderer.render(), terminator: "")
             throw ExitCode(renderer.exitCode)
         } catch let exit as ExitCode {
@@ -90,6 +88,7 @@ struct ReportCommand: AsyncParsableCommand {
         }
         let defaults = try policy.defaults(mode: mode.parsed())
         let fleet = await FleetReading(cluster: cluster, defaults: defaults, namespace: namespace, allNamespaces: allNamespaces,
+                                       lease: policy.detectsTokenLifetime ? lease : nil,
                                        options: ReportOptions(format: reportFormat, includeOutOfScope: showAll)).read(contexts: contexts)
         for member in fleet.members {
             if case .failure(let error) = member.outcome {

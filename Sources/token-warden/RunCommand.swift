@@ -102,7 +102,8 @@ struct RunCommand: AsyncParsableCommand {
                 resyncInterval: try seconds(resyncInterval, "--resync-interval")),
             namespaces: namespace.isEmpty ? nil : namespace,
             evictTimeoutSeconds: try seconds(evictTimeout, "--evict-timeout"),
-            leaderElection: election, httpAddress: httpAddress, auditWebhook: auditWebhook)
+            leaderElection: election, httpAddress: httpAddress, auditWebhook: auditWebhook,
+            detectsTokenLifetime: policy.detectsTokenLifetime)
         let runtime = try ControllerRuntime(
             cluster: clusterConfig, configuration: configuration,
             identity: election?.identity ?? ControllerRuntime.defaultIdentity(), logger: logger, metrics: metrics,

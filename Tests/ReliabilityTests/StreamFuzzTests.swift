@@ -113,4 +113,33 @@ import TestSupport
             #expect(summary.lines >= count, "\(summary)")
         }
     }
+
+    /// Provider exports (an EKS `filter-log-events` document, AKS record lines) mutated and cut
+    /// anywhere: the reader reads to the end and never counts more lines or events than the
+    /// export could hold.
+    @Test func mutatedExportedAuditLogsAreReadToTheEnd() throws {
+        let event = String(decoding: try JSONSerialization.data(
+            withJSONObject: try JSONSerialization.jsonObject(with: try Fixtures.golden("audit/stale-token-event.json")),
+            options: [.withoutEscapingSlashes]), as: UTF8.self)
+        FuzzBudget.run(cases: 300) { generator, index in
+            let count = Int.random(in: 1...8, using: &generator)
+            let messages = Array(repeating: event, count: count)
+            let export: [UInt8]
+            if index % 2 == 0 {
+                let document: [String: Any] = ["events": messages.enumerated().map { ["eventId": "\($0)", "message": $1] }]
+                export = Array(try! JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted]))
+            } else {
+                export = Array(messages.map { message in
+                    String(decoding: try! JSONSerialization.data(withJSONObject: ["category": "kube-audit", "properties": ["log": message]]), as: UTF8.self)
+                }.joined(separator: "\n").utf8)
+            }
+            let log = FuzzText.mutate(export, using: &generator)
+            var reader = AuditLogReader(options: .init(maximumLineLength: 1 << 16))
+            reader.read(bytes: log)
+            let report = reader.report()
+            let newlines = log.filter { $0 == 0x0A }.count + 1
+            #expect(report.summary.lines <= count + newlines + 4, "\(report.summary)")
+            #expect(report.summary.events <= count * 2, "\(report.summary)")
+        }
+    }
 }

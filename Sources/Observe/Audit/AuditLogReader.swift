@@ -23,8 +23,10 @@ public struct AuditLogReader {
     }
 
     public var options: Options
-    public private(set) var aggregator = AuditEvidenceAggregator()
-    private let parser = AuditLineParser()
+    public internal(set) var aggregator = AuditEvidenceAggregator()
+    let parser = AuditLineParser()
+    /// How the file being read is wrapped (provider exports); reset per file.
+    var exported = ExportedAuditFile(path: "")
 
     public init(options: Options = Options()) {
         self.options = options
@@ -35,6 +37,8 @@ public struct AuditLogReader {
     /// Reads one file; `"-"` reads standard input.
     public mutating func read(path: String) {
         aggregator.summary.files += 1
+        exported = ExportedAuditFile(path: path)
+        defer { finishExported() }
         let fd: Int32 = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             aggregator.summary.unreadableFiles += 1
@@ -76,6 +80,8 @@ public struct AuditLogReader {
     public mutating func read(bytes: [UInt8], name: String = "<memory>") {
         aggregator.summary.files += 1
         aggregator.summary.bytesRead += Int64(bytes.count)
+        exported = ExportedAuditFile(path: name)
+        defer { finishExported() }
         var source = ByteSource()
         let stop = bytes.withUnsafeBytes { consume($0, into: &source, path: name) }
         if !stop { finish(&source, path: name) }
@@ -132,8 +138,24 @@ public struct AuditLogReader {
         source.splitter = nil
     }
 
-    private mutating func handleLine(_ line: UnsafeRawBufferPointer) {
-        switch parser.parse(line) {
+    mutating func handleLine(_ line: UnsafeRawBufferPointer) {
+        if exported.document != nil { return feedDocument(line) }
+        let outcome = parser.parse(line)
+        switch outcome {
+        case .malformed, .unknownVersion:
+            if unwrapExported(line) { return }
+        case .blank:
+            return
+        case .event:
+            break
+        }
+        exported.sawLine = true
+        count(outcome)
+    }
+
+    /// Counts one line (or one message unwrapped from a provider's export).
+    mutating func count(_ outcome: AuditLineOutcome) {
+        switch outcome {
         case .blank:
             return
         case .malformed:

@@ -56,9 +56,14 @@ public enum MetricCatalog {
         name: "token_warden_events_dropped_total", kind: .counter, labels: [],
         help: "Kubernetes Events given up on: the retry queue for writes refused with 429, 5xx or no answer was full.")
 
+    public static let clusterTokenLifetime = MetricDescription(
+        name: "token_warden_cluster_token_lifetime_seconds", kind: .gauge, labels: ["source"],
+        help: "The cluster-wide extended token lifetime in use (0: extension is off, restarts cannot help), by source (detected from the controller's own token, fallback, flag).")
+
     public static let all: [MetricDescription] = [
         pods, workloads, deadlineRemaining, restarts, evictions, deferredRestarts, forecastMisses,
         apiRequests, watchRestarts, relists, tokenReloads, leader, lastSuccessfulSync, auditEvents, eventsDropped,
+        clusterTokenLifetime,
     ]
 
     /// The README table (Markdown).

@@ -22,6 +22,7 @@ public final class WardenMetrics: Sendable {
     private let lastSyncGauge: Prometheus.Gauge
     private let eventsDroppedCounter: Prometheus.Counter
     private let eventsDroppedSeen = Mutex(0)
+    private let clusterTokenLifetimeSeries = Mutex<(source: String, gauge: Prometheus.Gauge)?>(nil)
 
     public init(
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
@@ -135,6 +136,20 @@ public final class WardenMetrics: Sendable {
 
     public func recordTokenReload(succeeded: Bool) {
         Self.counter(registry, MetricCatalog.tokenReloads, [succeeded ? "success" : "failure"]).increment()
+    }
+
+    /// The cluster-wide token lifetime in use (0 when extension is off); one series, whose
+    /// `source` label follows the value's origin.
+    public func setClusterTokenLifetime(seconds: Int64, source: String) {
+        clusterTokenLifetimeSeries.withLock { series in
+            if let previous = series, previous.source != source {
+                registry.unregisterGauge(previous.gauge)
+                series = nil
+            }
+            let gauge = series?.gauge ?? Self.gauge(registry, MetricCatalog.clusterTokenLifetime, [source])
+            series = (source, gauge)
+            gauge.set(to: Double(seconds))
+        }
     }
 
     // MARK: Audit webhook
