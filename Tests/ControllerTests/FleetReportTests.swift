@@ -45,8 +45,10 @@ import TestSupport
         #expect(lines.first?.hasPrefix("CLUSTER   NAMESPACE") == true)
         #expect(lines.contains { $0.hasPrefix("alpha ") && $0.contains("shop") && $0.contains("web") && $0.contains("AtRisk") })
         #expect(lines.contains { $0.hasPrefix("beta ") && $0.contains("mail") && $0.contains("web") && $0.contains("OK") })
-        #expect(lines.contains("cluster alpha: 2 workloads: 1 at risk, 1 ok"))
-        #expect(lines.contains("cluster beta: 2 workloads: 2 ok"))
+        // Each cluster's own summary, with the token lifetime it was judged by (no controller
+        // published one on these clusters: 365d, and why).
+        #expect(lines.contains { $0.hasPrefix("cluster alpha: 2 workloads: 1 at risk, 1 ok; token lifetime 365d assumed (no Lease default/token-warden") })
+        #expect(lines.contains { $0.hasPrefix("cluster beta: 2 workloads: 2 ok; token lifetime 365d assumed") })
         #expect(lines.last == "2 clusters: 2 read")
         // Most urgent first across the fleet.
         #expect(lines.dropFirst().first?.hasPrefix("alpha ") == true)
