@@ -129,7 +129,7 @@ let package = Package(
         // Tests.
         .target(name: "TestSupport", dependencies: ["HTTPServer", "KubeSim", "APIClient"], path: "Tests/TestSupport"),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "TestSupport"]),
-        .testTarget(name: "APIClientTests", dependencies: ["APIClient", "WatchCache", "TestSupport"]),
+        .testTarget(name: "APIClientTests", dependencies: ["APIClient", "WatchCache", "TestSupport", "KubeSim"]),
         .testTarget(name: "AssessTests", dependencies: ["Assess", "Plan", "Report"]),
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "TestSupport"]),
         .testTarget(name: "ObserveTests", dependencies: ["Observe", "TestSupport"]),
