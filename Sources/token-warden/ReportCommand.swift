@@ -54,7 +54,7 @@ struct ReportCommand: AsyncParsableCommand {
                 case .json: .json
             }
             let renderer = ReportRenderer(assessment: assessment, plan: plan, options: ReportOptions(format: format, includeOutOfScope: showAll))
-            print(renderer.render(), terminator: "")
+            try StandardOutput.stream { renderer.write($0) }  // as it is made: JSON workload by workload
             throw ExitCode(renderer.exitCode)
         } catch let exit as ExitCode {
             throw exit
