@@ -112,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "token-warden",
             dependencies: [
-                "Controller", "Demo", "Report",
+                "Controller", "Demo", "Report", "WatchCache",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,5 +1,6 @@
 import Assess
 import Plan
+import WatchCache
 
 /// Everything `token-warden run` was told, resolved and validated.
 public struct ControllerConfiguration: Sendable {
@@ -42,12 +43,15 @@ public struct ControllerConfiguration: Sendable {
     /// would otherwise write an Event for each within seconds.
     public var announcementBurst: Int
     public var announcementsPerSecond: Double
+    /// How the caches are filled at start and after a 410 (`--initial-sync`): by streaming watch
+    /// where the server supports it (falling back to a paged LIST per resource), or always listed.
+    public var initialSync: InitialSync
 
     public init(
         defaults: PolicyDefaults = PolicyDefaults(), planner: PlannerConfig = PlannerConfig(),
         namespaces: [String]? = nil, evictTimeoutSeconds: Int64 = 600, leaderElection: LeaderElection? = nil,
         httpAddress: String? = "0.0.0.0:8080", auditWebhook: Bool = false,
-        announcementBurst: Int = 200, announcementsPerSecond: Double = 20
+        announcementBurst: Int = 200, announcementsPerSecond: Double = 20, initialSync: InitialSync = .stream
     ) {
         self.defaults = defaults
         self.planner = planner
@@ -58,6 +62,7 @@ public struct ControllerConfiguration: Sendable {
         self.auditWebhook = auditWebhook
         self.announcementBurst = announcementBurst
         self.announcementsPerSecond = announcementsPerSecond
+        self.initialSync = initialSync
     }
 
     /// Report mode: everything but the writes; Events say what would happen.
