@@ -91,7 +91,10 @@ extension KubeClient {
 
             var body: [UInt8] = []
             do {
-                for try await chunk in stream.body where body.count < 1 << 20 { body.append(contentsOf: chunk) }
+                for try await chunk in stream.body {
+                    if body.count < 1 << 20 { body.append(contentsOf: chunk) }
+                    stream.consumed(chunk.count)  // flow control: a paused transfer would never end
+                }
             } catch let error as TransportError {
                 throw APIError.transport(error)
             }

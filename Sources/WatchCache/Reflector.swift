@@ -6,10 +6,11 @@ import Logging
 /// state, or a paged list where the server does not support that), then watch from the sync's
 /// resourceVersion, forever.
 ///
-/// States: `listing` (the sync) → `watching(rv)`; a watch that ends normally (server timeout) is re-opened
-/// from the last resourceVersion; bookmarks advance it; 410 Gone (as HTTP 410 or as a watch
-/// ERROR event) → `listing` again and the store is swapped in one step; any other failure →
-/// back off (exponential, jittered, reset after a healthy period) and re-watch from where it was.
+/// States: `listing` (the sync, see `Reflector+Sync`) → `watching(rv)`; a watch that ends
+/// normally (server timeout) is re-opened from the last resourceVersion; bookmarks advance it;
+/// 410 Gone (as HTTP 410 or as a watch ERROR event) → `listing` again and the store is swapped
+/// in one step; any other failure → back off (exponential, jittered, reset after a healthy
+/// period) and re-watch from where it was.
 ///
 /// `Object` is what the server sends; `Entry` what the store keeps (the object itself, or a
 /// compact record made from it page by page and event by event).
