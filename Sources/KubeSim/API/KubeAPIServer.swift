@@ -10,6 +10,7 @@ public final class KubeAPIServer: Sendable {
     public let tokens: TokenRegistry
     public let faults: FaultInjector
     public let requestLog: RequestLog
+    let churn: PodChurn
     let logger: Logger
     /// How often a watch that asked for bookmarks gets one (kube-apiserver: about a minute).
     let bookmarkInterval: TimeInterval
@@ -28,6 +29,7 @@ public final class KubeAPIServer: Sendable {
         self.tokens = tokens
         self.faults = faults
         self.requestLog = requestLog
+        self.churn = PodChurn(store: store)
         self.bookmarkInterval = bookmarkInterval
         self.watchListState = Mutex(watchList)
         self.logger = logger

@@ -92,6 +92,7 @@ public final class KubeSim: Sendable {
 
     /// Closes every connection and ends every watch. The state is dropped with the object.
     public func stop() {
+        api.churn.start(perSecond: 0)
         cluster?.stop()
         store.close()
         server.stop()
