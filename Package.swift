@@ -113,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "token-warden",
             dependencies: [
-                "Controller", "Report",
+                "Controller", "Report", "WatchCache",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -135,7 +135,7 @@ let package = Package(
         // Tests.
         .target(name: "TestSupport", dependencies: ["HTTPServer", "KubeSim", "APIClient"], path: "Tests/TestSupport"),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "TestSupport"]),
-        .testTarget(name: "APIClientTests", dependencies: ["APIClient", "WatchCache", "TestSupport"]),
+        .testTarget(name: "APIClientTests", dependencies: ["APIClient", "WatchCache", "TestSupport", "KubeSim"]),
         .testTarget(name: "AssessTests", dependencies: ["Assess", "Plan", "Report"]),
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "TestSupport"]),
         .testTarget(name: "ObserveTests", dependencies: ["Observe", "TestSupport"]),

@@ -86,7 +86,7 @@ def run_population(args, name, spec, pods, plan_only=False):
             for decoder in ("fast", "foundation"):
                 if decoder == "foundation" and pods > args.foundation_max_pods:
                     continue
-                out, t = timed(bench[:4] + ["sync"] + bench[4:] + ["--decoder", decoder])
+                out, t = timed(bench[:4] + ["sync"] + bench[4:] + ["--decoder", decoder, "--initial-sync", "list"])
                 inner = json.loads(out.strip().splitlines()[-1])
                 samples[f"warden_{decoder}"].append({**inner, **{"time_" + k: v for k, v in t.items()}})
             if run_kubectl:

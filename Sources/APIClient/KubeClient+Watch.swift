@@ -24,9 +24,11 @@ extension KubeClient {
         // No total timeout: the server ends the watch. Silence well past that — or, with bookmarks,
         // past two bookmark periods — is a stalled stream.
         let stall = allowBookmarks ? min(timeoutSeconds + 30, watchStallTimeoutSeconds) : timeoutSeconds + 30
+        // At most 4 MiB received and not yet decoded: a streaming sync of the whole cluster arrives
+        // faster than a busy core decodes it, and would otherwise wait in memory.
         let call = Call(
             verb: "watch", resource: T.resource.plural, method: "GET", path: path, query: query,
-            timeoutSeconds: nil, stallTimeoutSeconds: stall)
+            timeoutSeconds: nil, stallTimeoutSeconds: stall, flowControlBytes: 4 << 20)
         let stream = try await openStream(call)
         let decoder = self.decoder
         let (events, continuation) = AsyncThrowingStream<WatchEvent<T>, any Error>.makeStream()
@@ -42,6 +44,7 @@ extension KubeClient {
                             return
                         }
                     }
+                    stream.consumed(chunk.count)
                 }
                 if let last = splitter.finish() {
                     continuation.yield(try Self.decodeEvent(T.self, last, decoder: decoder, path: path))
@@ -88,7 +91,10 @@ extension KubeClient {
 
             var body: [UInt8] = []
             do {
-                for try await chunk in stream.body where body.count < 1 << 20 { body.append(contentsOf: chunk) }
+                for try await chunk in stream.body {
+                    if body.count < 1 << 20 { body.append(contentsOf: chunk) }
+                    stream.consumed(chunk.count)  // flow control: a paused transfer would never end
+                }
             } catch let error as TransportError {
                 throw APIError.transport(error)
             }

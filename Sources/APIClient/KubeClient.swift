@@ -75,6 +75,8 @@ public final class KubeClient: Sendable {
         var timeoutSeconds: Double? = 60
         var stallTimeoutSeconds: Int? = nil
         var receiveBuffer: ReceiveBuffer? = nil
+        /// A stream read as it is processed: see `TransportRequest.flowControlBytes`.
+        var flowControlBytes: Int? = nil
 
         var url: (String) -> String {
             { server in query.isEmpty ? server + path : server + path + "?" + QueryEncoding.encode(query) }
@@ -87,7 +89,8 @@ public final class KubeClient: Sendable {
         if let contentType = call.contentType { headers.append(("Content-Type", contentType)) }
         return TransportRequest(
             method: call.method, url: call.url(config.server), headers: headers, body: call.body,
-            timeoutSeconds: call.timeoutSeconds, stallTimeoutSeconds: call.stallTimeoutSeconds, receiveBuffer: call.receiveBuffer)
+            timeoutSeconds: call.timeoutSeconds, stallTimeoutSeconds: call.stallTimeoutSeconds, receiveBuffer: call.receiveBuffer,
+            flowControlBytes: call.flowControlBytes)
     }
 
     /// Sends `call` and returns the 2xx response, applying the token and retry rules.

@@ -9,7 +9,7 @@ public struct CacheService: Service {
         await cancelWhenGracefulShutdown {
             await runtime.caches.run(
                 client: runtime.client, namespaces: runtime.configuration.namespaces,
-                observer: runtime.bridge, logger: runtime.logger)
+                initialSync: runtime.configuration.initialSync, observer: runtime.bridge, logger: runtime.logger)
         }
     }
 }

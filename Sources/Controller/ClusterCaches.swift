@@ -45,7 +45,11 @@ public final class ClusterCaches: Sendable {
     }
 
     /// Runs one reflector per kind and per watched namespace (nil: cluster-wide) until cancelled.
-    public func run(client: KubeClient, namespaces scope: [String]?, observer: any ReflectorObserver, logger: Logger) async {
+    public func run(
+        client: KubeClient, namespaces scope: [String]?, initialSync: InitialSync = .stream,
+        observer: any ReflectorObserver, logger: Logger
+    ) async {
+        let streamingSupport = StreamingSyncSupport()  // one answer per resource, whatever the namespace
         await withTaskGroup(of: Void.self) { group in
             func reflect<T: KubeObject>(_ store: ObjectStore<T>, namespace: String?) {
                 var partition: (@Sendable (T) -> Bool)?
@@ -53,7 +57,8 @@ public final class ClusterCaches: Sendable {
                     partition = { object in object.metadata.namespace == namespace }
                 }
                 let reflector = Reflector<T, T>(
-                    client: client, store: store, options: .init(namespace: namespace, partition: partition),
+                    client: client, store: store, options: .init(namespace: namespace, partition: partition, initialSync: initialSync,
+                                                                streamingSupport: streamingSupport),
                     logger: logger, observer: observer, transform: \.cachedForm)
                 group.addTask { await reflector.run() }
             }
@@ -62,7 +67,8 @@ public final class ClusterCaches: Sendable {
                 for ns in scope {
                     let reflector = Reflector<Namespace, Namespace>(
                         client: client, store: namespaces,
-                        options: .init(fieldSelector: "metadata.name=\(ns)", partition: { $0.metadata.name == ns }),
+                        options: .init(fieldSelector: "metadata.name=\(ns)", partition: { $0.metadata.name == ns },
+                                       initialSync: initialSync, streamingSupport: streamingSupport),
                         logger: logger, observer: observer, transform: \.cachedForm)
                     group.addTask { await reflector.run() }
                 }
@@ -74,7 +80,8 @@ public final class ClusterCaches: Sendable {
                 if let ns { partition = { record in record.namespace == ns } }
                 let builder = podRecords
                 let reflector = Reflector<Pod, PodRecord>(
-                    client: client, store: pods, options: .init(namespace: ns, partition: partition),
+                    client: client, store: pods, options: .init(namespace: ns, partition: partition, initialSync: initialSync,
+                                                               streamingSupport: streamingSupport),
                     logger: logger, observer: observer, transform: { builder.record($0) })
                 group.addTask { await reflector.run() }
                 reflect(replicaSets, namespace: ns)

@@ -1,6 +1,7 @@
 import APIClient
 import Assess
 import Plan
+import WatchCache
 
 /// Everything `token-warden run` was told, resolved and validated.
 public struct ControllerConfiguration: Sendable {
@@ -54,13 +55,16 @@ public struct ControllerConfiguration: Sendable {
     public var announcementsPerSecond: Double
     /// How long a workload whose write was refused or failed waits before it is tried again.
     public var backoff: BackoffPolicy
+    /// How the caches are filled at start and after a 410 (`--initial-sync`): by streaming watch
+    /// where the server supports it (falling back to a paged LIST per resource), or always listed.
+    public var initialSync: InitialSync
 
     public init(
         defaults: PolicyDefaults = PolicyDefaults(), planner: PlannerConfig = PlannerConfig(),
         namespaces: [String]? = nil, evictTimeoutSeconds: Int64 = 600, leaderElection: LeaderElection? = nil,
         httpAddress: String? = "0.0.0.0:8080", auditWebhook: Bool = false,
         announcementBurst: Int = 200, announcementsPerSecond: Double = 20, backoff: BackoffPolicy = BackoffPolicy(),
-        detectsTokenLifetime: Bool = false
+        detectsTokenLifetime: Bool = false, initialSync: InitialSync = .stream
     ) {
         self.defaults = defaults
         self.detectsTokenLifetime = detectsTokenLifetime
@@ -73,6 +77,7 @@ public struct ControllerConfiguration: Sendable {
         self.announcementBurst = announcementBurst
         self.announcementsPerSecond = announcementsPerSecond
         self.backoff = backoff
+        self.initialSync = initialSync
     }
 
     /// Report mode: everything but the writes; Events say what would happen.

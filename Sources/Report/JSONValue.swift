@@ -20,12 +20,13 @@ enum JSONValue {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func newline(_ out: inout [UInt8], _ indent: Int) {
+    static func newline(_ out: inout [UInt8], _ indent: Int) {
         out.append(UInt8(ascii: "\n"))
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
     }
 
-    private func write(into out: inout [UInt8], indent: Int) {
+    /// Appends the value as `serialized()` writes it at this indentation (no trailing newline).
+    func write(into out: inout [UInt8], indent: Int) {
         switch self {
         case .string(let s): JSONValue.quote(s, into: &out)
         case .int(let i): out.append(contentsOf: String(i).utf8)
@@ -58,7 +59,7 @@ enum JSONValue {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    private static func quote(_ s: String, into out: inout [UInt8]) {
+    static func quote(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for byte in s.utf8 {
             switch byte {

@@ -49,7 +49,62 @@ struct ReportJSON {
 
     static let apiVersion = "token-warden.dev/v1alpha1"
 
+    /// The whole document as one value. `write` streams the same bytes; this form states the
+    /// schema in one place and is what the streamed output is tested against.
     func document() -> JSONValue {
+        .object(head() + [
+            ("workloads", .array(renderer.shown.map(workload))),
+            ("diagnostics", .array(renderer.assessment.diagnostics.map(diagnostic))),
+        ])
+    }
+
+    /// `document().serialized()`, written workload by workload: `emit` gets the output in chunks
+    /// of about `chunkSize` bytes, and no more than one workload's value is built at a time, so
+    /// the output of a 150k-pod cluster is never held whole.
+    func write(chunkSize: Int = 1 << 16, _ emit: ([UInt8]) -> Void) {
+        var out: [UInt8] = []
+        out.reserveCapacity(chunkSize + chunkSize / 4)
+        func flush(ifOver limit: Int) {
+            if out.count >= limit {
+                emit(out)
+                out.removeAll(keepingCapacity: true)
+            }
+        }
+        func member(_ key: String, first: Bool = false) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            JSONValue.newline(&out, 4)
+            JSONValue.quote(key, into: &out)
+            out.append(contentsOf: ": ".utf8)
+        }
+        out.append(UInt8(ascii: "{"))
+        for (i, (key, value)) in head().enumerated() {
+            member(key, first: i == 0)
+            value.write(into: &out, indent: 4)
+        }
+        member("workloads")
+        let shown = renderer.shown
+        if shown.isEmpty {
+            out.append(contentsOf: "[]".utf8)
+        } else {
+            out.append(UInt8(ascii: "["))
+            for (i, w) in shown.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSONValue.newline(&out, 8)
+                workload(w).write(into: &out, indent: 8)
+                flush(ifOver: chunkSize)
+            }
+            JSONValue.newline(&out, 4)
+            out.append(UInt8(ascii: "]"))
+        }
+        member("diagnostics")
+        JSONValue.array(renderer.assessment.diagnostics.map(diagnostic)).write(into: &out, indent: 4)
+        JSONValue.newline(&out, 0)
+        out.append(contentsOf: "}\n".utf8)
+        flush(ifOver: 1)
+    }
+
+    /// The members before the workloads.
+    private func head() -> [(String, JSONValue)] {
         let assessment = renderer.assessment
         let counts = assessment.counts
         func count(_ c: Classification) -> JSONValue { .int(Int64(counts[c] ?? 0)) }
@@ -67,14 +122,12 @@ struct ReportJSON {
                 ("source", .string(cluster.source.rawValue)), ("note", .string(cluster.evidence)),
             ])
         } ?? .null
-        return .object([
+        return [
             ("apiVersion", .string(Self.apiVersion)), ("kind", .string("TokenReport")),
             ("generatedAt", .string(assessment.generatedAt.rfc3339)),
             ("summary", summary),
             ("clusterTokenLifetime", cluster),
-            ("workloads", .array(renderer.shown.map(workload))),
-            ("diagnostics", .array(assessment.diagnostics.map(diagnostic))),
-        ])
+        ]
     }
 
     private func time(_ t: Timestamp?) -> JSONValue { .string(t?.rfc3339) }

@@ -33,7 +33,20 @@ public struct ReportRenderer: Sendable {
         switch options.format {
         case .table: return table(wide: false) + summaryLine() + "\n"
         case .wide: return table(wide: true) + summaryLine() + "\n"
-        case .json: return ReportJSON(renderer: self).document().serialized()
+        case .json:
+            var out: [UInt8] = []
+            write { out.append(contentsOf: $0) }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// The same output as `render()`, handed to `emit` in pieces: JSON workload by workload, so
+    /// a large report is written without being held whole (a table needs every row's width first
+    /// and comes in one piece).
+    public func write(_ emit: ([UInt8]) -> Void) {
+        switch options.format {
+        case .table, .wide: emit(Array(render().utf8))
+        case .json: ReportJSON(renderer: self).write(emit)
         }
     }
 

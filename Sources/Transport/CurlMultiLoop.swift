@@ -13,6 +13,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     private struct Pending {
         var additions: [CurlTransfer] = []
         var cancellations: [CurlTransfer] = []
+        var resumptions: [CurlTransfer] = []
     }
 
     private let multi: UnsafeMutableRawPointer
@@ -62,6 +63,12 @@ final class CurlMultiLoop: @unchecked Sendable {
         curl_multi_wakeup(multi)
     }
 
+    /// Unpauses a transfer its flow control paused (libcurl's pause is only touched on this thread).
+    func resume(_ transfer: CurlTransfer) {
+        pending.withLock { $0.resumptions.append(transfer) }
+        curl_multi_wakeup(multi)
+    }
+
     private func run() {
         var running: Int32 = 0
         while true {
@@ -104,6 +111,12 @@ final class CurlMultiLoop: @unchecked Sendable {
             active[transfer.handle] = nil
             curl_multi_remove_handle(multi, transfer.handle)
             transfer.complete(result: CURLE_ABORTED_BY_CALLBACK)
+        }
+        for transfer in work.resumptions {
+            // As for cancels: only the same transfer, still running. Unpausing may deliver the
+            // withheld bytes (and pause again) before it returns.
+            guard let running = active[transfer.handle], running === transfer else { continue }
+            _ = curl_easy_pause(transfer.handle, tw_pause_cont())  // CURLE_OK, or the transfer fails and completes as usual
         }
     }
 

@@ -7,7 +7,8 @@ import Synchronization
 final class CurlTransfer: @unchecked Sendable {
     enum Delivery {
         case buffered(CheckedContinuation<TransportResponse, any Error>)
-        case stream(head: CheckedContinuation<ResponseHead, any Error>, body: AsyncThrowingStream<[UInt8], any Error>.Continuation)
+        case stream(head: CheckedContinuation<ResponseHead, any Error>, body: AsyncThrowingStream<[UInt8], any Error>.Continuation,
+                    flow: StreamFlow?)
     }
 
     let handle: UnsafeMutableRawPointer
@@ -144,17 +145,20 @@ final class CurlTransfer: @unchecked Sendable {
         }
     }
 
-    fileprivate func receiveBody(_ bytes: UnsafeRawBufferPointer) {
+    /// false: the stream's consumer is behind; pause the transfer (the bytes come again on resume).
+    fileprivate func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
         switch delivery {
         case .buffered:
             if body.isEmpty, let length = headerValue("content-length").flatMap(Int.init), length > 0, length < 1 << 31 {
                 body.reserveCapacity(length)
             }
             body.append(contentsOf: bytes)
-        case .stream(_, let stream):
+        case .stream(_, let stream, let flow):
             deliverHead()
+            if let flow, !flow.admit(bytes.count) { return false }
             stream.yield(Array(bytes))
         }
+        return true
     }
 
     private func headerValue(_ lowercasedName: String) -> String? {
@@ -162,7 +166,7 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     private func deliverHead() {
-        guard !headDelivered, case .stream(let head, _) = delivery else { return }
+        guard !headDelivered, case .stream(let head, _, _) = delivery else { return }
         headDelivered = true
         head.resume(returning: ResponseHead(status: status, headers: headers))
     }
@@ -182,7 +186,7 @@ final class CurlTransfer: @unchecked Sendable {
                 var received: [UInt8] = []
                 swap(&received, &body)  // the response holds the only reference: its buffer can be reused
                 continuation.resume(returning: TransportResponse(head: head, body: received))
-            case .stream(_, let stream):
+            case .stream(_, let stream, _):
                 deliverHead()
                 stream.finish()
             }
@@ -196,7 +200,7 @@ final class CurlTransfer: @unchecked Sendable {
         switch delivery {
         case .buffered(let continuation):
             continuation.resume(throwing: error)
-        case .stream(let head, let stream):
+        case .stream(let head, let stream, _):
             if headDelivered {
                 stream.finish(throwing: error)
             } else {
@@ -268,8 +272,7 @@ private let curlWriteCallback: tw_data_callback = { pointer, size, count, userda
     let length = size * count
     guard let userdata else { return 0 }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
-    transfer.receiveBody(UnsafeRawBufferPointer(start: pointer, count: length))
-    return length
+    return transfer.receiveBody(UnsafeRawBufferPointer(start: pointer, count: length)) ? length : tw_writefunc_pause()
 }
 
 private let curlHeaderCallback: tw_data_callback = { pointer, size, count, userdata in

@@ -41,6 +41,7 @@ public final class CurlTransport: Sendable {
         let (body, bodyContinuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
         let box = TransferBox()
         let loop = self.loop
+        let flow = request.flowControlBytes.map(StreamFlow.init(limit:))
         bodyContinuation.onTermination = { termination in
             if case .cancelled = termination { box.cancel(loop: loop) }
         }
@@ -48,7 +49,7 @@ public final class CurlTransport: Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ResponseHead, any Error>) in
                 do {
                     let transfer = try CurlTransfer(
-                        request: request, tls: tls, delivery: .stream(head: continuation, body: bodyContinuation))
+                        request: request, tls: tls, delivery: .stream(head: continuation, body: bodyContinuation, flow: flow))
                     box.set(transfer, loop: loop)
                     loop.submit(transfer)
                 } catch {
@@ -59,6 +60,9 @@ public final class CurlTransport: Sendable {
         } onCancel: {
             box.cancel(loop: loop)
         }
-        return TransportStream(head: head, body: body)
+        guard let flow else { return TransportStream(head: head, body: body) }
+        return TransportStream(head: head, body: body) { bytes in
+            if flow.taken(bytes) { box.resume(loop: loop) }
+        }
     }
 }

@@ -18,6 +18,11 @@ final class TransferBox: Sendable {
         if cancelNow { transfer.cancelRequested.store(true, ordering: .relaxed) }
     }
 
+    /// Resumes a transfer paused by its flow control (a transfer not yet created is never paused).
+    func resume(loop: CurlMultiLoop) {
+        if let transfer = state.withLock({ $0.transfer }) { loop.resume(transfer) }
+    }
+
     func cancel(loop: CurlMultiLoop) {
         let transfer = state.withLock { s -> CurlTransfer? in
             s.cancelled = true

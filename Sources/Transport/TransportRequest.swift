@@ -13,10 +13,14 @@ public struct TransportRequest: Sendable {
     public var stallTimeoutSeconds: Int?
     /// Where a buffered response is received: the allocation a previous response left there.
     public var receiveBuffer: ReceiveBuffer?
+    /// A stream whose consumer reports what it took (`TransportStream.consumed`): at most about
+    /// this many received bytes wait for it; the transfer is paused meanwhile. nil: no limit.
+    public var flowControlBytes: Int?
 
     public init(
         method: String = "GET", url: String, headers: [(name: String, value: String)] = [],
-        body: [UInt8]? = nil, timeoutSeconds: Double? = 60, stallTimeoutSeconds: Int? = nil, receiveBuffer: ReceiveBuffer? = nil
+        body: [UInt8]? = nil, timeoutSeconds: Double? = 60, stallTimeoutSeconds: Int? = nil, receiveBuffer: ReceiveBuffer? = nil,
+        flowControlBytes: Int? = nil
     ) {
         self.method = method
         self.url = url
@@ -25,5 +29,6 @@ public struct TransportRequest: Sendable {
         self.timeoutSeconds = timeoutSeconds
         self.stallTimeoutSeconds = stallTimeoutSeconds
         self.receiveBuffer = receiveBuffer
+        self.flowControlBytes = flowControlBytes
     }
 }

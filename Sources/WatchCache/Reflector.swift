@@ -2,13 +2,15 @@ import APIClient
 import KubeModel
 import Logging
 
-/// Keeps an `ObjectStore` equal to the server's state: list, then watch from the list's
+/// Keeps an `ObjectStore` equal to the server's state: sync (a streaming watch of the initial
+/// state, or a paged list where the server does not support that), then watch from the sync's
 /// resourceVersion, forever.
 ///
-/// States: `listing` → `watching(rv)`; a watch that ends normally (server timeout) is re-opened
-/// from the last resourceVersion; bookmarks advance it; 410 Gone (as HTTP 410 or as a watch
-/// ERROR event) → `listing` again and the store is swapped in one step; any other failure →
-/// back off (exponential, jittered, reset after a healthy period) and re-watch from where it was.
+/// States: `listing` (the sync, see `Reflector+Sync`) → `watching(rv)`; a watch that ends
+/// normally (server timeout) is re-opened from the last resourceVersion; bookmarks advance it;
+/// 410 Gone (as HTTP 410 or as a watch ERROR event) → `listing` again and the store is swapped
+/// in one step; any other failure → back off (exponential, jittered, reset after a healthy
+/// period) and re-watch from where it was.
 ///
 /// `Object` is what the server sends; `Entry` what the store keeps (the object itself, or a
 /// compact record made from it page by page and event by event).
@@ -24,13 +26,21 @@ public final class Reflector<Object: KubeObject, Entry: CacheEntry>: Sendable {
         public var backoff: Backoff
         /// The store objects this reflector owns, when several reflectors fill one store.
         public var partition: (@Sendable (Entry) -> Bool)?
+        /// How the store is filled at start and after a 410.
+        public var initialSync: InitialSync
+        /// What servers answered to a streaming sync; share one among the reflectors of a client
+        /// (nil: this reflector's own).
+        public var streamingSupport: StreamingSyncSupport?
 
         public init(
             namespace: String? = nil, labelSelector: String? = nil, fieldSelector: String? = nil,
             pageSize: Int = 500, watchTimeoutSeconds: ClosedRange<Int> = 300...600, backoff: Backoff = Backoff(),
-            partition: (@Sendable (Entry) -> Bool)? = nil
+            partition: (@Sendable (Entry) -> Bool)? = nil, initialSync: InitialSync = .stream,
+            streamingSupport: StreamingSyncSupport? = nil
         ) {
             self.partition = partition
+            self.initialSync = initialSync
+            self.streamingSupport = streamingSupport
             self.namespace = namespace
             self.labelSelector = labelSelector
             self.fieldSelector = fieldSelector
@@ -46,11 +56,12 @@ public final class Reflector<Object: KubeObject, Entry: CacheEntry>: Sendable {
     }
 
     public let store: ObjectStore<Entry>
-    private let client: KubeClient
-    private let options: Options
+    let client: KubeClient
+    let options: Options
     private let logger: Logger
-    private let observer: any ReflectorObserver
-    private let transform: @Sendable (Object) -> Entry
+    let observer: any ReflectorObserver
+    let transform: @Sendable (Object) -> Entry
+    let streamingSupport: StreamingSyncSupport
 
     public init(
         client: KubeClient, store: ObjectStore<Entry>, options: Options = Options(),
@@ -63,6 +74,7 @@ public final class Reflector<Object: KubeObject, Entry: CacheEntry>: Sendable {
         self.logger = logger
         self.observer = observer
         self.transform = transform
+        self.streamingSupport = options.streamingSupport ?? StreamingSyncSupport()
     }
 
     /// A reflector whose store keeps the decoded objects themselves.
@@ -84,20 +96,7 @@ public final class Reflector<Object: KubeObject, Entry: CacheEntry>: Sendable {
         while !Task.isCancelled {
             switch phase {
             case .listing:
-                do {
-                    let (items, rv) = try await client.listAll(
-                        Object.self, namespace: options.namespace, labelSelector: options.labelSelector,
-                        fieldSelector: options.fieldSelector, pageSize: options.pageSize, transform: transform)
-                    store.replace(items, resourceVersion: rv, partition: options.partition)
-                    observer.relisted(resource: resource, objects: items.count)
-                    log.debug("listed", metadata: ["objects": "\(items.count)", "resourceVersion": "\(rv)"])
-                    phase = .watching(resourceVersion: rv)
-                } catch {
-                    if Task.isCancelled { return }
-                    let wait = backoff.next()
-                    log.warning("list failed; retrying", metadata: ["error": "\(error)", "retryIn": "\(wait)"])
-                    try? await Task.sleep(for: wait)  // cancellation ends the loop at its top
-                }
+                if let rv = await sync(backoff: &backoff, log: log) { phase = .watching(resourceVersion: rv) }
             case .watching(let rv):
                 let started = ContinuousClock.now
                 let outcome = await watchOnce(from: rv, log: log)

@@ -34,6 +34,10 @@ struct KubeSimCommand: ParsableCommand {
     @Option(name: .customLong("bookmark-interval"), help: "Seconds between watch bookmarks.")
     var bookmarkInterval: Double = 60
 
+    @Option(name: .customLong("watch-list"),
+            help: "How a streaming initial sync (sendInitialEvents) is answered: enabled, rejected (422, as with the feature gate off) or ignored (a plain watch, as an older server).")
+    var watchList = "enabled"
+
     @Flag(inversion: .prefixedNo, help: "Run the simulated controllers and kubelet.")
     var cluster = true
 
@@ -55,6 +59,10 @@ struct KubeSimCommand: ParsableCommand {
         options.tls = !http
         options.adminToken = token
         options.bookmarkInterval = bookmarkInterval
+        guard let support = WatchListSupport(rawValue: watchList) else {
+            throw ValidationError("--watch-list: expected enabled, rejected or ignored, got \(watchList)")
+        }
+        options.watchList = support
         options.logger = logger
         if cluster {
             var clusterOptions = ClusterOptions()

@@ -85,7 +85,7 @@ struct AuditCommand: AsyncParsableCommand {
         case .table:
             print(AuditReportRenderer.table(report), terminator: "")
         case .json:
-            print(try AuditReportRenderer.json(report), terminator: "")
+            try StandardOutput.stream { try AuditReportRenderer.writeJSON(report, $0) }  // as it is encoded, pod by pod
         }
         if report.summary.files > 0, report.summary.unreadableFiles == report.summary.files {
             throw ExitCode(1)

@@ -60,7 +60,7 @@ struct ReportCommand: AsyncParsableCommand {
             Self.clearProgress()
             let renderer = ReportRenderer(assessment: reading.assessment, plan: reading.plan, options: ReportOptions(
                 format: reportFormat, includeOutOfScope: showAll, clusterTokenLifetime: reading.clusterTokenLifetime))
-            print(renderer.render(), terminator: "")
+            try StandardOutput.stream { renderer.write($0) }  // as it is made: JSON workload by workload
             throw ExitCode(renderer.exitCode)
         } catch let exit as ExitCode {
             throw exit

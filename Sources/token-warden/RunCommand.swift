@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import Observe
 import Plan
+import WatchCache
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -59,6 +60,10 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Accept kube-apiserver audit webhook batches on POST /audit.")
     var auditWebhook = false
 
+    @Option(name: .customLong("initial-sync"),
+            help: "stream (a streaming watch where the server supports it, else a paged LIST) or list (always a paged LIST).")
+    var initialSync: String = "stream"
+
     @Option(help: "json or text.") var logFormat: String = "json"
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
 
@@ -74,6 +79,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         guard maxConcurrent >= 1, maxConcurrentPerNamespace >= 1 else {
             throw ValidationError("--max-concurrent and --max-concurrent-per-namespace must be at least 1")
+        }
+        guard let initialSync = InitialSync(rawValue: initialSync) else {
+            throw ValidationError("--initial-sync \(self.initialSync): expected stream or list")
         }
         let metrics = WardenMetrics()
         metrics.bootstrapMetricsSystem()
@@ -103,7 +111,7 @@ struct RunCommand: AsyncParsableCommand {
             namespaces: namespace.isEmpty ? nil : namespace,
             evictTimeoutSeconds: try seconds(evictTimeout, "--evict-timeout"),
             leaderElection: election, httpAddress: httpAddress, auditWebhook: auditWebhook,
-            detectsTokenLifetime: policy.detectsTokenLifetime)
+            detectsTokenLifetime: policy.detectsTokenLifetime, initialSync: initialSync)
         let runtime = try ControllerRuntime(
             cluster: clusterConfig, configuration: configuration,
             identity: election?.identity ?? ControllerRuntime.defaultIdentity(), logger: logger, metrics: metrics,

@@ -1,13 +1,14 @@
 import APIClient
 import Foundation
 import Logging
+import WatchCache
 
 /// `warden-bench`: token-warden's data path against a (simulated) API server, one figure set per
 /// run, printed as one JSON object. `Benchmarks/run.sh` starts the server, runs this and kubectl
 /// side by side, and builds the table.
 ///
 ///     warden-bench first-request --kubeconfig K
-///     warden-bench sync   --kubeconfig K [--decoder fast|foundation] [--malloc-stats]
+///     warden-bench sync   --kubeconfig K [--decoder fast|foundation] [--initial-sync stream|list] [--malloc-stats]
 ///     warden-bench decode --kubeconfig K [--pages 4]
 ///     warden-bench watch  --kubeconfig K [--events 20000] [--decoder fast|foundation]
 ///     warden-bench plan   --kubeconfig K [--repeats 3]
@@ -41,7 +42,12 @@ do {
         _ = try await client.getRaw("/version")
         emit(["command": command])
     case "sync":
-        emit(try await SyncBench.run(client: client, decoder: decoderName, mallocStats: arguments.contains("--malloc-stats")))
+        guard let initialSync = InitialSync(rawValue: option("initial-sync", "stream")) else {
+            FileHandle.standardError.write(Data("warden-bench sync: --initial-sync is stream or list\n".utf8))
+            exit(2)
+        }
+        emit(try await SyncBench.run(client: client, decoder: decoderName, initialSync: initialSync,
+                                     mallocStats: arguments.contains("--malloc-stats")))
     case "decode":
         emit(try await DecodeBench.run(client: client, pages: Int(option("pages", "4")) ?? 4))
     case "watch":

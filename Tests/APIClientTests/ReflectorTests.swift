@@ -64,7 +64,8 @@ import WatchCache
         let client = KubeClient(config: server.clusterConfig())
         let reflector = Reflector(
             client: client, store: store,
-            options: .init(watchTimeoutSeconds: 5...5, backoff: Backoff(initial: .milliseconds(20), maximum: .milliseconds(100), seed: 1)))
+            options: .init(watchTimeoutSeconds: 5...5, backoff: Backoff(initial: .milliseconds(20), maximum: .milliseconds(100), seed: 1),
+                           initialSync: .list))
         let task = Task { await reflector.run() }
         for _ in 0..<500 where script.watches.withLock({ $0.count }) < 4 { try await Task.sleep(for: .milliseconds(10)) }
         task.cancel()

@@ -7,6 +7,7 @@ import HTTPServer
 ///     POST /kube-sim/faults        {"code":429,"count":5,"verbs":["list"],"resources":["pods"],"retryAfterSeconds":2}
 ///     POST /kube-sim/latency       {"seconds":0.2}
 ///     POST /kube-sim/watches       {"stall":true} | {"dropAfterEvents":10} | {"drop":true}
+///     POST /kube-sim/churn         {"perSecond":100} (random pods' annotation changed at that rate; 0 stops)
 ///     POST /kube-sim/compact       (old resourceVersions → 410)
 ///     POST /kube-sim/restart       (every connection closed, state kept)
 ///     POST /kube-sim/clear         (all faults off)
@@ -35,6 +36,8 @@ extension KubeAPIServer {
             if let stall = body["stall"]?.boolValue { faults.stallWatches = stall }
             if let after = body["dropAfterEvents"] { faults.dropWatchesAfterEvents = after.intValue.map { Int($0) } }
             if body["drop"]?.boolValue == true { store.interruptWatches() }
+        case ("POST", "churn"):
+            churn.start(perSecond: body["perSecond"]?.doubleValue ?? 0)
         case ("POST", "compact"):
             store.compact()
         case ("POST", "clear"):

@@ -9,13 +9,19 @@ extension KubeAPIServer {
         let selection = try Self.selection(request, type: type, name: name)
         let asTable = Self.wantsTable(request)
         let bookmarks = request.query("allowWatchBookmarks") == "true"
-        let sendInitialEvents = request.query("sendInitialEvents") == "true"
+        let support = watchList
+        let sendInitialEvents = request.query("sendInitialEvents") == "true" && support != .ignored
         let requestedVersion = request.query("resourceVersion") ?? ""
         let timeout: TimeInterval
         if let text = request.query("timeoutSeconds"), let seconds = Double(text), seconds > 0 {
             timeout = seconds
         } else {
             timeout = Double.random(in: 1800..<3600)  // --min-request-timeout 1800, randomised up to 2x
+        }
+        if sendInitialEvents && support == .rejected {
+            throw APIStatus(code: 422, reason: "Invalid",
+                            message: "ListOptions.meta.k8s.io \"\" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled",
+                            kind: "ListOptions")
         }
         if sendInitialEvents && !(bookmarks && request.query("resourceVersionMatch") == "NotOlderThan") {
             throw APIStatus(code: 422, reason: "Invalid",

@@ -10,9 +10,11 @@ public final class KubeAPIServer: Sendable {
     public let tokens: TokenRegistry
     public let faults: FaultInjector
     public let requestLog: RequestLog
+    let churn: PodChurn
     let logger: Logger
     /// How often a watch that asked for bookmarks gets one (kube-apiserver: about a minute).
     let bookmarkInterval: TimeInterval
+    private let watchListState: Mutex<WatchListSupport>
     private let eviction = Mutex<EvictionHandler>(DefaultEviction.handler)
     /// One eviction at a time, so a PDB check and the delete it allows are atomic.
     private let evictionSerializer = Mutex(())
@@ -22,13 +24,21 @@ public final class KubeAPIServer: Sendable {
 
     public init(store: ObjectStore, tokens: TokenRegistry = TokenRegistry(), faults: FaultInjector = FaultInjector(),
                 requestLog: RequestLog = RequestLog(), bookmarkInterval: TimeInterval = 60,
-                logger: Logger = Logger(label: "kube-sim.api")) {
+                watchList: WatchListSupport = .enabled, logger: Logger = Logger(label: "kube-sim.api")) {
         self.store = store
         self.tokens = tokens
         self.faults = faults
         self.requestLog = requestLog
+        self.churn = PodChurn(store: store)
         self.bookmarkInterval = bookmarkInterval
+        self.watchListState = Mutex(watchList)
         self.logger = logger
+    }
+
+    /// How a streaming initial sync is answered; switchable while serving.
+    public var watchList: WatchListSupport {
+        get { watchListState.withLock { $0 } }
+        set { watchListState.withLock { $0 = newValue } }
     }
 
     public var evictionHandler: EvictionHandler {

@@ -18,6 +18,8 @@ public final class KubeSim: Sendable {
         public var historyCapacity = 100_000
         /// How often watches with allowWatchBookmarks get a BOOKMARK.
         public var bookmarkInterval: TimeInterval = 60
+        /// How a streaming initial sync (`sendInitialEvents=true`) is answered.
+        public var watchList = WatchListSupport.enabled
         public var logger = Logger(label: "kube-sim")
         /// Run the simulated controllers and kubelet (nil: a bare API server, objects only change
         /// when clients change them).
@@ -40,7 +42,8 @@ public final class KubeSim: Sendable {
         self.options = options
         let store = ObjectStore(historyCapacity: options.historyCapacity, logger: options.logger)
         self.store = store
-        self.api = KubeAPIServer(store: store, bookmarkInterval: options.bookmarkInterval, logger: options.logger)
+        self.api = KubeAPIServer(store: store, bookmarkInterval: options.bookmarkInterval, watchList: options.watchList,
+                                 logger: options.logger)
         self.adminToken = options.adminToken ?? "kube-sim-admin-" + NameGenerator.uid()
         api.tokens.add(adminToken, grant: TokenGrant(user: "kube-sim-admin", groups: ["system:masters", "system:authenticated"], rules: nil))
         var identity: TLSIdentity?
@@ -89,6 +92,7 @@ public final class KubeSim: Sendable {
 
     /// Closes every connection and ends every watch. The state is dropped with the object.
     public func stop() {
+        api.churn.start(perSecond: 0)
         cluster?.stop()
         store.close()
         server.stop()
