@@ -99,7 +99,8 @@ import WatchCache
         let client = KubeClient(config: server.clusterConfig())
         let reflector = Reflector(
             client: client, store: ObjectStore<Pod>(),
-            options: .init(watchTimeoutSeconds: 5...5, backoff: Backoff(initial: .milliseconds(20), maximum: .seconds(1), seed: 7)))
+            options: .init(watchTimeoutSeconds: 5...5, backoff: Backoff(initial: .milliseconds(20), maximum: .seconds(1), seed: 7),
+                           initialSync: .list))
         let task = Task { await reflector.run() }
         try await Task.sleep(for: .milliseconds(1500))
         task.cancel()
