@@ -3,6 +3,7 @@ import APIClient
 import Foundation
 import KubeModel
 import Logging
+import Evidence
 import Observe
 import ServiceLifecycle
 import Synchronization
@@ -76,7 +77,9 @@ public final class ControllerRuntime: Sendable {
             let (host, port) = try ListenAddress.parse(address)
             let webhook = configuration.auditWebhook
                 ? AuditWebhookReceiver(store: evidence, metrics: metrics, logger: logger, clock: clock) : nil
-            let routes = ObservabilityRoutes(health: health, metrics: metrics, auditWebhook: webhook)
+            let routes = ObservabilityRoutes(health: health, metrics: metrics, auditWebhook: webhook.map { receiver in
+                { request in receiver.receive(body: request.body, contentType: request.header("Content-Type")) }
+            })
             endpoints = ObservabilityServer(host: host, port: port, routes: routes, logger: logger)
         } else {
             endpoints = nil

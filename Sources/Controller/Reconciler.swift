@@ -2,6 +2,7 @@ import Act
 import Assess
 import KubeModel
 import Logging
+import Evidence
 import Observe
 import Plan
 import Synchronization

@@ -5,6 +5,7 @@ import Controller
 import Foundation
 import KubeModel
 import Logging
+import Evidence
 import Observe
 
 /// `token-warden audit FILE…`: which pods presented stale ServiceAccount tokens, from the API

@@ -4,6 +4,7 @@ import Logging
 import Synchronization
 import Testing
 import TestSupport
+@testable import Evidence
 @testable import Observe
 
 @Suite struct AuditEvidenceTests {

@@ -3,6 +3,7 @@ import Logging
 import Synchronization
 import Testing
 import TestSupport
+@testable import Evidence
 @testable import Observe
 
 @Suite struct HealthTests {
@@ -72,7 +73,9 @@ import TestSupport
         let store = StaleTokenEvidenceStore()
         let receiver = AuditWebhookReceiver(store: store, metrics: metrics, logger: Logger(label: "test"))
         let server = ObservabilityServer(
-            host: "127.0.0.1", port: 0, routes: ObservabilityRoutes(health: health, metrics: metrics, auditWebhook: receiver),
+            host: "127.0.0.1", port: 0, routes: ObservabilityRoutes(health: health, metrics: metrics, auditWebhook: { request in
+                receiver.receive(body: request.body, contentType: request.header("Content-Type"))
+            }),
             logger: Logger(label: "test"))
         try server.start()
         defer { server.stop() }

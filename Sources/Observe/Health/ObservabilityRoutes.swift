@@ -34,7 +34,7 @@ public struct EndpointResponse: Sendable {
         self.body = body
     }
 
-    static func text(_ status: Int, _ text: String) -> EndpointResponse {
+    public static func text(_ status: Int, _ text: String) -> EndpointResponse {
         EndpointResponse(
             status: status,
             headers: [("Content-Type", "text/plain; charset=utf-8"), ("X-Content-Type-Options", "nosniff")],
@@ -49,10 +49,10 @@ public struct EndpointResponse: Sendable {
 public struct ObservabilityRoutes: Sendable {
     public let health: HealthState
     public let metrics: WardenMetrics
-    /// nil: `/audit` is not served (404), as with `--no-audit-webhook`.
-    public let auditWebhook: AuditWebhookReceiver?
+    /// Answers `POST /audit`; nil: `/audit` is not served (404), as with `--no-audit-webhook`.
+    public let auditWebhook: (@Sendable (EndpointRequest) -> EndpointResponse)?
 
-    public init(health: HealthState, metrics: WardenMetrics, auditWebhook: AuditWebhookReceiver? = nil) {
+    public init(health: HealthState, metrics: WardenMetrics, auditWebhook: (@Sendable (EndpointRequest) -> EndpointResponse)? = nil) {
         self.health = health
         self.metrics = metrics
         self.auditWebhook = auditWebhook
@@ -73,7 +73,7 @@ public struct ObservabilityRoutes: Sendable {
         case "/audit":
             guard let auditWebhook else { return .text(404, "404 page not found\n") }
             guard request.method == "POST" else { return Self.methodNotAllowed("POST") }
-            return auditWebhook.receive(body: request.body, contentType: request.header("Content-Type"))
+            return auditWebhook(request)
         default:
             return .text(404, "404 page not found\n")
         }

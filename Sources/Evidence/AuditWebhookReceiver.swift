@@ -1,6 +1,7 @@
 import Foundation
 import KubeModel
 import Logging
+import Observe
 
 /// What one webhook batch contained.
 public struct AuditWebhookBatch: Sendable {
