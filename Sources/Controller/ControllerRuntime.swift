@@ -22,8 +22,10 @@ public final class ControllerRuntime: Sendable {
     public let health: HealthState
     public let evidence: StaleTokenEvidenceStore
     public let identity: String
-    /// /metrics, /healthz, /readyz (and POST /audit); nil without `httpAddress`.
+    /// /metrics, /healthz, /readyz; nil without `httpAddress`.
     public let endpoints: ObservabilityServer?
+    /// The audit webhook's TLS listener; nil without `configuration.auditWebhook`.
+    public let auditWebhook: AuditWebhookServer?
     let elector: LeaderElector?
     let bridge: MetricsBridge
     let logger: Logger
@@ -75,14 +77,20 @@ public final class ControllerRuntime: Sendable {
             evidence: evidence, metrics: metrics, clock: clock, logger: logger)
         if let address = configuration.httpAddress {
             let (host, port) = try ListenAddress.parse(address)
-            let webhook = configuration.auditWebhook
-                ? AuditWebhookReceiver(store: evidence, metrics: metrics, logger: logger, clock: clock) : nil
-            let routes = ObservabilityRoutes(health: health, metrics: metrics, auditWebhook: webhook.map { receiver in
-                { request in receiver.receive(body: request.body, contentType: request.header("Content-Type")) }
-            })
-            endpoints = ObservabilityServer(host: host, port: port, routes: routes, logger: logger)
+            endpoints = ObservabilityServer(host: host, port: port, routes: ObservabilityRoutes(health: health, metrics: metrics), logger: logger)
         } else {
             endpoints = nil
+        }
+        if let settings = configuration.auditWebhook {
+            let pods = caches.pods
+            // Evidence for a pod the cache does not have (gone, replaced, or made up) is dropped.
+            let receiver = AuditWebhookReceiver(store: evidence, metrics: metrics, logger: logger, clock: clock, podIsKnown: { observation in
+                guard let name = observation.podName, let uid = observation.podUID else { return false }
+                return pods.get(namespace: observation.namespace, name: name)?.uid?.description == uid
+            })
+            auditWebhook = try AuditWebhookServer(settings: settings, receiver: receiver, metrics: metrics, logger: logger)
+        } else {
+            auditWebhook = nil
         }
         if let election = configuration.leaderElection {
             let config = LeaderElectionConfig(
@@ -108,6 +116,7 @@ public final class ControllerRuntime: Sendable {
     public func services() -> [any Service] {
         var services: [any Service] = []
         if let endpoints { services.append(EndpointService(server: endpoints)) }
+        if let auditWebhook { services.append(AuditWebhookService(server: auditWebhook)) }
         services.append(CacheService(runtime: self))
         services.append(ControlLoopService(runtime: self))
         return services

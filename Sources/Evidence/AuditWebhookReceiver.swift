@@ -9,6 +9,8 @@ public struct AuditWebhookBatch: Sendable {
     public var events: Int
     public var staleTokens: [StaleTokenObservation]
     public var invalidatedLegacyTokens: [LegacyTokenObservation]
+    /// Stale-token annotations on events whose user is not that ServiceAccount: not evidence about a pod.
+    public var notServiceAccount = 0
 }
 
 /// Errors parsing a webhook body; answered with 400 so the API server logs them.
@@ -26,26 +28,31 @@ public enum AuditWebhookError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// `POST /audit`: the API server's audit webhook backend (`--audit-webhook-config-file`) sends
-/// batches of events as an `audit.k8s.io/v1` `EventList`. Stale-token evidence goes into the
-/// `StaleTokenEvidenceStore`; the answer is an immediate 200 (the batch is parsed inline: a batch
-/// is at most a few hundred Metadata-level events, well under a millisecond of work per event).
+/// The body of an authenticated `POST /audit` (see `AuditWebhookServer`): the API server's audit
+/// webhook backend (`--audit-webhook-config-file`) sends batches of events as an `audit.k8s.io/v1`
+/// `EventList`. Stale-token evidence goes into the `StaleTokenEvidenceStore`; the answer is an
+/// immediate 200 (the batch is parsed inline: a batch is at most a few hundred Metadata-level
+/// events, well under a millisecond of work per event).
 public final class AuditWebhookReceiver: Sendable {
     public let store: StaleTokenEvidenceStore
     private let metrics: WardenMetrics?
     private let logger: Logger
     private let clock: @Sendable () -> Timestamp
+    /// False when no cached pod has the observation's uid (nil: every pod counts as known).
+    private let podIsKnown: (@Sendable (StaleTokenObservation) -> Bool)?
 
     public init(
         store: StaleTokenEvidenceStore,
         metrics: WardenMetrics?,
         logger: Logger,
-        clock: @escaping @Sendable () -> Timestamp = { Timestamp(seconds: RFC3339Time.nowMilliseconds() / 1000) }
+        clock: @escaping @Sendable () -> Timestamp = { Timestamp(seconds: RFC3339Time.nowMilliseconds() / 1000) },
+        podIsKnown: (@Sendable (StaleTokenObservation) -> Bool)? = nil
     ) {
         self.store = store
         self.metrics = metrics
         self.logger = logger
         self.clock = clock
+        self.podIsKnown = podIsKnown
     }
 
     public static func parse(body: [UInt8]) throws(AuditWebhookError) -> AuditWebhookBatch {
@@ -62,7 +69,15 @@ public final class AuditWebhookReceiver: Sendable {
         for event in list.items ?? [] {
             batch.events += 1
             let evidence = AuditEvidenceExtractor.evidence(from: event)
-            if let stale = evidence.staleToken { batch.staleTokens.append(stale) }
+            if let stale = evidence.staleToken {
+                // Only a ServiceAccount's own request says something about its pod's token.
+                let user = event.user?.username.flatMap { ServiceAccountName(username: $0) }
+                if user == ServiceAccountName(namespace: stale.namespace, name: stale.serviceAccount) {
+                    batch.staleTokens.append(stale)
+                } else {
+                    batch.notServiceAccount += 1
+                }
+            }
             if let legacy = evidence.legacyTokenInvalidated { batch.invalidatedLegacyTokens.append(legacy) }
         }
         return batch
@@ -79,7 +94,10 @@ public final class AuditWebhookReceiver: Sendable {
             logger.warning("rejected audit webhook batch", metadata: ["problem": "\(error)", "bytes": "\(body.count)"])
             return .text(400, "\(error)\n")
         }
-        let fresh = store.record(batch.staleTokens, receivedAt: clock())
+        var staleTokens = batch.staleTokens
+        if let podIsKnown { staleTokens.removeAll { !podIsKnown($0) } }
+        let unknownPods = batch.staleTokens.count - staleTokens.count
+        let fresh = store.record(staleTokens, receivedAt: clock())
         for pod in fresh {
             logger.notice("pod confirmed stale by the API server's audit log", metadata: [
                 "namespace": "\(pod.namespace)", "pod": "\(pod.podName ?? "")", "podUID": "\(pod.podUID)",
@@ -96,6 +114,8 @@ public final class AuditWebhookReceiver: Sendable {
             metrics.recordAuditEvents(.staleToken, count: batch.staleTokens.count)
             metrics.recordAuditEvents(.legacyTokenInvalidated, count: batch.invalidatedLegacyTokens.count)
             metrics.recordAuditEvents(.none, count: max(0, batch.events - withEvidence))
+            metrics.recordAuditEventsDropped(.notServiceAccount, count: batch.notServiceAccount)
+            metrics.recordAuditEventsDropped(.unknownPod, count: unknownPods)
         }
         logger.debug("audit webhook batch", metadata: [
             "events": "\(batch.events)", "staleTokens": "\(batch.staleTokens.count)",

@@ -10,14 +10,17 @@ struct RequestReader {
     }
 
     static let maxHeaderBytes = 1 << 20
-    static let maxBodyBytes = 64 << 20
+    static let defaultMaxBodyBytes = 64 << 20
 
     private let channel: Channel
+    /// A longer body is answered with 413 before it is read.
+    private let maxBodyBytes: Int
     private var buffer: [UInt8] = []
     private var start = 0
 
-    init(channel: Channel) {
+    init(channel: Channel, maxBodyBytes: Int = RequestReader.defaultMaxBodyBytes) {
         self.channel = channel
+        self.maxBodyBytes = maxBodyBytes
     }
 
     /// `sendContinue` writes the interim "100 Continue" when the client expects it.
@@ -60,7 +63,7 @@ struct RequestReader {
             guard let length = Int(lengthText), length >= 0 else {
                 return .reject(status: 400, message: "invalid Content-Length")
             }
-            guard length <= Self.maxBodyBytes else {
+            guard length <= maxBodyBytes else {
                 return .reject(status: 413, message: "request body too large")
             }
             guard let body = readExactly(length) else { return .endOfStream }
@@ -87,7 +90,7 @@ struct RequestReader {
                 while let trailer = readLine(), !trailer.isEmpty {}
                 return .success(body)
             }
-            guard body.count + size <= Self.maxBodyBytes else {
+            guard body.count + size <= maxBodyBytes else {
                 return .failure(Rejection(outcome: .reject(status: 413, message: "request body too large")))
             }
             guard let chunk = readExactly(size), readLine() != nil else {

@@ -2,6 +2,7 @@ import APIClient
 import ArgumentParser
 import Assess
 import Controller
+import Evidence
 import Foundation
 import Logging
 import Observe
@@ -53,11 +54,26 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Renew deadline.") var renewDeadline: String = "10s"
     @Option(help: "Retry period.") var retryPeriod: String = "2s"
 
-    @Option(help: "Address for /metrics, /healthz, /readyz and POST /audit (HOST:PORT or :PORT).")
+    @Option(help: "Address for /metrics, /healthz and /readyz (HOST:PORT or :PORT).")
     var httpAddress: String = "0.0.0.0:8080"
 
-    @Flag(inversion: .prefixedNo, help: "Accept kube-apiserver audit webhook batches on POST /audit.")
+    @Flag(inversion: .prefixedNo, help: "Accept kube-apiserver audit webhook batches (POST /audit) on their own TLS listener; needs the TLS files and a client CA or a token file.")
     var auditWebhook = false
+
+    @Option(help: "Address of the audit webhook's TLS listener (HOST:PORT or :PORT).")
+    var auditWebhookAddress: String = AuditWebhookSettings.defaultAddress
+
+    @Option(help: "The webhook's serving certificate (PEM); read again when it changes.")
+    var auditWebhookTlsCertFile: String?
+
+    @Option(help: "The webhook's private key (PEM); read again when it changes.")
+    var auditWebhookTlsKeyFile: String?
+
+    @Option(help: "Accept client certificates signed by this CA (PEM bundle): the API server's webhook kubeconfig client-certificate.")
+    var auditWebhookClientCaFile: String?
+
+    @Option(help: "Accept 'Authorization: Bearer' with this file's contents (read again when it changes): the webhook kubeconfig's token.")
+    var auditWebhookTokenFile: String?
 
     @Option(help: "json or text.") var logFormat: String = "json"
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
@@ -74,6 +90,18 @@ struct RunCommand: AsyncParsableCommand {
         }
         guard maxConcurrent >= 1, maxConcurrentPerNamespace >= 1 else {
             throw ValidationError("--max-concurrent and --max-concurrent-per-namespace must be at least 1")
+        }
+        var webhook: AuditWebhookSettings?
+        if auditWebhook {
+            let settings = AuditWebhookSettings(
+                address: auditWebhookAddress, certificateFile: auditWebhookTlsCertFile, privateKeyFile: auditWebhookTlsKeyFile,
+                clientCAFile: auditWebhookClientCaFile, tokenFile: auditWebhookTokenFile)
+            do {
+                try settings.validate()
+            } catch {
+                throw ValidationError("\(error)")  // exit 64, before anything starts
+            }
+            webhook = settings
         }
         let metrics = WardenMetrics()
         metrics.bootstrapMetricsSystem()
@@ -101,7 +129,7 @@ struct RunCommand: AsyncParsableCommand {
                 resyncInterval: try seconds(resyncInterval, "--resync-interval")),
             namespaces: namespace.isEmpty ? nil : namespace,
             evictTimeoutSeconds: try seconds(evictTimeout, "--evict-timeout"),
-            leaderElection: election, httpAddress: httpAddress, auditWebhook: auditWebhook)
+            leaderElection: election, httpAddress: httpAddress, auditWebhook: webhook)
         let runtime = try ControllerRuntime(
             cluster: clusterConfig, configuration: configuration,
             identity: election?.identity ?? ControllerRuntime.defaultIdentity(), logger: logger, metrics: metrics,

@@ -28,8 +28,11 @@ enum DeployManifest {
         Variant(path: "deploy/overlays/eks", kinds: baseKinds, extraArgs: ["--token-lifetime=90d"]),
         Variant(path: "deploy/overlays/monitoring", kinds: (baseKinds + ["ServiceMonitor"]).sorted(), extraArgs: []),
         Variant(path: "deploy/overlays/full",
-                kinds: (baseKinds + ["ServiceMonitor", "Service", "ClusterRole", "ClusterRoleBinding"]).sorted(),
-                extraArgs: ["--token-lifetime=90d", "--mode=report", "--audit-webhook"]),
+                kinds: (baseKinds + ["ServiceMonitor", "Service", "NetworkPolicy", "ClusterRole", "ClusterRoleBinding"]).sorted(),
+                extraArgs: ["--token-lifetime=90d", "--mode=report", "--audit-webhook", "--audit-webhook-address=0.0.0.0:8443",
+                            "--audit-webhook-tls-cert-file=/etc/token-warden/audit-tls/tls.crt",
+                            "--audit-webhook-tls-key-file=/etc/token-warden/audit-tls/tls.key",
+                            "--audit-webhook-client-ca-file=/etc/token-warden/audit-tls/ca.crt"]),
     ]
 
     /// The flags of `token-warden run` that make sense in-cluster (not --kubeconfig/--context).
@@ -38,7 +41,9 @@ enum DeployManifest {
         "--maintenance-window", "--max-concurrent", "--max-concurrent-per-namespace", "--rollout-timeout",
         "--restart-cooldown", "--resync-interval", "--evict-timeout", "--leader-elect", "--no-leader-elect",
         "--leader-election-namespace", "--leader-election-id", "--lease-duration", "--renew-deadline",
-        "--retry-period", "--http-address", "--audit-webhook", "--no-audit-webhook", "--log-format", "--log-level",
+        "--retry-period", "--http-address", "--audit-webhook", "--no-audit-webhook", "--audit-webhook-address",
+        "--audit-webhook-tls-cert-file", "--audit-webhook-tls-key-file", "--audit-webhook-client-ca-file",
+        "--audit-webhook-token-file", "--log-format", "--log-level",
     ]
 
     static func text(_ relativePath: String) throws -> String {

@@ -52,12 +52,9 @@ import TestSupport
         let receiver = AuditWebhookReceiver(
             store: store, metrics: metrics, logger: Logger(label: "audit") { JSONLogHandler(label: $0, sink: sink) },
             clock: { Timestamp(seconds: 1_795_460_000) })
-        let routes = ObservabilityRoutes(health: HealthState(), metrics: metrics, auditWebhook: receiver)
 
-        let response = routes.respond(to: EndpointRequest(
-            method: "POST", path: "/audit", headers: [("Content-Type", "application/json")], body: body))
-        #expect(response.status == 200)
-        _ = routes.respond(to: EndpointRequest(method: "POST", path: "/audit", body: body))  // same batch again
+        #expect(receiver.receive(body: body, contentType: "application/json").status == 200)
+        _ = receiver.receive(body: body, contentType: nil)  // same batch again
 
         let uid = "460651b8-d445-4da7-8b5b-66c269fb6a50"
         let confirmed = try #require(store.confirmed(podUID: uid))
@@ -73,12 +70,9 @@ import TestSupport
         #expect(page.contains(#"token_warden_audit_events_total{evidence="none"} 8"#))
         #expect(sink.lines.contains { $0.contains("pod confirmed stale") && $0.contains(uid) })
 
-        #expect(routes.respond(to: EndpointRequest(method: "POST", path: "/audit", body: Array("nope".utf8))).status == 400)
-        #expect(routes.respond(to: EndpointRequest(
-            method: "POST", path: "/audit", body: Array(#"{"kind":"EventList","apiVersion":"audit.k8s.io/v9","items":[]}"#.utf8))).status == 400)
-        #expect(routes.respond(to: EndpointRequest(
-            method: "POST", path: "/audit", headers: [("Content-Type", "application/vnd.kubernetes.protobuf")], body: body)).status == 415)
-        #expect(routes.respond(to: EndpointRequest(method: "GET", path: "/audit")).status == 405)
+        #expect(receiver.receive(body: Array("nope".utf8), contentType: nil).status == 400)
+        #expect(receiver.receive(body: Array(#"{"kind":"EventList","apiVersion":"audit.k8s.io/v9","items":[]}"#.utf8), contentType: nil).status == 400)
+        #expect(receiver.receive(body: body, contentType: "application/vnd.kubernetes.protobuf").status == 415)
     }
 
     @Test func storeIsBoundedAndPrunable() {

@@ -44,18 +44,16 @@ public struct EndpointResponse: Sendable {
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
 }
 
-/// The routing of `/healthz`, `/readyz`, `/livez`, `/metrics` and (when enabled) `POST /audit`,
-/// as a pure function from request to response so it can be tested without a socket.
+/// The routing of `/healthz`, `/readyz`, `/livez` and `/metrics`, as a pure function from request
+/// to response so it can be tested without a socket. Nothing here can change what the controller
+/// does: audit batches go to the webhook's own authenticated TLS listener (Evidence).
 public struct ObservabilityRoutes: Sendable {
     public let health: HealthState
     public let metrics: WardenMetrics
-    /// Answers `POST /audit`; nil: `/audit` is not served (404), as with `--no-audit-webhook`.
-    public let auditWebhook: (@Sendable (EndpointRequest) -> EndpointResponse)?
 
-    public init(health: HealthState, metrics: WardenMetrics, auditWebhook: (@Sendable (EndpointRequest) -> EndpointResponse)? = nil) {
+    public init(health: HealthState, metrics: WardenMetrics) {
         self.health = health
         self.metrics = metrics
-        self.auditWebhook = auditWebhook
     }
 
     public func respond(to request: EndpointRequest) -> EndpointResponse {
@@ -70,10 +68,6 @@ public struct ObservabilityRoutes: Sendable {
             guard request.method == "GET" || request.method == "HEAD" else { return Self.methodNotAllowed("GET") }
             return EndpointResponse(
                 status: 200, headers: [("Content-Type", WardenMetrics.expositionContentType)], body: metrics.exposition())
-        case "/audit":
-            guard let auditWebhook else { return .text(404, "404 page not found\n") }
-            guard request.method == "POST" else { return Self.methodNotAllowed("POST") }
-            return auditWebhook(request)
         default:
             return .text(404, "404 page not found\n")
         }

@@ -51,6 +51,12 @@ public enum MetricCatalog {
     public static let auditEvents = MetricDescription(
         name: "token_warden_audit_events_total", kind: .counter, labels: ["evidence"],
         help: "Audit events received on the webhook, by evidence found (stale_token, legacy_token_invalidated, none).")
+    public static let webhookRequests = MetricDescription(
+        name: "token_warden_audit_webhook_requests_total", kind: .counter, labels: ["result"],
+        help: "Requests to the audit webhook by result: accepted, or rejected (missing_credentials, invalid_token, untrusted_certificate, bad_request); a rejected batch records nothing.")
+    public static let auditEventsDropped = MetricDescription(
+        name: "token_warden_audit_events_dropped_total", kind: .counter, labels: ["reason"],
+        help: "Stale-token evidence in authenticated batches that was not used, by reason (not_service_account: the event's user is not a ServiceAccount; unknown_pod: no cached pod has the uid).")
 
     public static let eventsDropped = MetricDescription(
         name: "token_warden_events_dropped_total", kind: .counter, labels: [],
@@ -58,7 +64,8 @@ public enum MetricCatalog {
 
     public static let all: [MetricDescription] = [
         pods, workloads, deadlineRemaining, restarts, evictions, deferredRestarts, forecastMisses,
-        apiRequests, watchRestarts, relists, tokenReloads, leader, lastSuccessfulSync, auditEvents, eventsDropped,
+        apiRequests, watchRestarts, relists, tokenReloads, leader, lastSuccessfulSync, auditEvents, webhookRequests,
+        auditEventsDropped, eventsDropped,
     ]
 
     /// The README table (Markdown).

@@ -41,6 +41,7 @@ public final class WardenMetrics: Sendable {
         for result in ["success", "failure"] {
             _ = Self.counter(registry, MetricCatalog.tokenReloads, [result])
         }
+        for result in WebhookRequestResult.allCases { _ = Self.counter(registry, MetricCatalog.webhookRequests, [result.rawValue]) }
     }
 
     /// Makes the swift-metrics API (`Counter(label:)`, …) export into this registry. Once per process.
@@ -142,6 +143,15 @@ public final class WardenMetrics: Sendable {
     public func recordAuditEvents(_ kind: AuditEvidenceKind, count: Int = 1) {
         guard count > 0 else { return }
         Self.counter(registry, MetricCatalog.auditEvents, [kind.rawValue]).increment(by: Int64(count))
+    }
+
+    public func recordWebhookRequest(_ result: WebhookRequestResult) {
+        Self.counter(registry, MetricCatalog.webhookRequests, [result.rawValue]).increment()
+    }
+
+    public func recordAuditEventsDropped(_ reason: AuditEventDropReason, count: Int = 1) {
+        guard count > 0 else { return }
+        Self.counter(registry, MetricCatalog.auditEventsDropped, [reason.rawValue]).increment(by: Int64(count))
     }
 
     // MARK: Exposition
