@@ -16,9 +16,11 @@ final class PodAssessor: Sendable {
         self.now = now
     }
 
-    /// `evidenceIssuedAt`: when the token this pod presented to the API server was issued, from
-    /// audit events; it replaces the estimate when it is older.
-    func assess(_ pod: PodRecord, confirmedStale: Bool, evidenceIssuedAt: Timestamp? = nil) -> PodAssessment {
+    /// `evidence`: what audit events showed about the token this pod presents; its issue time
+    /// replaces the estimate when it is older.
+    func assess(_ pod: PodRecord, evidence: TokenEvidence?) -> PodAssessment {
+        let confirmedStale = evidence != nil
+        let evidenceIssuedAt = evidence?.tokenIssuedAt
         var result = PodAssessment(
             record: pod, classification: .outOfScope,
             explanation: .fixed(""), containerSource: nil, deadline: nil, restartDue: nil, oldestTokenIssuedAt: nil,

@@ -58,10 +58,8 @@ public final class Reconciler: Sendable {
         let now = clock()
         guard caches.hasSynced else { return Outcome(requeueAt: now + 1) }
         // Audit evidence: when each reported token was really issued (seen − age at that moment).
-        var staleTokenIssuedAt: [String: Timestamp] = [:]
-        for (uid, token) in evidence?.snapshot() ?? [:] { staleTokenIssuedAt[uid] = token.lastSeen - token.tokenAgeSeconds }
         let assessment = Assessor(defaults: configuration.defaults)
-            .assess(caches.snapshot(), now: now, staleTokenIssuedAt: staleTokenIssuedAt, memo: memo)
+            .assess(caches.snapshot(), now: now, evidence: evidence?.evidence() ?? [:], memo: memo)
         forgetSettledRestarts(assessment, now: now)
         let plan = Planner(config: configuration.planner).plan(assessment, now: now, inFlight: inFlight.withLock { $0 })
         record(assessment, plan, now: now)

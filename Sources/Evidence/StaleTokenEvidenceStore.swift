@@ -1,3 +1,4 @@
+import Assess
 import KubeModel
 import Synchronization
 
@@ -11,9 +12,16 @@ public struct ConfirmedStaleToken: Sendable, Equatable {
     public var lastSeen: Timestamp
     public var maxSecondsAfterWarning: Int64
     public var requests: Int
+    /// The earliest issue time over the observations (seen − N − 3607 s).
+    public var tokenIssuedAt: Timestamp
 
     /// Token age at the latest evidence (warn-after is iat + 3607 s).
     public var tokenAgeSeconds: Int64 { maxSecondsAfterWarning + AuditVocabulary.warnAfterSeconds }
+
+    /// The evidence the assessment reads.
+    public func evidence(source: TokenEvidence.Source) -> TokenEvidence {
+        TokenEvidence(source: source, firstSeen: firstSeen, lastSeen: lastSeen, serviceAccount: serviceAccount, tokenIssuedAt: tokenIssuedAt)
+    }
 }
 
 /// Confirmed-stale pods from the audit webhook, keyed by pod UID, read by the controller's planner
@@ -53,10 +61,12 @@ public final class StaleTokenEvidenceStore: Sendable {
             for observation in observations {
                 guard let uid = observation.podUID, !uid.isEmpty else { continue }
                 let seen = observation.time ?? receivedAt
+                let issuedAt = TokenEvidence.issuedAt(seen: seen, secondsAfterWarning: observation.secondsAfterWarning)
                 if var entry = state.pods[uid] {
                     entry.firstSeen = min(entry.firstSeen, seen)
                     entry.lastSeen = max(entry.lastSeen, seen)
                     entry.maxSecondsAfterWarning = max(entry.maxSecondsAfterWarning, observation.secondsAfterWarning)
+                    entry.tokenIssuedAt = min(entry.tokenIssuedAt, issuedAt)
                     if observation.isFinalStage { entry.requests += 1 }
                     state.pods[uid] = entry
                 } else {
@@ -64,7 +74,7 @@ public final class StaleTokenEvidenceStore: Sendable {
                         podUID: uid, namespace: observation.namespace, podName: observation.podName,
                         serviceAccount: observation.serviceAccount, firstSeen: seen, lastSeen: seen,
                         maxSecondsAfterWarning: observation.secondsAfterWarning,
-                        requests: observation.isFinalStage ? 1 : 0)
+                        requests: observation.isFinalStage ? 1 : 0, tokenIssuedAt: issuedAt)
                     state.pods[uid] = entry
                     fresh.append(entry)
                 }
@@ -92,6 +102,11 @@ public final class StaleTokenEvidenceStore: Sendable {
     /// All confirmed pods by UID (a copy).
     public func snapshot() -> [String: ConfirmedStaleToken] {
         state.withLock { $0.pods }
+    }
+
+    /// The evidence of every confirmed pod by uid, as the assessment takes it.
+    public func evidence(source: TokenEvidence.Source = .webhook) -> [String: TokenEvidence] {
+        state.withLock { $0.pods.mapValues { $0.evidence(source: source) } }
     }
 
     public var confirmedPodUIDs: Set<String> {

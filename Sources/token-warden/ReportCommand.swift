@@ -46,7 +46,7 @@ struct ReportCommand: AsyncParsableCommand {
             Self.clearProgress()
             // Deadlines are judged on the API server's clock, not this machine's.
             let now = Timestamp(seconds: Int64(Date().timeIntervalSince1970) + client.serverClockOffsetSeconds)
-            let assessment = Assessor(defaults: defaults).assess(snapshot, now: now, confirmedStale: [])
+            let assessment = Assessor(defaults: defaults).assess(snapshot, now: now)
             let plan = Planner(config: PlannerConfig()).plan(assessment, now: now, inFlight: [:])
             let format: ReportOptions.Format = switch output {
                 case .table: .table

@@ -1,3 +1,4 @@
+import Assess
 import Foundation
 import KubeModel
 import Logging
@@ -62,6 +63,10 @@ import TestSupport
         #expect(confirmed.podName == "legacy-app-0")
         #expect(confirmed.requests == 2)
         #expect(confirmed.tokenAgeSeconds == 9000)
+        #expect(confirmed.tokenIssuedAt == confirmed.lastSeen - 9000)  // seen − (N + 3607 s)
+        #expect(store.evidence()[uid] == TokenEvidence(
+            source: .webhook, firstSeen: confirmed.firstSeen, lastSeen: confirmed.lastSeen, serviceAccount: "legacy-app",
+            tokenIssuedAt: confirmed.lastSeen - 9000))
         #expect(notified.all == [uid])  // notified once, on first evidence
         #expect(store.confirmedPodUIDs == [uid])
 
