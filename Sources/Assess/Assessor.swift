@@ -96,8 +96,14 @@ public struct Assessor: Sendable {
         let podAssessor = PodAssessor(policy: policy, apiAudiences: defaults.apiAudiences, now: now)
         let assessed = pods.map { pod in
             // Evidence is rare: the uid is formatted for the lookups only when there is some.
-            guard !evidence.isEmpty, let uid = pod.uid?.description else { return podAssessor.assess(pod, evidence: nil) }
-            return podAssessor.assess(pod, evidence: evidence[uid])
+            var known = evidence.isEmpty ? nil : pod.uid.flatMap { evidence[$0.description] }
+            if !pod.annotations.isEmpty {
+                // Kept on the pod by whichever replica learned it (PodEvidenceAnnotations).
+                let (kept, problems) = PodEvidenceAnnotations.read(pod)
+                diagnostics += problems
+                if let kept { known = known.map { $0.merged(with: kept) } ?? kept }
+            }
+            return podAssessor.assess(pod, evidence: known)
         }
 
         // One pass over the pods (no filtered copies): the workload's class is its most urgent

@@ -19,13 +19,16 @@ public struct PodAssessment: Hashable, Sendable {
     /// between passes; these would be ~250 bytes per pod): rebuilt from the record by the same
     /// assessor, with the same clock and policy, when a report or an explanation asks.
     public var containers: [ContainerAssessment] {
-        containerSource.map { $0.assessor.containerAssessments(record, evidenceIssuedAt: $0.evidenceIssuedAt) } ?? []
+        containerSource.map {
+            $0.assessor.containerAssessments(record, evidenceIssuedAt: $0.evidenceIssuedAt, evidenceSeenAt: $0.evidenceSeenAt)
+        } ?? []
     }
     var containerSource: ContainerSource?
 
     struct ContainerSource: Sendable {
         let assessor: PodAssessor
         let evidenceIssuedAt: Timestamp?
+        let evidenceSeenAt: Timestamp?
     }
     /// When its most urgent token stops working.
     public var deadline: Timestamp?

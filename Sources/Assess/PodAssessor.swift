@@ -18,9 +18,13 @@ final class PodAssessor: Sendable {
 
     /// `evidence`: what audit events showed about the token this pod presents; its issue time
     /// replaces the estimate when it is older.
+    /// Evidence last seen before every token-holding container started is about an earlier
+    /// process (the container restarted and read a fresh token): it is not used.
     func assess(_ pod: PodRecord, evidence: TokenEvidence?) -> PodAssessment {
-        let confirmedStale = evidence != nil
-        let evidenceIssuedAt = evidence?.tokenIssuedAt
+        let applicable = evidence.flatMap { evidence in pod.tokenMounts.contains { $0.startedAt <= evidence.lastSeen } ? evidence : nil }
+        let confirmedStale = applicable != nil
+        let evidenceIssuedAt = applicable?.tokenIssuedAt
+        let evidenceSeenAt = applicable?.lastSeen
         var result = PodAssessment(
             record: pod, classification: .outOfScope,
             explanation: .fixed(""), containerSource: nil, deadline: nil, restartDue: nil, oldestTokenIssuedAt: nil,
@@ -37,7 +41,7 @@ final class PodAssessor: Sendable {
             result.explanation = .fixed("not Running (\(pod.phase.text ?? "no phase"))")
             return result
         }
-        let containers = containerAssessments(pod, evidenceIssuedAt: evidenceIssuedAt)
+        let containers = containerAssessments(pod, evidenceIssuedAt: evidenceIssuedAt, evidenceSeenAt: evidenceSeenAt)
         guard !containers.isEmpty else {
             result.explanation = .fixed(pod.automountDisabled
                 ? "automountServiceAccountToken is false and no running container mounts an API token"
@@ -46,7 +50,7 @@ final class PodAssessor: Sendable {
         }
         summarise(&result, containers)
         // Not kept: every pod's are rebuilt from the record when asked for (reports, explanations).
-        result.containerSource = PodAssessment.ContainerSource(assessor: self, evidenceIssuedAt: evidenceIssuedAt)
+        result.containerSource = PodAssessment.ContainerSource(assessor: self, evidenceIssuedAt: evidenceIssuedAt, evidenceSeenAt: evidenceSeenAt)
         if policy.mode == .ignore {
             result.classification = .outOfScope
             result.explanation = .fixed("ignored (token-warden.dev/mode: ignore)")
@@ -105,7 +109,7 @@ final class PodAssessor: Sendable {
 
     /// One assessment per running container holding an API token: its most urgent token speaks
     /// for it. Mounts come grouped by container (see `TokenMount.mounts(of:)`).
-    func containerAssessments(_ pod: PodRecord, evidenceIssuedAt: Timestamp?) -> [ContainerAssessment] {
+    func containerAssessments(_ pod: PodRecord, evidenceIssuedAt: Timestamp?, evidenceSeenAt: Timestamp?) -> [ContainerAssessment] {
         let mounts = pod.tokenMounts
         guard !mounts.isEmpty else { return [] }
         var out: [ContainerAssessment] = []
@@ -116,7 +120,10 @@ final class PodAssessor: Sendable {
             var worst: ContainerAssessment?
             while index < mounts.count, mounts[index].container == container, mounts[index].role == role {
                 if let source = apiSource(mounts[index]) {
-                    let assessed = assess(mounts[index], source: source, evidenceIssuedAt: evidenceIssuedAt)
+                    // Only a container already running when the API server saw the old token can hold it.
+                    let started = mounts[index].startedAt
+                    let applies = evidenceSeenAt.map { started <= $0 } ?? false
+                    let assessed = assess(mounts[index], source: source, evidenceIssuedAt: applies ? evidenceIssuedAt : nil)
                     if worst.map({ Self.moreUrgent(assessed, than: $0) }) ?? true { worst = assessed }
                 }
                 index += 1

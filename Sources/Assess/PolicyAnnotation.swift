@@ -1,5 +1,6 @@
 /// The `token-warden.dev/` annotations: policy (looked up on the workload, then its Namespace,
-/// then the flags) and the restart state the controller keeps on workloads.
+/// then the flags), the restart state the controller keeps on workloads and the audit evidence
+/// it keeps on pods.
 public enum PolicyAnnotation: String, CaseIterable, Sendable, Codable {
     case mode = "token-warden.dev/mode"
     case tokenLifetime = "token-warden.dev/token-lifetime"
@@ -12,6 +13,11 @@ public enum PolicyAnnotation: String, CaseIterable, Sendable, Codable {
     public static let restartedAt = "token-warden.dev/restarted-at"
     /// The deadline that restart was made for (RFC 3339): never restart twice for one deadline.
     public static let restartForDeadline = "token-warden.dev/restart-for-deadline"
+    /// Audit evidence kept on the pod (RFC 3339; written by the controller, or by
+    /// `token-warden audit --record`): when the token it presents was issued…
+    public static let staleTokenIssuedAt = "token-warden.dev/stale-token-issued-at"
+    /// …and when the API server last saw it presented (at the time of that write).
+    public static let staleTokenSeenAt = "token-warden.dev/stale-token-seen-at"
     /// The annotation `kubectl rollout restart` puts on the pod template.
     public static let kubectlRestartedAt = "kubectl.kubernetes.io/restartedAt"
 }

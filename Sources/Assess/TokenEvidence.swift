@@ -32,6 +32,14 @@ public struct TokenEvidence: Sendable, Hashable {
         self.tokenIssuedAt = tokenIssuedAt
     }
 
+    /// Both pieces of evidence about one pod: the earlier issue time (the older token is the one
+    /// that matters), the widest seen range; this one's source unless only the other knew the account.
+    public func merged(with other: TokenEvidence) -> TokenEvidence {
+        TokenEvidence(
+            source: source, firstSeen: min(firstSeen, other.firstSeen), lastSeen: max(lastSeen, other.lastSeen),
+            serviceAccount: serviceAccount ?? other.serviceAccount, tokenIssuedAt: min(tokenIssuedAt, other.tokenIssuedAt))
+    }
+
     /// The API server's warn-after is iat + 3607 s (`WarnOnlyBoundTokenExpirationSeconds`).
     public static let warnAfterSeconds: Int64 = 3607
 

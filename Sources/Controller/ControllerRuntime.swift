@@ -21,6 +21,8 @@ public final class ControllerRuntime: Sendable {
     public let metrics: WardenMetrics
     public let health: HealthState
     public let evidence: StaleTokenEvidenceStore
+    /// Writes the webhook's evidence onto the pods, on every replica.
+    public let evidenceRecorder: PodEvidenceRecorder
     public let identity: String
     /// /metrics, /healthz, /readyz; nil without `httpAddress`.
     public let endpoints: ObservabilityServer?
@@ -69,7 +71,14 @@ public final class ControllerRuntime: Sendable {
         let signal = ChangeSignal()
         self.signal = signal
         caches = ClusterCaches(signal: signal)
-        evidence = StaleTokenEvidenceStore(onNewPods: { _ in signal.notify() })
+        let recorder = PodEvidenceRecorder(
+            writer: PodEvidenceWriter(client: client, dryRun: configuration.dryRun, logger: logger),
+            pods: caches.pods, metrics: metrics, clock: clock)
+        evidenceRecorder = recorder
+        evidence = StaleTokenEvidenceStore(onNewEvidence: { tokens in
+            signal.notify()
+            recorder.enqueue(tokens)
+        })
         events = EventRecorder(client: client, instance: identity, logger: logger)
         executor = RestartExecutor(client: client, events: events, logger: logger, dryRun: configuration.dryRun)
         reconciler = Reconciler(
@@ -117,6 +126,7 @@ public final class ControllerRuntime: Sendable {
         var services: [any Service] = []
         if let endpoints { services.append(EndpointService(server: endpoints)) }
         if let auditWebhook { services.append(AuditWebhookService(server: auditWebhook)) }
+        services.append(PodEvidenceService(recorder: evidenceRecorder))
         services.append(CacheService(runtime: self))
         services.append(ControlLoopService(runtime: self))
         return services

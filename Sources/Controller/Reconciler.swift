@@ -296,10 +296,18 @@ public final class Reconciler: Sendable {
     private func record(_ assessment: Assessment, _ plan: Plan, now: Timestamp) {
         guard let metrics else { return }
         var podCounts: [TokenClassification: Int] = [:]
+        var evidenceCounts: [EvidenceSourceLabel: Int] = [:]
         for workload in assessment.workloads {
-            for pod in workload.pods { podCounts[TokenClassification(pod.classification), default: 0] += 1 }
+            for pod in workload.pods {
+                podCounts[TokenClassification(pod.classification), default: 0] += 1
+                if pod.confirmedStale {
+                    let onPod = pod.record.annotations[PolicyAnnotation.staleTokenIssuedAt] != nil
+                    evidenceCounts[onPod ? .annotation : .webhook, default: 0] += 1
+                }
+            }
         }
         metrics.setPodCounts(podCounts)
+        metrics.setPodsWithEvidence(evidenceCounts)
         var workloadCounts: [TokenClassification: Int] = [:]
         for (classification, count) in assessment.counts { workloadCounts[TokenClassification(classification), default: 0] += count }
         metrics.setWorkloadCounts(workloadCounts)

@@ -38,18 +38,19 @@ public final class StaleTokenEvidenceStore: Sendable {
         var generation: UInt64 = 0
     }
     private let state = Mutex(State())
-    private let onNewPods: (@Sendable ([ConfirmedStaleToken]) -> Void)?
+    private let onNewEvidence: (@Sendable ([ConfirmedStaleToken]) -> Void)?
 
-    /// - Parameter onNewPods: called (outside the lock) with pods confirmed stale for the first
-    ///   time, e.g. to trigger a reconcile at once instead of at the next resync.
+    /// - Parameter onNewEvidence: called (outside the lock) with pods confirmed stale for the
+    ///   first time or seen with an earlier token issue time than before: to reconcile at once
+    ///   instead of at the next resync, and to write the evidence onto the pods.
     public init(
         capacity: Int = StaleTokenEvidenceStore.defaultCapacity,
         retentionSeconds: Int64 = StaleTokenEvidenceStore.defaultRetentionSeconds,
-        onNewPods: (@Sendable ([ConfirmedStaleToken]) -> Void)? = nil
+        onNewEvidence: (@Sendable ([ConfirmedStaleToken]) -> Void)? = nil
     ) {
         self.capacity = max(1, capacity)
         self.retentionSeconds = retentionSeconds
-        self.onNewPods = onNewPods
+        self.onNewEvidence = onNewEvidence
     }
 
     /// Records observations; those without a pod UID cannot be tied to a pod and are ignored here.
@@ -57,6 +58,7 @@ public final class StaleTokenEvidenceStore: Sendable {
     @discardableResult
     public func record(_ observations: [StaleTokenObservation], receivedAt: Timestamp) -> [ConfirmedStaleToken] {
         var fresh: [ConfirmedStaleToken] = []
+        var earlier: Set<String> = []
         state.withLock { state in
             for observation in observations {
                 guard let uid = observation.podUID, !uid.isEmpty else { continue }
@@ -66,7 +68,10 @@ public final class StaleTokenEvidenceStore: Sendable {
                     entry.firstSeen = min(entry.firstSeen, seen)
                     entry.lastSeen = max(entry.lastSeen, seen)
                     entry.maxSecondsAfterWarning = max(entry.maxSecondsAfterWarning, observation.secondsAfterWarning)
-                    entry.tokenIssuedAt = min(entry.tokenIssuedAt, issuedAt)
+                    if issuedAt < entry.tokenIssuedAt {
+                        entry.tokenIssuedAt = issuedAt
+                        earlier.insert(uid)
+                    }
                     if observation.isFinalStage { entry.requests += 1 }
                     state.pods[uid] = entry
                 } else {
@@ -87,7 +92,10 @@ public final class StaleTokenEvidenceStore: Sendable {
             }
             if !observations.isEmpty { state.generation &+= 1 }
         }
-        if !fresh.isEmpty { onNewPods?(fresh) }
+        let freshUIDs = Set(fresh.map(\.podUID))
+        let uids = fresh.map(\.podUID) + earlier.filter { !freshUIDs.contains($0) }
+        let changed = state.withLock { state in uids.compactMap { state.pods[$0] } }  // as of the whole batch
+        if !changed.isEmpty { onNewEvidence?(changed) }
         return fresh
     }
 

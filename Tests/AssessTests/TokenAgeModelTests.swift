@@ -115,6 +115,10 @@ let tokenAgeCases: [TokenAgeCase] = [
                  pod: makePod(uid: "stale-3", containers: [TestContainer(startedAt: "2026-11-13T00:00:00Z")]),
                  evidence: tokenEvidence("stale-3", issued: "2025-12-08T00:00:00Z"), classification: .confirmedStale,
                  deadline: "2026-12-08T00:00:00Z", issued: "2025-12-08T00:00:00Z"),
+    TokenAgeCase(name: "evidence seen before the container (re)started is about an earlier process",
+                 pod: makePod(uid: "stale-5", containers: [TestContainer(startedAt: "2026-11-21T00:00:00Z")]),
+                 evidence: tokenEvidence("stale-5", issued: "2025-12-08T00:00:00Z", seen: "2026-11-20T00:00:00Z"),
+                 classification: .ok, deadline: "2027-11-20T23:11:44Z"),
     TokenAgeCase(name: "evidence of a newer token than the estimate changes nothing",
                  pod: makePod(uid: "stale-4"), evidence: tokenEvidence("stale-4", issued: "2026-06-01T00:00:00Z"),
                  classification: .ok, deadline: "2026-12-31T23:11:44Z"),
@@ -137,7 +141,30 @@ let tokenAgeCases: [TokenAgeCase] = [
         if let issued = c.issued { #expect(pod.oldestTokenIssuedAt?.rfc3339 == issued) }
         if let next = c.nextTransition { #expect(pod.nextTransition?.rfc3339 == next) }
         if let text = c.reasonContains { #expect(pod.reason.contains(text), "\(pod.reason)") }
-        if c.evidence[pod.ref.uid ?? ""] != nil { #expect(pod.confirmedStale && workload.confirmedStale) }
+        if c.evidence[pod.ref.uid ?? ""] != nil, c.classification == .confirmedStale { #expect(pod.confirmedStale && workload.confirmedStale) }
+    }
+
+    /// Evidence kept on the pod by any replica counts like evidence received here; a value that
+    /// does not parse is a Warning (a diagnostic on the pod) and the estimate applies.
+    @Test func evidenceKeptOnThePodIsRead() {
+        let young = [TestContainer(startedAt: "2026-11-13T00:00:00Z")]
+        let kept = assessOne(makePod(uid: "kept", containers: young, annotations: [
+            PolicyAnnotation.staleTokenIssuedAt: "2025-12-08T00:00:00Z", PolicyAnnotation.staleTokenSeenAt: "2026-11-20T00:00:00Z",
+        ]), now: t("2026-11-23T19:00:00Z"))
+        #expect(kept.classification == .confirmedStale)
+        #expect(kept.deadline?.rfc3339 == "2026-12-08T00:00:00Z")
+        #expect(kept.diagnostics.isEmpty)
+
+        // Received here and kept on the pod: the earlier issue time wins.
+        let both = assessOne(makePod(uid: "both", containers: young, annotations: [PolicyAnnotation.staleTokenIssuedAt: "2025-12-20T00:00:00Z"]),
+                             now: t("2026-11-23T19:00:00Z"), evidence: tokenEvidence("both", issued: "2025-12-08T00:00:00Z"))
+        #expect(both.deadline?.rfc3339 == "2026-12-08T00:00:00Z")
+
+        let malformed = assessOne(makePod(uid: "bad", containers: young, annotations: [PolicyAnnotation.staleTokenIssuedAt: "last year"]),
+                                  now: t("2026-11-23T19:00:00Z"))
+        #expect(malformed.classification == .ok)
+        #expect(malformed.diagnostics.map(\.annotation) == [PolicyAnnotation.staleTokenIssuedAt])
+        #expect(malformed.diagnostics.first?.object.kind == "Pod")
     }
 
     @Test func refreshLagNumbers() {

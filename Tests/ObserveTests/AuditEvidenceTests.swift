@@ -47,7 +47,7 @@ import TestSupport
     @Test func webhookMarksPodsConfirmedStale() throws {
         let body = Array(try Fixtures.golden("audit/webhook-eventlist-with-stale-token.json"))
         let notified = NotifiedPods()
-        let store = StaleTokenEvidenceStore(onNewPods: { pods in notified.add(pods.map(\.podUID)) })
+        let store = StaleTokenEvidenceStore(onNewEvidence: { pods in notified.add(pods.map(\.podUID)) })
         let metrics = WardenMetrics()
         let sink = LogLineSink.memory()
         let receiver = AuditWebhookReceiver(

@@ -57,6 +57,12 @@ public enum MetricCatalog {
     public static let auditEventsDropped = MetricDescription(
         name: "token_warden_audit_events_dropped_total", kind: .counter, labels: ["reason"],
         help: "Stale-token evidence in authenticated batches that was not used, by reason (not_service_account: the event's user is not a ServiceAccount; unknown_pod: no cached pod has the uid).")
+    public static let podsWithEvidence = MetricDescription(
+        name: "token_warden_pods_with_evidence", kind: .gauge, labels: ["source"],
+        help: "Pods the API server's audit events show presenting a stale token, by where this replica has it from (annotation: kept on the pod; webhook: received here, not yet on the pod), at the last assessment.")
+    public static let evidenceAnnotations = MetricDescription(
+        name: "token_warden_evidence_annotations_total", kind: .counter, labels: ["result"],
+        help: "Writes of stale-token evidence onto pods, by result (written, already_recorded, pod_replaced, dry_run, failed).")
 
     public static let eventsDropped = MetricDescription(
         name: "token_warden_events_dropped_total", kind: .counter, labels: [],
@@ -65,7 +71,7 @@ public enum MetricCatalog {
     public static let all: [MetricDescription] = [
         pods, workloads, deadlineRemaining, restarts, evictions, deferredRestarts, forecastMisses,
         apiRequests, watchRestarts, relists, tokenReloads, leader, lastSuccessfulSync, auditEvents, webhookRequests,
-        auditEventsDropped, eventsDropped,
+        auditEventsDropped, podsWithEvidence, evidenceAnnotations, eventsDropped,
     ]
 
     /// The README table (Markdown).

@@ -63,3 +63,11 @@ public enum AuditEventDropReason: String, CaseIterable, Sendable {
     case notServiceAccount = "not_service_account"
     case unknownPod = "unknown_pod"
 }
+
+/// Where a replica has a pod's stale-token evidence from, the `source` label.
+public enum EvidenceSourceLabel: String, CaseIterable, Sendable {
+    /// The pod's own annotations (written by any replica or by `token-warden audit --record`).
+    case annotation
+    /// A webhook batch this replica received, not on the pod yet.
+    case webhook
+}

@@ -154,6 +154,17 @@ public final class WardenMetrics: Sendable {
         Self.counter(registry, MetricCatalog.auditEventsDropped, [reason.rawValue]).increment(by: Int64(count))
     }
 
+    public func setPodsWithEvidence(_ counts: [EvidenceSourceLabel: Int]) {
+        for source in EvidenceSourceLabel.allCases {
+            Self.gauge(registry, MetricCatalog.podsWithEvidence, [source.rawValue]).set(to: Double(counts[source] ?? 0))
+        }
+    }
+
+    /// `result`: a `PodEvidenceWriter.Outcome` raw value.
+    public func recordEvidenceAnnotation(result: String) {
+        Self.counter(registry, MetricCatalog.evidenceAnnotations, [result]).increment()
+    }
+
     // MARK: Exposition
 
     /// The Prometheus text exposition format (version 0.0.4).
