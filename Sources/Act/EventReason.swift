@@ -19,6 +19,9 @@ public enum EventReason: String, Sendable, CaseIterable, Codable {
     case rolloutTimedOut = "RolloutTimedOut"
     /// An eviction was refused (PodDisruptionBudget, 429).
     case evictionBlocked = "EvictionBlocked"
+    /// At risk by the token-age estimate, but `restart-on: evidence` and no audit evidence: not
+    /// restarted (once per deadline).
+    case unconfirmedAtRisk = "UnconfirmedAtRisk"
     /// A restart cannot help (token lifetime none or shorter than restart-before).
     case unprotectable = "Unprotectable"
     case invalidAnnotation = "InvalidAnnotation"

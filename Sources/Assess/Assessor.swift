@@ -108,7 +108,8 @@ public struct Assessor: Sendable {
 
         // One pass over the pods (no filtered copies): the workload's class is its most urgent
         // in-scope pod's; its deadline comes from the pods a restart can help (those not
-        // unprotectable), or from all in-scope pods when none can be helped.
+        // unprotectable, nor unconfirmed under restart-on: evidence), or from all in-scope pods
+        // when none can be helped.
         var classification = Classification.outOfScope
         var anyInScope = false, anyHelpable = false
         var deadlineHelpable: Timestamp?, deadlineAll: Timestamp?, dueHelpable: Timestamp?, dueAll: Timestamp?
@@ -119,7 +120,7 @@ public struct Assessor: Sendable {
             classification = min(classification, pod.classification)
             deadlineAll = earliest(deadlineAll, pod.deadline)
             dueAll = earliest(dueAll, pod.restartDue)
-            if pod.classification != .unprotectable {
+            if pod.classification != .unprotectable && pod.classification != .unconfirmed {
                 anyHelpable = true
                 deadlineHelpable = earliest(deadlineHelpable, pod.deadline)
                 dueHelpable = earliest(dueHelpable, pod.restartDue)

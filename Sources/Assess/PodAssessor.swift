@@ -76,7 +76,11 @@ final class PodAssessor: Sendable {
         result.deadline = hasRestartable ? deadline : fallbackDeadline
         result.oldestTokenIssuedAt = oldest
         result.classification = worst
-        if result.confirmedStale && worst.needsRestart { result.classification = .confirmedStale }
+        if result.confirmedStale && worst.needsRestart {
+            result.classification = .confirmedStale
+        } else if policy.restartOn == .evidence, worst == .atRisk || worst == .expired {
+            result.classification = .unconfirmed  // no audit evidence: reported, not restarted
+        }
         if let deadline = result.deadline {
             result.restartDue = worst == .invalidated ? deadline : deadline - policy.restartBefore
         }
@@ -151,7 +155,10 @@ final class PodAssessor: Sendable {
             lag = TokenModel.refreshLag(expirationSeconds: expirationSeconds)
             issued = start - lag
             // Only extended tokens (3607 s) are reported stale; the audit log knows their real age.
-            if expirationSeconds == TokenModel.warnOnlyExpirationSeconds, let evidence = evidenceIssuedAt, evidence < start - lag {
+            // With restart-on: evidence, the evidence's issue time is the deadline's base even when
+            // the estimate is older.
+            if expirationSeconds == TokenModel.warnOnlyExpirationSeconds, let evidence = evidenceIssuedAt,
+               evidence < start - lag || policy.restartOn == .evidence {
                 issued = evidence
             }
         }

@@ -199,6 +199,7 @@ public final class Reconciler: Sendable {
                 case .expired: .tokenExpired
                 case .invalidated: .tokensInvalidated
                 case .confirmedStale: .confirmedStaleToken
+                case .unconfirmed: .unconfirmedAtRisk
                 default: nil
             }
             if let reason, firstAnnouncement("class:\(reason.rawValue):\(key)", now: now) {
@@ -327,6 +328,7 @@ extension TokenClassification {
         switch classification {
         case .ok: self = .ok
         case .atRisk: self = .atRisk
+        case .unconfirmed: self = .unconfirmed
         case .expired: self = .expired
         case .invalidated: self = .invalidated
         case .unprotectable: self = .unprotectable

@@ -38,7 +38,7 @@ enum DeployManifest {
     /// The flags of `token-warden run` that make sense in-cluster (not --kubeconfig/--context).
     static let runFlags: Set<String> = [
         "--namespace", "--mode", "--token-lifetime", "--restart-before", "--tokens-invalid-before",
-        "--maintenance-window", "--max-concurrent", "--max-concurrent-per-namespace", "--rollout-timeout",
+        "--maintenance-window", "--restart-on", "--max-concurrent", "--max-concurrent-per-namespace", "--rollout-timeout",
         "--restart-cooldown", "--resync-interval", "--evict-timeout", "--leader-elect", "--no-leader-elect",
         "--leader-election-namespace", "--leader-election-id", "--lease-duration", "--renew-deadline",
         "--retry-period", "--http-address", "--audit-webhook", "--no-audit-webhook", "--audit-webhook-address",

@@ -25,9 +25,10 @@ import Transport
 
     /// A replica with the webhook on a loopback port, trusting `credentials`' client CA.
     static func webhookRuntime(_ harness: ScenarioHarness, identity: String, credentials: WebhookCredentials,
-                               leaderElection: Bool) throws -> ControllerRuntime {
+                               leaderElection: Bool, restartOn: RestartOn = .estimate) throws -> ControllerRuntime {
         let base = try harness.runtime(identity: identity, mode: .restart, maxConcurrent: 1, leaderElection: leaderElection)
         var configuration = base.configuration
+        configuration.defaults.restartOn = restartOn
         configuration.auditWebhook = AuditWebhookSettings(
             address: "127.0.0.1:0", certificateFile: credentials.certificateFile, privateKeyFile: credentials.privateKeyFile,
             clientCAFile: credentials.clientCAFile)
@@ -36,8 +37,9 @@ import Transport
     }
 
     /// The API server's batch: the pod presented a token issued 350 days before `seenAt`.
-    static func batch(pod: StoredObject, seenAt: String) -> [UInt8] {
-        Array(#"{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[{"level":"Metadata","auditID":"1","stage":"ResponseComplete","requestURI":"/api/v1/namespaces/tools/configmaps","verb":"list","user":{"username":"system:serviceaccount:tools:default","groups":["system:serviceaccounts"],"extra":{"authentication.kubernetes.io/pod-name":["\#(pod.name)"],"authentication.kubernetes.io/pod-uid":["\#(pod.uid)"]}},"responseStatus":{"metadata":{},"code":200},"requestReceivedTimestamp":"\#(seenAt)","stageTimestamp":"\#(seenAt)","annotations":{"authentication.k8s.io/stale-token":"subject: system:serviceaccount:tools:default, seconds after warning threshold: \#(pastWarning)"}}]}"#.utf8)
+    static func batch(pod: StoredObject, seenAt: String, pastWarning: Int64 = Self.pastWarning) -> [UInt8] {
+        let ns = pod.namespace
+        return Array(#"{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[{"level":"Metadata","auditID":"1","stage":"ResponseComplete","requestURI":"/api/v1/namespaces/\#(ns)/configmaps","verb":"list","user":{"username":"system:serviceaccount:\#(ns):default","groups":["system:serviceaccounts"],"extra":{"authentication.kubernetes.io/pod-name":["\#(pod.name)"],"authentication.kubernetes.io/pod-uid":["\#(pod.uid)"]}},"responseStatus":{"metadata":{},"code":200},"requestReceivedTimestamp":"\#(seenAt)","stageTimestamp":"\#(seenAt)","annotations":{"authentication.k8s.io/stale-token":"subject: system:serviceaccount:\#(ns):default, seconds after warning threshold: \#(pastWarning)"}}]}"#.utf8)
     }
 
     static func post(_ body: [UInt8], to runtime: ControllerRuntime, credentials: WebhookCredentials) async throws -> Int {
@@ -112,6 +114,35 @@ import Transport
         #expect(restarted)
         #expect(followerRuntime.evidence.isConfirmedStale(podUID: pod.uid))
         #expect(leaderRuntime.evidence.snapshot().isEmpty, "the leader knows it only from the pod")
+    }
+
+    /// restart-on: evidence over long-lived workloads of which one is confirmed: exactly that one
+    /// is restarted (by the evidence's deadline); the others get UnconfirmedAtRisk and keep running.
+    @Test func restartOnEvidenceRestartsExactlyTheConfirmedWorkloads() async throws {
+        let harness = try ScenarioHarness { s in
+            s.namespace("default")
+            s.namespace("shop")
+            s.deployment("shop", "a", replicas: 1, ageDays: 340)
+            s.deployment("shop", "b", replicas: 1, ageDays: 340)
+            s.deployment("shop", "c", replicas: 2, ageDays: 345)
+        }
+        defer { harness.stop() }
+        let credentials = try WebhookCredentials()
+        let runtime = try Self.webhookRuntime(harness, identity: "evidence", credentials: credentials, leaderElection: false, restartOn: .evidence)
+        let replica = try harness.start(runtime)
+        #expect(try await harness.wait(seconds: 30) { Set(harness.events("UnconfirmedAtRisk")) == ["shop/a", "shop/b", "shop/c"] })
+        #expect(harness.restartPatches().isEmpty, "at risk by estimate only: nothing restarted")
+
+        let a = try #require(harness.sim.store.objects(ResourceCatalog.pods, namespace: "shop").first { $0.name.hasPrefix("a-") })
+        let seen = ISO8601DateFormatter.microseconds(Date().timeIntervalSince1970)
+        #expect(try await Self.post(Self.batch(pod: a, seenAt: seen, pastWarning: 340 * 86_400 - 3607), to: runtime, credentials: credentials) == 200)
+        let restarted = try await harness.wait(seconds: 30) { harness.restartPatches() == ["shop/a"] }
+        try await Task.sleep(for: .seconds(2))  // passes go on: b and c still stay
+        await replica.stop()
+        #expect(restarted)
+        #expect(harness.restartPatches() == ["shop/a"])
+        #expect(harness.events("ConfirmedStaleToken") == ["shop/a"])
+        #expect(harness.events("UnconfirmedAtRisk").filter { $0 == "shop/b" }.count == 1, "once per deadline")
     }
 
     /// A pod replaced under the same name gets nothing; once per pod per token; an earlier issue

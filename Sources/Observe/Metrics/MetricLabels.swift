@@ -3,6 +3,8 @@
 public enum TokenClassification: String, CaseIterable, Sendable, Hashable {
     case ok
     case atRisk = "at_risk"
+    /// At risk by estimate, but restart-on: evidence and no evidence: not restarted.
+    case unconfirmed
     case expired
     case invalidated
     case unprotectable

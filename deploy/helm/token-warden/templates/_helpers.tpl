@@ -60,6 +60,9 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- with $c.maintenanceWindow }}
 - {{ printf "--maintenance-window=%v" . | quote }}
 {{- end }}
+{{- with $c.restartOn }}
+- {{ printf "--restart-on=%v" . | quote }}
+{{- end }}
 {{- with $c.maxConcurrent }}
 - {{ printf "--max-concurrent=%v" . | quote }}
 {{- end }}
