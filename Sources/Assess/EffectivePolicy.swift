@@ -13,6 +13,8 @@ public struct EffectivePolicy: Hashable, Sendable {
     public var strategyNote: String?
     public var maintenanceWindow: MaintenanceWindow?
     public var restartOn: RestartOn
+    /// `restart-on: evidence` was asked for, but the evidence source is silent: the estimate applies.
+    public var evidenceFallback = false
     /// Where each value came from.
     public var origins: [PolicyAnnotation: PolicyOrigin]
 

@@ -12,6 +12,9 @@ public struct PolicyDefaults: Hashable, Sendable {
     public var maintenanceWindow: MaintenanceWindow?
     /// `--restart-on`: the token-age estimate, or audit evidence only.
     public var restartOn: RestartOn
+    /// The evidence source has been silent longer than `--evidence-max-silence`: `restart-on:
+    /// evidence` falls back to the estimate until batches flow again. Set per pass by the controller.
+    public var evidenceFallback = false
     /// Audiences the API server accepts as its own (`--api-audiences`); a projected token whose
     /// audience is empty or one of these is an API token.
     public var apiAudiences: Set<String>

@@ -38,6 +38,11 @@ public struct ControllerConfiguration: Sendable {
     public var httpAddress: String?
     /// The audit webhook's TLS listener and credentials; nil: no webhook.
     public var auditWebhook: AuditWebhookSettings?
+    /// With the webhook: no authenticated batch for this long makes `restart-on: evidence` fall
+    /// back to the estimate (`--evidence-max-silence`).
+    public var evidenceMaxSilenceSeconds: Int64 = 1800
+    /// This replica's own pod, for the Events about the controller itself (nil outside a cluster).
+    public var ownPod: ObjectRef?
     /// Cluster-wide pace of announcements (the Events a pass derives from what it sees: at risk,
     /// deferred, would restart, …): a burst, then this many per second; the rest wait for later
     /// passes. On a cluster where thousands of workloads are at risk at once, the first pass

@@ -81,9 +81,10 @@ public final class ControllerRuntime: Sendable {
         })
         events = EventRecorder(client: client, instance: identity, logger: logger)
         executor = RestartExecutor(client: client, events: events, logger: logger, dryRun: configuration.dryRun)
+        let batchClock = configuration.auditWebhook == nil ? nil : AuditBatchClock(startedAt: clock())
         reconciler = Reconciler(
             caches: caches, configuration: configuration, actions: ClusterWorkloadActions(executor: executor, events: events),
-            evidence: evidence, metrics: metrics, clock: clock, logger: logger)
+            evidence: evidence, metrics: metrics, batchClock: batchClock, health: health, clock: clock, logger: logger)
         if let address = configuration.httpAddress {
             let (host, port) = try ListenAddress.parse(address)
             endpoints = ObservabilityServer(host: host, port: port, routes: ObservabilityRoutes(health: health, metrics: metrics), logger: logger)
@@ -96,7 +97,7 @@ public final class ControllerRuntime: Sendable {
             let receiver = AuditWebhookReceiver(store: evidence, metrics: metrics, logger: logger, clock: clock, podIsKnown: { observation in
                 guard let name = observation.podName, let uid = observation.podUID else { return false }
                 return pods.get(namespace: observation.namespace, name: name)?.uid?.description == uid
-            })
+            }, batchClock: reconciler.batchClock)
             auditWebhook = try AuditWebhookServer(settings: settings, receiver: receiver, metrics: metrics, logger: logger)
         } else {
             auditWebhook = nil

@@ -1,5 +1,6 @@
 import Act
 import Assess
+import Evidence
 import KubeModel
 import Logging
 import Evidence
@@ -37,12 +38,20 @@ public final class Reconciler: Sendable {
     let announcementPace: Mutex<TokenBucket>
     /// Set when this pass held an announcement back: the next pass comes sooner to make it.
     let announcementsHeldBack = Mutex(false)
+    /// The audit webhook's batches (nil without a webhook: no fail-safe to apply).
+    let batchClock: AuditBatchClock?
+    let health: HealthState?
+    /// The evidence source's state at the last pass (nil before the first).
+    let evidenceSourceLive = Mutex<Bool?>(nil)
 
     public init(
         caches: ClusterCaches, configuration: ControllerConfiguration, actions: any WorkloadActions,
-        evidence: StaleTokenEvidenceStore? = nil, metrics: WardenMetrics? = nil,
+        evidence: StaleTokenEvidenceStore? = nil, metrics: WardenMetrics? = nil, batchClock: AuditBatchClock? = nil,
+        health: HealthState? = nil,
         clock: @escaping @Sendable () -> Timestamp, logger: Logger = Logger(label: "token-warden.reconcile")
     ) {
+        self.batchClock = batchClock
+        self.health = health
         self.caches = caches
         self.configuration = configuration
         self.actions = actions
@@ -57,8 +66,10 @@ public final class Reconciler: Sendable {
     public func reconcile(isLeader: Bool) async -> Outcome {
         let now = clock()
         guard caches.hasSynced else { return Outcome(requeueAt: now + 1) }
+        var defaults = configuration.defaults
+        defaults.evidenceFallback = await evidenceFallback(now: now)
         // Audit evidence: when each reported token was really issued (seen − age at that moment).
-        let assessment = Assessor(defaults: configuration.defaults)
+        let assessment = Assessor(defaults: defaults)
             .assess(caches.snapshot(), now: now, evidence: evidence?.evidence() ?? [:], memo: memo)
         forgetSettledRestarts(assessment, now: now)
         let plan = Planner(config: configuration.planner).plan(assessment, now: now, inFlight: inFlight.withLock { $0 })
@@ -78,6 +89,40 @@ public final class Reconciler: Sendable {
             requeueAt = min(requeueAt, now + max(1, Int64(pace.rounded(.up))))
         }
         return Outcome(assessment: assessment, plan: plan, requeueAt: requeueAt)
+    }
+
+    // MARK: The evidence source
+
+    /// Fail-safe of `restart-on: evidence`: true while the webhook has taken no authenticated
+    /// batch for `evidenceMaxSilenceSeconds`. Said when it changes: a log line, an Event on this
+    /// replica's pod; every pass: the metric and the `/readyz` line (which does not fail readiness).
+    private func evidenceFallback(now: Timestamp) async -> Bool {
+        guard let batchClock else { return false }
+        let silence = batchClock.silenceSeconds(now: now)
+        let limit = configuration.evidenceMaxSilenceSeconds
+        let live = silence <= limit
+        metrics?.setEvidenceSourceUp(live)
+        let problem = "no authenticated audit batch for \(DurationText.format(silence)) (--evidence-max-silence \(DurationText.format(limit))); restart-on: evidence falls back to the estimate"
+        health?.setEvidenceSource(problem: live ? nil : problem)
+        let previous = evidenceSourceLive.withLock { state -> Bool? in
+            defer { state = live }
+            return state
+        }
+        guard previous != live, previous != nil || !live else { return !live }
+        if live {
+            logger.notice("audit batches flow again; restart-on: evidence applies again")
+        } else {
+            logger.warning("evidence source silent; restart-on: evidence falls back to the estimate", metadata: [
+                "silenceSeconds": "\(silence)", "maxSilenceSeconds": "\(limit)",
+            ])
+        }
+        if let pod = configuration.ownPod {
+            await actions.emit(live
+                ? WardenEvent(regarding: pod, type: .normal, reason: .evidenceSourceBack,
+                              message: "Authenticated audit batches arrive again; restart-on: evidence applies again")
+                : WardenEvent(regarding: pod, type: .warning, reason: .evidenceSourceSilent, message: "Evidence source silent: \(problem)"))
+        }
+        return !live
     }
 
     // MARK: Acting

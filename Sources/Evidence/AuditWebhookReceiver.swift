@@ -40,14 +40,17 @@ public final class AuditWebhookReceiver: Sendable {
     private let clock: @Sendable () -> Timestamp
     /// False when no cached pod has the observation's uid (nil: every pod counts as known).
     private let podIsKnown: (@Sendable (StaleTokenObservation) -> Bool)?
+    /// Told of every batch taken, evidence or not: the source is alive.
+    public let batchClock: AuditBatchClock?
 
     public init(
         store: StaleTokenEvidenceStore,
         metrics: WardenMetrics?,
         logger: Logger,
         clock: @escaping @Sendable () -> Timestamp = { Timestamp(seconds: RFC3339Time.nowMilliseconds() / 1000) },
-        podIsKnown: (@Sendable (StaleTokenObservation) -> Bool)? = nil
+        podIsKnown: (@Sendable (StaleTokenObservation) -> Bool)? = nil, batchClock: AuditBatchClock? = nil
     ) {
+        self.batchClock = batchClock
         self.store = store
         self.metrics = metrics
         self.logger = logger
@@ -94,6 +97,7 @@ public final class AuditWebhookReceiver: Sendable {
             logger.warning("rejected audit webhook batch", metadata: ["problem": "\(error)", "bytes": "\(body.count)"])
             return .text(400, "\(error)\n")
         }
+        batchClock?.noteBatch(at: clock())
         var staleTokens = batch.staleTokens
         if let podIsKnown { staleTokens.removeAll { !podIsKnown($0) } }
         let unknownPods = batch.staleTokens.count - staleTokens.count

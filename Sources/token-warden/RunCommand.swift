@@ -75,6 +75,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Accept 'Authorization: Bearer' with this file's contents (read again when it changes): the webhook kubeconfig's token.")
     var auditWebhookTokenFile: String?
 
+    @Option(help: "With --audit-webhook: no authenticated batch for this long makes restart-on: evidence fall back to the estimate until batches flow again.")
+    var evidenceMaxSilence: String = "30m"
+
     @Option(help: "json or text.") var logFormat: String = "json"
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
 
@@ -120,7 +123,7 @@ struct RunCommand: AsyncParsableCommand {
                 renewDeadlineSeconds: Double(try seconds(renewDeadline, "--renew-deadline")),
                 retryPeriodSeconds: Double(try seconds(retryPeriod, "--retry-period")))
         }
-        let configuration = ControllerConfiguration(
+        var configuration = ControllerConfiguration(
             defaults: try policy.defaults(mode: mode),
             planner: PlannerConfig(
                 maxConcurrent: maxConcurrent, maxConcurrentPerNamespace: maxConcurrentPerNamespace,
@@ -130,6 +133,11 @@ struct RunCommand: AsyncParsableCommand {
             namespaces: namespace.isEmpty ? nil : namespace,
             evictTimeoutSeconds: try seconds(evictTimeout, "--evict-timeout"),
             leaderElection: election, httpAddress: httpAddress, auditWebhook: webhook)
+        configuration.evidenceMaxSilenceSeconds = try seconds(evidenceMaxSilence, "--evidence-max-silence")
+        // In a pod, HOSTNAME is the pod's name: Events about the controller itself go there.
+        if let name = ProcessInfo.processInfo.environment["HOSTNAME"], !name.isEmpty, !clusterConfig.namespace.isEmpty {
+            configuration.ownPod = ObjectRef(kind: "Pod", namespace: clusterConfig.namespace, name: name)
+        }
         let runtime = try ControllerRuntime(
             cluster: clusterConfig, configuration: configuration,
             identity: election?.identity ?? ControllerRuntime.defaultIdentity(), logger: logger, metrics: metrics,

@@ -43,7 +43,7 @@ enum DeployManifest {
         "--leader-election-namespace", "--leader-election-id", "--lease-duration", "--renew-deadline",
         "--retry-period", "--http-address", "--audit-webhook", "--no-audit-webhook", "--audit-webhook-address",
         "--audit-webhook-tls-cert-file", "--audit-webhook-tls-key-file", "--audit-webhook-client-ca-file",
-        "--audit-webhook-token-file", "--log-format", "--log-level",
+        "--audit-webhook-token-file", "--evidence-max-silence", "--log-format", "--log-level",
     ]
 
     static func text(_ relativePath: String) throws -> String {

@@ -111,7 +111,7 @@ struct DeployManifestTests {
               "restartCooldown": "2h", "resyncInterval": "30s", "evictTimeout": "5m",
               "leaderElection": {"enabled": true, "namespace": "ops", "id": "tw", "leaseDuration": "20s",
                                  "renewDeadline": "12s", "retryPeriod": "3s"},
-              "httpPort": 9090, "auditWebhook": {"enabled": true, "port": 9443, "tokenSecretName": "audit-token"}, "logFormat": "text", "logLevel": "debug"},
+              "httpPort": 9090, "auditWebhook": {"enabled": true, "port": 9443, "tokenSecretName": "audit-token", "maxSilence": "45m"}, "logFormat": "text", "logLevel": "debug"},
              "extraArgs": ["--something-new=1"]}
             """
         let objects = try DeployManifest.helmTemplate(valuesJSON: values)
@@ -128,7 +128,7 @@ struct DeployManifestTests {
             "--audit-webhook-address=0.0.0.0:9443", "--audit-webhook-tls-cert-file=/etc/token-warden/audit-tls/tls.crt",
             "--audit-webhook-tls-key-file=/etc/token-warden/audit-tls/tls.key",
             "--audit-webhook-client-ca-file=/etc/token-warden/audit-tls/ca.crt",
-            "--audit-webhook-token-file=/etc/token-warden/audit-token/token",
+            "--audit-webhook-token-file=/etc/token-warden/audit-token/token", "--evidence-max-silence=45m",
             "--log-format=text", "--log-level=debug", "--something-new=1",
         ])
         let flagNames = Set(args.map { String($0.split(separator: "=")[0]) })

@@ -44,6 +44,15 @@ import TestSupport
         #expect(response.status == 200)
         #expect(response.bodyText.contains("[+]api-reachable excluded: ok"))
 
+        // The evidence source is reported without failing readiness.
+        health.setEvidenceSource(problem: "no authenticated audit batch for 31m")
+        response = routes.respond(to: EndpointRequest(method: "GET", path: "/readyz", queryItems: [("exclude", "api-reachable")]))
+        #expect(response.status == 200)
+        #expect(response.bodyText.contains("[-]evidence-source failed (not counted for readiness): no authenticated audit batch for 31m"))
+        health.setEvidenceSource(problem: nil)
+        response = routes.respond(to: EndpointRequest(method: "GET", path: "/readyz", queryItems: [("exclude", "api-reachable")]))
+        #expect(response.bodyText.contains("[+]evidence-source ok"))
+
         // Liveness does not depend on readiness.
         #expect(routes.respond(to: EndpointRequest(method: "GET", path: "/healthz")).status == 200)
     }

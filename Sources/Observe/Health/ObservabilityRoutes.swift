@@ -83,6 +83,8 @@ public struct ObservabilityRoutes: Sendable {
         for check in health.checks() where !excluded.contains(check.name) {
             if check.passed {
                 lines.append("[+]\(check.name) ok")
+            } else if !check.gatesReadiness {
+                lines.append("[-]\(check.name) failed (not counted for readiness): \(check.problem ?? "reason withheld")")
             } else {
                 ready = false
                 lines.append("[-]\(check.name) failed: \(check.problem ?? "reason withheld")")

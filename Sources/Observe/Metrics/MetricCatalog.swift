@@ -60,6 +60,9 @@ public enum MetricCatalog {
     public static let podsWithEvidence = MetricDescription(
         name: "token_warden_pods_with_evidence", kind: .gauge, labels: ["source"],
         help: "Pods the API server's audit events show presenting a stale token, by where this replica has it from (annotation: kept on the pod; webhook: received here, not yet on the pod), at the last assessment.")
+    public static let evidenceSourceUp = MetricDescription(
+        name: "token_warden_evidence_source_up", kind: .gauge, labels: [],
+        help: "1 while the audit webhook took an authenticated batch within --evidence-max-silence, else 0 (restart-on: evidence then falls back to the estimate). Only with --audit-webhook.")
     public static let evidenceAnnotations = MetricDescription(
         name: "token_warden_evidence_annotations_total", kind: .counter, labels: ["result"],
         help: "Writes of stale-token evidence onto pods, by result (written, already_recorded, pod_replaced, dry_run, failed).")
@@ -71,7 +74,7 @@ public enum MetricCatalog {
     public static let all: [MetricDescription] = [
         pods, workloads, deadlineRemaining, restarts, evictions, deferredRestarts, forecastMisses,
         apiRequests, watchRestarts, relists, tokenReloads, leader, lastSuccessfulSync, auditEvents, webhookRequests,
-        auditEventsDropped, podsWithEvidence, evidenceAnnotations, eventsDropped,
+        auditEventsDropped, podsWithEvidence, evidenceSourceUp, evidenceAnnotations, eventsDropped,
     ]
 
     /// The README table (Markdown).

@@ -160,6 +160,10 @@ public final class WardenMetrics: Sendable {
         }
     }
 
+    public func setEvidenceSourceUp(_ up: Bool) {
+        Self.gauge(registry, MetricCatalog.evidenceSourceUp).set(to: up ? 1 : 0)
+    }
+
     /// `result`: a `PodEvidenceWriter.Outcome` raw value.
     public func recordEvidenceAnnotation(result: String) {
         Self.counter(registry, MetricCatalog.evidenceAnnotations, [result]).increment()

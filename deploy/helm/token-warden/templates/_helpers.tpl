@@ -113,6 +113,9 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- if $c.auditWebhook.tokenSecretName }}
 - --audit-webhook-token-file=/etc/token-warden/audit-token/token
 {{- end }}
+{{- with $c.auditWebhook.maxSilence }}
+- {{ printf "--evidence-max-silence=%v" . | quote }}
+{{- end }}
 {{- end }}
 - {{ printf "--log-format=%v" $c.logFormat | quote }}
 - {{ printf "--log-level=%v" $c.logLevel | quote }}
