@@ -25,6 +25,13 @@ public struct PodAssessment: Hashable, Sendable {
     }
     var containerSource: ContainerSource?
 
+    /// The audit evidence used for this pod: the issue time of the token it presents, and when
+    /// the API server saw it (nil without evidence, or when it is about an earlier process).
+    public var evidenceTokenIssuedAt: Timestamp? { containerSource?.evidenceIssuedAt }
+    public var evidenceSeenAt: Timestamp? { containerSource?.evidenceSeenAt }
+    /// The evidence is kept on the pod (its annotations), not only in this process's memory.
+    public var evidenceOnPod: Bool { record.annotations[PolicyAnnotation.staleTokenIssuedAt] != nil }
+
     struct ContainerSource: Sendable {
         let assessor: PodAssessor
         let evidenceIssuedAt: Timestamp?
