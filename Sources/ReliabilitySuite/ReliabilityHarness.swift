@@ -1,6 +1,7 @@
 import APIClient
 import Assess
 import Controller
+import Evidence
 import Foundation
 import KubeSim
 import Logging
@@ -93,6 +94,8 @@ public final class ReliabilityHarness: Sendable {
         public var tokenFile: String?
         /// nil: the CA in memory.
         public var certificateAuthorityFile: String?
+        /// nil: no audit webhook.
+        public var auditWebhook: AuditWebhookSettings?
         public init() {}
     }
 
@@ -111,7 +114,8 @@ public final class ReliabilityHarness: Sendable {
                 defaults: PolicyDefaults(mode: .restart),
                 planner: PlannerConfig(maxConcurrent: options.maxConcurrent, maxConcurrentPerNamespace: options.perNamespace,
                                        rolloutTimeout: 60, cooldown: 5, typicalRolloutDuration: 2, resyncInterval: 1),
-                evictTimeoutSeconds: options.evictTimeoutSeconds, leaderElection: election, httpAddress: nil),
+                evictTimeoutSeconds: options.evictTimeoutSeconds, leaderElection: election, httpAddress: nil,
+                auditWebhook: options.auditWebhook),
             identity: options.identity, logger: Self.quiet, minimumInterval: .milliseconds(50))
     }
 

@@ -27,6 +27,7 @@ public enum ReliabilityScenarios {
         .init("pdb-never-allows", ControllerFaultScenarios.pdbNeverAllows),
         .init("deleted-scaled-mid-restart", ControllerFaultScenarios.deletedOrScaledMidRestart),
         .init("malformed-annotations", ControllerFaultScenarios.malformedAnnotations),
+        .init("forged-audit-batches", EvidenceScenarios.forgedBatches),
     ]
 
     public static func named(_ names: [String]) -> [ReliabilityScenario] {
