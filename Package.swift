@@ -131,7 +131,10 @@ let package = Package(
         // `make bench`: token-warden's list/watch/assess/plan path measured against kubectl.
         .executableTarget(
             name: "warden-bench",
-            dependencies: ["APIClient", "WatchCache", "KubeModel", "Assess", "Plan", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "APIClient", "WatchCache", "KubeModel", "Assess", "Plan", "Evidence", "Observe", "HTTPServer", "Transport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
 
         // Tests.

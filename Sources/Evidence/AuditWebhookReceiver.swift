@@ -58,19 +58,34 @@ public final class AuditWebhookReceiver: Sendable {
         self.podIsKnown = podIsKnown
     }
 
+    /// Most events carry no token evidence: the body is validated and split into its events
+    /// without decoding (`JSONLineScanner`, `EventListScanner`), and only the events that mention
+    /// a token annotation are decoded, as the audit-log reader does.
     public static func parse(body: [UInt8]) throws(AuditWebhookError) -> AuditWebhookBatch {
-        let list: AuditEventListRecord
-        do {
-            list = try JSONDecoder().decode(AuditEventListRecord.self, from: Data(body))
-        } catch {
-            throw .notJSON(String(describing: error).prefix(200).description)
+        let scanned: (version: String?, list: EventListScanner.Result)? = body.withUnsafeBytes { raw in
+            let scan = JSONLineScanner.scan(raw)
+            guard scan.isValid, let list = EventListScanner.scan(raw) else { return nil }
+            return (scan.apiVersion.map { String(decoding: UnsafeRawBufferPointer(rebasing: raw[$0]), as: UTF8.self) }, list)
         }
-        let version = list.apiVersion ?? ""
+        guard let scanned else { throw .notJSON(decodingProblem(body)) }
+        let version = scanned.version ?? ""
         guard AuditVocabulary.knownAPIVersions.contains(version) else { throw .unknownAPIVersion(version) }
-        guard list.kind == nil || list.kind == "EventList" else { throw .unexpectedKind(list.kind ?? "") }
+        guard scanned.list.kind == nil || scanned.list.kind == "EventList" else { throw .unexpectedKind(scanned.list.kind ?? "") }
         var batch = AuditWebhookBatch(apiVersion: version, events: 0, staleTokens: [], invalidatedLegacyTokens: [])
-        for event in list.items ?? [] {
+        let decoder = JSONDecoder()
+        var events: [AuditEventRecord] = []
+        for range in scanned.list.items {
             batch.events += 1
+            guard body[range.lowerBound] == UInt8(ascii: "{") else { throw .notJSON("event \(batch.events - 1) is not an object") }
+            let mentions = body.withUnsafeBytes { AuditLineParser.mentionsTokenAnnotation(UnsafeRawBufferPointer(rebasing: $0[range])) }
+            guard mentions else { continue }
+            do {
+                events.append(try decoder.decode(AuditEventRecord.self, from: Data(body[range])))
+            } catch {
+                throw .notJSON("event \(batch.events - 1): " + String(describing: error).prefix(200))
+            }
+        }
+        for event in events {
             let evidence = AuditEvidenceExtractor.evidence(from: event)
             if let stale = evidence.staleToken {
                 // Only a ServiceAccount's own request says something about its pod's token.
@@ -84,6 +99,17 @@ public final class AuditWebhookReceiver: Sendable {
             if let legacy = evidence.legacyTokenInvalidated { batch.invalidatedLegacyTokens.append(legacy) }
         }
         return batch
+    }
+
+    /// Why a body that did not scan is not an EventList, in the decoder's words (the slow path,
+    /// for bad input only).
+    static func decodingProblem(_ body: [UInt8]) -> String {
+        do {
+            _ = try JSONDecoder().decode(AuditEventListRecord.self, from: Data(body))
+            return "not a JSON object"
+        } catch {
+            return String(describing: error).prefix(200).description
+        }
     }
 
     public func receive(body: [UInt8], contentType: String?) -> EndpointResponse {
