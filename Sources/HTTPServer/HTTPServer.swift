@@ -23,6 +23,7 @@ public final class HTTPServer: Sendable {
     private let tls: TLSIdentity?
     private let clientCertificateAuthorityPEM: String?
     private let maxBodyBytes: Int
+    private let screen: (@Sendable (HTTPRequest) -> Bool)?
     private let logger: Logger
     private let handler: Handler
     private let state = Mutex(State())
@@ -30,11 +31,17 @@ public final class HTTPServer: Sendable {
     /// `clientCertificateAuthorityPEM`: when set (with TLS), client certificates signed by it are
     /// requested, verified, and their common name is passed in `HTTPRequest.clientCertificateCommonName`.
     /// `maxBodyBytes`: a longer request body is answered with 413 and the connection closed.
+    /// `screen`: looks at each request's head (with its client certificate and address) before
+    /// the body is read; a request it refuses goes to the handler without its body, and the
+    /// connection is closed after the answer (an unauthenticated client cannot make the server
+    /// read megabytes).
     public init(
         host: String = "127.0.0.1", port: Int = 0, tls: TLSIdentity? = nil,
         clientCertificateAuthorityPEM: String? = nil, maxBodyBytes: Int = 64 << 20,
+        screen: (@Sendable (HTTPRequest) -> Bool)? = nil,
         logger: Logger = Logger(label: "http-server"), handler: @escaping Handler
     ) {
+        self.screen = screen
         self.host = host
         self.requestedPort = port
         self.tls = tls
@@ -157,9 +164,30 @@ public final class HTTPServer: Sendable {
         let certificateRejected = verifiesClients && commonName == nil && channel.peerPresentedCertificate
         let remoteAddress = channel.peerAddress
         var reader = RequestReader(channel: channel, maxBodyBytes: maxBodyBytes)
+        let identify: (inout HTTPRequest) -> Void = { request in
+            request.clientCertificateCommonName = commonName
+            request.clientCertificateRejected = certificateRejected
+            request.remoteAddress = remoteAddress
+        }
+        let screen = self.screen.map { screen in
+            { (head: HTTPRequest) -> Bool in
+                var request = head
+                identify(&request)
+                return screen(request)
+            }
+        }
         while !channel.isInterrupted {
-            let outcome = reader.next(sendContinue: { channel.writeAll(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) })
+            let outcome = reader.next(sendContinue: { channel.writeAll(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) }, screen: screen)
             switch outcome {
+            case .screened(var request):
+                identify(&request)
+                let writer = ConnectionWriter(channel: channel, request: request)
+                handler(request, writer)
+                if writer.state == .idle {
+                    writer.respond(status: 403, headers: [("Content-Type", "text/plain")], body: Array("refused\n".utf8))
+                }
+                channel.close(graceful: true)  // the body was not read: this connection cannot go on
+                return
             case .endOfStream:
                 channel.close(graceful: true)
                 return
@@ -170,9 +198,7 @@ public final class HTTPServer: Sendable {
                 channel.close(graceful: true)
                 return
             case .request(var request):
-                request.clientCertificateCommonName = commonName
-                request.clientCertificateRejected = certificateRejected
-                request.remoteAddress = remoteAddress
+                identify(&request)
                 let writer = ConnectionWriter(channel: channel, request: request)
                 handler(request, writer)
                 switch writer.state {

@@ -7,6 +7,9 @@ struct RequestReader {
         case endOfStream
         /// A malformed or oversized request: answer with this status and close.
         case reject(status: Int, message: String)
+        /// Refused by the server's screen on its head alone: answered without reading the body,
+        /// then the connection is closed.
+        case screened(HTTPRequest)
     }
 
     static let maxHeaderBytes = 1 << 20
@@ -23,8 +26,9 @@ struct RequestReader {
         self.maxBodyBytes = maxBodyBytes
     }
 
-    /// `sendContinue` writes the interim "100 Continue" when the client expects it.
-    mutating func next(sendContinue: () -> Bool) -> Outcome {
+    /// `sendContinue` writes the interim "100 Continue" when the client expects it. `screen`
+    /// sees the request line and headers before the body is read; false: `.screened`.
+    mutating func next(sendContinue: () -> Bool, screen: ((HTTPRequest) -> Bool)? = nil) -> Outcome {
         guard let headerEnd = readHead() else {
             if buffer.count - start == 0 { return .endOfStream }
             if buffer.count - start > Self.maxHeaderBytes {
@@ -51,6 +55,7 @@ struct RequestReader {
         }
         var request = HTTPRequest(method: String(requestLine[0]), target: String(requestLine[1]), headers: headers)
         if requestLine[2] == "HTTP/1.0" { request.headers.append(("X-Http-Version", "1.0")) }
+        if let screen, !screen(request) { return .screened(request) }
         if request.header("Expect")?.lowercased() == "100-continue" {
             guard sendContinue() else { return .endOfStream }
         }

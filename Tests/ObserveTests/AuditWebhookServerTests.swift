@@ -136,6 +136,10 @@ import Transport
         let reply = try await webhook.post(body, tls: webhook.credentials.clientTLS(), token: webhook.credentials.token)
         #expect(reply.status == 413)
         #expect(webhook.store.snapshot().isEmpty)
+        // Credentials are checked on the head: without them the body is not even read (401, not 413).
+        let unauthenticated = try await webhook.post(Array(repeating: UInt8(ascii: " "), count: 2 << 20), tls: webhook.credentials.clientTLS())
+        #expect(unauthenticated.status == 401)
+        #expect(webhook.counted(.missingCredentials) == 1)
     }
 
     /// A stale-token annotation counts only on the ServiceAccount's own request.

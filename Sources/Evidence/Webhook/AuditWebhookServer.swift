@@ -36,6 +36,8 @@ public final class AuditWebhookServer: Sendable {
         let authenticator = AuditWebhookAuthenticator(verifiesCertificates: clientCA != nil, tokenFile: tokenFile)
         server = HTTPServer(
             host: host, port: port, tls: identity, clientCertificateAuthorityPEM: clientCA, maxBodyBytes: settings.maxBodyBytes,
+            // Credentials are checked on the head: an unauthenticated body is never read.
+            screen: { head in if case .authenticated = authenticator.authenticate(head) { return true } else { return false } },
             logger: logger
         ) { request, writer in
             let response = Self.answer(request, authenticator: authenticator, receiver: receiver, metrics: metrics,
