@@ -1,9 +1,9 @@
 import Act
 import APIClient
+import Evidence
 import Foundation
 import KubeModel
 import Logging
-import Evidence
 import Observe
 import ServiceLifecycle
 import Synchronization

@@ -2,10 +2,10 @@ import APIClient
 import ArgumentParser
 import Assess
 import Controller
+import Evidence
 import Foundation
 import KubeModel
 import Logging
-import Evidence
 import Observe
 
 /// `token-warden audit FILE…`: which pods presented stale ServiceAccount tokens, from the API
