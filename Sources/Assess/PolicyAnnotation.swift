@@ -19,6 +19,9 @@ public enum PolicyAnnotation: String, CaseIterable, Sendable, Codable {
     public static let staleTokenIssuedAt = "token-warden.dev/stale-token-issued-at"
     /// …and when the API server last saw it presented (at the time of that write).
     public static let staleTokenSeenAt = "token-warden.dev/stale-token-seen-at"
+    /// On the controller's own pods (RFC 3339): when that replica last took an authenticated audit
+    /// batch, so the replica that acts knows the source is alive when another one receives it.
+    public static let auditBatchAt = "token-warden.dev/audit-batch-at"
     /// The annotation `kubectl rollout restart` puts on the pod template.
     public static let kubectlRestartedAt = "kubectl.kubernetes.io/restartedAt"
 }

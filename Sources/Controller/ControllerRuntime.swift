@@ -1,5 +1,6 @@
 import Act
 import APIClient
+import Assess
 import Evidence
 import Foundation
 import KubeModel
@@ -82,9 +83,23 @@ public final class ControllerRuntime: Sendable {
         events = EventRecorder(client: client, instance: identity, logger: logger)
         executor = RestartExecutor(client: client, events: events, logger: logger, dryRun: configuration.dryRun)
         let batchClock = configuration.auditWebhook == nil ? nil : AuditBatchClock(startedAt: clock())
+        var shareBatchTime: (@Sendable (Timestamp) async -> Bool)?
+        if batchClock != nil, !configuration.dryRun, let pod = configuration.ownPod, let namespace = pod.namespace {
+            shareBatchTime = { [logger] at in
+                let body = #"{"metadata":{"annotations":{"\#(PolicyAnnotation.auditBatchAt)":"\#(at.rfc3339)"}}}"#
+                do {
+                    try await client.patch(.pods, namespace: namespace, name: pod.name, type: .merge, body: Array(body.utf8))
+                    return true
+                } catch {
+                    logger.warning("cannot note the last audit batch on this replica's pod", metadata: ["error": "\(error)"])
+                    return false
+                }
+            }
+        }
         reconciler = Reconciler(
             caches: caches, configuration: configuration, actions: ClusterWorkloadActions(executor: executor, events: events),
-            evidence: evidence, metrics: metrics, batchClock: batchClock, health: health, clock: clock, logger: logger)
+            evidence: evidence, metrics: metrics, batchClock: batchClock, health: health, shareBatchTime: shareBatchTime,
+            clock: clock, logger: logger)
         if let address = configuration.httpAddress {
             let (host, port) = try ListenAddress.parse(address)
             endpoints = ObservabilityServer(host: host, port: port, routes: ObservabilityRoutes(health: health, metrics: metrics), logger: logger)

@@ -42,15 +42,20 @@ public final class Reconciler: Sendable {
     let health: HealthState?
     /// The evidence source's state at the last pass (nil before the first).
     let evidenceSourceLive = Mutex<Bool?>(nil)
+    /// Writes when this replica last took a batch onto its own pod (`auditBatchAt`); true when written.
+    let shareBatchTime: (@Sendable (Timestamp) async -> Bool)?
+    /// The batch time last written there.
+    let sharedBatchTime = Mutex<Timestamp?>(nil)
 
     public init(
         caches: ClusterCaches, configuration: ControllerConfiguration, actions: any WorkloadActions,
         evidence: StaleTokenEvidenceStore? = nil, metrics: WardenMetrics? = nil, batchClock: AuditBatchClock? = nil,
-        health: HealthState? = nil,
+        health: HealthState? = nil, shareBatchTime: (@Sendable (Timestamp) async -> Bool)? = nil,
         clock: @escaping @Sendable () -> Timestamp, logger: Logger = Logger(label: "token-warden.reconcile")
     ) {
         self.batchClock = batchClock
         self.health = health
+        self.shareBatchTime = shareBatchTime
         self.caches = caches
         self.configuration = configuration
         self.actions = actions
@@ -65,11 +70,12 @@ public final class Reconciler: Sendable {
     public func reconcile(isLeader: Bool) async -> Outcome {
         let now = clock()
         guard caches.hasSynced else { return Outcome(requeueAt: now + 1) }
+        let snapshot = caches.snapshot()
         var defaults = configuration.defaults
-        defaults.evidenceFallback = await evidenceFallback(now: now)
+        defaults.evidenceFallback = await evidenceFallback(now: now, snapshot: snapshot)
         // Audit evidence: when each reported token was really issued (seen − age at that moment).
         let assessment = Assessor(defaults: defaults)
-            .assess(caches.snapshot(), now: now, evidence: evidence?.evidence() ?? [:], memo: memo)
+            .assess(snapshot, now: now, evidence: evidence?.evidence() ?? [:], memo: memo)
         forgetSettledRestarts(assessment, now: now)
         let plan = Planner(config: configuration.planner).plan(assessment, now: now, inFlight: inFlight.withLock { $0 })
         record(assessment, plan, now: now)

@@ -23,8 +23,12 @@ public final class AuditBatchClock: Sendable {
 
     public var lastBatchAt: Timestamp? { state.withLock { $0.lastBatchAt } }
 
-    /// Seconds without a batch at `now` (since start while none has come).
-    public func silenceSeconds(now: Timestamp) -> Int64 {
-        state.withLock { max(0, now - ($0.lastBatchAt ?? $0.startedAt)) }
+    /// Seconds without a batch at `now` (since start while none has come); `elsewhere`: the
+    /// latest batch another replica received.
+    public func silenceSeconds(now: Timestamp, elsewhere: Timestamp? = nil) -> Int64 {
+        state.withLock { state in
+            let latest = [state.lastBatchAt, elsewhere].compactMap { $0 }.max() ?? state.startedAt
+            return max(0, now - latest)
+        }
     }
 }

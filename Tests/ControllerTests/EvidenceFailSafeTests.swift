@@ -65,4 +65,38 @@ import Testing
         #expect(actions.events(.evidenceSourceBack).count == 1)
         #expect(gauge().flatMap(Double.init) == 1)
     }
+
+    /// The API server's connection may stick to another replica: the batch time it notes on its
+    /// pod keeps this one in evidence mode; this replica notes its own at most once a minute.
+    @Test func aBatchAnotherReplicaReceivedKeepsTheSourceLive() async {
+        var sibling = DeploymentFamily("token-warden", "token-warden", replicas: 1, ageDays: 1)
+        sibling.pods[0].metadata.annotations = [PolicyAnnotation.auditBatchAt: (reconcileNow + 30 * 60).rfc3339]
+        let caches = makeCaches([DeploymentFamily("shop", "web", ageDays: 340), sibling])
+        let actions = RecordingActions()
+        let now = Mutex(reconcileNow + 40 * 60)
+        let batches = AuditBatchClock(startedAt: reconcileNow)  // this replica receives none at first
+        let shared = Mutex<[Timestamp]>([])
+        var configuration = ControllerConfiguration(
+            defaults: PolicyDefaults(restartOn: .evidence), planner: PlannerConfig(maxConcurrent: 1, maxConcurrentPerNamespace: 1))
+        configuration.ownPod = ObjectRef(kind: "Pod", namespace: "token-warden", name: "token-warden-1")
+        let reconciler = Reconciler(
+            caches: caches, configuration: configuration, actions: actions, batchClock: batches,
+            shareBatchTime: { at in shared.withLock { $0.append(at) }; return true }, clock: { now.withLock { $0 } })
+
+        var outcome = await reconciler.reconcile(isLeader: true)
+        #expect(outcome.assessment?.workload(WorkloadID(kind: .deployment, namespace: "shop", name: "web"))?.classification == .unconfirmed)
+        #expect(actions.rollouts.isEmpty && actions.events(.evidenceSourceSilent).isEmpty)
+
+        now.withLock { $0 = reconcileNow + 61 * 60 }  // the sibling's batch is 31 minutes old
+        outcome = await reconciler.reconcile(isLeader: true)
+        #expect(actions.rollouts == ["shop/web"])
+        #expect(shared.withLock { $0 }.isEmpty, "nothing received here, nothing to share")
+
+        batches.noteBatch(at: reconcileNow + 61 * 60)
+        _ = await reconciler.reconcile(isLeader: true)
+        now.withLock { $0 = reconcileNow + 61 * 60 + 30 }
+        batches.noteBatch(at: reconcileNow + 61 * 60 + 30)
+        _ = await reconciler.reconcile(isLeader: true)
+        #expect(shared.withLock { $0 } == [reconcileNow + 61 * 60], "at most once a minute")
+    }
 }
