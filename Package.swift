@@ -2,7 +2,7 @@
 import PackageDescription
 
 // The data path is visible in the target names:
-// Transport (libcurl) → APIClient → WatchCache → Assess → Plan → Act / Observe → Controller.
+// Transport (libcurl) → APIClient → WatchCache → Evidence → Assess → Plan → Act / Observe → Controller.
 let package = Package(
     name: "token-warden",
     platforms: [.macOS(.v15)],
@@ -70,16 +70,24 @@ let package = Package(
         .target(
             name: "Observe",
             dependencies: [
-                "HTTPServer", "CZlib", "Assess", "KubeModel", "Report",
+                "HTTPServer", "Assess", "KubeModel", "Report",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // Audit evidence: the API server's stale-token annotations, from logs or the webhook.
+        .target(
+            name: "Evidence",
+            dependencies: [
+                "HTTPServer", "CZlib", "Assess", "KubeModel", "Report", "Observe",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "Controller",
             dependencies: [
-                "WatchCache", "Assess", "Plan", "Act", "Observe", "Report",
+                "WatchCache", "Assess", "Plan", "Act", "Evidence", "Observe", "Report",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -129,7 +137,10 @@ let package = Package(
         // `make bench`: token-warden's list/watch/assess/plan path measured against kubectl.
         .executableTarget(
             name: "warden-bench",
-            dependencies: ["APIClient", "WatchCache", "KubeModel", "Assess", "Plan", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "APIClient", "WatchCache", "KubeModel", "Assess", "Plan", "Evidence", "Observe", "HTTPServer", "Transport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
 
         // Tests.
@@ -138,10 +149,10 @@ let package = Package(
         .testTarget(name: "APIClientTests", dependencies: ["APIClient", "WatchCache", "TestSupport", "KubeSim"]),
         .testTarget(name: "AssessTests", dependencies: ["Assess", "Plan", "Report"]),
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "TestSupport"]),
-        .testTarget(name: "ObserveTests", dependencies: ["Observe", "TestSupport"]),
+        .testTarget(name: "ObserveTests", dependencies: ["Observe", "Evidence", "TestSupport"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "Demo", "ReliabilitySuite", "TestSupport", "Yams"]),
         .testTarget(name: "ReliabilityTests", dependencies: [
-            "ReliabilitySuite", "APIClient", "Assess", "Observe", "TestSupport", "KubeSim", "KubeModel", "WatchCache", "Transport",
+            "ReliabilitySuite", "APIClient", "Assess", "Evidence", "Observe", "TestSupport", "KubeSim", "KubeModel", "WatchCache", "Transport",
         ]),
     ]
 )

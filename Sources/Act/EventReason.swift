@@ -22,6 +22,14 @@ public enum EventReason: String, Sendable, CaseIterable, Codable {
     case rolloutTimedOut = "RolloutTimedOut"
     /// An eviction was refused (PodDisruptionBudget, 429).
     case evictionBlocked = "EvictionBlocked"
+    /// At risk by the token-age estimate, but `restart-on: evidence` and no audit evidence: not
+    /// restarted (once per deadline).
+    case unconfirmedAtRisk = "UnconfirmedAtRisk"
+    /// On the controller's own pod: no authenticated audit batch for `--evidence-max-silence`;
+    /// `restart-on: evidence` falls back to the estimate.
+    case evidenceSourceSilent = "EvidenceSourceSilent"
+    /// On the controller's own pod: batches flow again; `restart-on: evidence` applies again.
+    case evidenceSourceBack = "EvidenceSourceBack"
     /// A restart cannot help (token lifetime none or shorter than restart-before).
     case unprotectable = "Unprotectable"
     case invalidAnnotation = "InvalidAnnotation"

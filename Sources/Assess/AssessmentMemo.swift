@@ -31,8 +31,7 @@ public final class AssessmentMemo: Sendable {
     private struct State {
         var entries: [WorkloadID: Entry] = [:]
         var defaults: PolicyDefaults?
-        var evidence: [String: Timestamp] = [:]
-        var confirmed: Set<String> = []
+        var evidence: [String: TokenEvidence] = [:]
         var hits = 0
     }
 
@@ -43,13 +42,12 @@ public final class AssessmentMemo: Sendable {
     /// Workloads reused by the last pass.
     public var lastHits: Int { state.withLock { $0.hits } }
 
-    func begin(defaults: PolicyDefaults, evidence: [String: Timestamp], confirmed: Set<String>) -> [WorkloadID: Entry] {
+    func begin(defaults: PolicyDefaults, evidence: [String: TokenEvidence]) -> [WorkloadID: Entry] {
         state.withLock { state in
-            if state.defaults != defaults || state.evidence != evidence || state.confirmed != confirmed {
+            if state.defaults != defaults || state.evidence != evidence {
                 state.entries = [:]
                 state.defaults = defaults
                 state.evidence = evidence
-                state.confirmed = confirmed
             }
             return state.entries
         }

@@ -8,18 +8,14 @@ public struct Assessor: Sendable {
     public init(defaults: PolicyDefaults = PolicyDefaults()) { self.defaults = defaults }
 
     /// - Parameters:
-    ///   - confirmedStale: uids of pods that audit events name as using a stale token
-    ///     (`authentication.k8s.io/stale-token`, `user.extra[…pod-uid]`).
-    ///   - staleTokenIssuedAt: for such pods, when the token they presented was issued (the event's
-    ///     time − "seconds after warning threshold" − 3607 s). Hard evidence outranks the estimate:
-    ///     a pod that looks young but presents an old token gets the old token's deadline.
+    ///   - evidence: by pod uid, what audit events showed about the token that pod presents
+    ///     (`authentication.k8s.io/stale-token`, `user.extra[…pod-uid]`). Hard evidence outranks
+    ///     the estimate: a pod that looks young but presents an old token gets the old token's deadline.
     ///   - memo: reuse last pass's result for workloads whose inputs have not changed.
     public func assess(
-        _ snapshot: ClusterSnapshot, now: Timestamp, confirmedStale: Set<String> = [], staleTokenIssuedAt: [String: Timestamp] = [:],
-        memo: AssessmentMemo? = nil
+        _ snapshot: ClusterSnapshot, now: Timestamp, evidence: [String: TokenEvidence] = [:], memo: AssessmentMemo? = nil
     ) -> Assessment {
-        let remembered = memo?.begin(defaults: defaults, evidence: staleTokenIssuedAt, confirmed: confirmedStale) ?? [:]
-        let confirmedStale = confirmedStale.union(staleTokenIssuedAt.keys)
+        let remembered = memo?.begin(defaults: defaults, evidence: evidence) ?? [:]
         let resolver = OwnerResolver(snapshot)
         var namespaces: [String: Namespace] = [:]
         for namespace in snapshot.namespaces { namespaces[namespace.metadata.name] = namespace }
@@ -70,7 +66,7 @@ public struct Assessor: Sendable {
             } else {
                 let pods = groupPods[index].sorted(by: PodRecord.nameOrder)
                 workload = assessWorkload(id: id, owner: groupOwners[index], pods: pods, namespace: namespace,
-                                          now: now, confirmedStale: confirmedStale, staleTokenIssuedAt: staleTokenIssuedAt)
+                                          now: now, evidence: evidence)
                 if memo != nil {
                     entries[id] = AssessmentMemo.Entry(pods: groupPods[index], owner: groupOwners[index], namespace: namespace?.metadata,
                                                        assessedAt: now, assessment: workload)
@@ -84,8 +80,8 @@ public struct Assessor: Sendable {
     }
 
     private func assessWorkload(
-        id: WorkloadID, owner: OwnerResolver.Owner, pods: [PodRecord], namespace: Namespace?, now: Timestamp, confirmedStale: Set<String>,
-        staleTokenIssuedAt: [String: Timestamp]
+        id: WorkloadID, owner: OwnerResolver.Owner, pods: [PodRecord], namespace: Namespace?, now: Timestamp,
+        evidence: [String: TokenEvidence]
     ) -> WorkloadAssessment {
         let objectKnown = owner.annotations != nil
         // Custom owners are not in the snapshot: their pods carry the template's annotations.
@@ -100,15 +96,20 @@ public struct Assessor: Sendable {
         let podAssessor = PodAssessor(policy: policy, apiAudiences: defaults.apiAudiences, now: now)
         let assessed = pods.map { pod in
             // Evidence is rare: the uid is formatted for the lookups only when there is some.
-            guard !confirmedStale.isEmpty, let uid = pod.uid?.description else {
-                return podAssessor.assess(pod, confirmedStale: false)
+            var known = evidence.isEmpty ? nil : pod.uid.flatMap { evidence[$0.description] }
+            if !pod.annotations.isEmpty {
+                // Kept on the pod by whichever replica learned it (PodEvidenceAnnotations).
+                let (kept, problems) = PodEvidenceAnnotations.read(pod)
+                diagnostics += problems
+                if let kept { known = known.map { $0.merged(with: kept) } ?? kept }
             }
-            return podAssessor.assess(pod, confirmedStale: confirmedStale.contains(uid), evidenceIssuedAt: staleTokenIssuedAt[uid])
+            return podAssessor.assess(pod, evidence: known)
         }
 
         // One pass over the pods (no filtered copies): the workload's class is its most urgent
         // in-scope pod's; its deadline comes from the pods a restart can help (those not
-        // unprotectable), or from all in-scope pods when none can be helped.
+        // unprotectable, nor unconfirmed under restart-on: evidence), or from all in-scope pods
+        // when none can be helped.
         var classification = Classification.outOfScope
         var anyInScope = false, anyHelpable = false
         var deadlineHelpable: Timestamp?, deadlineAll: Timestamp?, dueHelpable: Timestamp?, dueAll: Timestamp?
@@ -119,7 +120,7 @@ public struct Assessor: Sendable {
             classification = min(classification, pod.classification)
             deadlineAll = earliest(deadlineAll, pod.deadline)
             dueAll = earliest(dueAll, pod.restartDue)
-            if pod.classification != .unprotectable {
+            if pod.classification != .unprotectable && pod.classification != .unconfirmed {
                 anyHelpable = true
                 deadlineHelpable = earliest(deadlineHelpable, pod.deadline)
                 dueHelpable = earliest(dueHelpable, pod.restartDue)

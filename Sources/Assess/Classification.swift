@@ -9,6 +9,9 @@ public enum Classification: String, Hashable, Sendable, CaseIterable, Codable, C
     case expired
     /// Its token expires within `restart-before`.
     case atRisk = "at-risk"
+    /// At risk (or expired) by the estimate, but `restart-on: evidence` and no audit evidence
+    /// for it: not restarted, reported (`UnconfirmedAtRisk`).
+    case unconfirmed
     /// The token lifetime is `none` or not longer than `restart-before`: a restart cannot help.
     case unprotectable
     case ok
@@ -22,9 +25,10 @@ public enum Classification: String, Hashable, Sendable, CaseIterable, Codable, C
         case .invalidated: return 1
         case .expired: return 2
         case .atRisk: return 3
-        case .unprotectable: return 4
-        case .ok: return 5
-        case .outOfScope: return 6
+        case .unconfirmed: return 4
+        case .unprotectable: return 5
+        case .ok: return 6
+        case .outOfScope: return 7
         }
     }
 
@@ -32,7 +36,7 @@ public enum Classification: String, Hashable, Sendable, CaseIterable, Codable, C
     public var needsRestart: Bool {
         switch self {
         case .confirmedStale, .invalidated, .expired, .atRisk: return true
-        case .unprotectable, .ok, .outOfScope: return false
+        case .unconfirmed, .unprotectable, .ok, .outOfScope: return false
         }
     }
 
@@ -46,6 +50,7 @@ public enum Classification: String, Hashable, Sendable, CaseIterable, Codable, C
         case .invalidated: return "Invalidated"
         case .expired: return "Expired"
         case .atRisk: return "AtRisk"
+        case .unconfirmed: return "Unconfirmed"
         case .unprotectable: return "Unprotectable"
         case .ok: return "OK"
         case .outOfScope: return "OutOfScope"

@@ -12,14 +12,18 @@ public struct EffectivePolicy: Hashable, Sendable {
     /// Why `strategy` differs from what was asked for, if it does.
     public var strategyNote: String?
     public var maintenanceWindow: MaintenanceWindow?
+    public var restartOn: RestartOn
+    /// `restart-on: evidence` was asked for, but the evidence source is silent: the estimate applies.
+    public var evidenceFallback = false
     /// Where each value came from.
     public var origins: [PolicyAnnotation: PolicyOrigin]
 
     public init(
         mode: PolicyMode, tokenLifetime: TokenLifetime, restartBefore: Int64, tokensInvalidBefore: Timestamp?,
         strategy: RestartStrategy, strategyNote: String? = nil, maintenanceWindow: MaintenanceWindow?,
-        origins: [PolicyAnnotation: PolicyOrigin] = [:]
+        restartOn: RestartOn = .estimate, origins: [PolicyAnnotation: PolicyOrigin] = [:]
     ) {
+        self.restartOn = restartOn
         self.mode = mode
         self.tokenLifetime = tokenLifetime
         self.restartBefore = restartBefore

@@ -19,13 +19,23 @@ public struct PodAssessment: Hashable, Sendable {
     /// between passes; these would be ~250 bytes per pod): rebuilt from the record by the same
     /// assessor, with the same clock and policy, when a report or an explanation asks.
     public var containers: [ContainerAssessment] {
-        containerSource.map { $0.assessor.containerAssessments(record, evidenceIssuedAt: $0.evidenceIssuedAt) } ?? []
+        containerSource.map {
+            $0.assessor.containerAssessments(record, evidenceIssuedAt: $0.evidenceIssuedAt, evidenceSeenAt: $0.evidenceSeenAt)
+        } ?? []
     }
     var containerSource: ContainerSource?
+
+    /// The audit evidence used for this pod: the issue time of the token it presents, and when
+    /// the API server saw it (nil without evidence, or when it is about an earlier process).
+    public var evidenceTokenIssuedAt: Timestamp? { containerSource?.evidenceIssuedAt }
+    public var evidenceSeenAt: Timestamp? { containerSource?.evidenceSeenAt }
+    /// The evidence is kept on the pod (its annotations), not only in this process's memory.
+    public var evidenceOnPod: Bool { record.annotations[PolicyAnnotation.staleTokenIssuedAt] != nil }
 
     struct ContainerSource: Sendable {
         let assessor: PodAssessor
         let evidenceIssuedAt: Timestamp?
+        let evidenceSeenAt: Timestamp?
     }
     /// When its most urgent token stops working.
     public var deadline: Timestamp?

@@ -16,9 +16,15 @@ final class PodAssessor: Sendable {
         self.now = now
     }
 
-    /// `evidenceIssuedAt`: when the token this pod presented to the API server was issued, from
-    /// audit events; it replaces the estimate when it is older.
-    func assess(_ pod: PodRecord, confirmedStale: Bool, evidenceIssuedAt: Timestamp? = nil) -> PodAssessment {
+    /// `evidence`: what audit events showed about the token this pod presents; its issue time
+    /// replaces the estimate when it is older.
+    /// Evidence last seen before every token-holding container started is about an earlier
+    /// process (the container restarted and read a fresh token): it is not used.
+    func assess(_ pod: PodRecord, evidence: TokenEvidence?) -> PodAssessment {
+        let applicable = evidence.flatMap { evidence in pod.tokenMounts.contains { $0.startedAt <= evidence.lastSeen } ? evidence : nil }
+        let confirmedStale = applicable != nil
+        let evidenceIssuedAt = applicable?.tokenIssuedAt
+        let evidenceSeenAt = applicable?.lastSeen
         var result = PodAssessment(
             record: pod, classification: .outOfScope,
             explanation: .fixed(""), containerSource: nil, deadline: nil, restartDue: nil, oldestTokenIssuedAt: nil,
@@ -35,7 +41,7 @@ final class PodAssessor: Sendable {
             result.explanation = .fixed("not Running (\(pod.phase.text ?? "no phase"))")
             return result
         }
-        let containers = containerAssessments(pod, evidenceIssuedAt: evidenceIssuedAt)
+        let containers = containerAssessments(pod, evidenceIssuedAt: evidenceIssuedAt, evidenceSeenAt: evidenceSeenAt)
         guard !containers.isEmpty else {
             result.explanation = .fixed(pod.automountDisabled
                 ? "automountServiceAccountToken is false and no running container mounts an API token"
@@ -44,7 +50,7 @@ final class PodAssessor: Sendable {
         }
         summarise(&result, containers)
         // Not kept: every pod's are rebuilt from the record when asked for (reports, explanations).
-        result.containerSource = PodAssessment.ContainerSource(assessor: self, evidenceIssuedAt: evidenceIssuedAt)
+        result.containerSource = PodAssessment.ContainerSource(assessor: self, evidenceIssuedAt: evidenceIssuedAt, evidenceSeenAt: evidenceSeenAt)
         if policy.mode == .ignore {
             result.classification = .outOfScope
             result.explanation = .fixed("ignored (token-warden.dev/mode: ignore)")
@@ -70,7 +76,11 @@ final class PodAssessor: Sendable {
         result.deadline = hasRestartable ? deadline : fallbackDeadline
         result.oldestTokenIssuedAt = oldest
         result.classification = worst
-        if result.confirmedStale && worst.needsRestart { result.classification = .confirmedStale }
+        if result.confirmedStale && worst.needsRestart {
+            result.classification = .confirmedStale
+        } else if policy.restartOn == .evidence, worst == .atRisk || worst == .expired {
+            result.classification = .unconfirmed  // no audit evidence: reported, not restarted
+        }
         if let deadline = result.deadline {
             result.restartDue = worst == .invalidated ? deadline : deadline - policy.restartBefore
         }
@@ -103,7 +113,7 @@ final class PodAssessor: Sendable {
 
     /// One assessment per running container holding an API token: its most urgent token speaks
     /// for it. Mounts come grouped by container (see `TokenMount.mounts(of:)`).
-    func containerAssessments(_ pod: PodRecord, evidenceIssuedAt: Timestamp?) -> [ContainerAssessment] {
+    func containerAssessments(_ pod: PodRecord, evidenceIssuedAt: Timestamp?, evidenceSeenAt: Timestamp?) -> [ContainerAssessment] {
         let mounts = pod.tokenMounts
         guard !mounts.isEmpty else { return [] }
         var out: [ContainerAssessment] = []
@@ -114,7 +124,10 @@ final class PodAssessor: Sendable {
             var worst: ContainerAssessment?
             while index < mounts.count, mounts[index].container == container, mounts[index].role == role {
                 if let source = apiSource(mounts[index]) {
-                    let assessed = assess(mounts[index], source: source, evidenceIssuedAt: evidenceIssuedAt)
+                    // Only a container already running when the API server saw the old token can hold it.
+                    let started = mounts[index].startedAt
+                    let applies = evidenceSeenAt.map { started <= $0 } ?? false
+                    let assessed = assess(mounts[index], source: source, evidenceIssuedAt: applies ? evidenceIssuedAt : nil)
                     if worst.map({ Self.moreUrgent(assessed, than: $0) }) ?? true { worst = assessed }
                 }
                 index += 1
@@ -142,7 +155,10 @@ final class PodAssessor: Sendable {
             lag = TokenModel.refreshLag(expirationSeconds: expirationSeconds)
             issued = start - lag
             // Only extended tokens (3607 s) are reported stale; the audit log knows their real age.
-            if expirationSeconds == TokenModel.warnOnlyExpirationSeconds, let evidence = evidenceIssuedAt, evidence < start - lag {
+            // With restart-on: evidence, the evidence's issue time is the deadline's base even when
+            // the estimate is older.
+            if expirationSeconds == TokenModel.warnOnlyExpirationSeconds, let evidence = evidenceIssuedAt,
+               evidence < start - lag || policy.restartOn == .evidence {
                 issued = evidence
             }
         }

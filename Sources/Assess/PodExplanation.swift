@@ -23,7 +23,9 @@ enum PodExplanation: Hashable, Sendable {
     }
 
     private static func explain(_ pod: PodAssessment, deciding: [ContainerAssessment], policy: Policy) -> String {
-        let first = deciding.filter { $0.classification == pod.classification || pod.classification == .confirmedStale }
+        let first = deciding.filter {
+            $0.classification == pod.classification || pod.classification == .confirmedStale || pod.classification == .unconfirmed
+        }
             .min { ($0.deadline ?? Timestamp(seconds: .max)) < ($1.deadline ?? Timestamp(seconds: .max)) } ?? deciding[0]
         let what = "container \(first.name)"
         let expiry = first.expiresAt.map { "\($0)" } ?? "never"
@@ -40,6 +42,8 @@ enum PodExplanation: Hashable, Sendable {
             return "\(what)'s token expired \(expiry)"
         case .atRisk:
             return "\(what)'s token expires \(expiry), within restart-before \(DurationText.format(policy.restartBefore))"
+        case .unconfirmed:
+            return "\(what)'s token expires \(expiry) by the estimate, within restart-before \(DurationText.format(policy.restartBefore)); restart-on: evidence and no audit evidence that it presents a stale token"
         case .unprotectable:
             let lifetime = first.lifetime.map(DurationText.format) ?? "?"
             if policy.lifetimeIsNone, case .projected(_, TokenModel.warnOnlyExpirationSeconds) = first.source {

@@ -10,6 +10,11 @@ public struct PolicyDefaults: Hashable, Sendable {
     public var tokensInvalidBefore: Timestamp?
     /// nil: restarts may start at any time.
     public var maintenanceWindow: MaintenanceWindow?
+    /// `--restart-on`: the token-age estimate, or audit evidence only.
+    public var restartOn: RestartOn
+    /// The evidence source has been silent longer than `--evidence-max-silence`: `restart-on:
+    /// evidence` falls back to the estimate until batches flow again. Set per pass by the controller.
+    public var evidenceFallback = false
     /// Audiences the API server accepts as its own (`--api-audiences`); a projected token whose
     /// audience is empty or one of these is an API token.
     public var apiAudiences: Set<String>
@@ -21,8 +26,10 @@ public struct PolicyDefaults: Hashable, Sendable {
     public init(
         mode: PolicyMode = .restart, tokenLifetime: TokenLifetime = .upstreamDefault,
         restartBefore: Int64 = 30 * 86_400, tokensInvalidBefore: Timestamp? = nil,
-        maintenanceWindow: MaintenanceWindow? = nil, apiAudiences: Set<String> = PolicyDefaults.defaultAPIAudiences
+        maintenanceWindow: MaintenanceWindow? = nil, apiAudiences: Set<String> = PolicyDefaults.defaultAPIAudiences,
+        restartOn: RestartOn = .estimate
     ) {
+        self.restartOn = restartOn
         self.mode = mode
         self.tokenLifetime = tokenLifetime
         self.restartBefore = restartBefore

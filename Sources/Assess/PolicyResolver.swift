@@ -67,11 +67,18 @@ public struct PolicyResolver: Sendable {
         let window = lookup(.maintenanceWindow) { raw in
             MaintenanceWindow.parse(raw).mapError { Problem($0.message) }
         } ?? defaults.maintenanceWindow
+        var restartOn = lookup(.restartOn) { raw in
+            RestartOn(rawValue: raw.trimmingWhitespace().lowercased()).map { .success($0) }
+                ?? .failure(Problem("unknown restart-on; use estimate or evidence"))
+        } ?? defaults.restartOn
+        let fallback = restartOn == .evidence && defaults.evidenceFallback
+        if fallback { restartOn = .estimate }  // fail-safe: a silent evidence source proves nothing
         let (strategy, note) = resolveStrategy(subject, levels: levels, origins: &origins, diagnostics: &diagnostics)
 
-        let policy = EffectivePolicy(
+        var policy = EffectivePolicy(
             mode: mode, tokenLifetime: lifetime, restartBefore: restartBefore, tokensInvalidBefore: invalidBefore,
-            strategy: strategy, strategyNote: note, maintenanceWindow: window, origins: origins)
+            strategy: strategy, strategyNote: note, maintenanceWindow: window, restartOn: restartOn, origins: origins)
+        policy.evidenceFallback = fallback
         return (policy, diagnostics)
     }
 

@@ -230,9 +230,11 @@ static int select_http11(SSL *ssl, const unsigned char **out, unsigned char *out
 
 static int accept_any_then_check(int preverify_ok, X509_STORE_CTX *ctx) {
     (void)ctx;
-    // A client certificate that does not verify fails the handshake; no certificate at all is fine
-    // (SSL_VERIFY_FAIL_IF_NO_PEER_CERT is not set).
-    return preverify_ok;
+    (void)preverify_ok;
+    // The handshake goes on whatever the client presents (or not: SSL_VERIFY_FAIL_IF_NO_PEER_CERT
+    // is not set); the verification result is kept (SSL_get_verify_result) and checked by
+    // ctls_peer_common_name, so an untrusted certificate is a 401 from the handler, not a reset.
+    return 1;
 }
 
 void *ctls_server_context_new(const char *cert_pem, const char *key_pem_in, const char *client_ca_pem,
@@ -254,15 +256,32 @@ void *ctls_server_context_new(const char *cert_pem, const char *key_pem_in, cons
     }
     SSL_CTX_set_alpn_select_cb(ctx, select_http11, NULL);
     if (client_ca_pem != NULL) {
-        X509 *ca = parse_certificate(client_ca_pem);
-        if (ca == NULL || X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx), ca) != 1) {
-            set_error(err, err_len, "loading the client CA");
+        // Every certificate of the bundle (a CA being rotated is trusted beside its successor).
+        BIO *bio = BIO_new_mem_buf(client_ca_pem, -1);
+        int loaded = 0;
+        X509 *ca = NULL;
+        while (bio != NULL && (ca = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+            int added = X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx), ca) == 1;
             X509_free(ca);
+            if (!added) { loaded = 0; break; }
+            loaded++;
+        }
+        BIO_free(bio);
+        if (loaded == 0) {
+            set_error(err, err_len, "loading the client CA");
             SSL_CTX_free(ctx);
             return NULL;
         }
-        X509_free(ca);
+        ERR_clear_error();  // the end of the bundle leaves a "no start line" error behind
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, accept_any_then_check);
+        // No session resumption where clients are verified: every connection shows its
+        // certificate to the current CA (one rotated out must not live on in a ticket), and a
+        // resumption attempt must not fail the handshake ("session id context uninitialized").
+        static const unsigned char session_context[] = "token-warden";
+        SSL_CTX_set_session_id_context(ctx, session_context, sizeof(session_context) - 1);
+        SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+        SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+        SSL_CTX_set_num_tickets(ctx, 0);
     }
     return ctx;
 }
@@ -314,6 +333,13 @@ int ctls_peer_common_name(void *connection, char *buffer, size_t length) {
     }
     X509_free(peer);
     return rc;
+}
+
+int ctls_peer_presented_certificate(void *connection) {
+    X509 *peer = SSL_get1_peer_certificate((SSL *)connection);
+    if (peer == NULL) return 0;
+    X509_free(peer);
+    return 1;
 }
 
 void ctls_close(void *connection, int graceful) {

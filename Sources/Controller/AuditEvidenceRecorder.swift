@@ -1,7 +1,9 @@
+import Act
 import APIClient
 import Assess
 import Foundation
 import KubeModel
+import Evidence
 import Observe
 
 /// `token-warden audit … --record`: writes the stale-token evidence found in audit logs onto the
@@ -86,7 +88,7 @@ public struct AuditEvidenceRecorder: Sendable {
             return .written
         } catch let error as APIError where error.isNotFound {
             return .skipped(.podGone)
-        } catch let error as APIError where error.isConflict {
+        } catch let error as APIError where PodEvidenceWriter.isReplaced(error) {
             return .skipped(.uidChanged(current: nil))
         } catch {
             return .failed("\(error)")

@@ -1,5 +1,6 @@
 import APIClient
 import Assess
+import Evidence
 import Plan
 import WatchCache
 
@@ -44,9 +45,15 @@ public struct ControllerConfiguration: Sendable {
     public var evictTimeoutSeconds: Int64
     /// nil: no election; this instance acts alone.
     public var leaderElection: LeaderElection?
-    /// `host:port` for /metrics, /healthz, /readyz (and POST /audit); nil: no endpoint server.
+    /// `host:port` for /metrics, /healthz and /readyz; nil: no endpoint server.
     public var httpAddress: String?
-    public var auditWebhook: Bool
+    /// The audit webhook's TLS listener and credentials; nil: no webhook.
+    public var auditWebhook: AuditWebhookSettings?
+    /// With the webhook: no authenticated batch for this long makes `restart-on: evidence` fall
+    /// back to the estimate (`--evidence-max-silence`).
+    public var evidenceMaxSilenceSeconds: Int64 = 1800
+    /// This replica's own pod, for the Events about the controller itself (nil outside a cluster).
+    public var ownPod: ObjectRef?
     /// Cluster-wide pace of announcements (the Events a pass derives from what it sees: at risk,
     /// deferred, would restart, …): a burst, then this many per second; the rest wait for later
     /// passes. On a cluster where thousands of workloads are at risk at once, the first pass
@@ -62,7 +69,7 @@ public struct ControllerConfiguration: Sendable {
     public init(
         defaults: PolicyDefaults = PolicyDefaults(), planner: PlannerConfig = PlannerConfig(),
         namespaces: [String]? = nil, evictTimeoutSeconds: Int64 = 600, leaderElection: LeaderElection? = nil,
-        httpAddress: String? = "0.0.0.0:8080", auditWebhook: Bool = false,
+        httpAddress: String? = "0.0.0.0:8080", auditWebhook: AuditWebhookSettings? = nil,
         announcementBurst: Int = 200, announcementsPerSecond: Double = 20, backoff: BackoffPolicy = BackoffPolicy(),
         detectsTokenLifetime: Bool = false, initialSync: InitialSync = .stream
     ) {

@@ -1,6 +1,7 @@
 import Act
 import APIClient
 import Assess
+import Evidence
 import Foundation
 import KubeModel
 import Logging
@@ -23,9 +24,13 @@ public final class ControllerRuntime: Sendable {
     public let evidence: StaleTokenEvidenceStore
     /// The cluster-wide token lifetime in use and where it came from (`--token-lifetime auto`).
     public let tokenLifetime: ClusterTokenLifetimeMonitor
+    /// Writes the webhook's evidence onto the pods, on every replica.
+    public let evidenceRecorder: PodEvidenceRecorder
     public let identity: String
-    /// /metrics, /healthz, /readyz (and POST /audit); nil without `httpAddress`.
+    /// /metrics, /healthz, /readyz; nil without `httpAddress`.
     public let endpoints: ObservabilityServer?
+    /// The audit webhook's TLS listener; nil without `configuration.auditWebhook`.
+    public let auditWebhook: AuditWebhookServer?
     let elector: LeaderElector?
     let bridge: MetricsBridge
     let logger: Logger
@@ -69,7 +74,14 @@ public final class ControllerRuntime: Sendable {
         let signal = ChangeSignal()
         self.signal = signal
         caches = ClusterCaches(signal: signal)
-        evidence = StaleTokenEvidenceStore(onNewPods: { _ in signal.notify() })
+        let recorder = PodEvidenceRecorder(
+            writer: PodEvidenceWriter(client: client, dryRun: configuration.dryRun, logger: logger),
+            pods: caches.pods, metrics: metrics, clock: clock)
+        evidenceRecorder = recorder
+        evidence = StaleTokenEvidenceStore(onNewEvidence: { tokens in
+            signal.notify()
+            recorder.enqueue(tokens)
+        })
         events = EventRecorder(client: client, instance: identity, logger: logger)
         executor = RestartExecutor(client: client, events: events, logger: logger, dryRun: configuration.dryRun)
         let tokenLifetime = ClusterTokenLifetimeMonitor(
@@ -90,18 +102,40 @@ public final class ControllerRuntime: Sendable {
         // Fencing: with an election, only a leader whose lease is valid with margin writes.
         let fencingElector = elector
         let mayWrite: @Sendable () -> Bool = { fencingElector?.mayWrite ?? true }
+        let batchClock = configuration.auditWebhook == nil ? nil : AuditBatchClock(startedAt: clock())
+        var shareBatchTime: (@Sendable (Timestamp) async -> Bool)?
+        if batchClock != nil, !configuration.dryRun, let pod = configuration.ownPod, let namespace = pod.namespace {
+            shareBatchTime = { [logger] at in
+                let body = #"{"metadata":{"annotations":{"\#(PolicyAnnotation.auditBatchAt)":"\#(at.rfc3339)"}}}"#
+                do {
+                    try await client.patch(.pods, namespace: namespace, name: pod.name, type: .merge, body: Array(body.utf8))
+                    return true
+                } catch {
+                    logger.warning("cannot note the last audit batch on this replica's pod", metadata: ["error": "\(error)"])
+                    return false
+                }
+            }
+        }
         reconciler = Reconciler(
             caches: caches, configuration: configuration, actions: ClusterWorkloadActions(executor: executor, events: events),
-            evidence: evidence, metrics: metrics, clock: clock, logger: logger, mayWrite: mayWrite,
-            clusterTokenLifetime: { tokenLifetime.current.lifetime })
+            evidence: evidence, metrics: metrics, batchClock: batchClock, health: health, shareBatchTime: shareBatchTime,
+            clock: clock, logger: logger, mayWrite: mayWrite, clusterTokenLifetime: { tokenLifetime.current.lifetime })
         if let address = configuration.httpAddress {
             let (host, port) = try ListenAddress.parse(address)
-            let webhook = configuration.auditWebhook
-                ? AuditWebhookReceiver(store: evidence, metrics: metrics, logger: logger, clock: clock) : nil
-            let routes = ObservabilityRoutes(health: health, metrics: metrics, auditWebhook: webhook)
-            endpoints = ObservabilityServer(host: host, port: port, routes: routes, logger: logger)
+            endpoints = ObservabilityServer(host: host, port: port, routes: ObservabilityRoutes(health: health, metrics: metrics), logger: logger)
         } else {
             endpoints = nil
+        }
+        if let settings = configuration.auditWebhook {
+            let pods = caches.pods
+            // Evidence for a pod the cache does not have (gone, replaced, or made up) is dropped.
+            let receiver = AuditWebhookReceiver(store: evidence, metrics: metrics, logger: logger, clock: clock, podIsKnown: { observation in
+                guard let name = observation.podName, let uid = observation.podUID else { return false }
+                return pods.get(namespace: observation.namespace, name: name)?.uid?.description == uid
+            }, batchClock: reconciler.batchClock)
+            auditWebhook = try AuditWebhookServer(settings: settings, receiver: receiver, metrics: metrics, logger: logger)
+        } else {
+            auditWebhook = nil
         }
     }
 
@@ -117,6 +151,8 @@ public final class ControllerRuntime: Sendable {
     public func services() -> [any Service] {
         var services: [any Service] = []
         if let endpoints { services.append(EndpointService(server: endpoints)) }
+        if let auditWebhook { services.append(AuditWebhookService(server: auditWebhook)) }
+        services.append(PodEvidenceService(recorder: evidenceRecorder))
         services.append(CacheService(runtime: self))
         services.append(ControlLoopService(runtime: self))
         return services

@@ -1,7 +1,7 @@
 import Observe
 import ServiceLifecycle
 
-/// /metrics, /healthz, /readyz (and POST /audit when enabled), stopped on graceful shutdown.
+/// /metrics, /healthz and /readyz, stopped on graceful shutdown.
 public struct EndpointService: Service {
     let server: ObservabilityServer
 

@@ -1,5 +1,6 @@
 import Act
 import Assess
+import Evidence
 import KubeModel
 import Logging
 import Observe
@@ -48,15 +49,28 @@ public final class Reconciler: Sendable {
     let mayWrite: @Sendable () -> Bool
     /// This pass found the lease in doubt and stopped writing.
     let fenced = Mutex(false)
+    /// The audit webhook's batches (nil without a webhook: no fail-safe to apply).
+    let batchClock: AuditBatchClock?
+    let health: HealthState?
+    /// The evidence source's state at the last pass (nil before the first).
+    let evidenceSourceLive = Mutex<Bool?>(nil)
+    /// Writes when this replica last took a batch onto its own pod (`auditBatchAt`); true when written.
+    let shareBatchTime: (@Sendable (Timestamp) async -> Bool)?
+    /// The batch time last written there.
+    let sharedBatchTime = Mutex<Timestamp?>(nil)
 
     public init(
         caches: ClusterCaches, configuration: ControllerConfiguration, actions: any WorkloadActions,
-        evidence: StaleTokenEvidenceStore? = nil, metrics: WardenMetrics? = nil,
+        evidence: StaleTokenEvidenceStore? = nil, metrics: WardenMetrics? = nil, batchClock: AuditBatchClock? = nil,
+        health: HealthState? = nil, shareBatchTime: (@Sendable (Timestamp) async -> Bool)? = nil,
         clock: @escaping @Sendable () -> Timestamp, logger: Logger = Logger(label: "token-warden.reconcile"),
         mayWrite: @escaping @Sendable () -> Bool = { true },
         clusterTokenLifetime: (@Sendable () -> TokenLifetime)? = nil
     ) {
         self.clusterTokenLifetime = clusterTokenLifetime
+        self.batchClock = batchClock
+        self.health = health
+        self.shareBatchTime = shareBatchTime
         self.caches = caches
         self.configuration = configuration
         self.actions = actions
@@ -73,13 +87,12 @@ public final class Reconciler: Sendable {
     public func reconcile(isLeader: Bool) async -> Outcome {
         let now = clock()
         guard caches.hasSynced else { return Outcome(requeueAt: now + 1) }
-        // Audit evidence: when each reported token was really issued (seen − age at that moment).
-        var staleTokenIssuedAt: [String: Timestamp] = [:]
-        for (uid, token) in evidence?.snapshot() ?? [:] { staleTokenIssuedAt[uid] = token.lastSeen - token.tokenAgeSeconds }
+        let snapshot = caches.snapshot()
         var defaults = configuration.defaults
+        defaults.evidenceFallback = await evidenceFallback(now: now, snapshot: snapshot)
         if let clusterTokenLifetime { defaults.tokenLifetime = clusterTokenLifetime() }
         let assessment = Assessor(defaults: defaults)
-            .assess(caches.snapshot(), now: now, staleTokenIssuedAt: staleTokenIssuedAt, memo: memo)
+            .assess(snapshot, now: now, evidence: evidence?.evidence() ?? [:], memo: memo)
         forgetSettledRestarts(assessment, now: now)
         var generations: [WorkloadID: Int64] = [:]
         for workload in assessment.workloads { if let generation = workload.generation { generations[workload.id] = generation } }
@@ -126,6 +139,7 @@ public final class Reconciler: Sendable {
                 case .expired: .tokenExpired
                 case .invalidated: .tokensInvalidated
                 case .confirmedStale: .confirmedStaleToken
+                case .unconfirmed: .unconfirmedAtRisk
                 default: nil
             }
             if let reason, firstAnnouncement("class:\(reason.rawValue):\(key)", now: now) {
@@ -238,10 +252,18 @@ public final class Reconciler: Sendable {
     private func record(_ assessment: Assessment, _ plan: Plan, now: Timestamp) {
         guard let metrics else { return }
         var podCounts: [TokenClassification: Int] = [:]
+        var evidenceCounts: [EvidenceSourceLabel: Int] = [:]
         for workload in assessment.workloads {
-            for pod in workload.pods { podCounts[TokenClassification(pod.classification), default: 0] += 1 }
+            for pod in workload.pods {
+                podCounts[TokenClassification(pod.classification), default: 0] += 1
+                if pod.confirmedStale {
+                    let onPod = pod.record.annotations[PolicyAnnotation.staleTokenIssuedAt] != nil
+                    evidenceCounts[onPod ? .annotation : .webhook, default: 0] += 1
+                }
+            }
         }
         metrics.setPodCounts(podCounts)
+        metrics.setPodsWithEvidence(evidenceCounts)
         var workloadCounts: [TokenClassification: Int] = [:]
         for (classification, count) in assessment.counts { workloadCounts[TokenClassification(classification), default: 0] += count }
         metrics.setWorkloadCounts(workloadCounts)
@@ -261,6 +283,7 @@ extension TokenClassification {
         switch classification {
         case .ok: self = .ok
         case .atRisk: self = .atRisk
+        case .unconfirmed: self = .unconfirmed
         case .expired: self = .expired
         case .invalidated: self = .invalidated
         case .unprotectable: self = .unprotectable

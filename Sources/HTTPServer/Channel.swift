@@ -34,6 +34,31 @@ final class Channel: @unchecked Sendable {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// A certificate was presented, verified or not.
+    var peerPresentedCertificate: Bool {
+        guard let tls else { return false }
+        return ctls_peer_presented_certificate(tls) != 0
+    }
+
+    /// The peer's IP address (IPv6 in brackets), nil when the socket has none.
+    var peerAddress: String? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let rc = withUnsafeMutablePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
+        }
+        guard rc == 0 else { return nil }
+        var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+        let found = withUnsafePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getnameinfo($0, length, &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST)
+            }
+        }
+        guard found == 0 else { return nil }
+        let text = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return Int32(storage.ss_family) == AF_INET6 ? "[\(text)]" : text
+    }
+
     /// >0 bytes read, 0 at end of stream, -1 on error.
     func read(into buffer: UnsafeMutableRawBufferPointer) -> Int {
         if let tls {

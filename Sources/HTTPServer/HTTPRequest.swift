@@ -12,6 +12,11 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// The common name of a verified client certificate, when the server asks for one.
     public var clientCertificateCommonName: String?
+    /// The client presented a certificate that did not verify against the server's client CA
+    /// (the handshake goes on, as Go's `RequestClientCert` does, so the handler can answer 401).
+    public var clientCertificateRejected = false
+    /// The peer's address (`IP` or `[IPv6]`, without the port), for logs and rate limits.
+    public var remoteAddress: String?
 
     public init(
         method: String, target: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],

@@ -22,21 +22,31 @@ public final class HTTPServer: Sendable {
     private let requestedPort: Int
     private let tls: TLSIdentity?
     private let clientCertificateAuthorityPEM: String?
+    private let maxBodyBytes: Int
+    private let screen: (@Sendable (HTTPRequest) -> Bool)?
     private let logger: Logger
     private let handler: Handler
     private let state = Mutex(State())
 
     /// `clientCertificateAuthorityPEM`: when set (with TLS), client certificates signed by it are
     /// requested, verified, and their common name is passed in `HTTPRequest.clientCertificateCommonName`.
+    /// `maxBodyBytes`: a longer request body is answered with 413 and the connection closed.
+    /// `screen`: looks at each request's head (with its client certificate and address) before
+    /// the body is read; a request it refuses goes to the handler without its body, and the
+    /// connection is closed after the answer (an unauthenticated client cannot make the server
+    /// read megabytes).
     public init(
         host: String = "127.0.0.1", port: Int = 0, tls: TLSIdentity? = nil,
-        clientCertificateAuthorityPEM: String? = nil,
+        clientCertificateAuthorityPEM: String? = nil, maxBodyBytes: Int = 64 << 20,
+        screen: (@Sendable (HTTPRequest) -> Bool)? = nil,
         logger: Logger = Logger(label: "http-server"), handler: @escaping Handler
     ) {
+        self.screen = screen
         self.host = host
         self.requestedPort = port
         self.tls = tls
         self.clientCertificateAuthorityPEM = clientCertificateAuthorityPEM
+        self.maxBodyBytes = maxBodyBytes
         self.logger = logger
         self.handler = handler
     }
@@ -64,9 +74,16 @@ public final class HTTPServer: Sendable {
             state.tlsContext = context
         }
         logger.debug("http server listening", metadata: ["host": "\(host)", "port": "\(boundPort)", "tls": "\(tls != nil)"])
-        let thread = Thread { [self] in acceptLoop(listener: listener, tlsContext: context) }
+        let thread = Thread { [self] in acceptLoop(listener: listener) }
         thread.name = "http-accept"
         thread.start()
+    }
+
+    /// Serves new connections with another certificate, key and client CA (files rotated on disk);
+    /// open connections keep the ones they started with. Only for a server started with TLS.
+    public func replaceTLS(_ identity: TLSIdentity, clientCertificateAuthorityPEM: String?) throws {
+        let context = try TLSContextBox(identity: identity, clientCertificateAuthorityPEM: clientCertificateAuthorityPEM)
+        state.withLock { $0.tlsContext = context }
     }
 
     /// Closes the listener and every open connection. Idempotent.
@@ -97,7 +114,7 @@ public final class HTTPServer: Sendable {
         state.withLock { $0.connections.count }
     }
 
-    private func acceptLoop(listener: Int32, tlsContext: TLSContextBox?) {
+    private func acceptLoop(listener: Int32) {
         while true {
             let fd = accept(listener, nil, nil)
             if fd < 0 {
@@ -113,11 +130,11 @@ public final class HTTPServer: Sendable {
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             let channel = Channel(fd: fd)
-            let id = state.withLock { state -> Int? in
-                guard !state.stopping else { return nil }
+            let (id, tlsContext) = state.withLock { state -> (Int?, TLSContextBox?) in
+                guard !state.stopping else { return (nil, nil) }
                 state.nextConnectionID += 1
                 state.connections[state.nextConnectionID] = channel
-                return state.nextConnectionID
+                return (state.nextConnectionID, state.tlsContext)
             }
             guard let id else {
                 channel.close(graceful: false)
@@ -142,11 +159,35 @@ public final class HTTPServer: Sendable {
                 return
             }
         }
-        let commonName = tlsContext?.verifiesClients == true ? channel.peerCommonName : nil
-        var reader = RequestReader(channel: channel)
+        let verifiesClients = tlsContext?.verifiesClients == true
+        let commonName = verifiesClients ? channel.peerCommonName : nil
+        let certificateRejected = verifiesClients && commonName == nil && channel.peerPresentedCertificate
+        let remoteAddress = channel.peerAddress
+        var reader = RequestReader(channel: channel, maxBodyBytes: maxBodyBytes)
+        let identify: (inout HTTPRequest) -> Void = { request in
+            request.clientCertificateCommonName = commonName
+            request.clientCertificateRejected = certificateRejected
+            request.remoteAddress = remoteAddress
+        }
+        let screen = self.screen.map { screen in
+            { (head: HTTPRequest) -> Bool in
+                var request = head
+                identify(&request)
+                return screen(request)
+            }
+        }
         while !channel.isInterrupted {
-            let outcome = reader.next(sendContinue: { channel.writeAll(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) })
+            let outcome = reader.next(sendContinue: { channel.writeAll(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) }, screen: screen)
             switch outcome {
+            case .screened(var request):
+                identify(&request)
+                let writer = ConnectionWriter(channel: channel, request: request)
+                handler(request, writer)
+                if writer.state == .idle {
+                    writer.respond(status: 403, headers: [("Content-Type", "text/plain")], body: Array("refused\n".utf8))
+                }
+                channel.close(graceful: true)  // the body was not read: this connection cannot go on
+                return
             case .endOfStream:
                 channel.close(graceful: true)
                 return
@@ -157,7 +198,7 @@ public final class HTTPServer: Sendable {
                 channel.close(graceful: true)
                 return
             case .request(var request):
-                request.clientCertificateCommonName = commonName
+                identify(&request)
                 let writer = ConnectionWriter(channel: channel, request: request)
                 handler(request, writer)
                 switch writer.state {

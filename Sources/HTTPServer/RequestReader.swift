@@ -7,21 +7,28 @@ struct RequestReader {
         case endOfStream
         /// A malformed or oversized request: answer with this status and close.
         case reject(status: Int, message: String)
+        /// Refused by the server's screen on its head alone: answered without reading the body,
+        /// then the connection is closed.
+        case screened(HTTPRequest)
     }
 
     static let maxHeaderBytes = 1 << 20
-    static let maxBodyBytes = 64 << 20
+    static let defaultMaxBodyBytes = 64 << 20
 
     private let channel: Channel
+    /// A longer body is answered with 413 before it is read.
+    private let maxBodyBytes: Int
     private var buffer: [UInt8] = []
     private var start = 0
 
-    init(channel: Channel) {
+    init(channel: Channel, maxBodyBytes: Int = RequestReader.defaultMaxBodyBytes) {
         self.channel = channel
+        self.maxBodyBytes = maxBodyBytes
     }
 
-    /// `sendContinue` writes the interim "100 Continue" when the client expects it.
-    mutating func next(sendContinue: () -> Bool) -> Outcome {
+    /// `sendContinue` writes the interim "100 Continue" when the client expects it. `screen`
+    /// sees the request line and headers before the body is read; false: `.screened`.
+    mutating func next(sendContinue: () -> Bool, screen: ((HTTPRequest) -> Bool)? = nil) -> Outcome {
         guard let headerEnd = readHead() else {
             if buffer.count - start == 0 { return .endOfStream }
             if buffer.count - start > Self.maxHeaderBytes {
@@ -48,6 +55,7 @@ struct RequestReader {
         }
         var request = HTTPRequest(method: String(requestLine[0]), target: String(requestLine[1]), headers: headers)
         if requestLine[2] == "HTTP/1.0" { request.headers.append(("X-Http-Version", "1.0")) }
+        if let screen, !screen(request) { return .screened(request) }
         if request.header("Expect")?.lowercased() == "100-continue" {
             guard sendContinue() else { return .endOfStream }
         }
@@ -60,7 +68,7 @@ struct RequestReader {
             guard let length = Int(lengthText), length >= 0 else {
                 return .reject(status: 400, message: "invalid Content-Length")
             }
-            guard length <= Self.maxBodyBytes else {
+            guard length <= maxBodyBytes else {
                 return .reject(status: 413, message: "request body too large")
             }
             guard let body = readExactly(length) else { return .endOfStream }
@@ -87,7 +95,7 @@ struct RequestReader {
                 while let trailer = readLine(), !trailer.isEmpty {}
                 return .success(body)
             }
-            guard body.count + size <= Self.maxBodyBytes else {
+            guard body.count + size <= maxBodyBytes else {
                 return .failure(Rejection(outcome: .reject(status: 413, message: "request body too large")))
             }
             guard let chunk = readExactly(size), readLine() != nil else {

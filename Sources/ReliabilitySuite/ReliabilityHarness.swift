@@ -1,6 +1,7 @@
 import APIClient
 import Assess
 import Controller
+import Evidence
 import Foundation
 import KubeSim
 import Logging
@@ -97,6 +98,8 @@ public final class ReliabilityHarness: Sendable {
         public var backoff = BackoffPolicy()
         /// nil: a fresh registry per replica.
         public var metrics: WardenMetrics?
+        /// nil: no audit webhook.
+        public var auditWebhook: AuditWebhookSettings?
         public init() {}
     }
 
@@ -115,7 +118,8 @@ public final class ReliabilityHarness: Sendable {
                 defaults: PolicyDefaults(mode: .restart),
                 planner: PlannerConfig(maxConcurrent: options.maxConcurrent, maxConcurrentPerNamespace: options.perNamespace,
                                        rolloutTimeout: 60, cooldown: 5, typicalRolloutDuration: 2, resyncInterval: 1),
-                evictTimeoutSeconds: options.evictTimeoutSeconds, leaderElection: election, httpAddress: nil, backoff: options.backoff),
+                evictTimeoutSeconds: options.evictTimeoutSeconds, leaderElection: election, httpAddress: nil,
+                auditWebhook: options.auditWebhook, backoff: options.backoff),
             identity: options.identity, logger: Self.quiet, metrics: options.metrics ?? WardenMetrics(), minimumInterval: .milliseconds(50))
     }
 

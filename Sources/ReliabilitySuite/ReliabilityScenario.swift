@@ -33,6 +33,7 @@ public enum ReliabilityScenarios {
         .init("restarted-controller", ActingUnderFailureScenarios.restartedController),
         .init("lease-stalls", ActingUnderFailureScenarios.leaseStalls),
         .init("short-watches", ActingUnderFailureScenarios.shortWatches),
+        .init("forged-audit-batches", EvidenceScenarios.forgedBatches),
     ]
 
     public static func named(_ names: [String]) -> [ReliabilityScenario] {

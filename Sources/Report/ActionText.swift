@@ -9,6 +9,7 @@ enum ActionText {
         switch w.classification {
         case .outOfScope: return "-"
         case .unprotectable: return "warn (cannot help)"
+        case .unconfirmed: return "warn (no evidence)"
         case .ok:
             guard let due = w.restartDue else { return "-" }
             let verb = w.policy.mode == .restart && w.strategy != .warnOnly ? "restart" : "warn"

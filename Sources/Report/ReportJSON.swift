@@ -9,18 +9,21 @@ import Plan
 ///       "apiVersion": "token-warden.dev/v1alpha1", "kind": "TokenReport",
 ///       "generatedAt": time,
 ///       "summary": { "workloads": n, "confirmedStale": n, "invalidated": n, "expired": n, "atRisk": n,
-///                    "unprotectable": n, "ok": n, "outOfScope": n, "predictedMisses": n|null, "exitCode": 0|1 },
+///                    "unconfirmed": n, "unprotectable": n, "ok": n, "outOfScope": n, "predictedMisses": n|null,
+///                    "exitCode": 0|1 },
 ///       "clusterTokenLifetime": { "tokenLifetime": "90d"|"none"|…, "lifetimeSeconds": int|null,
 ///                                 "source": "lease"|"fallback"|"flag", "note": string } | null (explicit flag),
 ///       "workloads": [ {
 ///         "namespace", "kind", "name", "uid": string|null,
-///         "status": "confirmed-stale"|"invalidated"|"expired"|"at-risk"|"unprotectable"|"ok"|"out-of-scope",
+///         "status": "confirmed-stale"|"invalidated"|"expired"|"at-risk"|"unconfirmed"|"unprotectable"|"ok"|"out-of-scope",
 ///         "reason": string,
 ///         "deadline": time|null, "expiresInSeconds": int|null (negative once passed),
 ///         "restartDue": time|null, "oldestTokenIssuedAt": time|null, "confirmedStale": bool,
 ///         "strategy": "rollout"|"evict"|"recreate"|"warn-only", "strategyNote": string|null,
 ///         "policy": { "mode", "tokenLifetime": "365d"|"none"|…, "restartBeforeSeconds": int,
 ///                     "tokensInvalidBefore": time|null, "maintenanceWindow": string|null,
+///                     "restartOn": "estimate"|"evidence", "evidenceFallback": bool (evidence asked for,
+///                     the source is silent: the estimate applies),
 ///                     "sources": { "<annotation>": "workload"|"namespace"|"default", … } },
 ///         "restartState": { "restartedAt": time|null, "restartForDeadline": time|null },
 ///         "action": { "type": "restart"|"resume-restart"|"deferred"|"in-progress"|"rollout-timed-out"|
@@ -31,7 +34,8 @@ import Plan
 ///                       "upcoming": bool (not due yet, due within the forecast horizon) } | null,
 ///         "ownerChain": [ { "kind", "name" } ],
 ///         "pods": [ { "name", "uid", "status", "reason", "deadline", "restartDue", "oldestTokenIssuedAt",
-///                     "confirmedStale",
+///                     "confirmedStale", "evidence": { "tokenIssuedAt": time, "seenAt": time,
+///                     "source": "annotation"|"webhook" } | null,
 ///                     "containers": [ { "name", "role": "regular"|"sidecar"|"ephemeral",
 ///                                       "source": "projected"|"legacy-secret", "volume",
 ///                                       "expirationSeconds": int|null, "startedAt": time,
@@ -111,7 +115,7 @@ struct ReportJSON {
         let summary: JSONValue = .object([
             ("workloads", .int(Int64(renderer.shown.count))),
             ("confirmedStale", count(.confirmedStale)), ("invalidated", count(.invalidated)), ("expired", count(.expired)),
-            ("atRisk", count(.atRisk)), ("unprotectable", count(.unprotectable)), ("ok", count(.ok)), ("outOfScope", count(.outOfScope)),
+            ("atRisk", count(.atRisk)), ("unconfirmed", count(.unconfirmed)), ("unprotectable", count(.unprotectable)), ("ok", count(.ok)), ("outOfScope", count(.outOfScope)),
             ("predictedMisses", .int(renderer.plan.map { Int64($0.predictedMisses.count) })),
             ("exitCode", .int(Int64(renderer.exitCode))),
         ])
@@ -149,7 +153,9 @@ struct ReportJSON {
             ("policy", .object([
                 ("mode", .string(policy.mode.rawValue)), ("tokenLifetime", .string(policy.tokenLifetime.description)),
                 ("restartBeforeSeconds", .int(policy.restartBefore)), ("tokensInvalidBefore", time(policy.tokensInvalidBefore)),
-                ("maintenanceWindow", .string(policy.maintenanceWindow?.spec)), ("sources", .object(sources)),
+                ("maintenanceWindow", .string(policy.maintenanceWindow?.spec)),
+                ("restartOn", .string(policy.restartOn.rawValue)), ("evidenceFallback", .bool(policy.evidenceFallback)),
+                ("sources", .object(sources)),
             ])),
             ("restartState", .object([
                 ("restartedAt", time(w.restartState.restartedAt)), ("restartForDeadline", time(w.restartState.restartForDeadline)),
@@ -194,7 +200,16 @@ struct ReportJSON {
             ("name", .string(p.ref.name)), ("uid", .string(p.ref.uid)), ("status", .string(p.classification.rawValue)),
             ("reason", .string(p.reason)), ("deadline", time(p.deadline)), ("restartDue", time(p.restartDue)),
             ("oldestTokenIssuedAt", time(p.oldestTokenIssuedAt)), ("confirmedStale", .bool(p.confirmedStale)),
+            ("evidence", evidence(p)),
             ("containers", .array(p.containers.map(container))),
+        ])
+    }
+
+    private func evidence(_ p: PodAssessment) -> JSONValue {
+        guard p.confirmedStale, let issued = p.evidenceTokenIssuedAt else { return .null }
+        return .object([
+            ("tokenIssuedAt", time(issued)), ("seenAt", time(p.evidenceSeenAt)),
+            ("source", .string(p.evidenceOnPod ? "annotation" : "webhook")),
         ])
     }
 

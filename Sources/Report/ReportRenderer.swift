@@ -5,7 +5,8 @@ import Plan
 /// Renders an assessment (and optionally the plan made from it) for a person or a script.
 ///
 /// Table (`-o table`): NAMESPACE KIND NAME PODS OLDEST TOKEN EXPIRES IN STATUS ACTION, sorted by
-/// deadline, then a summary line. `-o wide` adds STRATEGY DEADLINE LIFETIME WINDOW REASON.
+/// deadline, then a summary line. `-o wide` adds STRATEGY DEADLINE LIFETIME WINDOW CONFIRMED
+/// (pods with audit evidence / pods in scope) REASON.
 /// `-o json`: see `ReportJSON` for the schema.
 public struct ReportRenderer: Sendable {
     public let assessment: Assessment
@@ -68,7 +69,7 @@ public struct ReportRenderer: Sendable {
     /// The table's column names (one per cell of `row`).
     static func header(wide: Bool) -> [String] {
         var header = ["NAMESPACE", "KIND", "NAME", "PODS", "OLDEST TOKEN", "EXPIRES IN", "STATUS", "ACTION"]
-        if wide { header += ["STRATEGY", "DEADLINE", "LIFETIME", "WINDOW", "REASON"] }
+        if wide { header += ["STRATEGY", "DEADLINE", "LIFETIME", "WINDOW", "CONFIRMED", "REASON"] }
         return header
     }
 
@@ -79,8 +80,9 @@ public struct ReportRenderer: Sendable {
         var cells = [w.id.namespace, w.id.kind.kindName, w.id.name, pods, oldest, expiresIn(w), w.classification.displayName,
                      ActionText.text(w, decision: decisions[w.id], now: now)]
         if wide {
+            let confirmed = w.pods.count { $0.confirmedStale }
             cells += [w.strategy.rawValue, w.deadline?.rfc3339 ?? "-", w.policy.tokenLifetime.description,
-                      w.policy.maintenanceWindow?.spec ?? "always", w.reason]
+                      w.policy.maintenanceWindow?.spec ?? "always", inScope == 0 ? "-" : "\(confirmed)/\(inScope)", w.reason]
         }
         return cells
     }
@@ -102,7 +104,7 @@ public struct ReportRenderer: Sendable {
         let listed = shown.count
         let labels: [(Classification, String)] = [
             (.confirmedStale, "confirmed stale"), (.invalidated, "invalidated"), (.expired, "expired"), (.atRisk, "at risk"),
-            (.unprotectable, "unprotectable"), (.ok, "ok"),
+            (.unconfirmed, "unconfirmed"), (.unprotectable, "unprotectable"), (.ok, "ok"),
         ]
         var parts = labels.compactMap { c, label in counts[c].map { "\($0) \(label)" } }
         if options.includeOutOfScope, let out = counts[.outOfScope] { parts.append("\(out) out of scope") }

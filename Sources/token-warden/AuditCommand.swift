@@ -2,6 +2,7 @@ import APIClient
 import ArgumentParser
 import Assess
 import Controller
+import Evidence
 import Foundation
 import KubeModel
 import Logging

@@ -35,7 +35,7 @@ struct ClusterReading: Sendable {
         let snapshot = try await SnapshotFetcher(client: client, namespace: namespace, progress: progress).fetch()
         // Deadlines are judged on the API server's clock, not this machine's.
         let now = Timestamp(seconds: Int64(Date().timeIntervalSince1970) + client.serverClockOffsetSeconds)
-        let assessment = Assessor(defaults: defaults).assess(snapshot, now: now, confirmedStale: [])
+        let assessment = Assessor(defaults: defaults).assess(snapshot, now: now)
         let plan = Planner(config: planner).plan(assessment, now: now, inFlight: [:])
         return ClusterReading(assessment: assessment, plan: plan, planner: planner, now: now, clusterTokenLifetime: clusterLifetime)
     }

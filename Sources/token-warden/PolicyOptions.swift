@@ -20,6 +20,9 @@ struct PolicyOptions: ParsableArguments {
     @Option(help: "When restarts may happen, e.g. 'Mon-Fri 02:00-05:00 Europe/Berlin'; several joined by ';' (default: always).")
     var maintenanceWindow: String?
 
+    @Option(help: "estimate (restart by the token-age model) or evidence (only pods the API server's audit events show presenting a stale token; tokens-invalid-before restarts regardless).")
+    var restartOn: String = "estimate"
+
     func defaults(mode: PolicyMode) throws -> PolicyDefaults {
         var lifetime = TokenLifetime.upstreamDefault  // `auto`: until the cluster says otherwise
         switch detectsTokenLifetime ? .success(lifetime) : TokenLifetime.parse(tokenLifetime) {
@@ -45,8 +48,11 @@ struct PolicyOptions: ParsableArguments {
             case .failure(let error): throw ValidationError("--maintenance-window \(text): \(error)")
             }
         }
+        guard let restartOn = RestartOn(rawValue: restartOn) else {
+            throw ValidationError("--restart-on \(self.restartOn): expected estimate or evidence")
+        }
         return PolicyDefaults(
             mode: mode, tokenLifetime: lifetime, restartBefore: before, tokensInvalidBefore: invalidBefore,
-            maintenanceWindow: window)
+            maintenanceWindow: window, restartOn: restartOn)
     }
 }

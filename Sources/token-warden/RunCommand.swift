@@ -2,6 +2,7 @@ import APIClient
 import ArgumentParser
 import Assess
 import Controller
+import Evidence
 import Foundation
 import Logging
 import Observe
@@ -54,15 +55,33 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Renew deadline.") var renewDeadline: String = "10s"
     @Option(help: "Retry period.") var retryPeriod: String = "2s"
 
-    @Option(help: "Address for /metrics, /healthz, /readyz and POST /audit (HOST:PORT or :PORT).")
+    @Option(help: "Address for /metrics, /healthz and /readyz (HOST:PORT or :PORT).")
     var httpAddress: String = "0.0.0.0:8080"
 
-    @Flag(inversion: .prefixedNo, help: "Accept kube-apiserver audit webhook batches on POST /audit.")
+    @Flag(inversion: .prefixedNo, help: "Accept kube-apiserver audit webhook batches (POST /audit) on their own TLS listener; needs the TLS files and a client CA or a token file.")
     var auditWebhook = false
 
     @Option(name: .customLong("initial-sync"),
             help: "stream (a streaming watch where the server supports it, else a paged LIST) or list (always a paged LIST).")
     var initialSync: String = "stream"
+
+    @Option(help: "Address of the audit webhook's TLS listener (HOST:PORT or :PORT).")
+    var auditWebhookAddress: String = AuditWebhookSettings.defaultAddress
+
+    @Option(help: "The webhook's serving certificate (PEM); read again when it changes.")
+    var auditWebhookTlsCertFile: String?
+
+    @Option(help: "The webhook's private key (PEM); read again when it changes.")
+    var auditWebhookTlsKeyFile: String?
+
+    @Option(help: "Accept client certificates signed by this CA (PEM bundle): the API server's webhook kubeconfig client-certificate.")
+    var auditWebhookClientCaFile: String?
+
+    @Option(help: "Accept 'Authorization: Bearer' with this file's contents (read again when it changes): the webhook kubeconfig's token.")
+    var auditWebhookTokenFile: String?
+
+    @Option(help: "With --audit-webhook: no authenticated batch for this long makes restart-on: evidence fall back to the estimate until batches flow again.")
+    var evidenceMaxSilence: String = "30m"
 
     @Option(help: "json or text.") var logFormat: String = "json"
     @Option(help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String = "info"
@@ -83,6 +102,18 @@ struct RunCommand: AsyncParsableCommand {
         guard let initialSync = InitialSync(rawValue: initialSync) else {
             throw ValidationError("--initial-sync \(self.initialSync): expected stream or list")
         }
+        var webhook: AuditWebhookSettings?
+        if auditWebhook {
+            let settings = AuditWebhookSettings(
+                address: auditWebhookAddress, certificateFile: auditWebhookTlsCertFile, privateKeyFile: auditWebhookTlsKeyFile,
+                clientCAFile: auditWebhookClientCaFile, tokenFile: auditWebhookTokenFile)
+            do {
+                try settings.validate()
+            } catch {
+                throw ValidationError("\(error)")  // exit 64, before anything starts
+            }
+            webhook = settings
+        }
         let metrics = WardenMetrics()
         metrics.bootstrapMetricsSystem()
         let clusterConfig: ClusterConfig
@@ -101,7 +132,7 @@ struct RunCommand: AsyncParsableCommand {
                 renewDeadlineSeconds: Double(try seconds(renewDeadline, "--renew-deadline")),
                 retryPeriodSeconds: Double(try seconds(retryPeriod, "--retry-period")))
         }
-        let configuration = ControllerConfiguration(
+        var configuration = ControllerConfiguration(
             defaults: try policy.defaults(mode: mode),
             planner: PlannerConfig(
                 maxConcurrent: maxConcurrent, maxConcurrentPerNamespace: maxConcurrentPerNamespace,
@@ -110,8 +141,14 @@ struct RunCommand: AsyncParsableCommand {
                 resyncInterval: try seconds(resyncInterval, "--resync-interval")),
             namespaces: namespace.isEmpty ? nil : namespace,
             evictTimeoutSeconds: try seconds(evictTimeout, "--evict-timeout"),
-            leaderElection: election, httpAddress: httpAddress, auditWebhook: auditWebhook,
+            leaderElection: election, httpAddress: httpAddress, auditWebhook: webhook,
             detectsTokenLifetime: policy.detectsTokenLifetime, initialSync: initialSync)
+        configuration.evidenceMaxSilenceSeconds = try seconds(evidenceMaxSilence, "--evidence-max-silence")
+        // In a pod, HOSTNAME is the pod's name: Events about the controller itself go there.
+        if clusterConfig.origin == InClusterConfig.origin,
+           let name = ProcessInfo.processInfo.environment["HOSTNAME"], !name.isEmpty, !clusterConfig.namespace.isEmpty {
+            configuration.ownPod = ObjectRef(kind: "Pod", namespace: clusterConfig.namespace, name: name)
+        }
         let runtime = try ControllerRuntime(
             cluster: clusterConfig, configuration: configuration,
             identity: election?.identity ?? ControllerRuntime.defaultIdentity(), logger: logger, metrics: metrics,

@@ -12,6 +12,7 @@ import WatchCache
 ///     warden-bench decode --kubeconfig K [--pages 4]
 ///     warden-bench watch  --kubeconfig K [--events 20000] [--decoder fast|foundation]
 ///     warden-bench plan   --kubeconfig K [--repeats 3]
+///     warden-bench intake [--batches 200] [--events-per-batch 400]   (no cluster: the audit webhook on loopback)
 let arguments = CommandLine.arguments
 func option(_ name: String, _ fallback: String) -> String {
     guard let i = arguments.firstIndex(of: "--\(name)"), i + 1 < arguments.count else { return fallback }
@@ -35,6 +36,11 @@ let decoderName = option("decoder", "fast")
 let decoder: any ObjectDecoder = decoderName == "foundation" ? FoundationObjectDecoder() : FastObjectDecoder()
 
 do {
+    if command == "intake" {
+        emit(try await IntakeBench.run(batches: Int(option("batches", "200")) ?? 200,
+                                       eventsPerBatch: Int(option("events-per-batch", "400")) ?? 400, logger: logger))
+        exit(0)
+    }
     let config = try KubeconfigLoader.load(explicitPath: option("kubeconfig", ""))
     let client = KubeClient(config: config, logger: logger, decoder: decoder)
     switch command {
@@ -56,7 +62,7 @@ do {
     case "plan":
         emit(try await PlanBench.run(client: client, repeats: Int(option("repeats", "3")) ?? 3))
     default:
-        FileHandle.standardError.write(Data("usage: warden-bench first-request|sync|decode|watch|plan --kubeconfig PATH [--decoder fast|foundation]\n".utf8))
+        FileHandle.standardError.write(Data("usage: warden-bench first-request|sync|decode|watch|plan --kubeconfig PATH | intake [--decoder fast|foundation]\n".utf8))
         exit(2)
     }
 } catch {

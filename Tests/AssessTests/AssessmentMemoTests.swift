@@ -28,9 +28,9 @@ import Testing
         return (snapshot, builder)
     }
 
-    func expectSame(_ snapshot: ClusterSnapshot, now: Timestamp, memo: AssessmentMemo, evidence: [String: Timestamp] = [:]) {
-        let remembered = Assessor().assess(snapshot, now: now, staleTokenIssuedAt: evidence, memo: memo)
-        let fresh = Assessor().assess(snapshot, now: now, staleTokenIssuedAt: evidence)
+    func expectSame(_ snapshot: ClusterSnapshot, now: Timestamp, memo: AssessmentMemo, evidence: [String: TokenEvidence] = [:]) {
+        let remembered = Assessor().assess(snapshot, now: now, evidence: evidence, memo: memo)
+        let fresh = Assessor().assess(snapshot, now: now, evidence: evidence)
         #expect(remembered == fresh)
     }
 
@@ -90,7 +90,8 @@ import Testing
         snapshot.pods.removeLast()
         expectSame(snapshot, now: start + 4, memo: memo)
         let uid = snapshot.pods[1].uid!.description
-        expectSame(snapshot, now: start + 5, memo: memo, evidence: [uid: start - 400 * Self.day])
+        expectSame(snapshot, now: start + 5, memo: memo, evidence: [uid: TokenEvidence(
+            source: .webhook, firstSeen: start, lastSeen: start, serviceAccount: "default", tokenIssuedAt: start - 400 * Self.day)])
         expectSame(snapshot, now: start + 6, memo: memo)
     }
 }

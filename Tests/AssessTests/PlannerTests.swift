@@ -22,8 +22,8 @@ struct Cluster {
 
     mutating func add(_ pod: Pod) { snapshot.pods.append(PodRecord(pod)) }
 
-    func assess(now: Timestamp, confirmedStale: Set<String> = [], defaults: PolicyDefaults = PolicyDefaults()) -> Assessment {
-        Assessor(defaults: defaults).assess(snapshot, now: now, confirmedStale: confirmedStale)
+    func assess(now: Timestamp, evidence: [String: TokenEvidence] = [:], defaults: PolicyDefaults = PolicyDefaults()) -> Assessment {
+        Assessor(defaults: defaults).assess(snapshot, now: now, evidence: evidence)
     }
 }
 
@@ -103,7 +103,7 @@ enum Tests {
         var c = Cluster()
         c.deployment("early", ns: "a", start: s1)
         c.deployment("stale", ns: "b", start: s3, podUID: "stale-pod")
-        let plan = Planner().plan(c.assess(now: now, confirmedStale: ["stale-pod"]), now: now)
+        let plan = Planner().plan(c.assess(now: now, evidence: tokenEvidence("stale-pod", issued: "2025-12-04T23:11:44Z")), now: now)
         #expect(names(plan) == ["stale:restart", "early:deferred"])
         #expect(plan.decisions[0].classification == .confirmedStale)
     }

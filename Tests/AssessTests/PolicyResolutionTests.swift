@@ -71,6 +71,33 @@ import Testing
         #expect(a.diagnostics.first { $0.annotation == "token-warden.dev/token-lifetime" }?.problem == "must not be negative")
     }
 
+    /// restart-on: workload → Namespace → flag; an unknown value is a diagnostic and falls through.
+    /// The pod (2026-01-01 start, deadline 2026-12-31) is at risk on 2026-12-10.
+    @Test func restartOnEvidenceLeavesAnUnconfirmedWorkloadRunning() {
+        let late = t("2026-12-10T00:00:00Z")
+        func assessed(_ workload: [String: String]?, _ nsAnnotations: [String: String]?, defaults: PolicyDefaults = PolicyDefaults()) -> WorkloadAssessment {
+            let (d, rs, owner) = deployment("web", annotations: workload)
+            let snapshot = ClusterSnapshot(pods: [makePod(name: "web-1", owner: owner)], namespaces: [namespace(annotations: nsAnnotations)],
+                                           replicaSets: [rs], deployments: [d])
+            return Assessor(defaults: defaults).assess(snapshot, now: late).workloads[0]
+        }
+        #expect(assessed(nil, nil).classification == .atRisk)
+        let unconfirmed = assessed(nil, ["token-warden.dev/restart-on": "evidence"])
+        #expect(unconfirmed.classification == .unconfirmed)
+        #expect(!unconfirmed.classification.needsRestart)
+        #expect(unconfirmed.policy.origins[.restartOn] == .namespace)
+        #expect(unconfirmed.deadline == t("2026-12-31T23:11:44Z"), "the estimate's deadline is still shown")
+        #expect(unconfirmed.pods[0].reason.contains("no audit evidence"))
+        #expect(assessed(["token-warden.dev/restart-on": "estimate"], ["token-warden.dev/restart-on": "evidence"]).classification == .atRisk)
+        #expect(assessed(nil, nil, defaults: PolicyDefaults(restartOn: .evidence)).classification == .unconfirmed)
+        let bad = assessed(["token-warden.dev/restart-on": "proof"], nil, defaults: PolicyDefaults(restartOn: .evidence))
+        #expect(bad.classification == .unconfirmed)
+        #expect(bad.diagnostics.map(\.annotation) == ["token-warden.dev/restart-on"])
+        // A rotated signing key restarts regardless of evidence.
+        let rotated = assessed(nil, nil, defaults: PolicyDefaults(tokensInvalidBefore: t("2026-06-01T00:00:00Z"), restartOn: .evidence))
+        #expect(rotated.classification == .invalidated)
+    }
+
     @Test func modeIgnoreTakesTheWorkloadOutOfScope() {
         let (w, _) = assess(namespaceAnnotations: ["token-warden.dev/mode": "ignore"])
         #expect(w.classification == .outOfScope)

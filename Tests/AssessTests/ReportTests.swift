@@ -61,10 +61,43 @@ import Testing
         let (assessment, plan) = population()
         let out = ReportRenderer(assessment: assessment, plan: plan, options: ReportOptions(format: .wide, includeOutOfScope: true)).render()
         let lines = out.split(separator: "\n").map(String.init)
-        #expect(lines[0].hasSuffix("ACTION                   STRATEGY    DEADLINE               LIFETIME   WINDOW   REASON"))
-        #expect(lines.contains { $0.contains("web") && $0.contains("rollout     2026-12-02T23:11:44Z   365d       always   pod web-1: container app's token expires 2026-12-02T23:11:44Z, within restart-before 30d") })
+        #expect(lines[0].hasSuffix("ACTION                   STRATEGY    DEADLINE               LIFETIME   WINDOW   CONFIRMED   REASON"))
+        #expect(lines.contains { $0.contains("web") && $0.contains("rollout     2026-12-02T23:11:44Z   365d       always   0/1         pod web-1: container app's token expires 2026-12-02T23:11:44Z, within restart-before 30d") })
         #expect(lines.contains { $0.hasPrefix("ops         Pod          cron-1") && $0.contains("OutOfScope") })
         #expect(lines.last == "7 workloads: 1 expired, 2 at risk, 1 unprotectable, 2 ok, 1 out of scope; 1 invalid annotation")
+    }
+
+    /// Evidence kept on a pod: CONFIRMED in -o wide, the evidence in JSON; restart-on and the
+    /// Unconfirmed status in both.
+    @Test func evidenceAndRestartOnAreShown() throws {
+        let now = t("2026-12-10T00:00:00Z")
+        let (d1, rs1, owner1) = deployment("proven", annotations: ["token-warden.dev/restart-on": "evidence"])
+        let (d2, rs2, owner2) = deployment("unproven", annotations: ["token-warden.dev/restart-on": "evidence"])
+        let evidence = [PolicyAnnotation.staleTokenIssuedAt: "2026-01-05T00:00:00Z", PolicyAnnotation.staleTokenSeenAt: "2026-12-09T00:00:00Z"]
+        let snapshot = ClusterSnapshot(
+            pods: [makePod(name: "proven-1", owner: owner1, annotations: evidence), makePod(name: "proven-2", owner: owner1),
+                   makePod(name: "unproven-1", owner: owner2)],
+            namespaces: [namespace()], replicaSets: [rs1, rs2], deployments: [d1, d2])
+        let assessment = Assessor().assess(snapshot, now: now)
+        let wide = ReportRenderer(assessment: assessment, options: ReportOptions(format: .wide)).render()
+        let lines = wide.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.contains("proven ") && $0.contains("ConfirmedStale") && $0.contains("1/2") })
+        #expect(lines.contains { $0.contains("unproven") && $0.contains("Unconfirmed") && $0.contains("warn (no evidence)") && $0.contains("0/1") })
+        #expect(lines.last?.contains("1 confirmed stale, 1 unconfirmed") == true)
+
+        let text = ReportRenderer(assessment: assessment, options: ReportOptions(format: .json)).render()
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect((doc["summary"] as? [String: Any])?["unconfirmed"] as? Int == 1)
+        let workloads = try #require(doc["workloads"] as? [[String: Any]])
+        let proven = try #require(workloads.first { $0["name"] as? String == "proven" })
+        #expect((proven["policy"] as? [String: Any])?["restartOn"] as? String == "evidence")
+        let pods = try #require(proven["pods"] as? [[String: Any]])
+        let kept = try #require(pods.first { $0["name"] as? String == "proven-1" }?["evidence"] as? [String: Any])
+        #expect(kept["tokenIssuedAt"] as? String == "2026-01-05T00:00:00Z")
+        #expect(kept["seenAt"] as? String == "2026-12-09T00:00:00Z")
+        #expect(kept["source"] as? String == "annotation")
+        #expect(pods.first { $0["name"] as? String == "proven-2" }?["evidence"] is NSNull)
+        #expect(workloads.first { $0["name"] as? String == "unproven" }?["status"] as? String == "unconfirmed")
     }
 
     @Test func jsonDocument() throws {

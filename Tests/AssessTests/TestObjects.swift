@@ -104,8 +104,13 @@ func deployment(_ name: String, annotations: [String: String]? = nil, paused: Bo
 
 /// The one workload of a snapshot holding `pod` (and optional namespace).
 func assessOne(_ pod: Pod, now: Timestamp, defaults: PolicyDefaults = PolicyDefaults(), namespaces: [Namespace] = [],
-               confirmedStale: Set<String> = []) -> WorkloadAssessment {
+               evidence: [String: TokenEvidence] = [:]) -> WorkloadAssessment {
     let assessment = Assessor(defaults: defaults).assess(ClusterSnapshot(pods: [pod], namespaces: namespaces), now: now,
-                                                         confirmedStale: confirmedStale)
+                                                         evidence: evidence)
     return assessment.workloads[0]
+}
+
+/// Audit evidence that the pod `uid` presents a token issued at `issued`, seen at `seen`.
+func tokenEvidence(_ uid: String, issued: String, seen: String = "2026-11-20T00:00:00Z") -> [String: TokenEvidence] {
+    [uid: TokenEvidence(source: .webhook, firstSeen: t(seen), lastSeen: t(seen), serviceAccount: "default", tokenIssuedAt: t(issued))]
 }

@@ -8,7 +8,7 @@ struct TokenAgeCase: Sendable, CustomTestStringConvertible {
     var pod: Pod
     var now = t("2026-11-23T19:00:00Z")
     var defaults = PolicyDefaults()
-    var confirmedStale: Set<String> = []
+    var evidence: [String: TokenEvidence] = [:]
     var classification: Classification
     var deadline: String?
     var restartDue: String?
@@ -109,16 +109,35 @@ let tokenAgeCases: [TokenAgeCase] = [
                  pod: makePod(containers: [TestContainer(mounts: false)], ephemeral: [TestContainer(name: "debug", startedAt: "2026-06-01T00:00:00Z")]),
                  classification: .ok, deadline: "2027-05-31T23:11:44Z"),
     TokenAgeCase(name: "confirmed stale outranks at risk", pod: makePod(uid: "stale-1"), now: t("2026-12-10T00:00:00Z"),
-                 confirmedStale: ["stale-1"], classification: .confirmedStale, deadline: "2026-12-31T23:11:44Z",
+                 evidence: tokenEvidence("stale-1", issued: "2025-12-31T23:11:44Z"), classification: .confirmedStale, deadline: "2026-12-31T23:11:44Z",
                  reasonContains: "audit"),
+    TokenAgeCase(name: "evidence of an older token replaces a young-looking estimate",
+                 pod: makePod(uid: "stale-3", containers: [TestContainer(startedAt: "2026-11-13T00:00:00Z")]),
+                 evidence: tokenEvidence("stale-3", issued: "2025-12-08T00:00:00Z"), classification: .confirmedStale,
+                 deadline: "2026-12-08T00:00:00Z", issued: "2025-12-08T00:00:00Z"),
+    TokenAgeCase(name: "evidence seen before the container (re)started is about an earlier process",
+                 pod: makePod(uid: "stale-5", containers: [TestContainer(startedAt: "2026-11-21T00:00:00Z")]),
+                 evidence: tokenEvidence("stale-5", issued: "2025-12-08T00:00:00Z", seen: "2026-11-20T00:00:00Z"),
+                 classification: .ok, deadline: "2027-11-20T23:11:44Z"),
+    TokenAgeCase(name: "evidence of a newer token than the estimate changes nothing",
+                 pod: makePod(uid: "stale-4"), evidence: tokenEvidence("stale-4", issued: "2026-06-01T00:00:00Z"),
+                 classification: .ok, deadline: "2026-12-31T23:11:44Z"),
+    TokenAgeCase(name: "restart-on evidence: the evidence's issue time is the deadline even when the estimate is older",
+                 pod: makePod(uid: "stale-6"), now: t("2026-12-10T00:00:00Z"),
+                 defaults: PolicyDefaults(restartOn: .evidence),
+                 evidence: tokenEvidence("stale-6", issued: "2026-01-05T00:00:00Z"), classification: .confirmedStale,
+                 deadline: "2027-01-05T00:00:00Z"),
+    TokenAgeCase(name: "restart-on evidence without evidence: unconfirmed", pod: makePod(), now: t("2026-12-10T00:00:00Z"),
+                 defaults: PolicyDefaults(restartOn: .evidence), classification: .unconfirmed, deadline: "2026-12-31T23:11:44Z",
+                 reasonContains: "restart-on: evidence"),
     TokenAgeCase(name: "confirmed stale pod far from its deadline stays ok", pod: makePod(uid: "stale-2"),
-                 confirmedStale: ["stale-2"], classification: .ok, deadline: "2026-12-31T23:11:44Z"),
+                 evidence: tokenEvidence("stale-2", issued: "2025-12-31T23:11:44Z"), classification: .ok, deadline: "2026-12-31T23:11:44Z"),
 ]
 
 @Suite struct TokenAgeModelTests {
     @Test(arguments: tokenAgeCases)
     func verdict(_ c: TokenAgeCase) {
-        let workload = assessOne(c.pod, now: c.now, defaults: c.defaults, confirmedStale: c.confirmedStale)
+        let workload = assessOne(c.pod, now: c.now, defaults: c.defaults, evidence: c.evidence)
         let pod = workload.pods[0]
         #expect(pod.classification == c.classification)
         #expect(workload.classification == c.classification)
@@ -130,7 +149,30 @@ let tokenAgeCases: [TokenAgeCase] = [
         if let issued = c.issued { #expect(pod.oldestTokenIssuedAt?.rfc3339 == issued) }
         if let next = c.nextTransition { #expect(pod.nextTransition?.rfc3339 == next) }
         if let text = c.reasonContains { #expect(pod.reason.contains(text), "\(pod.reason)") }
-        if c.confirmedStale.contains(pod.ref.uid ?? "") { #expect(pod.confirmedStale && workload.confirmedStale) }
+        if c.evidence[pod.ref.uid ?? ""] != nil, c.classification == .confirmedStale { #expect(pod.confirmedStale && workload.confirmedStale) }
+    }
+
+    /// Evidence kept on the pod by any replica counts like evidence received here; a value that
+    /// does not parse is a Warning (a diagnostic on the pod) and the estimate applies.
+    @Test func evidenceKeptOnThePodIsRead() {
+        let young = [TestContainer(startedAt: "2026-11-13T00:00:00Z")]
+        let kept = assessOne(makePod(uid: "kept", containers: young, annotations: [
+            PolicyAnnotation.staleTokenIssuedAt: "2025-12-08T00:00:00Z", PolicyAnnotation.staleTokenSeenAt: "2026-11-20T00:00:00Z",
+        ]), now: t("2026-11-23T19:00:00Z"))
+        #expect(kept.classification == .confirmedStale)
+        #expect(kept.deadline?.rfc3339 == "2026-12-08T00:00:00Z")
+        #expect(kept.diagnostics.isEmpty)
+
+        // Received here and kept on the pod: the earlier issue time wins.
+        let both = assessOne(makePod(uid: "both", containers: young, annotations: [PolicyAnnotation.staleTokenIssuedAt: "2025-12-20T00:00:00Z"]),
+                             now: t("2026-11-23T19:00:00Z"), evidence: tokenEvidence("both", issued: "2025-12-08T00:00:00Z"))
+        #expect(both.deadline?.rfc3339 == "2026-12-08T00:00:00Z")
+
+        let malformed = assessOne(makePod(uid: "bad", containers: young, annotations: [PolicyAnnotation.staleTokenIssuedAt: "last year"]),
+                                  now: t("2026-11-23T19:00:00Z"))
+        #expect(malformed.classification == .ok)
+        #expect(malformed.diagnostics.map(\.annotation) == [PolicyAnnotation.staleTokenIssuedAt])
+        #expect(malformed.diagnostics.first?.object.kind == "Pod")
     }
 
     @Test func refreshLagNumbers() {

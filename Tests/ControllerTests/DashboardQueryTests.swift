@@ -30,12 +30,16 @@ import Transport
             s.deployment("archive", "archive", replicas: 1, ageDays: 364)
         }
         defer { harness.stop() }
-        let runtime = try ObservabilityEndToEndTests.endpointRuntime(harness, mode: .restart, auditWebhook: true, maxConcurrent: 2)
+        let credentials = try WebhookCredentials()
+        let runtime = try ObservabilityEndToEndTests.endpointRuntime(harness, mode: .restart, auditWebhook: credentials, maxConcurrent: 2)
         let replica = try harness.start(runtime)
-        #expect(try await harness.wait { runtime.health.isReady && runtime.endpoints.map { $0.port > 0 } == true })
+        #expect(try await harness.wait {
+            runtime.health.isReady && runtime.endpoints.map { $0.port > 0 } == true && runtime.auditWebhook.map { $0.port > 0 } == true
+        })
         let controllerPort = try #require(runtime.endpoints?.port)
-        let posted = try await CurlTransport().send(TransportRequest(
-            method: "POST", url: "http://127.0.0.1:\(controllerPort)/audit", headers: [("Content-Type", "application/json")],
+        let webhookPort = try #require(runtime.auditWebhook?.port)
+        let posted = try await CurlTransport(tls: credentials.clientTLS(presenting: credentials.client)).send(TransportRequest(
+            method: "POST", url: "https://127.0.0.1:\(webhookPort)/audit", headers: [("Content-Type", "application/json")],
             body: Array(Self.auditBatch.utf8)))
         #expect(posted.status == 200)
 

@@ -28,17 +28,22 @@ enum DeployManifest {
         Variant(path: "deploy/overlays/eks", kinds: baseKinds, extraArgs: ["--token-lifetime=90d"]),
         Variant(path: "deploy/overlays/monitoring", kinds: (baseKinds + ["ServiceMonitor", "PrometheusRule", "ConfigMap"]).sorted(), extraArgs: []),
         Variant(path: "deploy/overlays/full",
-                kinds: (baseKinds + ["ServiceMonitor", "PrometheusRule", "ConfigMap", "Service", "ClusterRole", "ClusterRoleBinding"]).sorted(),
-                extraArgs: ["--token-lifetime=90d", "--mode=report", "--audit-webhook"]),
+                kinds: (baseKinds + ["ServiceMonitor", "PrometheusRule", "ConfigMap", "Service", "NetworkPolicy", "ClusterRole", "ClusterRoleBinding"]).sorted(),
+                extraArgs: ["--token-lifetime=90d", "--mode=report", "--audit-webhook", "--audit-webhook-address=0.0.0.0:8443",
+                            "--audit-webhook-tls-cert-file=/etc/token-warden/audit-tls/tls.crt",
+                            "--audit-webhook-tls-key-file=/etc/token-warden/audit-tls/tls.key",
+                            "--audit-webhook-client-ca-file=/etc/token-warden/audit-tls/ca.crt"]),
     ]
 
     /// The flags of `token-warden run` that make sense in-cluster (not --kubeconfig/--context).
     static let runFlags: Set<String> = [
         "--namespace", "--mode", "--token-lifetime", "--restart-before", "--tokens-invalid-before",
-        "--maintenance-window", "--max-concurrent", "--max-concurrent-per-namespace", "--rollout-timeout",
+        "--maintenance-window", "--restart-on", "--max-concurrent", "--max-concurrent-per-namespace", "--rollout-timeout",
         "--restart-cooldown", "--resync-interval", "--evict-timeout", "--leader-elect", "--no-leader-elect",
         "--leader-election-namespace", "--leader-election-id", "--lease-duration", "--renew-deadline",
-        "--retry-period", "--http-address", "--audit-webhook", "--no-audit-webhook", "--log-format", "--log-level",
+        "--retry-period", "--http-address", "--audit-webhook", "--no-audit-webhook", "--audit-webhook-address",
+        "--audit-webhook-tls-cert-file", "--audit-webhook-tls-key-file", "--audit-webhook-client-ca-file",
+        "--audit-webhook-token-file", "--evidence-max-silence", "--log-format", "--log-level",
     ]
 
     static func text(_ relativePath: String) throws -> String {

@@ -106,12 +106,12 @@ struct DeployManifestTests {
         let values = """
             {"config": {"namespaces": ["team-a", "team-b"], "mode": "report", "tokenLifetime": "90d",
               "restartBefore": "14d", "tokensInvalidBefore": "2026-01-02T03:04:05Z",
-              "maintenanceWindow": "Mon-Fri 02:00-05:00 Europe/Berlin; Sat 00:00-06:00 UTC",
+              "maintenanceWindow": "Mon-Fri 02:00-05:00 Europe/Berlin; Sat 00:00-06:00 UTC", "restartOn": "evidence",
               "maxConcurrent": 3, "maxConcurrentPerNamespace": 2, "rolloutTimeout": "20m",
               "restartCooldown": "2h", "resyncInterval": "30s", "evictTimeout": "5m",
               "leaderElection": {"enabled": true, "namespace": "ops", "id": "tw", "leaseDuration": "20s",
                                  "renewDeadline": "12s", "retryPeriod": "3s"},
-              "httpPort": 9090, "auditWebhook": {"enabled": true}, "logFormat": "text", "logLevel": "debug"},
+              "httpPort": 9090, "auditWebhook": {"enabled": true, "port": 9443, "tokenSecretName": "audit-token", "maxSilence": "45m"}, "logFormat": "text", "logLevel": "debug"},
              "extraArgs": ["--something-new=1"]}
             """
         let objects = try DeployManifest.helmTemplate(valuesJSON: values)
@@ -120,11 +120,15 @@ struct DeployManifestTests {
         #expect(args == [
             "--namespace=team-a", "--namespace=team-b", "--mode=report", "--token-lifetime=90d",
             "--restart-before=14d", "--tokens-invalid-before=2026-01-02T03:04:05Z",
-            "--maintenance-window=Mon-Fri 02:00-05:00 Europe/Berlin; Sat 00:00-06:00 UTC",
+            "--maintenance-window=Mon-Fri 02:00-05:00 Europe/Berlin; Sat 00:00-06:00 UTC", "--restart-on=evidence",
             "--max-concurrent=3", "--max-concurrent-per-namespace=2", "--rollout-timeout=20m",
             "--restart-cooldown=2h", "--resync-interval=30s", "--evict-timeout=5m", "--leader-elect",
             "--leader-election-namespace=ops", "--leader-election-id=tw", "--lease-duration=20s",
             "--renew-deadline=12s", "--retry-period=3s", "--http-address=0.0.0.0:9090", "--audit-webhook",
+            "--audit-webhook-address=0.0.0.0:9443", "--audit-webhook-tls-cert-file=/etc/token-warden/audit-tls/tls.crt",
+            "--audit-webhook-tls-key-file=/etc/token-warden/audit-tls/tls.key",
+            "--audit-webhook-client-ca-file=/etc/token-warden/audit-tls/ca.crt",
+            "--audit-webhook-token-file=/etc/token-warden/audit-token/token", "--evidence-max-silence=45m",
             "--log-format=text", "--log-level=debug", "--something-new=1",
         ])
         let flagNames = Set(args.map { String($0.split(separator: "=")[0]) })
@@ -200,7 +204,7 @@ struct DeployManifestTests {
         for flag in DeployManifest.runFlags.sorted() {
             #expect(text.contains("`\(flag)"), "docs/configuration.md lacks \(flag)")
         }
-        for annotation in ["mode", "token-lifetime", "restart-before", "tokens-invalid-before", "strategy", "maintenance-window"] {
+        for annotation in ["mode", "token-lifetime", "restart-before", "tokens-invalid-before", "strategy", "maintenance-window", "restart-on"] {
             #expect(text.contains("token-warden.dev/\(annotation)"), "docs/configuration.md lacks \(annotation)")
         }
     }

@@ -1,5 +1,6 @@
 import Assess
 import Controller
+import Evidence
 import Foundation
 import KubeSim
 import Testing
@@ -13,12 +14,16 @@ import Transport
         return (response.status, String(decoding: response.body, as: UTF8.self))
     }
 
-    static func endpointRuntime(_ harness: ScenarioHarness, mode: PolicyMode, auditWebhook: Bool = false,
+    static func endpointRuntime(_ harness: ScenarioHarness, mode: PolicyMode, auditWebhook: WebhookCredentials? = nil,
                                 maxConcurrent: Int = 2, leaderElection: Bool = false) throws -> ControllerRuntime {
         let base = try harness.runtime(identity: "observed", mode: mode, maxConcurrent: maxConcurrent, leaderElection: leaderElection)
         var configuration = base.configuration
         configuration.httpAddress = "127.0.0.1:0"
-        configuration.auditWebhook = auditWebhook
+        configuration.auditWebhook = auditWebhook.map { credentials in
+            AuditWebhookSettings(
+                address: "127.0.0.1:0", certificateFile: credentials.certificateFile, privateKeyFile: credentials.privateKeyFile,
+                clientCAFile: credentials.clientCAFile)
+        }
         return try ControllerRuntime(cluster: base.client.config, configuration: configuration, identity: "observed",
                                      minimumInterval: .milliseconds(50))
     }
@@ -85,16 +90,17 @@ import Transport
             "metadata": ["name": "token-warden", "namespace": "default"],
             "spec": ["holderIdentity": "someone-else", "leaseDurationSeconds": 3, "acquireTime": .string(micro), "renewTime": .string(micro), "leaseTransitions": 0],
         ]])
-        let runtime = try Self.endpointRuntime(harness, mode: .restart, auditWebhook: true, maxConcurrent: 1, leaderElection: true)
+        let credentials = try WebhookCredentials()
+        let runtime = try Self.endpointRuntime(harness, mode: .restart, auditWebhook: credentials, maxConcurrent: 1, leaderElection: true)
         let replica = try harness.start(runtime)
-        #expect(try await harness.wait { runtime.health.isReady && runtime.endpoints.map { $0.port > 0 } == true })
+        #expect(try await harness.wait { runtime.health.isReady && runtime.auditWebhook.map { $0.port > 0 } == true })
 
         let young = try #require(harness.sim.store.objects(ResourceCatalog.pods, namespace: "tools").first)
         let pastWarning = 350 * 86_400 - 3607
         let batch = #"{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[{"level":"Metadata","auditID":"1","stage":"ResponseComplete","requestURI":"/api/v1/namespaces/tools/configmaps","verb":"list","user":{"username":"system:serviceaccount:tools:default","groups":["system:serviceaccounts"],"extra":{"authentication.kubernetes.io/pod-name":["\#(young.name)"],"authentication.kubernetes.io/pod-uid":["\#(young.uid)"]}},"responseStatus":{"metadata":{},"code":200},"requestReceivedTimestamp":"\#(micro)","stageTimestamp":"\#(micro)","annotations":{"authentication.k8s.io/stale-token":"subject: system:serviceaccount:tools:default, seconds after warning threshold: \#(pastWarning)"}}]}"#
-        let port = try #require(runtime.endpoints?.port)
-        let posted = try await CurlTransport().send(TransportRequest(
-            method: "POST", url: "http://127.0.0.1:\(port)/audit", headers: [("Content-Type", "application/json")], body: Array(batch.utf8)))
+        let port = try #require(runtime.auditWebhook?.port)
+        let posted = try await CurlTransport(tls: credentials.clientTLS(presenting: credentials.client)).send(TransportRequest(
+            method: "POST", url: "https://127.0.0.1:\(port)/audit", headers: [("Content-Type", "application/json")], body: Array(batch.utf8)))
         #expect(posted.status == 200)
         #expect(runtime.evidence.isConfirmedStale(podUID: young.uid))
 
@@ -104,6 +110,23 @@ import Transport
         #expect(harness.restartPatches() == ["tools/young", "shop/web"])  // the evidence first
         #expect(harness.events("ConfirmedStaleToken").contains("tools/young"))
     }
+}
+
+/// `token-warden run --audit-webhook` without a way to authenticate senders does not start.
+@Test(.enabled(if: TokenWardenBinary.url != nil, "token-warden not built"))
+func anUnauthenticatedWebhookRefusesToStart() async throws {
+    let binary = try #require(TokenWardenBinary.url)
+    let outcome = try await ChildProcess.runAsync(binary.path, [
+        "run", "--kubeconfig", "/nonexistent", "--audit-webhook",
+        "--audit-webhook-tls-cert-file", "/tmp/tls.crt", "--audit-webhook-tls-key-file", "/tmp/tls.key",
+    ], timeoutSeconds: 60)
+    #expect(outcome.status == 64)
+    #expect(outcome.errorOutput.contains("--audit-webhook-client-ca-file or --audit-webhook-token-file"))
+    let noTLS = try await ChildProcess.runAsync(binary.path, [
+        "run", "--kubeconfig", "/nonexistent", "--audit-webhook", "--audit-webhook-token-file", "/tmp/token",
+    ], timeoutSeconds: 60)
+    #expect(noTLS.status == 64)
+    #expect(noTLS.errorOutput.contains("--audit-webhook-tls-cert-file"))
 }
 
 extension ISO8601DateFormatter {

@@ -39,7 +39,7 @@ import TestSupport
         let config = try KubeconfigLoader.load(explicitPath: dir.appendingPathComponent("config").path)
         let client = KubeClient(config: config)
         let snapshot = try await SnapshotFetcher(client: client, namespace: nil).fetch()
-        let assessment = Assessor(defaults: PolicyDefaults(mode: .report)).assess(snapshot, now: now, confirmedStale: [])
+        let assessment = Assessor(defaults: PolicyDefaults(mode: .report)).assess(snapshot, now: now)
         return (assessment, Planner(config: PlannerConfig()).plan(assessment, now: now, inFlight: [:]))
     }
 

@@ -107,6 +107,38 @@ struct AuthAndFaultTests {
         #expect(log.text.contains(#""user":"viewer""#))
     }
 
+    /// A write naming the object's uid only lands on that object: a patch naming another uid (the
+    /// pod was replaced under the same name) is 422 "field is immutable" as ValidateObjectMetaUpdate
+    /// answers, a PUT's uid is a precondition (409), and with no object at all the patch is 404.
+    @Test func uidInAWriteGuardsAgainstAReplacedObject() throws {
+        let sim = try Self.start()
+        defer { sim.stop() }
+        let client = try RawHTTPClient(port: sim.port)
+        let token = sim.adminToken
+        let pod = try #require(sim.store.get(ResourceCatalog.pods, namespace: "team", name: "p"))
+        func patch(uid: String) throws -> RawHTTPClient.Response {
+            try #require(client.request("PATCH", "/api/v1/namespaces/team/pods/p", token: token,
+                                        headers: [("Content-Type", "application/merge-patch+json")],
+                                        body: Array(#"{"metadata":{"uid":"\#(uid)","annotations":{"a":"1"}}}"#.utf8)))
+        }
+        let wrong = try patch(uid: "0000-other")
+        #expect(wrong.status == 422)
+        #expect(try wrong.json()["message"]?.stringValue == #"Pod "p" is invalid: metadata.uid: Invalid value: "0000-other": field is immutable"#)
+        #expect(sim.store.get(ResourceCatalog.pods, namespace: "team", name: "p")?.value.value(at: ["metadata", "annotations", "a"]) == nil)
+        let right = try patch(uid: pod.uid)
+        #expect(right.status == 200)
+        #expect(try right.json().value(at: ["metadata", "annotations", "a"])?.stringValue == "1")
+
+        var replaced = try #require(client.request("GET", "/api/v1/namespaces/team/pods/p", token: token)).json()
+        replaced.set(.string("0000-other"), at: ["metadata", "uid"])
+        let put = try #require(client.request("PUT", "/api/v1/namespaces/team/pods/p", token: token, body: Array(replaced.description.utf8)))
+        #expect(put.status == 409)
+        #expect(put.text.contains("Precondition failed: UID in precondition: 0000-other"))
+
+        #expect(client.request("DELETE", "/api/v1/namespaces/team/pods/p?gracePeriodSeconds=0", token: token)?.status == 200)
+        #expect(try patch(uid: pod.uid).status == 404)
+    }
+
     @Test func writesOverHTTP() throws {
         let sim = try Self.start()
         defer { sim.stop() }

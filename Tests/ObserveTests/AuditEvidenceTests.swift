@@ -1,9 +1,11 @@
+import Assess
 import Foundation
 import KubeModel
 import Logging
 import Synchronization
 import Testing
 import TestSupport
+@testable import Evidence
 @testable import Observe
 
 @Suite struct AuditEvidenceTests {
@@ -45,18 +47,15 @@ import TestSupport
     @Test func webhookMarksPodsConfirmedStale() throws {
         let body = Array(try Fixtures.golden("audit/webhook-eventlist-with-stale-token.json"))
         let notified = NotifiedPods()
-        let store = StaleTokenEvidenceStore(onNewPods: { pods in notified.add(pods.map(\.podUID)) })
+        let store = StaleTokenEvidenceStore(onNewEvidence: { pods in notified.add(pods.map(\.podUID)) })
         let metrics = WardenMetrics()
         let sink = LogLineSink.memory()
         let receiver = AuditWebhookReceiver(
             store: store, metrics: metrics, logger: Logger(label: "audit") { JSONLogHandler(label: $0, sink: sink) },
             clock: { Timestamp(seconds: 1_795_460_000) })
-        let routes = ObservabilityRoutes(health: HealthState(), metrics: metrics, auditWebhook: receiver)
 
-        let response = routes.respond(to: EndpointRequest(
-            method: "POST", path: "/audit", headers: [("Content-Type", "application/json")], body: body))
-        #expect(response.status == 200)
-        _ = routes.respond(to: EndpointRequest(method: "POST", path: "/audit", body: body))  // same batch again
+        #expect(receiver.receive(body: body, contentType: "application/json").status == 200)
+        _ = receiver.receive(body: body, contentType: nil)  // same batch again
 
         let uid = "460651b8-d445-4da7-8b5b-66c269fb6a50"
         let confirmed = try #require(store.confirmed(podUID: uid))
@@ -64,6 +63,10 @@ import TestSupport
         #expect(confirmed.podName == "legacy-app-0")
         #expect(confirmed.requests == 2)
         #expect(confirmed.tokenAgeSeconds == 9000)
+        #expect(confirmed.tokenIssuedAt == confirmed.lastSeen - 9000)  // seen − (N + 3607 s)
+        #expect(store.evidence()[uid] == TokenEvidence(
+            source: .webhook, firstSeen: confirmed.firstSeen, lastSeen: confirmed.lastSeen, serviceAccount: "legacy-app",
+            tokenIssuedAt: confirmed.lastSeen - 9000))
         #expect(notified.all == [uid])  // notified once, on first evidence
         #expect(store.confirmedPodUIDs == [uid])
 
@@ -72,12 +75,9 @@ import TestSupport
         #expect(page.contains(#"token_warden_audit_events_total{evidence="none"} 8"#))
         #expect(sink.lines.contains { $0.contains("pod confirmed stale") && $0.contains(uid) })
 
-        #expect(routes.respond(to: EndpointRequest(method: "POST", path: "/audit", body: Array("nope".utf8))).status == 400)
-        #expect(routes.respond(to: EndpointRequest(
-            method: "POST", path: "/audit", body: Array(#"{"kind":"EventList","apiVersion":"audit.k8s.io/v9","items":[]}"#.utf8))).status == 400)
-        #expect(routes.respond(to: EndpointRequest(
-            method: "POST", path: "/audit", headers: [("Content-Type", "application/vnd.kubernetes.protobuf")], body: body)).status == 415)
-        #expect(routes.respond(to: EndpointRequest(method: "GET", path: "/audit")).status == 405)
+        #expect(receiver.receive(body: Array("nope".utf8), contentType: nil).status == 400)
+        #expect(receiver.receive(body: Array(#"{"kind":"EventList","apiVersion":"audit.k8s.io/v9","items":[]}"#.utf8), contentType: nil).status == 400)
+        #expect(receiver.receive(body: body, contentType: "application/vnd.kubernetes.protobuf").status == 415)
     }
 
     @Test func storeIsBoundedAndPrunable() {

@@ -1,7 +1,7 @@
 import Foundation
 import KubeModel
 import Testing
-@testable import Observe
+@testable import Evidence
 
 /// `audit -o json` is written pod by pod; the bytes are the encoder's output for the whole
 /// report (pretty-printed, sorted keys, slashes unescaped), then a newline.

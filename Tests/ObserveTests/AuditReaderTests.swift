@@ -1,7 +1,7 @@
 import Foundation
 import KubeModel
 import Testing
-@testable import Observe
+@testable import Evidence
 
 @Suite struct AuditReaderTests {
     typealias F = AuditFixtureBuilder

@@ -1,6 +1,6 @@
 import Assess
 import KubeModel
-@testable import Observe
+@testable import Evidence
 import Testing
 
 /// What `audit --record` writes for one pod's evidence, given the pod the cluster has now.

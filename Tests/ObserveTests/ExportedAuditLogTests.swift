@@ -1,7 +1,7 @@
 import Foundation
 import KubeModel
 import Testing
-@testable import Observe
+@testable import Evidence
 
 /// `token-warden audit` on the managed providers' exports: the same evidence as from the raw log.
 @Suite struct ExportedAuditLogTests {

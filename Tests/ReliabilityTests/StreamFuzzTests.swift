@@ -1,6 +1,6 @@
 import Foundation
 import KubeModel
-import Observe
+import Evidence
 import Testing
 import TestSupport
 @testable import APIClient

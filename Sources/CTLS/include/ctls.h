@@ -25,7 +25,9 @@ int ctls_issue_certificate(const char *ca_cert_pem, const char *ca_key_pem, cons
                            char **cert_pem, char **key_pem, char *err, size_t err_len);
 
 /// A server context (TLS 1.2+, ALPN "http/1.1" only). `client_ca_pem` may be NULL; when set, client
-/// certificates signed by it are requested (not required) and verified.
+/// certificates are requested (not required) and verified against it. A certificate that does not
+/// verify does not fail the handshake (as Go's RequestClientCert): the request is then answered by
+/// the handler (401), see ctls_peer_common_name and ctls_peer_presented_certificate.
 void *ctls_server_context_new(const char *cert_pem, const char *key_pem, const char *client_ca_pem,
                               char *err, size_t err_len);
 void ctls_server_context_free(void *context);
@@ -40,6 +42,8 @@ int ctls_write_all(void *connection, const void *buffer, int length);
 int ctls_pending(void *connection);
 /// The verified client certificate's common name into `buffer`; 0 if present, -1 otherwise.
 int ctls_peer_common_name(void *connection, char *buffer, size_t length);
+/// 1 when the peer presented a certificate (verified or not), 0 otherwise.
+int ctls_peer_presented_certificate(void *connection);
 /// Sends close_notify when `graceful` and frees the connection (does not close the fd).
 void ctls_close(void *connection, int graceful);
 

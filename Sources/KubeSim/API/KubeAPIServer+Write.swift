@@ -93,18 +93,11 @@ extension KubeAPIServer {
         }
         let subresource: Subresource = info.subresource == "status" ? .status : .main
         let patched = try store.modify(type, namespace: namespace, name: info.name, subresource: subresource) { value throws(APIStatus) in
-            let storedUID = value.value(at: ["metadata", "uid"])?.stringValue ?? ""
             do throws(PatchError) {
                 value = try apply(value)
             } catch {
                 if error.isBadRequest { throw APIStatus.badRequest(error.message) }
                 throw APIStatus(code: 422, reason: "Invalid", message: error.message, hasDetails: true)
-            }
-            // A uid in the patched object is a precondition (the registry's UID check): another
-            // object of the same name is never changed by a patch meant for an earlier one.
-            if let uid = value.value(at: ["metadata", "uid"])?.stringValue, !uid.isEmpty, uid != storedUID {
-                let key = "/registry/\(type.resource)/\(namespace.isEmpty ? "" : namespace + "/")\(info.name)"
-                throw APIStatus.conflict(type, name: info.name, detail: "StorageError: invalid object, Code: 4, Key: \(key), ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: \(uid), UID in object meta: \(storedUID)")
             }
         }
         var bytes = patched.bytes

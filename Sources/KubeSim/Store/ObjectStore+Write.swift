@@ -57,7 +57,12 @@ extension ObjectStore {
             throw APIStatus.badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
         }
         let expected = object.value(at: ["metadata", "resourceVersion"])?.stringValue.flatMap { Int64($0) }
+        // A PUT's uid is a precondition (DefaultUpdatedObjectInfo.Preconditions): 409 when it differs.
+        let preconditionUID = object.value(at: ["metadata", "uid"])?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         return try modify(type, namespace: namespace, name: name, subresource: subresource) { value throws(APIStatus) in
+            if let preconditionUID, let current = value.value(at: ["metadata", "uid"])?.stringValue, current != preconditionUID {
+                throw APIStatus.conflict(type, name: name, detail: "Precondition failed: UID in precondition: \(preconditionUID), UID in object meta: \(current)")
+            }
             value = object
             if expected == nil { value.remove(at: ["metadata", "resourceVersion"]) }
         }
@@ -82,6 +87,11 @@ extension ObjectStore {
                 version != String(current.resourceVersion)
             {
                 throw APIStatus.conflict(type, name: name)
+            }
+            // metadata.uid is immutable (ValidateObjectMetaUpdate): a patch naming another uid — the
+            // object was replaced under the same name — is refused with 422 and changes nothing.
+            if let uid = changed.value(at: ["metadata", "uid"])?.stringValue, !uid.isEmpty, uid != current.uid {
+                throw APIStatus.invalid(type, name: name, field: "metadata.uid", detail: "Invalid value: \"\(uid)\": field is immutable")
             }
             var merged = Self.merge(type, old: old, new: changed, subresource: subresource)
             for hook in hooks(for: type) { try hook(.update, &merged, current) }

@@ -22,6 +22,8 @@ public final class HealthState: Sendable {
         var lastAPIFailure: String?
         /// The server answered 401 and nothing has succeeded since: the token is not accepted.
         var tokenRejected = false
+        /// nil: no evidence source (no webhook); "": live; else why it is not.
+        var evidenceSourceProblem: String?
     }
 
     private let state = Mutex(State())
@@ -80,6 +82,12 @@ public final class HealthState: Sendable {
         }
     }
 
+    /// The audit webhook's state, reported in `/readyz` as `evidence-source` without failing
+    /// readiness (the controller works on, by the estimate): nil when live, else why not.
+    public func setEvidenceSource(problem: String?) {
+        state.withLock { $0.evidenceSourceProblem = problem ?? "" }
+    }
+
     /// The readiness checks in `/readyz` order.
     public func checks() -> [HealthCheckResult] {
         let now = clock()
@@ -107,10 +115,14 @@ public final class HealthState: Sendable {
             if let failure = snapshot.lastAPIFailure { problem! += " (last failure: \(failure))" }
         }
         results.append(HealthCheckResult(name: "api-reachable", passed: reachable, problem: problem))
+        if let evidence = snapshot.evidenceSourceProblem {
+            results.append(HealthCheckResult(
+                name: "evidence-source", passed: evidence.isEmpty, problem: evidence.isEmpty ? nil : evidence, gatesReadiness: false))
+        }
         return results
     }
 
-    public var isReady: Bool { checks().allSatisfy(\.passed) }
+    public var isReady: Bool { checks().allSatisfy { $0.passed || !$0.gatesReadiness } }
 }
 
 /// One line of `/readyz`.
@@ -118,4 +130,13 @@ public struct HealthCheckResult: Sendable, Equatable {
     public let name: String
     public let passed: Bool
     public let problem: String?
+    /// False: shown, but readiness does not depend on it.
+    public let gatesReadiness: Bool
+
+    public init(name: String, passed: Bool, problem: String?, gatesReadiness: Bool = true) {
+        self.name = name
+        self.passed = passed
+        self.problem = problem
+        self.gatesReadiness = gatesReadiness
+    }
 }

@@ -34,7 +34,7 @@ public struct EndpointResponse: Sendable {
         self.body = body
     }
 
-    static func text(_ status: Int, _ text: String) -> EndpointResponse {
+    public static func text(_ status: Int, _ text: String) -> EndpointResponse {
         EndpointResponse(
             status: status,
             headers: [("Content-Type", "text/plain; charset=utf-8"), ("X-Content-Type-Options", "nosniff")],
@@ -44,18 +44,16 @@ public struct EndpointResponse: Sendable {
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
 }
 
-/// The routing of `/healthz`, `/readyz`, `/livez`, `/metrics` and (when enabled) `POST /audit`,
-/// as a pure function from request to response so it can be tested without a socket.
+/// The routing of `/healthz`, `/readyz`, `/livez` and `/metrics`, as a pure function from request
+/// to response so it can be tested without a socket. Nothing here can change what the controller
+/// does: audit batches go to the webhook's own authenticated TLS listener (Evidence).
 public struct ObservabilityRoutes: Sendable {
     public let health: HealthState
     public let metrics: WardenMetrics
-    /// nil: `/audit` is not served (404), as with `--no-audit-webhook`.
-    public let auditWebhook: AuditWebhookReceiver?
 
-    public init(health: HealthState, metrics: WardenMetrics, auditWebhook: AuditWebhookReceiver? = nil) {
+    public init(health: HealthState, metrics: WardenMetrics) {
         self.health = health
         self.metrics = metrics
-        self.auditWebhook = auditWebhook
     }
 
     public func respond(to request: EndpointRequest) -> EndpointResponse {
@@ -70,10 +68,6 @@ public struct ObservabilityRoutes: Sendable {
             guard request.method == "GET" || request.method == "HEAD" else { return Self.methodNotAllowed("GET") }
             return EndpointResponse(
                 status: 200, headers: [("Content-Type", WardenMetrics.expositionContentType)], body: metrics.exposition())
-        case "/audit":
-            guard let auditWebhook else { return .text(404, "404 page not found\n") }
-            guard request.method == "POST" else { return Self.methodNotAllowed("POST") }
-            return auditWebhook.receive(body: request.body, contentType: request.header("Content-Type"))
         default:
             return .text(404, "404 page not found\n")
         }
@@ -89,6 +83,8 @@ public struct ObservabilityRoutes: Sendable {
         for check in health.checks() where !excluded.contains(check.name) {
             if check.passed {
                 lines.append("[+]\(check.name) ok")
+            } else if !check.gatesReadiness {
+                lines.append("[-]\(check.name) failed (not counted for readiness): \(check.problem ?? "reason withheld")")
             } else {
                 ready = false
                 lines.append("[-]\(check.name) failed: \(check.problem ?? "reason withheld")")

@@ -1,7 +1,7 @@
 import HTTPServer
 import Logging
 
-/// Serves `/healthz`, `/readyz`, `/metrics` and (when enabled) `POST /audit` over plain HTTP on
+/// Serves `/healthz`, `/readyz` and `/metrics` over plain HTTP on
 /// `--http-address` (default `0.0.0.0:8080`), on the project's small threaded HTTP server: each
 /// request is answered on its connection's thread, so a slow scrape never blocks the controller.
 public final class ObservabilityServer: Sendable {

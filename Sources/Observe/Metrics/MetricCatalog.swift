@@ -51,6 +51,21 @@ public enum MetricCatalog {
     public static let auditEvents = MetricDescription(
         name: "token_warden_audit_events_total", kind: .counter, labels: ["evidence"],
         help: "Audit events received on the webhook, by evidence found (stale_token, legacy_token_invalidated, none).")
+    public static let webhookRequests = MetricDescription(
+        name: "token_warden_audit_webhook_requests_total", kind: .counter, labels: ["result"],
+        help: "Requests to the audit webhook by result: accepted, or rejected (missing_credentials, invalid_token, untrusted_certificate, bad_request); a rejected batch records nothing.")
+    public static let auditEventsDropped = MetricDescription(
+        name: "token_warden_audit_events_dropped_total", kind: .counter, labels: ["reason"],
+        help: "Stale-token evidence in authenticated batches that was not used, by reason (not_service_account: the event's user is not a ServiceAccount; unknown_pod: no cached pod has the uid).")
+    public static let podsWithEvidence = MetricDescription(
+        name: "token_warden_pods_with_evidence", kind: .gauge, labels: ["source"],
+        help: "Pods the API server's audit events show presenting a stale token, by where this replica has it from (annotation: kept on the pod; webhook: received here, not yet on the pod), at the last assessment.")
+    public static let evidenceSourceUp = MetricDescription(
+        name: "token_warden_evidence_source_up", kind: .gauge, labels: [],
+        help: "1 while the audit webhook took an authenticated batch within --evidence-max-silence, else 0 (restart-on: evidence then falls back to the estimate). Only with --audit-webhook.")
+    public static let evidenceAnnotations = MetricDescription(
+        name: "token_warden_evidence_annotations_total", kind: .counter, labels: ["result"],
+        help: "Writes of stale-token evidence onto pods, by result (written, already_recorded, pod_replaced, dry_run, failed).")
 
     public static let eventsDropped = MetricDescription(
         name: "token_warden_events_dropped_total", kind: .counter, labels: [],
@@ -62,8 +77,8 @@ public enum MetricCatalog {
 
     public static let all: [MetricDescription] = [
         pods, workloads, deadlineRemaining, restarts, evictions, deferredRestarts, forecastMisses,
-        apiRequests, watchRestarts, relists, tokenReloads, leader, lastSuccessfulSync, auditEvents, eventsDropped,
-        clusterTokenLifetime,
+        apiRequests, watchRestarts, relists, tokenReloads, leader, lastSuccessfulSync, auditEvents, webhookRequests,
+        auditEventsDropped, podsWithEvidence, evidenceSourceUp, evidenceAnnotations, eventsDropped, clusterTokenLifetime,
     ]
 
     /// The README table (Markdown).

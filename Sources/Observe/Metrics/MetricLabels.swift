@@ -3,6 +3,8 @@
 public enum TokenClassification: String, CaseIterable, Sendable, Hashable {
     case ok
     case atRisk = "at_risk"
+    /// At risk by estimate, but restart-on: evidence and no evidence: not restarted.
+    case unconfirmed
     case expired
     case invalidated
     case unprotectable
@@ -45,4 +47,31 @@ public enum AuditEvidenceKind: String, CaseIterable, Sendable {
     case staleToken = "stale_token"
     case legacyTokenInvalidated = "legacy_token_invalidated"
     case none
+}
+
+/// How the audit webhook answered a request, the `result` label.
+public enum WebhookRequestResult: String, CaseIterable, Sendable {
+    case accepted
+    /// Neither a client certificate nor a bearer token.
+    case missingCredentials = "missing_credentials"
+    /// A bearer token that is not the one in `--audit-webhook-token-file` (or no token is configured).
+    case invalidToken = "invalid_token"
+    /// A client certificate not signed by `--audit-webhook-client-ca-file` (or expired, or no CA is configured).
+    case untrustedCertificate = "untrusted_certificate"
+    /// Authenticated, but not an audit EventList (wrong path, method, content type or body).
+    case badRequest = "bad_request"
+}
+
+/// Why stale-token evidence from an authenticated batch was not used, the `reason` label.
+public enum AuditEventDropReason: String, CaseIterable, Sendable {
+    case notServiceAccount = "not_service_account"
+    case unknownPod = "unknown_pod"
+}
+
+/// Where a replica has a pod's stale-token evidence from, the `source` label.
+public enum EvidenceSourceLabel: String, CaseIterable, Sendable {
+    /// The pod's own annotations (written by any replica or by `token-warden audit --record`).
+    case annotation
+    /// A webhook batch this replica received, not on the pod yet.
+    case webhook
 }

@@ -42,6 +42,7 @@ public final class WardenMetrics: Sendable {
         for result in ["success", "failure"] {
             _ = Self.counter(registry, MetricCatalog.tokenReloads, [result])
         }
+        for result in WebhookRequestResult.allCases { _ = Self.counter(registry, MetricCatalog.webhookRequests, [result.rawValue]) }
     }
 
     /// Makes the swift-metrics API (`Counter(label:)`, …) export into this registry. Once per process.
@@ -157,6 +158,30 @@ public final class WardenMetrics: Sendable {
     public func recordAuditEvents(_ kind: AuditEvidenceKind, count: Int = 1) {
         guard count > 0 else { return }
         Self.counter(registry, MetricCatalog.auditEvents, [kind.rawValue]).increment(by: Int64(count))
+    }
+
+    public func recordWebhookRequest(_ result: WebhookRequestResult) {
+        Self.counter(registry, MetricCatalog.webhookRequests, [result.rawValue]).increment()
+    }
+
+    public func recordAuditEventsDropped(_ reason: AuditEventDropReason, count: Int = 1) {
+        guard count > 0 else { return }
+        Self.counter(registry, MetricCatalog.auditEventsDropped, [reason.rawValue]).increment(by: Int64(count))
+    }
+
+    public func setPodsWithEvidence(_ counts: [EvidenceSourceLabel: Int]) {
+        for source in EvidenceSourceLabel.allCases {
+            Self.gauge(registry, MetricCatalog.podsWithEvidence, [source.rawValue]).set(to: Double(counts[source] ?? 0))
+        }
+    }
+
+    public func setEvidenceSourceUp(_ up: Bool) {
+        Self.gauge(registry, MetricCatalog.evidenceSourceUp).set(to: up ? 1 : 0)
+    }
+
+    /// `result`: a `PodEvidenceWriter.Outcome` raw value.
+    public func recordEvidenceAnnotation(result: String) {
+        Self.counter(registry, MetricCatalog.evidenceAnnotations, [result]).increment()
     }
 
     // MARK: Exposition

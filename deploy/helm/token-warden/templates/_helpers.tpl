@@ -60,6 +60,9 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- with $c.maintenanceWindow }}
 - {{ printf "--maintenance-window=%v" . | quote }}
 {{- end }}
+{{- with $c.restartOn }}
+- {{ printf "--restart-on=%v" . | quote }}
+{{- end }}
 {{- with $c.maxConcurrent }}
 - {{ printf "--max-concurrent=%v" . | quote }}
 {{- end }}
@@ -101,6 +104,18 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 - {{ printf "--http-address=0.0.0.0:%v" $c.httpPort | quote }}
 {{- if $c.auditWebhook.enabled }}
 - --audit-webhook
+- {{ printf "--audit-webhook-address=0.0.0.0:%v" $c.auditWebhook.port | quote }}
+- --audit-webhook-tls-cert-file=/etc/token-warden/audit-tls/tls.crt
+- --audit-webhook-tls-key-file=/etc/token-warden/audit-tls/tls.key
+{{- if $c.auditWebhook.clientCertificates }}
+- --audit-webhook-client-ca-file=/etc/token-warden/audit-tls/ca.crt
+{{- end }}
+{{- if $c.auditWebhook.tokenSecretName }}
+- --audit-webhook-token-file=/etc/token-warden/audit-token/token
+{{- end }}
+{{- with $c.auditWebhook.maxSilence }}
+- {{ printf "--evidence-max-silence=%v" . | quote }}
+{{- end }}
 {{- end }}
 - {{ printf "--log-format=%v" $c.logFormat | quote }}
 - {{ printf "--log-level=%v" $c.logLevel | quote }}

@@ -26,7 +26,7 @@ public enum EvidenceRecordDecision: Equatable, Sendable {
             case .noTime: return "the audit events carry no time"
             case .podGone: return "pod gone"
             case .uidChanged(let current?): return "uid changed (the pod of that name now has uid \(current))"
-            case .uidChanged(nil): return "uid changed (replaced while recording: 409 Conflict)"
+            case .uidChanged(nil): return "uid changed (replaced while recording: the server refused the uid)"
             case .alreadyRecorded(let seenAt): return "already recorded (seen at \(seenAt))"
             }
         }

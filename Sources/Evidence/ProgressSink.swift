@@ -1,4 +1,5 @@
 import Synchronization
+import Observe
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,3 +1,4 @@
+import Assess
 import KubeModel
 import Synchronization
 
@@ -11,9 +12,16 @@ public struct ConfirmedStaleToken: Sendable, Equatable {
     public var lastSeen: Timestamp
     public var maxSecondsAfterWarning: Int64
     public var requests: Int
+    /// The earliest issue time over the observations (seen − N − 3607 s).
+    public var tokenIssuedAt: Timestamp
 
     /// Token age at the latest evidence (warn-after is iat + 3607 s).
     public var tokenAgeSeconds: Int64 { maxSecondsAfterWarning + AuditVocabulary.warnAfterSeconds }
+
+    /// The evidence the assessment reads.
+    public func evidence(source: TokenEvidence.Source) -> TokenEvidence {
+        TokenEvidence(source: source, firstSeen: firstSeen, lastSeen: lastSeen, serviceAccount: serviceAccount, tokenIssuedAt: tokenIssuedAt)
+    }
 }
 
 /// Confirmed-stale pods from the audit webhook, keyed by pod UID, read by the controller's planner
@@ -30,18 +38,19 @@ public final class StaleTokenEvidenceStore: Sendable {
         var generation: UInt64 = 0
     }
     private let state = Mutex(State())
-    private let onNewPods: (@Sendable ([ConfirmedStaleToken]) -> Void)?
+    private let onNewEvidence: (@Sendable ([ConfirmedStaleToken]) -> Void)?
 
-    /// - Parameter onNewPods: called (outside the lock) with pods confirmed stale for the first
-    ///   time, e.g. to trigger a reconcile at once instead of at the next resync.
+    /// - Parameter onNewEvidence: called (outside the lock) with pods confirmed stale for the
+    ///   first time or seen with an earlier token issue time than before: to reconcile at once
+    ///   instead of at the next resync, and to write the evidence onto the pods.
     public init(
         capacity: Int = StaleTokenEvidenceStore.defaultCapacity,
         retentionSeconds: Int64 = StaleTokenEvidenceStore.defaultRetentionSeconds,
-        onNewPods: (@Sendable ([ConfirmedStaleToken]) -> Void)? = nil
+        onNewEvidence: (@Sendable ([ConfirmedStaleToken]) -> Void)? = nil
     ) {
         self.capacity = max(1, capacity)
         self.retentionSeconds = retentionSeconds
-        self.onNewPods = onNewPods
+        self.onNewEvidence = onNewEvidence
     }
 
     /// Records observations; those without a pod UID cannot be tied to a pod and are ignored here.
@@ -49,14 +58,20 @@ public final class StaleTokenEvidenceStore: Sendable {
     @discardableResult
     public func record(_ observations: [StaleTokenObservation], receivedAt: Timestamp) -> [ConfirmedStaleToken] {
         var fresh: [ConfirmedStaleToken] = []
+        var earlier: Set<String> = []
         state.withLock { state in
             for observation in observations {
                 guard let uid = observation.podUID, !uid.isEmpty else { continue }
                 let seen = observation.time ?? receivedAt
+                let issuedAt = TokenEvidence.issuedAt(seen: seen, secondsAfterWarning: observation.secondsAfterWarning)
                 if var entry = state.pods[uid] {
                     entry.firstSeen = min(entry.firstSeen, seen)
                     entry.lastSeen = max(entry.lastSeen, seen)
                     entry.maxSecondsAfterWarning = max(entry.maxSecondsAfterWarning, observation.secondsAfterWarning)
+                    if issuedAt < entry.tokenIssuedAt {
+                        entry.tokenIssuedAt = issuedAt
+                        earlier.insert(uid)
+                    }
                     if observation.isFinalStage { entry.requests += 1 }
                     state.pods[uid] = entry
                 } else {
@@ -64,7 +79,7 @@ public final class StaleTokenEvidenceStore: Sendable {
                         podUID: uid, namespace: observation.namespace, podName: observation.podName,
                         serviceAccount: observation.serviceAccount, firstSeen: seen, lastSeen: seen,
                         maxSecondsAfterWarning: observation.secondsAfterWarning,
-                        requests: observation.isFinalStage ? 1 : 0)
+                        requests: observation.isFinalStage ? 1 : 0, tokenIssuedAt: issuedAt)
                     state.pods[uid] = entry
                     fresh.append(entry)
                 }
@@ -77,7 +92,10 @@ public final class StaleTokenEvidenceStore: Sendable {
             }
             if !observations.isEmpty { state.generation &+= 1 }
         }
-        if !fresh.isEmpty { onNewPods?(fresh) }
+        let freshUIDs = Set(fresh.map(\.podUID))
+        let uids = fresh.map(\.podUID) + earlier.filter { !freshUIDs.contains($0) }
+        let changed = state.withLock { state in uids.compactMap { state.pods[$0] } }  // as of the whole batch
+        if !changed.isEmpty { onNewEvidence?(changed) }
         return fresh
     }
 
@@ -92,6 +110,11 @@ public final class StaleTokenEvidenceStore: Sendable {
     /// All confirmed pods by UID (a copy).
     public func snapshot() -> [String: ConfirmedStaleToken] {
         state.withLock { $0.pods }
+    }
+
+    /// The evidence of every confirmed pod by uid, as the assessment takes it.
+    public func evidence(source: TokenEvidence.Source = .webhook) -> [String: TokenEvidence] {
+        state.withLock { $0.pods.mapValues { $0.evidence(source: source) } }
     }
 
     public var confirmedPodUIDs: Set<String> {

@@ -1,0 +1,57 @@
+import Act
+import Assess
+import Evidence
+import KubeModel
+import Logging
+import Observe
+
+extension Reconciler {
+    /// Fail-safe of `restart-on: evidence`: true while no replica's webhook has taken an
+    /// authenticated batch for `evidenceMaxSilenceSeconds` (this one's, and what the others wrote
+    /// on their pods: the API server's connection may stick to any of them). Said when it
+    /// changes: a log line, an Event on this replica's pod; every pass: the metric and the
+    /// `/readyz` line (which does not fail readiness).
+    func evidenceFallback(now: Timestamp, snapshot: ClusterSnapshot) async -> Bool {
+        guard let batchClock else { return false }
+        await shareLastBatch()
+        var elsewhere: Timestamp?
+        if let own = configuration.ownPod {
+            for pod in snapshot.pods where pod.namespace == own.namespace && !pod.annotations.isEmpty {
+                guard let text = pod.annotations[PolicyAnnotation.auditBatchAt], let at = Timestamp(rfc3339: text) else { continue }
+                elsewhere = max(elsewhere ?? at, at)
+            }
+        }
+        let silence = batchClock.silenceSeconds(now: now, elsewhere: elsewhere)
+        let limit = configuration.evidenceMaxSilenceSeconds
+        let live = silence <= limit
+        metrics?.setEvidenceSourceUp(live)
+        let problem = "no authenticated audit batch for \(DurationText.format(silence)) (--evidence-max-silence \(DurationText.format(limit))); restart-on: evidence falls back to the estimate"
+        health?.setEvidenceSource(problem: live ? nil : problem)
+        let previous = evidenceSourceLive.withLock { state -> Bool? in
+            defer { state = live }
+            return state
+        }
+        guard previous != live, previous != nil || !live else { return !live }
+        if live {
+            logger.notice("audit batches flow again; restart-on: evidence applies again")
+        } else {
+            logger.warning("evidence source silent; restart-on: evidence falls back to the estimate", metadata: [
+                "silenceSeconds": "\(silence)", "maxSilenceSeconds": "\(limit)",
+            ])
+        }
+        if let pod = configuration.ownPod {
+            await actions.emit(live
+                ? WardenEvent(regarding: pod, type: .normal, reason: .evidenceSourceBack,
+                              message: "Authenticated audit batches arrive again; restart-on: evidence applies again")
+                : WardenEvent(regarding: pod, type: .warning, reason: .evidenceSourceSilent, message: "Evidence source silent: \(problem)"))
+        }
+        return !live
+    }
+
+    /// At most once a minute while batches arrive here: their time onto this replica's pod.
+    private func shareLastBatch() async {
+        guard let shareBatchTime, let last = batchClock?.lastBatchAt else { return }
+        if let shared = sharedBatchTime.withLock({ $0 }), last - shared < 60 { return }
+        if await shareBatchTime(last) { sharedBatchTime.withLock { $0 = last } }
+    }
+}
