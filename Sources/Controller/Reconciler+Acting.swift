@@ -52,7 +52,7 @@ extension Reconciler {
                 inFlight.withLock { $0[decision.workload] = nil }
                 do {
                     try await actions.stopEviction(decision)
-                    failures.withLock {
+                    _ = failures.withLock {
                         $0.recordFailure(decision.workload, .gaveUp(deadline: decision.deadline), cause: "the restart did not finish within --rollout-timeout",
                                          generation: nil, now: now, jitter: Double.random(in: 0..<1))
                     }
