@@ -12,13 +12,16 @@ public struct EffectivePolicy: Hashable, Sendable {
     /// Why `strategy` differs from what was asked for, if it does.
     public var strategyNote: String?
     public var maintenanceWindow: MaintenanceWindow?
+    /// How much earlier than `restartBefore` the planner may start the restart when a herd of
+    /// deadlines would not fit the windows and limits otherwise (seconds; 0: never early).
+    public var maxLead: Int64
     /// Where each value came from.
     public var origins: [PolicyAnnotation: PolicyOrigin]
 
     public init(
         mode: PolicyMode, tokenLifetime: TokenLifetime, restartBefore: Int64, tokensInvalidBefore: Timestamp?,
         strategy: RestartStrategy, strategyNote: String? = nil, maintenanceWindow: MaintenanceWindow?,
-        origins: [PolicyAnnotation: PolicyOrigin] = [:]
+        maxLead: Int64 = PolicyDefaults.defaultMaxLead, origins: [PolicyAnnotation: PolicyOrigin] = [:]
     ) {
         self.mode = mode
         self.tokenLifetime = tokenLifetime
@@ -27,6 +30,7 @@ public struct EffectivePolicy: Hashable, Sendable {
         self.strategy = strategy
         self.strategyNote = strategyNote
         self.maintenanceWindow = maintenanceWindow
+        self.maxLead = maxLead
         self.origins = origins
     }
 }

@@ -7,6 +7,7 @@ public enum PolicyAnnotation: String, CaseIterable, Sendable, Codable {
     case tokensInvalidBefore = "token-warden.dev/tokens-invalid-before"
     case strategy = "token-warden.dev/strategy"
     case maintenanceWindow = "token-warden.dev/maintenance-window"
+    case maxLead = "token-warden.dev/max-lead"
 
     /// When the controller last restarted the workload (RFC 3339); written by the controller.
     public static let restartedAt = "token-warden.dev/restarted-at"

@@ -10,6 +10,8 @@ public struct PolicyDefaults: Hashable, Sendable {
     public var tokensInvalidBefore: Timestamp?
     /// nil: restarts may start at any time.
     public var maintenanceWindow: MaintenanceWindow?
+    /// How much earlier than `restartBefore` a herd may be started (seconds; `--max-lead`).
+    public var maxLead: Int64
     /// Audiences the API server accepts as its own (`--api-audiences`); a projected token whose
     /// audience is empty or one of these is an API token.
     public var apiAudiences: Set<String>
@@ -18,16 +20,22 @@ public struct PolicyDefaults: Hashable, Sendable {
         "https://kubernetes.default.svc.cluster.local", "https://kubernetes.default.svc", "kubernetes.default.svc",
     ]
 
+    /// 90 days: a year-old upgrade herd of a few thousand workloads fits one slot and a nightly
+    /// window of a few hours.
+    public static let defaultMaxLead: Int64 = 90 * 86_400
+
     public init(
         mode: PolicyMode = .restart, tokenLifetime: TokenLifetime = .upstreamDefault,
         restartBefore: Int64 = 30 * 86_400, tokensInvalidBefore: Timestamp? = nil,
-        maintenanceWindow: MaintenanceWindow? = nil, apiAudiences: Set<String> = PolicyDefaults.defaultAPIAudiences
+        maintenanceWindow: MaintenanceWindow? = nil, maxLead: Int64 = PolicyDefaults.defaultMaxLead,
+        apiAudiences: Set<String> = PolicyDefaults.defaultAPIAudiences
     ) {
         self.mode = mode
         self.tokenLifetime = tokenLifetime
         self.restartBefore = restartBefore
         self.tokensInvalidBefore = tokensInvalidBefore
         self.maintenanceWindow = maintenanceWindow
+        self.maxLead = max(0, maxLead)
         self.apiAudiences = apiAudiences
     }
 }

@@ -67,11 +67,19 @@ public struct PolicyResolver: Sendable {
         let window = lookup(.maintenanceWindow) { raw in
             MaintenanceWindow.parse(raw).mapError { Problem($0.message) }
         } ?? defaults.maintenanceWindow
+        let maxLead = lookup(.maxLead) { raw -> Result<Int64, Problem> in
+            switch DurationText.parse(raw) {
+            case .success(let seconds) where seconds >= 0: return .success(seconds)
+            case .success: return .failure(Problem("\(DurationText.ParseError.negative)"))
+            case .failure(let error): return .failure(Problem("\(error)"))
+            }
+        } ?? defaults.maxLead
         let (strategy, note) = resolveStrategy(subject, levels: levels, origins: &origins, diagnostics: &diagnostics)
 
         let policy = EffectivePolicy(
             mode: mode, tokenLifetime: lifetime, restartBefore: restartBefore, tokensInvalidBefore: invalidBefore,
-            strategy: strategy, strategyNote: note, maintenanceWindow: window, origins: origins)
+            strategy: strategy, strategyNote: note, maintenanceWindow: window, maxLead: maxLead,
+            origins: origins)
         return (policy, diagnostics)
     }
 

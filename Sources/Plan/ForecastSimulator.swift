@@ -10,21 +10,32 @@ struct ForecastSimulator {
     private let maxSteps = 1_000_000
 
     /// A pending restart, small so the scans below copy nothing heavy.
-    private struct Item {
+    fileprivate struct Item {
         var workload: Int  // index into `workloads`
         var namespace: String
         var window: Int?  // index into `windows`
-        var notBefore: Timestamp
+    }
+
+    /// The pending restarts in priority order with their windows: sorted and resolved once, then
+    /// simulated under several sets of start times (the herd spreader tries a few leads).
+    struct Prepared {
+        fileprivate(set) var workloads: [WorkloadAssessment]
+        fileprivate var items: [Item]
+        fileprivate var windows: [WindowTimeline]
     }
 
     func run(now: Timestamp, active: [WorkloadID: Timestamp], pending input: [(WorkloadAssessment, notBefore: Timestamp)]) -> [ForecastEntry] {
         let ordered = input.sorted { Planner.priorityOrder($0.0, $1.0) }
-        let workloads = ordered.map(\.0)
+        return run(now: now, active: active, prepare(ordered.map(\.0), now: now), notBefore: ordered.map(\.notBefore))
+    }
+
+    /// `workloads` must be in priority order (`Planner.priorityOrder`).
+    func prepare(_ workloads: [WorkloadAssessment], now: Timestamp) -> Prepared {
         var windows: [WindowTimeline] = []
         var windowIndex: [String: Int] = [:]
-        let pending: [Item] = ordered.enumerated().map { index, entry in
+        let items: [Item] = workloads.enumerated().map { index, workload in
             var window: Int?
-            if let w = entry.0.policy.maintenanceWindow {
+            if let w = workload.policy.maintenanceWindow {
                 if let known = windowIndex[w.spec] {
                     window = known
                 } else {
@@ -33,36 +44,54 @@ struct ForecastSimulator {
                     windows.append(WindowTimeline(w, from: now))
                 }
             }
-            return Item(workload: index, namespace: entry.0.id.namespace, window: window, notBefore: entry.notBefore)
+            return Item(workload: index, namespace: workload.id.namespace, window: window)
         }
+        return Prepared(workloads: workloads, items: items, windows: windows)
+    }
+
+    /// The forecast when `prepared.workloads[i]` may start at `notBefore[i]` at the earliest.
+    func run(now: Timestamp, active: [WorkloadID: Timestamp], _ prepared: Prepared, notBefore: [Timestamp]) -> [ForecastEntry] {
+        let workloads = prepared.workloads
+        let pending = prepared.items
+        var windows = prepared.windows
         var running: [(end: Timestamp, namespace: String)] = active.map { id, since in
             (max(since + config.typicalRolloutDuration, now), id.namespace)
         }
         var entries: [ForecastEntry] = []
         entries.reserveCapacity(pending.count)
-        // Started items are marked, not removed (removal from the middle is a memmove per start:
-        // quadratic over tens of thousands of workloads); `firstLive` skips the started prefix.
         var started = [Bool](repeating: false, count: pending.count)
         var remaining = pending.count
-        var firstLive = 0
-        // When items become eligible, ascending; and how many unstarted items wait on each window.
-        let eligibleTimes = pending.map(\.notBefore).sorted()
+        // Items enter `released` (kept in priority order) when their notBefore comes, and leave
+        // it when they start: each step scans only what may start, not every pending item (the
+        // forecast of a herd holds thousands whose time has not come yet).
+        let releaseOrder = pending.indices.sorted { (notBefore[$0], $0) < (notBefore[$1], $1) }
+        var nextRelease = 0
+        var released: [Int] = []
+        // How many unstarted items wait on each window.
         var waitingOnWindow = [Int](repeating: 0, count: windows.count)
         for item in pending { if let w = item.window { waitingOnWindow[w] += 1 } }
         var time = now
         var steps = 0
         while remaining > 0, steps < maxSteps {
             steps += 1
+            var newlyReleased = false
+            while nextRelease < releaseOrder.count, notBefore[releaseOrder[nextRelease]] <= time {
+                released.append(releaseOrder[nextRelease])
+                nextRelease += 1
+                newlyReleased = true
+            }
+            if newlyReleased { released.sort() }
             running.removeAll { $0.end <= time }
             var perNamespace: [String: Int] = [:]
             for r in running { perNamespace[r.namespace, default: 0] += 1 }
             var open: [Bool?] = Array(repeating: nil, count: windows.count)
-            var index = firstLive
-            while index < pending.count, running.count < config.maxConcurrent {
-                defer { index += 1 }
-                guard !started[index] else { continue }
+            var startedAt: [Int] = []  // positions in `released`
+            var position = 0
+            while position < released.count, running.count < config.maxConcurrent {
+                defer { position += 1 }
+                let index = released[position]
                 let item = pending[index]
-                guard item.notBefore <= time, perNamespace[item.namespace, default: 0] < config.maxConcurrentPerNamespace else { continue }
+                guard perNamespace[item.namespace, default: 0] < config.maxConcurrentPerNamespace else { continue }
                 if let w = item.window {
                     if open[w] == nil { open[w] = windows[w].isOpen(at: time) }
                     if open[w] == false { continue }
@@ -73,14 +102,22 @@ struct ForecastSimulator {
                 perNamespace[item.namespace, default: 0] += 1
                 entries.append(entry(workloads[item.workload], start: time, end: end, now: now))
                 started[index] = true
+                startedAt.append(position)
                 remaining -= 1
             }
-            while firstLive < pending.count, started[firstLive] { firstLive += 1 }
+            if !startedAt.isEmpty {
+                var keep = startedAt[0]
+                for position in startedAt[0]..<released.count where !started[released[position]] {
+                    released[keep] = released[position]
+                    keep += 1
+                }
+                released.removeLast(released.count - keep)
+            }
             if remaining == 0 { break }
-            // The next instant something can change: a restart finishes, a cooldown ends, a window opens.
+            // The next instant something can change: a restart finishes, an item's time comes, a window opens.
             var next = running.map(\.end).min()
             func consider(_ t: Timestamp) { if t > time, next.map({ t < $0 }) ?? true { next = t } }
-            if let later = firstIndex(in: eligibleTimes, after: time) { consider(eligibleTimes[later]) }
+            if nextRelease < releaseOrder.count { consider(notBefore[releaseOrder[nextRelease]]) }
             for w in windows.indices where waitingOnWindow[w] > 0 {
                 if let opens = windows[w].nextOpen(atOrAfter: time), opens > time { consider(opens) }
             }
@@ -92,16 +129,6 @@ struct ForecastSimulator {
             entries.append(entry(workloads[item.workload], start: nil, end: nil, now: now))
         }
         return entries
-    }
-
-    /// The first position in ascending `times` holding an instant later than `time`.
-    private func firstIndex(in times: [Timestamp], after time: Timestamp) -> Int? {
-        var low = 0, high = times.count
-        while low < high {
-            let middle = (low + high) / 2
-            if times[middle] <= time { low = middle + 1 } else { high = middle }
-        }
-        return low < times.count ? low : nil
     }
 
     private func entry(_ workload: WorkloadAssessment, start: Timestamp?, end: Timestamp?, now: Timestamp) -> ForecastEntry {

@@ -16,6 +16,9 @@ struct PolicyOptions: ParsableArguments {
     @Option(help: "When restarts may happen, e.g. 'Mon-Fri 02:00-05:00 Europe/Berlin'; several joined by ';' (default: always).")
     var maintenanceWindow: String?
 
+    @Option(help: "How much earlier than --restart-before a herd of deadlines may be started so it fits the maintenance windows and limits (0 turns early starts off).")
+    var maxLead: String = "90d"
+
     func defaults(mode: PolicyMode) throws -> PolicyDefaults {
         let lifetime: TokenLifetime
         switch TokenLifetime.parse(tokenLifetime) {
@@ -41,8 +44,14 @@ struct PolicyOptions: ParsableArguments {
             case .failure(let error): throw ValidationError("--maintenance-window \(text): \(error)")
             }
         }
+        let lead: Int64
+        switch DurationText.parse(maxLead) {
+        case .success(let value) where value >= 0: lead = value
+        case .success: throw ValidationError("--max-lead \(maxLead): \(DurationText.ParseError.negative)")
+        case .failure(let error): throw ValidationError("--max-lead \(maxLead): \(error)")
+        }
         return PolicyDefaults(
             mode: mode, tokenLifetime: lifetime, restartBefore: before, tokensInvalidBefore: invalidBefore,
-            maintenanceWindow: window)
+            maintenanceWindow: window, maxLead: lead)
     }
 }
