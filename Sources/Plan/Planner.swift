@@ -184,7 +184,10 @@ public struct Planner: Sendable {
             // Limits free up when running restarts finish: look again about then. A timed-out rollout
             // ends when its status says so, which the watch reports: no polling for it.
             for (id, since) in active where !timedOut.contains(id) {
-                wakeUps.append(max(since + config.typicalRolloutDuration, now + 1))
+                // One slower than usual: again a typical duration later, not every second (its
+                // end also comes through the watch).
+                let usualEnd = since + config.typicalRolloutDuration
+                wakeUps.append(usualEnd > now ? usualEnd : now + config.typicalRolloutDuration)
             }
         }
 
