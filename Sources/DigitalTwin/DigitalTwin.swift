@@ -30,7 +30,11 @@ public final class DigitalTwin {
     var renewals: [[Int64]]
     var firstStarts: [Int64]
     var controllerDown = false
+    /// The operator's raised limits after the key rotation are in force.
+    var rotationLimits = false
+    var config: PlannerConfig { options.plannerConfig(rotationLimits: rotationLimits) }
     var plannedPass: Int64?
+    var lastPass: Int64?
     var now: Int64
     let end: Int64
 
@@ -107,6 +111,7 @@ public final class DigitalTwin {
             ledger.rotationAt = now
             // The platform rotated the key; the operator sets --tokens-invalid-before to that instant.
             defaults.tokensInvalidBefore = Timestamp(seconds: now)
+            rotationLimits = true
             requestPass(at: now + 600)
         case .outageStart:
             controllerDown = true
@@ -120,11 +125,15 @@ public final class DigitalTwin {
 
     private func pass() {
         ledger.passes += 1
+        lastPass = now
         let snapshot = objects.snapshot(&workloads, now: now)
         let at = Timestamp(seconds: now)
         let assessment = Assessor(defaults: defaults).assess(snapshot, now: at, memo: memo)
         settleInFlight(assessment)
-        let plan = Planner(config: options.plannerConfig).plan(assessment, now: at, inFlight: inFlight)
+        if rotationLimits, !assessment.workloads.contains(where: { $0.classification == .invalidated && workloads[index(of: $0.id) ?? 0].kind.protectable }) {
+            rotationLimits = false  // every invalidated workload restarted: back to the usual limits
+        }
+        let plan = Planner(config: config).plan(assessment, now: at, inFlight: inFlight)
         for miss in plan.predictedMisses {
             guard let i = index(of: miss.workload), let deadline = miss.deadline else { continue }
             let key = TwinLedger.MissKey(workload: i, deadline: deadline.seconds)
@@ -134,17 +143,15 @@ public final class DigitalTwin {
             guard let i = index(of: w.id), workloads[i].kind.protectable, let deadline = w.deadline else { continue }
             ledger.misses.insert(TwinLedger.MissKey(workload: i, deadline: deadline.seconds))
         }
+        forgetFinishedSequences(plan)
         for decision in plan.decisions {
             execute(decision, in: assessment)
-        }
-        if ProcessInfo.processInfo.environment["TWIN_DEBUG"] != nil {
-            FileHandle.standardError.write("pass \(at.rfc3339) decisions \(Dictionary(grouping: plan.decisions, by: { $0.action.name + ($0.action.name == "deferred" ? "\($0.action)" : "") }).mapValues(\.count)) inflight \(inFlight.count) forecast \(plan.forecast.count) misses \(plan.predictedMisses.count) requeue \(plan.requeueAt.rfc3339)\n".data(using: .utf8)!)
         }
         requestPass(at: plan.requeueAt.seconds)
     }
 
     func requestPass(at time: Int64) {
-        let time = max(time, now)
+        let time = max(time, now, (lastPass ?? Int64.min) + options.minPassInterval)
         guard plannedPass.map({ time < $0 }) ?? true else { return }
         plannedPass = time
         queue.schedule(.pass, at: time)

@@ -41,8 +41,9 @@ extension DigitalTwin {
         case .inProgress where workloads[i].kind == .replicationController:
             evicting.insert(i)
             evictStep(i, decision)
-        case .rolloutTimedOut:
-            ledger.rolloutTimeouts += 1
+        case .rolloutTimedOut(let since):
+            ledger.rolloutTimeouts.insert("\(i)@\(since.seconds)")
+            evicting.remove(i)  // a timed-out eviction sequence stops; a rollout runs on by itself
         default:
             break
         }
@@ -76,10 +77,10 @@ extension DigitalTwin {
             ledger.breach("\(w.namespace)/\(w.name) started outside \"\(spec)\" at \(Timestamp(seconds: now).rfc3339)", \.windowBreaches)
         }
         let running = runningRestarts()
-        if running.count >= options.maxConcurrent {
+        if running.count >= config.maxConcurrent {
             ledger.breach("\(w.name) started with \(running.count) restarts running at \(Timestamp(seconds: now).rfc3339)", \.clusterLimitBreaches)
         }
-        if running.filter({ workloads[$0].namespace == w.namespace }).count >= options.maxConcurrentPerNamespace {
+        if running.filter({ workloads[$0].namespace == w.namespace }).count >= config.maxConcurrentPerNamespace {
             ledger.breach("\(w.name) started with its namespace's limit reached at \(Timestamp(seconds: now).rfc3339)", \.namespaceLimitBreaches)
         }
     }
@@ -104,8 +105,9 @@ extension DigitalTwin {
         ledger.longestEarlyLead = max(ledger.longestEarlyLead, early.by)
     }
 
-    /// Mirrors the controller's bookkeeping: a rollout's entry ends when the rollout does; an
-    /// eviction sequence's when the executor finishes it (or it is older than its timeout).
+    /// Mirrors the controller's bookkeeping (`Reconciler.forgetSettledRestarts`): a rollout's
+    /// entry ends when the rollout does; an eviction sequence's once the workload shows the
+    /// restart state, or after the rollout timeout (the planner resumes it from the annotations).
     func settleInFlight(_ assessment: Assessment) {
         for (id, flight) in inFlight {
             guard let i = index(of: id) else { continue }
@@ -113,7 +115,19 @@ extension DigitalTwin {
             case .rollout:
                 if !(workloads[i].rolloutEnds.map { $0 > now } ?? false) { inFlight[id] = nil }
             default:
-                if !evicting.contains(i) { inFlight[id] = nil }
+                let visible = workloads[i].restartForDeadline.map { handled in flight.deadline.map { handled >= $0.seconds } ?? true } ?? false
+                if visible || now - flight.startedAt.seconds > config.rolloutTimeout { inFlight[id] = nil }
+            }
+        }
+    }
+
+    /// A sequence goes on only while the planner hands it to the executor (restart or in
+    /// progress), as in the controller; otherwise it is over or paused (e.g. deferred).
+    func forgetFinishedSequences(_ plan: Plan) {
+        for i in evicting {
+            switch plan.decision(for: id(of: workloads[i]))?.action {
+            case .restart?, .inProgress?: continue
+            default: evicting.remove(i)
             }
         }
     }

@@ -19,7 +19,8 @@ struct TwinLedger {
     var passes = 0
     var earlyStarts = 0
     var longestEarlyLead: Int64 = 0
-    var rolloutTimeouts = 0
+    /// Each restart reported as timed out (workload@start), once.
+    var rolloutTimeouts: Set<String> = []
     var evictionsRefused = 0
 
     struct MissKey: Hashable {

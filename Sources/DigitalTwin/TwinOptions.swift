@@ -8,7 +8,7 @@ public struct TwinOptions: Sendable {
     public var namespaces: Int = 60
     /// Herd spreading (the planner's `--spread-herds`).
     public var spreadHerds: Bool = true
-    public var maxConcurrent: Int = 2
+    public var maxConcurrent: Int = 1
     public var maxConcurrentPerNamespace: Int = 1
     /// Share of workloads whose client reads the token once (they fail when it expires).
     public var oldClientShare: Double = 0.10
@@ -20,16 +20,24 @@ public struct TwinOptions: Sendable {
     public var outageDay: Int = 250
     /// A planned cluster upgrade (every pod restarted within a few hours) on this day; the first
     /// one, which started every pod that has not been redeployed since, was `herdAgeDays` before the run.
-    public var upgradeDay: Int = 420
+    public var upgradeDay: Int = 300
     public var herdAgeDays: Int = 200
     /// Re-evaluate at least this often (virtual seconds). Coarser than the controller's 60 s: the
     /// plan's own wake-ups (windows, transitions, rollouts finishing) bring every pass that matters.
+    /// After the key rotation the operator raises the limits until every invalidated workload is
+    /// restarted (docs/key-rotation.md).
+    public var rotationMaxConcurrent: Int = 10
+    public var rotationMaxConcurrentPerNamespace: Int = 2
+    /// Passes are at least this far apart (virtual seconds): changes and wake-ups that come
+    /// sooner are taken together, as the controller's work queue does with a burst of events.
+    public var minPassInterval: Int64 = 300
     public var resyncInterval: Int64 = 6 * 3600
 
     public init() {}
 
-    var plannerConfig: PlannerConfig {
-        PlannerConfig(maxConcurrent: maxConcurrent, maxConcurrentPerNamespace: maxConcurrentPerNamespace,
+    func plannerConfig(rotationLimits: Bool) -> PlannerConfig {
+        PlannerConfig(maxConcurrent: rotationLimits ? rotationMaxConcurrent : maxConcurrent,
+                      maxConcurrentPerNamespace: rotationLimits ? rotationMaxConcurrentPerNamespace : maxConcurrentPerNamespace,
                       resyncInterval: resyncInterval, spreadHerds: spreadHerds)
     }
 }

@@ -51,7 +51,7 @@ public struct TwinResult: Sendable {
         let ahead = predicted.isEmpty ? "" : String(format: ", %.1f–%.1f d ahead", predicted.min()!, predicted.max()!)
         lines.append(Line(check: "deadline misses predicted (ForecastMiss)",
                           value: "\(predicted.count) of \(expiryMisses.count)\(ahead)", passed: predicted.count == expiryMisses.count))
-        lines.append(Line(check: "rollouts timed out (reported)", value: "\(ledger.rolloutTimeouts)", passed: true))
+        lines.append(Line(check: "rollouts timed out (reported)", value: "\(ledger.rolloutTimeouts.count)", passed: true))
         lines.append(Line(check: "run: workloads / pods / days / passes",
                           value: "\(workloads.count) / \(workloads.map(\.replicas).reduce(0, +)) / \(options.days) / \(ledger.passes)", passed: true))
         lines.append(Line(check: "runtime", value: String(format: "%.1f s", runtimeSeconds), passed: true))

@@ -12,7 +12,7 @@ struct WardenTwin: ParsableCommand {
     @Option(help: "Random seed (the cluster, its life and the outcomes).") var seed: UInt64 = 1
     @Option(help: "Workloads in the simulated cluster.") var workloads: Int = 10_000
     @Option(help: "Simulated days.") var days: Int = 730
-    @Option(help: "Restarts running at once, cluster-wide.") var maxConcurrent: Int = 2
+    @Option(help: "Restarts running at once, cluster-wide.") var maxConcurrent: Int = 1
     @Option(help: "Restarts running at once in one namespace.") var maxConcurrentPerNamespace: Int = 1
     @Flag(inversion: .prefixedNo, help: "Herd spreading (the controller's --spread-herds).") var spreadHerds = true
     @Flag(help: "Run twice, spreading on and off, and print both tables.") var compare = false
