@@ -44,6 +44,7 @@ public final class DigitalTwin {
         now = Self.epoch
         end = Self.epoch + Int64(options.days) * Self.day
         workloads = TwinPopulation.make(options, start: Self.epoch, rng: &rng)
+        defaults.restartBefore = Int64(options.restartBeforeDays) * Self.day
         objects = TwinObjects(workloads: workloads.count, namespaces: TwinPopulation.namespaces(options))
         renewals = Array(repeating: [], count: workloads.count)
         firstStarts = workloads.map { $0.pods.map(\.start).min() ?? Self.epoch }

@@ -7,6 +7,8 @@ struct TwinLedger {
     /// Old clients holding a token from before the key rotation after it, by workload (seconds).
     var rotationOutage: [Int: Int64] = [:]
     var rotationAt: Int64?
+    /// Old clients in bare pods (report only) that held an expired token.
+    var unprotectedIncidents: Set<Int> = []
     var windowBreaches = 0
     var clusterLimitBreaches = 0
     var namespaceLimitBreaches = 0
@@ -30,7 +32,10 @@ struct TwinLedger {
 
     /// A pod ended (replaced) at `end`, or the run ended with it running.
     mutating func podEnded(_ pod: TwinWorkload.Pod, of w: TwinWorkload, at end: Int64, lifetime: Int64) {
-        guard w.oldClient else { return }
+        guard w.oldClient, w.kind.protectable else {
+            if w.oldClient, end > pod.tokenIssued + lifetime { unprotectedIncidents.insert(w.index) }
+            return
+        }
         let expires = pod.tokenIssued + lifetime
         if end > expires { expiryIncidents[w.index, default: 0] += end - expires }
         if let rotation = rotationAt, pod.tokenIssued < rotation, end > rotation {

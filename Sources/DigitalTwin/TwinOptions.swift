@@ -11,6 +11,8 @@ public struct TwinOptions: Sendable {
     public var maxConcurrent: Int = 1
     public var maxConcurrentPerNamespace: Int = 1
     /// Share of workloads whose client reads the token once (they fail when it expires).
+    /// The controller's --restart-before, in days.
+    public var restartBeforeDays: Int = 30
     public var oldClientShare: Double = 0.10
     /// Pod deaths per pod and year (each replaced at once by a new pod).
     public var podDeathsPerYear: Double = 0.5

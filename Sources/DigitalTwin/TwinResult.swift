@@ -21,11 +21,11 @@ public struct TwinResult: Sendable {
         lines.append(Line(check: "token-expiry incidents, protectable old clients",
                           value: "\(hit.count) of \(old.count)" + (hit.isEmpty ? "" : " (longest \(Self.duration(longest)))"),
                           passed: hit.isEmpty))
-        let bare = ledger.expiryIncidents.keys.filter { !workloads[$0].kind.protectable }.count
+        let bare = ledger.unprotectedIncidents.count
         lines.append(Line(check: "  bare pods (report only, never restarted)", value: "\(bare) with an incident", passed: true))
         if let rotation = ledger.rotationAt {
             let worst = ledger.rotationOutage.values.max() ?? 0
-            lines.append(Line(check: "key rotation \(Self.date(rotation)): old clients until restarted",
+            lines.append(Line(check: "key rotation \(Self.date(rotation)): protectable old clients until restarted",
                               value: "\(ledger.rotationOutage.count) workloads, longest \(Self.duration(worst))", passed: true))
         }
         let restarted = protectable.filter { $0.restartsByWarden > 0 }

@@ -12,6 +12,7 @@ struct WardenTwin: ParsableCommand {
     @Option(help: "Random seed (the cluster, its life and the outcomes).") var seed: UInt64 = 1
     @Option(help: "Workloads in the simulated cluster.") var workloads: Int = 10_000
     @Option(help: "Simulated days.") var days: Int = 730
+    @Option(help: "The controller's --restart-before, in days.") var restartBeforeDays: Int = 30
     @Option(help: "Restarts running at once, cluster-wide.") var maxConcurrent: Int = 1
     @Option(help: "Restarts running at once in one namespace.") var maxConcurrentPerNamespace: Int = 1
     @Flag(inversion: .prefixedNo, help: "Herd spreading (the controller's --spread-herds).") var spreadHerds = true
@@ -26,6 +27,7 @@ struct WardenTwin: ParsableCommand {
         options.workloads = workloads
         options.days = days
         options.maxConcurrent = maxConcurrent
+        options.restartBeforeDays = restartBeforeDays
         options.maxConcurrentPerNamespace = maxConcurrentPerNamespace
         options.outageDay = min(options.outageDay, max(0, days - 3))
         options.upgradeDay = min(options.upgradeDay, max(0, days - 1))
