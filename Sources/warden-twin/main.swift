@@ -17,6 +17,8 @@ struct WardenTwin: ParsableCommand {
     @Option(help: "Restarts running at once in one namespace.") var maxConcurrentPerNamespace: Int = 1
     @Flag(inversion: .prefixedNo, help: "Herd spreading (the controller's --spread-herds).") var spreadHerds = true
     @Flag(help: "Run twice, spreading on and off, and print both tables.") var compare = false
+    @Option(help: "Instead of a run: the CPU cost of one assessment and plan on that day of the run (a herd on its way).")
+    var measurePlanDay: Int?
 
     func run() throws {
         guard workloads >= 1, days >= 1, maxConcurrent >= 1, maxConcurrentPerNamespace >= 1 else {
@@ -32,6 +34,13 @@ struct WardenTwin: ParsableCommand {
         options.outageDay = min(options.outageDay, max(0, days - 3))
         options.upgradeDay = min(options.upgradeDay, max(0, days - 1))
         options.spreadHerds = compare ? true : spreadHerds
+        if let day = measurePlanDay {
+            let cost = TwinPlanCost.measure(options, day: day, restartBeforeDays: restartBeforeDays)
+            print("workloads \(cost.workloads), pods \(cost.pods), day \(day): assess \(String(format: "%.3f", cost.assessSeconds)) s, "
+                + "plan \(String(format: "%.3f", cost.planSpreadingSeconds)) s with spreading, \(String(format: "%.3f", cost.planPlainSeconds)) s without; "
+                + "forecast \(cost.forecastEntries) entries, \(cost.predictedMisses) predicted misses (CPU, best of 3)")
+            return
+        }
         let result = DigitalTwin(options: options).run()
         print(result.table(title: "twin, seed \(seed), spreading \(options.spreadHerds ? "on" : "off")"))
         if compare {
