@@ -61,12 +61,13 @@ struct ForecastSimulator {
         entries.reserveCapacity(pending.count)
         var started = [Bool](repeating: false, count: pending.count)
         var remaining = pending.count
-        // Items enter `released` (kept in priority order) when their notBefore comes, and leave
-        // it when they start: each step scans only what may start, not every pending item (the
-        // forecast of a herd holds thousands whose time has not come yet).
+        // Items enter `released` when their notBefore comes, and leave it when they start: each
+        // step looks only at what may start, not at every pending item (a herd's forecast holds
+        // thousands whose time has not come). Grouped by window (the last group: none), each group
+        // in priority order, so a closed window's items are passed over in one look.
         let releaseOrder = pending.indices.sorted { (notBefore[$0], $0) < (notBefore[$1], $1) }
         var nextRelease = 0
-        var released: [Int] = []
+        var released = [[Int]](repeating: [], count: windows.count + 1)
         // How many unstarted items wait on each window.
         var waitingOnWindow = [Int](repeating: 0, count: windows.count)
         for item in pending { if let w = item.window { waitingOnWindow[w] += 1 } }
@@ -74,44 +75,43 @@ struct ForecastSimulator {
         var steps = 0
         while remaining > 0, steps < maxSteps {
             steps += 1
-            var newlyReleased = false
+            var arrivals = [[Int]](repeating: [], count: released.count)
             while nextRelease < releaseOrder.count, notBefore[releaseOrder[nextRelease]] <= time {
-                released.append(releaseOrder[nextRelease])
+                let index = releaseOrder[nextRelease]
+                arrivals[pending[index].window ?? windows.count].append(index)
                 nextRelease += 1
-                newlyReleased = true
             }
-            if newlyReleased { released.sort() }
+            for g in arrivals.indices where !arrivals[g].isEmpty { released[g] = Self.merge(released[g], arrivals[g].sorted()) }
             running.removeAll { $0.end <= time }
             var perNamespace: [String: Int] = [:]
             for r in running { perNamespace[r.namespace, default: 0] += 1 }
             var open: [Bool?] = Array(repeating: nil, count: windows.count)
-            var startedAt: [Int] = []  // positions in `released`
-            var position = 0
-            while position < released.count, running.count < config.maxConcurrent {
-                defer { position += 1 }
-                let index = released[position]
-                let item = pending[index]
-                guard perNamespace[item.namespace, default: 0] < config.maxConcurrentPerNamespace else { continue }
-                if let w = item.window {
-                    if open[w] == nil { open[w] = windows[w].isOpen(at: time) }
-                    if open[w] == false { continue }
-                    waitingOnWindow[w] -= 1
+            // Start the most urgent item that may start, again, until the limit or nothing fits.
+            while running.count < config.maxConcurrent {
+                var best: (group: Int, position: Int)?
+                for g in released.indices where !released[g].isEmpty {
+                    if g < windows.count {
+                        if open[g] == nil { open[g] = windows[g].isOpen(at: time) }
+                        if open[g] == false { continue }
+                    }
+                    var position = 0
+                    while position < released[g].count,
+                          perNamespace[pending[released[g][position]].namespace, default: 0] >= config.maxConcurrentPerNamespace {
+                        position += 1
+                    }
+                    guard position < released[g].count else { continue }
+                    if best.map({ released[g][position] < released[$0.group][$0.position] }) ?? true { best = (g, position) }
                 }
+                guard let best else { break }
+                let index = released[best.group].remove(at: best.position)
+                let item = pending[index]
+                if let w = item.window { waitingOnWindow[w] -= 1 }
                 let end = time + config.typicalRolloutDuration
                 running.append((end, item.namespace))
                 perNamespace[item.namespace, default: 0] += 1
                 entries.append(entry(workloads[item.workload], start: time, end: end, now: now))
                 started[index] = true
-                startedAt.append(position)
                 remaining -= 1
-            }
-            if !startedAt.isEmpty {
-                var keep = startedAt[0]
-                for position in startedAt[0]..<released.count where !started[released[position]] {
-                    released[keep] = released[position]
-                    keep += 1
-                }
-                released.removeLast(released.count - keep)
             }
             if remaining == 0 { break }
             // The next instant something can change: a restart finishes, an item's time comes, a window opens.
@@ -129,6 +129,21 @@ struct ForecastSimulator {
             entries.append(entry(workloads[item.workload], start: nil, end: nil, now: now))
         }
         return entries
+    }
+
+    /// Two ascending lists as one (linear: a herd's items arrive a few at a time into thousands).
+    private static func merge(_ a: [Int], _ b: [Int]) -> [Int] {
+        if a.isEmpty { return b }
+        if let last = a.last, let first = b.first, last < first { return a + b }
+        var out: [Int] = []
+        out.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count, j < b.count {
+            if a[i] <= b[j] { out.append(a[i]); i += 1 } else { out.append(b[j]); j += 1 }
+        }
+        out.append(contentsOf: a[i...])
+        out.append(contentsOf: b[j...])
+        return out
     }
 
     private func entry(_ workload: WorkloadAssessment, start: Timestamp?, end: Timestamp?, now: Timestamp) -> ForecastEntry {
