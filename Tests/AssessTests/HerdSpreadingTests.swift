@@ -126,3 +126,32 @@ import Testing
         #expect(running.requeueAt <= t("2026-11-25T02:20:00Z"))  // when the running one ends, at the latest
     }
 }
+
+/// An early eviction sequence is handed to the executor pod by pod although its workload is not due.
+@Suite struct EarlyEvictionSequenceTests {
+    let now = t("2026-11-23T19:00:00Z")
+
+    func plan(podStarts: [String]) -> Plan {
+        var c = Cluster()
+        c.snapshot.replicationControllers.append(ReplicationController(
+            metadata: meta("rc", namespace: "a", kind: "ReplicationController"), spec: ReplicaSpec(replicas: podStarts.count),
+            status: ReplicaStatus(replicas: podStarts.count, readyReplicas: podStarts.count, availableReplicas: podStarts.count)))
+        c.snapshot.namespaces.append(namespace("a"))
+        for (i, start) in podStarts.enumerated() {
+            c.add(makePod(name: "rc-\(i)", namespace: "a", containers: [TestContainer(startedAt: start)], owner: ownerRef("ReplicationController", "rc")))
+        }
+        let id = WorkloadID(kind: .replicationController, namespace: "a", name: "rc")
+        let flight = InFlightRestart(startedAt: now - 600, strategy: .evict)
+        return Planner().plan(c.assess(now: now), now: now, inFlight: [id: flight])
+    }
+
+    @Test func goesOnWhileOldPodsRemain() {
+        let p = plan(podStarts: ["2026-06-01T00:00:00Z", "2026-11-23T18:55:00Z"])
+        #expect(p.decisions.map(\.action) == [.inProgress(since: now - 600)])
+        #expect(p.decisions.first?.classification == .ok)
+    }
+
+    @Test func endsWhenEveryPodIsNew() {
+        #expect(plan(podStarts: ["2026-11-23T18:52:00Z", "2026-11-23T18:55:00Z"]).decisions.isEmpty)
+    }
+}
