@@ -1,7 +1,7 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
 SWIFT ?= swift
 
-.PHONY: deps build demo test release bench bench-full lint reliability fuzz clean
+.PHONY: deps build demo test release bench bench-full lint reliability fuzz twin clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -45,6 +45,15 @@ reliability: deps
 	$(SWIFT) build -c release --scratch-path $(RELIABILITY_SCRATCH) --product reliability
 	$(RELIABILITY_SCRATCH)/release/reliability
 	FUZZ_SECONDS=$(FUZZ_SECONDS) $(SWIFT) test --scratch-path $(RELIABILITY_SCRATCH) --filter ReliabilityTests
+
+# The digital twin: the real assessment and planning over two simulated years (10,000 workloads),
+# with herd spreading on and, for comparison, off. Exit 1 unless every check of the run with
+# spreading on passes. TWIN_FLAGS adds warden-twin flags (--seed, --workloads, --days, …).
+TWIN_SCRATCH ?= .build
+TWIN_FLAGS ?=
+twin: deps
+	$(SWIFT) build -c release --scratch-path $(TWIN_SCRATCH) --product warden-twin
+	$(TWIN_SCRATCH)/release/warden-twin --compare $(TWIN_FLAGS)
 
 lint:
 	./.ci/lint

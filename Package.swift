@@ -143,11 +143,18 @@ let package = Package(
             ]
         ),
 
+        // `make twin`: the real Assess and Plan over two simulated years of a cluster's life.
+        .target(name: "DigitalTwin", dependencies: ["Assess", "Plan", "KubeModel", "WatchCache"]),
+        .executableTarget(
+            name: "warden-twin",
+            dependencies: ["DigitalTwin", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
         // Tests.
         .target(name: "TestSupport", dependencies: ["HTTPServer", "KubeSim", "APIClient"], path: "Tests/TestSupport"),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "TestSupport"]),
         .testTarget(name: "APIClientTests", dependencies: ["APIClient", "WatchCache", "TestSupport", "KubeSim"]),
-        .testTarget(name: "AssessTests", dependencies: ["Assess", "Plan", "Report"]),
+        .testTarget(name: "AssessTests", dependencies: ["Assess", "Plan", "Report", "DigitalTwin"]),
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "TestSupport"]),
         .testTarget(name: "ObserveTests", dependencies: ["Observe", "Evidence", "TestSupport"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "Demo", "ReliabilitySuite", "TestSupport", "Yams"]),

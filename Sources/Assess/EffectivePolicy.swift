@@ -15,13 +15,17 @@ public struct EffectivePolicy: Hashable, Sendable {
     public var restartOn: RestartOn
     /// `restart-on: evidence` was asked for, but the evidence source is silent: the estimate applies.
     public var evidenceFallback = false
+    /// How much earlier than `restartBefore` the planner may start the restart when a herd of
+    /// deadlines would not fit the windows and limits otherwise (seconds; 0: never early).
+    public var maxLead: Int64
     /// Where each value came from.
     public var origins: [PolicyAnnotation: PolicyOrigin]
 
     public init(
         mode: PolicyMode, tokenLifetime: TokenLifetime, restartBefore: Int64, tokensInvalidBefore: Timestamp?,
         strategy: RestartStrategy, strategyNote: String? = nil, maintenanceWindow: MaintenanceWindow?,
-        restartOn: RestartOn = .estimate, origins: [PolicyAnnotation: PolicyOrigin] = [:]
+        restartOn: RestartOn = .estimate, maxLead: Int64 = PolicyDefaults.defaultMaxLead,
+        origins: [PolicyAnnotation: PolicyOrigin] = [:]
     ) {
         self.restartOn = restartOn
         self.mode = mode
@@ -31,6 +35,7 @@ public struct EffectivePolicy: Hashable, Sendable {
         self.strategy = strategy
         self.strategyNote = strategyNote
         self.maintenanceWindow = maintenanceWindow
+        self.maxLead = maxLead
         self.origins = origins
     }
 }

@@ -9,6 +9,7 @@ public enum PolicyAnnotation: String, CaseIterable, Sendable, Codable {
     case strategy = "token-warden.dev/strategy"
     case maintenanceWindow = "token-warden.dev/maintenance-window"
     case restartOn = "token-warden.dev/restart-on"
+    case maxLead = "token-warden.dev/max-lead"
 
     /// When the controller last restarted the workload (RFC 3339); written by the controller.
     public static let restartedAt = "token-warden.dev/restarted-at"

@@ -15,6 +15,8 @@ public struct PolicyDefaults: Hashable, Sendable {
     /// The evidence source has been silent longer than `--evidence-max-silence`: `restart-on:
     /// evidence` falls back to the estimate until batches flow again. Set per pass by the controller.
     public var evidenceFallback = false
+    /// How much earlier than `restartBefore` a herd may be started (seconds; `--max-lead`).
+    public var maxLead: Int64
     /// Audiences the API server accepts as its own (`--api-audiences`); a projected token whose
     /// audience is empty or one of these is an API token.
     public var apiAudiences: Set<String>
@@ -23,11 +25,15 @@ public struct PolicyDefaults: Hashable, Sendable {
         "https://kubernetes.default.svc.cluster.local", "https://kubernetes.default.svc", "kubernetes.default.svc",
     ]
 
+    /// 90 days: a year-old upgrade herd of a few thousand workloads fits one slot and a nightly
+    /// window of a few hours.
+    public static let defaultMaxLead: Int64 = 90 * 86_400
+
     public init(
         mode: PolicyMode = .restart, tokenLifetime: TokenLifetime = .upstreamDefault,
         restartBefore: Int64 = 30 * 86_400, tokensInvalidBefore: Timestamp? = nil,
-        maintenanceWindow: MaintenanceWindow? = nil, apiAudiences: Set<String> = PolicyDefaults.defaultAPIAudiences,
-        restartOn: RestartOn = .estimate
+        maintenanceWindow: MaintenanceWindow? = nil, maxLead: Int64 = PolicyDefaults.defaultMaxLead,
+        apiAudiences: Set<String> = PolicyDefaults.defaultAPIAudiences, restartOn: RestartOn = .estimate
     ) {
         self.restartOn = restartOn
         self.mode = mode
@@ -35,6 +41,7 @@ public struct PolicyDefaults: Hashable, Sendable {
         self.restartBefore = restartBefore
         self.tokensInvalidBefore = tokensInvalidBefore
         self.maintenanceWindow = maintenanceWindow
+        self.maxLead = max(0, maxLead)
         self.apiAudiences = apiAudiences
     }
 }

@@ -73,11 +73,19 @@ public struct PolicyResolver: Sendable {
         } ?? defaults.restartOn
         let fallback = restartOn == .evidence && defaults.evidenceFallback
         if fallback { restartOn = .estimate }  // fail-safe: a silent evidence source proves nothing
+        let maxLead = lookup(.maxLead) { raw -> Result<Int64, Problem> in
+            switch DurationText.parse(raw) {
+            case .success(let seconds) where seconds >= 0: return .success(seconds)
+            case .success: return .failure(Problem("\(DurationText.ParseError.negative)"))
+            case .failure(let error): return .failure(Problem("\(error)"))
+            }
+        } ?? defaults.maxLead
         let (strategy, note) = resolveStrategy(subject, levels: levels, origins: &origins, diagnostics: &diagnostics)
 
         var policy = EffectivePolicy(
             mode: mode, tokenLifetime: lifetime, restartBefore: restartBefore, tokensInvalidBefore: invalidBefore,
-            strategy: strategy, strategyNote: note, maintenanceWindow: window, restartOn: restartOn, origins: origins)
+            strategy: strategy, strategyNote: note, maintenanceWindow: window, restartOn: restartOn, maxLead: maxLead,
+            origins: origins)
         policy.evidenceFallback = fallback
         return (policy, diagnostics)
     }

@@ -13,10 +13,12 @@ public struct Decision: Hashable, Sendable {
     public var pods: [ObjectRef]
     /// One sentence for Events and logs.
     public var message: String
+    /// Set when the restart starts before it is due, to spread a herd of deadlines.
+    public var early: EarlyStart?
 
     public init(
         workload: WorkloadID, ref: ObjectRef, action: PlanAction, classification: Classification, deadline: Timestamp?,
-        confirmedStale: Bool, pods: [ObjectRef], message: String
+        confirmedStale: Bool, pods: [ObjectRef], message: String, early: EarlyStart? = nil
     ) {
         self.workload = workload
         self.ref = ref
@@ -26,5 +28,6 @@ public struct Decision: Hashable, Sendable {
         self.confirmedStale = confirmedStale
         self.pods = pods
         self.message = message
+        self.early = early
     }
 }

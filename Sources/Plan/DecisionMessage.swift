@@ -3,8 +3,13 @@ import KubeModel
 
 /// The sentence an Event or a log line carries for a decision.
 enum DecisionMessage {
-    static func text(_ w: WorkloadAssessment, _ action: PlanAction) -> String {
+    static func text(_ w: WorkloadAssessment, _ action: PlanAction, early: EarlyStart? = nil) -> String {
         let deadline = w.deadline.map { "token deadline \($0)" } ?? "no token deadline"
+        if let early, case .restart(let strategy, _) = action {
+            let herd = EarlyStart.grouped(early.lateWithout)
+            return "starting restart (\(strategy.rawValue)) \(early.leadText): otherwise \(herd) workload(s) sharing the deadline window "
+                + "would not be restarted in time with the current maintenance windows and limits; \(deadline)"
+        }
         switch action {
         case .restart(let strategy, let resume):
             return "\(resume ? "resuming" : "starting") restart (\(strategy.rawValue)) for \(deadline): \(w.reason)"

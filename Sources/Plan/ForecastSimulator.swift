@@ -10,21 +10,32 @@ struct ForecastSimulator {
     private let maxSteps = 1_000_000
 
     /// A pending restart, small so the scans below copy nothing heavy.
-    private struct Item {
+    fileprivate struct Item {
         var workload: Int  // index into `workloads`
         var namespace: String
         var window: Int?  // index into `windows`
-        var notBefore: Timestamp
+    }
+
+    /// The pending restarts in priority order with their windows: sorted and resolved once, then
+    /// simulated under several sets of start times (the herd spreader tries a few leads).
+    struct Prepared {
+        fileprivate(set) var workloads: [WorkloadAssessment]
+        fileprivate var items: [Item]
+        fileprivate var windows: [WindowTimeline]
     }
 
     func run(now: Timestamp, active: [WorkloadID: Timestamp], pending input: [(WorkloadAssessment, notBefore: Timestamp)]) -> [ForecastEntry] {
         let ordered = input.sorted { Planner.priorityOrder($0.0, $1.0) }
-        let workloads = ordered.map(\.0)
+        return run(now: now, active: active, prepare(ordered.map(\.0), now: now), notBefore: ordered.map(\.notBefore))
+    }
+
+    /// `workloads` must be in priority order (`Planner.priorityOrder`).
+    func prepare(_ workloads: [WorkloadAssessment], now: Timestamp) -> Prepared {
         var windows: [WindowTimeline] = []
         var windowIndex: [String: Int] = [:]
-        let pending: [Item] = ordered.enumerated().map { index, entry in
+        let items: [Item] = workloads.enumerated().map { index, workload in
             var window: Int?
-            if let w = entry.0.policy.maintenanceWindow {
+            if let w = workload.policy.maintenanceWindow {
                 if let known = windowIndex[w.spec] {
                     window = known
                 } else {
@@ -33,41 +44,68 @@ struct ForecastSimulator {
                     windows.append(WindowTimeline(w, from: now))
                 }
             }
-            return Item(workload: index, namespace: entry.0.id.namespace, window: window, notBefore: entry.notBefore)
+            return Item(workload: index, namespace: workload.id.namespace, window: window)
         }
+        return Prepared(workloads: workloads, items: items, windows: windows)
+    }
+
+    /// The forecast when `prepared.workloads[i]` may start at `notBefore[i]` at the earliest.
+    func run(now: Timestamp, active: [WorkloadID: Timestamp], _ prepared: Prepared, notBefore: [Timestamp]) -> [ForecastEntry] {
+        let workloads = prepared.workloads
+        let pending = prepared.items
+        var windows = prepared.windows
         var running: [(end: Timestamp, namespace: String)] = active.map { id, since in
             (max(since + config.typicalRolloutDuration, now), id.namespace)
         }
         var entries: [ForecastEntry] = []
         entries.reserveCapacity(pending.count)
-        // Started items are marked, not removed (removal from the middle is a memmove per start:
-        // quadratic over tens of thousands of workloads); `firstLive` skips the started prefix.
         var started = [Bool](repeating: false, count: pending.count)
         var remaining = pending.count
-        var firstLive = 0
-        // When items become eligible, ascending; and how many unstarted items wait on each window.
-        let eligibleTimes = pending.map(\.notBefore).sorted()
+        // Items enter `released` when their notBefore comes, and leave it when they start: each
+        // step looks only at what may start, not at every pending item (a herd's forecast holds
+        // thousands whose time has not come). Grouped by window (the last group: none), each group
+        // in priority order, so a closed window's items are passed over in one look.
+        let releaseOrder = pending.indices.sorted { (notBefore[$0], $0) < (notBefore[$1], $1) }
+        var nextRelease = 0
+        var released = [[Int]](repeating: [], count: windows.count + 1)
+        // How many unstarted items wait on each window.
         var waitingOnWindow = [Int](repeating: 0, count: windows.count)
         for item in pending { if let w = item.window { waitingOnWindow[w] += 1 } }
         var time = now
         var steps = 0
         while remaining > 0, steps < maxSteps {
             steps += 1
+            var arrivals = [[Int]](repeating: [], count: released.count)
+            while nextRelease < releaseOrder.count, notBefore[releaseOrder[nextRelease]] <= time {
+                let index = releaseOrder[nextRelease]
+                arrivals[pending[index].window ?? windows.count].append(index)
+                nextRelease += 1
+            }
+            for g in arrivals.indices where !arrivals[g].isEmpty { released[g] = Self.merge(released[g], arrivals[g].sorted()) }
             running.removeAll { $0.end <= time }
             var perNamespace: [String: Int] = [:]
             for r in running { perNamespace[r.namespace, default: 0] += 1 }
             var open: [Bool?] = Array(repeating: nil, count: windows.count)
-            var index = firstLive
-            while index < pending.count, running.count < config.maxConcurrent {
-                defer { index += 1 }
-                guard !started[index] else { continue }
-                let item = pending[index]
-                guard item.notBefore <= time, perNamespace[item.namespace, default: 0] < config.maxConcurrentPerNamespace else { continue }
-                if let w = item.window {
-                    if open[w] == nil { open[w] = windows[w].isOpen(at: time) }
-                    if open[w] == false { continue }
-                    waitingOnWindow[w] -= 1
+            // Start the most urgent item that may start, again, until the limit or nothing fits.
+            while running.count < config.maxConcurrent {
+                var best: (group: Int, position: Int)?
+                for g in released.indices where !released[g].isEmpty {
+                    if g < windows.count {
+                        if open[g] == nil { open[g] = windows[g].isOpen(at: time) }
+                        if open[g] == false { continue }
+                    }
+                    var position = 0
+                    while position < released[g].count,
+                          perNamespace[pending[released[g][position]].namespace, default: 0] >= config.maxConcurrentPerNamespace {
+                        position += 1
+                    }
+                    guard position < released[g].count else { continue }
+                    if best.map({ released[g][position] < released[$0.group][$0.position] }) ?? true { best = (g, position) }
                 }
+                guard let best else { break }
+                let index = released[best.group].remove(at: best.position)
+                let item = pending[index]
+                if let w = item.window { waitingOnWindow[w] -= 1 }
                 let end = time + config.typicalRolloutDuration
                 running.append((end, item.namespace))
                 perNamespace[item.namespace, default: 0] += 1
@@ -75,12 +113,11 @@ struct ForecastSimulator {
                 started[index] = true
                 remaining -= 1
             }
-            while firstLive < pending.count, started[firstLive] { firstLive += 1 }
             if remaining == 0 { break }
-            // The next instant something can change: a restart finishes, a cooldown ends, a window opens.
+            // The next instant something can change: a restart finishes, an item's time comes, a window opens.
             var next = running.map(\.end).min()
             func consider(_ t: Timestamp) { if t > time, next.map({ t < $0 }) ?? true { next = t } }
-            if let later = firstIndex(in: eligibleTimes, after: time) { consider(eligibleTimes[later]) }
+            if nextRelease < releaseOrder.count { consider(notBefore[releaseOrder[nextRelease]]) }
             for w in windows.indices where waitingOnWindow[w] > 0 {
                 if let opens = windows[w].nextOpen(atOrAfter: time), opens > time { consider(opens) }
             }
@@ -94,14 +131,19 @@ struct ForecastSimulator {
         return entries
     }
 
-    /// The first position in ascending `times` holding an instant later than `time`.
-    private func firstIndex(in times: [Timestamp], after time: Timestamp) -> Int? {
-        var low = 0, high = times.count
-        while low < high {
-            let middle = (low + high) / 2
-            if times[middle] <= time { low = middle + 1 } else { high = middle }
+    /// Two ascending lists as one (linear: a herd's items arrive a few at a time into thousands).
+    private static func merge(_ a: [Int], _ b: [Int]) -> [Int] {
+        if a.isEmpty { return b }
+        if let last = a.last, let first = b.first, last < first { return a + b }
+        var out: [Int] = []
+        out.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count, j < b.count {
+            if a[i] <= b[j] { out.append(a[i]); i += 1 } else { out.append(b[j]); j += 1 }
         }
-        return low < times.count ? low : nil
+        out.append(contentsOf: a[i...])
+        out.append(contentsOf: b[j...])
+        return out
     }
 
     private func entry(_ workload: WorkloadAssessment, start: Timestamp?, end: Timestamp?, now: Timestamp) -> ForecastEntry {

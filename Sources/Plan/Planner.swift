@@ -19,6 +19,9 @@ public struct Planner: Sendable {
         var decisions: [Decision] = []
         var candidates: [WorkloadAssessment] = []
         var deferredForForecast: [(WorkloadAssessment, notBefore: Timestamp)] = []
+        var early: [HerdSpreader.Early] = []
+        /// When the next workload comes within reach of spreading.
+        var poolEntry: Timestamp?
         var wakeUps: [Timestamp] = []
         if let next = assessment.nextTransition { wakeUps.append(next) }
 
@@ -39,10 +42,27 @@ public struct Planner: Sendable {
             + assessment.workloads.filter { $0.classification != .confirmedStale }
         for workload in ordered {
             let needsRestart = workload.classification.needsRestart
-            if workload.classification == .ok, let due = workload.restartDue, due > now, due <= now + config.forecastHorizon,
+            if workload.classification == .ok, let due = workload.restartDue, due > now,
                workload.policy.mode == .restart, workload.strategy != .warnOnly {
-                // Not due yet, but soon: it competes for the same windows and slots in the forecast.
-                deferredForForecast.append((workload, due))
+                // Spreading looks max-lead ahead (and forecasts that far); nothing starts before due − max-lead.
+                let reach = max(config.forecastHorizon, workload.policy.maxLead)
+                if config.spreadHerds, workload.policy.maxLead > 0, due > now + reach {
+                    poolEntry = min(poolEntry ?? due - reach, due - reach)
+                }
+                if config.spreadHerds, due <= now + reach, mayStartEarly(workload, active: active, now: now) {
+                    early.append(HerdSpreader.Early(workload: workload, due: due))  // in the forecast too
+                } else if due <= now + config.forecastHorizon {
+                    // Not due yet, but soon: it competes for the same windows and slots in the forecast.
+                    deferredForForecast.append((workload, due))
+                }
+            }
+            if workload.classification == .ok, workload.strategy == .evict, let since = active[workload.id],
+               now - since <= timeout(for: workload),
+               workload.podsInScope.contains(where: { pod in pod.containers.contains { $0.startedAt < since } }) {
+                // An early eviction sequence goes on pod by pod: the workload is not due, so
+                // nothing else hands it to the executor.
+                decisions.append(makeDecision(workload, .inProgress(since: since), now: now))
+                continue
             }
             guard needsRestart || workload.classification == .unprotectable else { continue }
             func decide(_ action: PlanAction) {
@@ -123,6 +143,19 @@ public struct Planner: Sendable {
             candidates.append(workload)
         }
 
+        // The forecast; when it is late and spreading is on, which not-yet-due workloads start early.
+        let runningBefore = active
+        let spread = HerdSpreader(config: config).plan(
+            now: now, active: runningBefore, pending: candidates.map { ($0, now) } + deferredForForecast, early: early)
+        var startingEarly: [WorkloadID: Int64] = [:]  // how long before its restart is due
+        if !spread.startNow.isEmpty {
+            for i in spread.startNow { startingEarly[early[i].workload.id] = early[i].due - now }
+            candidates = (candidates + spread.startNow.map { early[$0].workload }).sorted(by: Planner.priorityOrder)
+        }
+        if let next = spread.nextEarlyStart { wakeUps.append(next) }
+        if let poolEntry { wakeUps.append(poolEntry) }
+        var earlyHeldBack = false
+
         // Earliest deadline first, within the window, the cluster limit and the namespace limit.
         var windowCache: [String: Timestamp??] = [:]
         /// nil when open now; else when it next opens (itself nil if never).
@@ -132,7 +165,6 @@ public struct Planner: Sendable {
             windowCache[window.spec] = result
             return result
         }
-        let runningBefore = active
         var perNamespace: [String: Int] = [:]
         for id in active.keys { perNamespace[id.namespace, default: 0] += 1 }
         var running = active.count
@@ -151,22 +183,32 @@ public struct Planner: Sendable {
                 perNamespace[workload.id.namespace, default: 0] += 1
                 active[workload.id] = now
             }
+            if let lead = startingEarly[workload.id] {
+                // Not due yet: it gets a decision only when it starts (nothing to report before).
+                if case .restart = action {
+                    decisions.append(makeDecision(workload, action, now: now,
+                                                  early: EarlyStart(by: lead, lateWithout: spread.lateWithoutLead)))
+                } else {
+                    earlyHeldBack = true
+                }
+                continue
+            }
             decisions.append(makeDecision(workload, action, now: now))
         }
-        if decisions.contains(where: { if case .deferred = $0.action { return true } else { return false } }) {
+        if earlyHeldBack || decisions.contains(where: { if case .deferred = $0.action { return true } else { return false } }) {
             // Limits free up when running restarts finish: look again about then. A timed-out rollout
             // ends when its status says so, which the watch reports: no polling for it.
             for (id, since) in active where !timedOut.contains(id) {
-                wakeUps.append(max(since + config.typicalRolloutDuration, now + 1))
+                // One slower than usual: again a typical duration later, not every second (its
+                // end also comes through the watch).
+                let usualEnd = since + config.typicalRolloutDuration
+                wakeUps.append(usualEnd > now ? usualEnd : now + config.typicalRolloutDuration)
             }
         }
 
-        let simulator = ForecastSimulator(config: config)
-        let forecast = simulator.run(now: now, active: runningBefore, pending: candidates.map { ($0, now) } + deferredForForecast)
-
         let cap = now + config.resyncInterval
         let requeueAt = min(wakeUps.filter { $0 > now }.min() ?? cap, cap)
-        return Plan(generatedAt: now, decisions: decisions, forecast: forecast, requeueAt: requeueAt, activeRestarts: running,
+        return Plan(generatedAt: now, decisions: decisions, forecast: spread.forecast, requeueAt: requeueAt, activeRestarts: running,
                     running: active)
     }
 
@@ -214,12 +256,23 @@ public struct Planner: Sendable {
         return Assessment.deadlineOrder(a, b)
     }
 
-    private func makeDecision(_ workload: WorkloadAssessment, _ action: PlanAction, now: Timestamp) -> Decision {
-        let pods = workload.pods.filter { $0.classification.needsRestart || $0.classification == .unprotectable }
+    /// Not due yet, but free to start early if a herd needs it: nothing of ours running or made
+    /// for this deadline, no cooldown, no rollout under way.
+    private func mayStartEarly(_ workload: WorkloadAssessment, active: [WorkloadID: Timestamp], now: Timestamp) -> Bool {
+        guard active[workload.id] == nil, !workload.rollout.isInProgress else { return false }
+        let state = workload.restartState
+        if let handled = state.restartForDeadline, handled == workload.deadline { return false }
+        if let last = state.restartedAt, now < last + config.cooldown { return false }
+        return true
+    }
+
+    private func makeDecision(_ workload: WorkloadAssessment, _ action: PlanAction, now: Timestamp, early: EarlyStart? = nil) -> Decision {
+        // An early start replaces every pod holding a token; otherwise those that need it.
+        let pods = workload.pods.filter { early != nil ? $0.classification != .outOfScope : $0.classification.needsRestart || $0.classification == .unprotectable }
             .sorted(by: PodAssessment.urgencyOrder)
             .map(\.ref)
         return Decision(workload: workload.id, ref: workload.ref, action: action, classification: workload.classification,
                         deadline: workload.deadline, confirmedStale: workload.confirmedStale, pods: pods,
-                        message: DecisionMessage.text(workload, action))
+                        message: DecisionMessage.text(workload, action, early: early), early: early)
     }
 }

@@ -15,10 +15,14 @@ public struct PlannerConfig: Hashable, Sendable {
     /// The forecast also includes workloads whose restart falls due within this many seconds, so a
     /// crowd of deadlines (pods all created by one upgrade a year ago) is reported before it arrives.
     public var forecastHorizon: Int64
+    /// Start a herd of deadlines early (up to each workload's max-lead) when the forecast shows
+    /// the windows and limits cannot restart it in time otherwise (`--spread-herds`).
+    public var spreadHerds: Bool
 
     public init(
         maxConcurrent: Int = 1, maxConcurrentPerNamespace: Int = 1, rolloutTimeout: Int64 = 900, cooldown: Int64 = 3600,
-        typicalRolloutDuration: Int64 = 300, resyncInterval: Int64 = 60, forecastHorizon: Int64 = 7 * 86_400
+        typicalRolloutDuration: Int64 = 300, resyncInterval: Int64 = 60, forecastHorizon: Int64 = 7 * 86_400,
+        spreadHerds: Bool = true
     ) {
         self.maxConcurrent = max(1, maxConcurrent)
         self.maxConcurrentPerNamespace = max(1, maxConcurrentPerNamespace)
@@ -27,5 +31,6 @@ public struct PlannerConfig: Hashable, Sendable {
         self.typicalRolloutDuration = max(1, typicalRolloutDuration)
         self.resyncInterval = max(1, resyncInterval)
         self.forecastHorizon = max(0, forecastHorizon)
+        self.spreadHerds = spreadHerds
     }
 }

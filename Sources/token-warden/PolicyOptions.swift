@@ -23,6 +23,9 @@ struct PolicyOptions: ParsableArguments {
     @Option(help: "estimate (restart by the token-age model) or evidence (only pods the API server's audit events show presenting a stale token; tokens-invalid-before restarts regardless).")
     var restartOn: String = "estimate"
 
+    @Option(help: "How much earlier than --restart-before a herd of deadlines may be started so it fits the maintenance windows and limits (0 turns early starts off).")
+    var maxLead: String = "90d"
+
     func defaults(mode: PolicyMode) throws -> PolicyDefaults {
         var lifetime = TokenLifetime.upstreamDefault  // `auto`: until the cluster says otherwise
         switch detectsTokenLifetime ? .success(lifetime) : TokenLifetime.parse(tokenLifetime) {
@@ -48,11 +51,17 @@ struct PolicyOptions: ParsableArguments {
             case .failure(let error): throw ValidationError("--maintenance-window \(text): \(error)")
             }
         }
+        let lead: Int64
+        switch DurationText.parse(maxLead) {
+        case .success(let value) where value >= 0: lead = value
+        case .success: throw ValidationError("--max-lead \(maxLead): \(DurationText.ParseError.negative)")
+        case .failure(let error): throw ValidationError("--max-lead \(maxLead): \(error)")
+        }
         guard let restartOn = RestartOn(rawValue: restartOn) else {
             throw ValidationError("--restart-on \(self.restartOn): expected estimate or evidence")
         }
         return PolicyDefaults(
             mode: mode, tokenLifetime: lifetime, restartBefore: before, tokensInvalidBefore: invalidBefore,
-            maintenanceWindow: window, restartOn: restartOn)
+            maintenanceWindow: window, maxLead: lead, restartOn: restartOn)
     }
 }

@@ -42,6 +42,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "A pod-by-pod eviction sequence that makes no progress (e.g. blocked by a PodDisruptionBudget) gives up after this long.")
     var evictTimeout: String = "10m"
 
+    @Flag(inversion: .prefixedNo, help: "Start a herd of deadlines early (up to --max-lead) when the forecast shows the maintenance windows and limits cannot restart it in time otherwise.")
+    var spreadHerds = true
+
     @Flag(inversion: .prefixedNo, help: "Elect one active replica through a Lease.")
     var leaderElect = true
 
@@ -138,7 +141,7 @@ struct RunCommand: AsyncParsableCommand {
                 maxConcurrent: maxConcurrent, maxConcurrentPerNamespace: maxConcurrentPerNamespace,
                 rolloutTimeout: try seconds(rolloutTimeout, "--rollout-timeout"),
                 cooldown: try seconds(restartCooldown, "--restart-cooldown"),
-                resyncInterval: try seconds(resyncInterval, "--resync-interval")),
+                resyncInterval: try seconds(resyncInterval, "--resync-interval"), spreadHerds: spreadHerds),
             namespaces: namespace.isEmpty ? nil : namespace,
             evictTimeoutSeconds: try seconds(evictTimeout, "--evict-timeout"),
             leaderElection: election, httpAddress: httpAddress, auditWebhook: webhook,

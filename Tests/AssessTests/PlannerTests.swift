@@ -265,9 +265,11 @@ enum Tests {
         #expect(plan.forecast.map(\.earliestStart) == [t("2026-11-28T02:00:00Z"), t("2026-11-28T03:00:00Z"), t("2026-12-05T02:00:00Z")])
         #expect(plan.forecast.allSatisfy { $0.upcoming })
         #expect(plan.predictedMisses.map(\.workload.name) == ["c"])
-        // Beyond the horizon, nothing is forecast yet.
-        let short = Planner(config: PlannerConfig(typicalRolloutDuration: 3600, forecastHorizon: 86_400)).plan(assessment, now: now)
+        // Beyond the horizon, nothing is forecast yet; with herd spreading on, the horizon reaches max-lead ahead.
+        let short = Planner(config: PlannerConfig(typicalRolloutDuration: 3600, forecastHorizon: 86_400, spreadHerds: false)).plan(assessment, now: now)
         #expect(short.forecast.isEmpty)
+        let spreading = Planner(config: PlannerConfig(typicalRolloutDuration: 3600, forecastHorizon: 86_400)).plan(assessment, now: now)
+        #expect(spreading.forecast == plan.forecast)
     }
 
     @Test func optInStrategiesForBarePodsAndJobs() {

@@ -75,6 +75,12 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- with $c.restartCooldown }}
 - {{ printf "--restart-cooldown=%v" . | quote }}
 {{- end }}
+{{- with $c.maxLead }}
+- {{ printf "--max-lead=%v" . | quote }}
+{{- end }}
+{{- if eq (toString $c.spreadHerds) "false" }}
+- "--no-spread-herds"
+{{- end }}
 {{- with $c.resyncInterval }}
 - {{ printf "--resync-interval=%v" . | quote }}
 {{- end }}

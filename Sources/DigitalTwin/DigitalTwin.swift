@@ -1,0 +1,209 @@
+import Foundation
+import Assess
+import KubeModel
+import Plan
+import WatchCache
+
+/// The real Assessor and Planner on a virtual clock over a simulated cluster's life: owners
+/// redeploy, pods die, the cluster is upgraded, the signing key is rotated, the controller is
+/// down for two days, and the executor's decisions have simulated outcomes (rollouts that take
+/// minutes or hang for hours, pod-by-pod evictions behind PodDisruptionBudgets).
+public final class DigitalTwin {
+    static let day: Int64 = 86_400
+    /// The cluster's real extended lifetime (the API server's), matching the controller's default.
+    static let lifetime: Int64 = 365 * day
+    /// 2027-01-04T00:00:00Z, a Monday.
+    static let epoch: Int64 = 1_799_020_800
+
+    let options: TwinOptions
+    var rng: SplitMix64
+    var workloads: [TwinWorkload]
+    var objects: TwinObjects
+    var queue = TwinEventQueue()
+    var ledger = TwinLedger()
+    var defaults = PolicyDefaults()
+    let memo = AssessmentMemo()
+    var inFlight: [WorkloadID: InFlightRestart] = [:]
+    var windows: [String: MaintenanceWindow] = [:]
+    /// Workloads whose pod-by-pod eviction sequence is under way (the executor's memory of it).
+    var evicting: Set<Int> = []
+    var renewals: [[Int64]]
+    var firstStarts: [Int64]
+    var controllerDown = false
+    /// The operator's raised limits after the key rotation are in force.
+    var rotationLimits = false
+    var config: PlannerConfig { options.plannerConfig(rotationLimits: rotationLimits) }
+    var plannedPass: Int64?
+    var lastPass: Int64?
+    var now: Int64
+    let end: Int64
+
+    public init(options: TwinOptions) {
+        self.options = options
+        rng = SplitMix64(seed: options.seed)
+        now = Self.epoch
+        end = Self.epoch + Int64(options.days) * Self.day
+        workloads = TwinPopulation.make(options, start: Self.epoch, rng: &rng)
+        defaults.restartBefore = Int64(options.restartBeforeDays) * Self.day
+        objects = TwinObjects(workloads: workloads.count, namespaces: TwinPopulation.namespaces(options))
+        renewals = Array(repeating: [], count: workloads.count)
+        firstStarts = workloads.map { $0.pods.map(\.start).min() ?? Self.epoch }
+        for spec in TwinPopulation.windows.compactMap({ $0 }) {
+            if case .success(let window) = MaintenanceWindow.parse(spec) { windows[spec] = window }
+        }
+    }
+
+    public func run() -> TwinResult {
+        let clock = ContinuousClock()
+        let started = clock.now
+        for w in workloads {
+            if let every = w.redeployEvery { queue.schedule(.redeploy(w.index), at: now + Int64.random(in: 1...every, using: &rng)) }
+            scheduleDeath(w.index)
+        }
+        queue.schedule(.upgrade, at: now + Int64(options.upgradeDay) * Self.day + 2 * 3600)
+        let rotationDay = Int64.random(in: 100...max(100, Int64(options.days) - 100), using: &rng)
+        queue.schedule(.keyRotation, at: now + rotationDay * Self.day + Int64.random(in: 0..<Self.day, using: &rng))
+        queue.schedule(.outageStart, at: now + Int64(options.outageDay) * Self.day + 10 * 3600)
+        queue.schedule(.outageEnd, at: now + Int64(options.outageDay + 2) * Self.day + 10 * 3600)
+        requestPass(at: now)
+        while let next = queue.nextTime, next <= end, let (time, event) = queue.pop() {
+            now = time
+            handle(event)
+        }
+        now = end
+        for w in workloads {
+            for pod in w.pods { ledger.podEnded(pod, of: w, at: end, lifetime: Self.lifetime) }
+        }
+        let elapsed = clock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return TwinResult(options: options, ledger: ledger, workloads: workloads, minimum: minimumRestarts(), runtimeSeconds: seconds)
+    }
+
+    private func handle(_ event: TwinEventQueue.Event) {
+        switch event {
+        case .pass:
+            guard plannedPass == now else { return }  // superseded by an earlier one
+            plannedPass = nil
+            if controllerDown { return }
+            pass()
+        case .redeploy(let i):
+            replaceAll(i, natural: true)
+            if let every = workloads[i].redeployEvery {
+                queue.schedule(.redeploy(i), at: now + Int64(Double(every) * Double.random(in: 0.7...1.3, using: &rng)))
+            }
+        case .podDeath(let i):
+            let w = workloads[i]
+            if !w.pods.isEmpty {
+                let victim = Int.random(in: 0..<w.pods.count, using: &rng)
+                replacePod(i, at: victim, readyAfter: 60)
+            }
+            scheduleDeath(i)
+        case .rolloutEnd(let i):
+            replaceAll(i, natural: false)
+            requestPass(at: now)
+        case .ready(let i):
+            workloads[i].changed = true
+            requestPass(at: now)
+        case .upgrade:
+            for i in workloads.indices { queue.schedule(.upgradeWorkload(i), at: now + Int64.random(in: 0..<(4 * 3600), using: &rng)) }
+        case .upgradeWorkload(let i):
+            replaceAll(i, natural: true)
+        case .keyRotation:
+            ledger.rotationAt = now
+            // The platform rotated the key; the operator sets --tokens-invalid-before to that instant.
+            defaults.tokensInvalidBefore = Timestamp(seconds: now)
+            rotationLimits = true
+            requestPass(at: now + 600)
+        case .outageStart:
+            controllerDown = true
+            inFlight.removeAll()  // the controller's memory; the cluster keeps its annotations
+            evicting.removeAll()
+        case .outageEnd:
+            controllerDown = false
+            requestPass(at: now)
+        }
+    }
+
+    private func pass() {
+        ledger.passes += 1
+        lastPass = now
+        let snapshot = objects.snapshot(&workloads, now: now)
+        let at = Timestamp(seconds: now)
+        let assessment = Assessor(defaults: defaults).assess(snapshot, now: at, memo: memo)
+        settleInFlight(assessment)
+        if rotationLimits, !assessment.workloads.contains(where: { $0.classification == .invalidated && workloads[index(of: $0.id) ?? 0].kind.protectable }) {
+            rotationLimits = false  // every invalidated workload restarted: back to the usual limits
+        }
+        let plan = Planner(config: config).plan(assessment, now: at, inFlight: inFlight)
+        for miss in plan.predictedMisses {
+            guard let i = index(of: miss.workload), let deadline = miss.deadline else { continue }
+            let key = TwinLedger.MissKey(workload: i, deadline: deadline.seconds)
+            if ledger.predicted[key] == nil { ledger.predicted[key] = now }
+        }
+        for w in assessment.workloads where w.classification == .expired {
+            guard let i = index(of: w.id), workloads[i].kind.protectable, let deadline = w.deadline else { continue }
+            ledger.misses.insert(TwinLedger.MissKey(workload: i, deadline: deadline.seconds))
+        }
+        forgetFinishedSequences(plan)
+        for decision in plan.decisions {
+            execute(decision, in: assessment)
+        }
+        requestPass(at: plan.requeueAt.seconds)
+    }
+
+    func requestPass(at time: Int64) {
+        let time = max(time, now, (lastPass ?? Int64.min) + options.minPassInterval)
+        guard plannedPass.map({ time < $0 }) ?? true else { return }
+        plannedPass = time
+        queue.schedule(.pass, at: time)
+    }
+
+    /// Workload names are `w` and the index, five digits.
+    func index(of id: WorkloadID) -> Int? {
+        guard id.name.hasPrefix("w"), let i = Int(id.name.dropFirst()), workloads.indices.contains(i) else { return nil }
+        return i
+    }
+
+    func id(of w: TwinWorkload) -> WorkloadID {
+        let kind: WorkloadKind = switch w.kind {
+            case .deployment: .deployment
+            case .statefulSet: .statefulSet
+            case .daemonSet: .daemonSet
+            case .replicationController: .replicationController
+            case .barePod: .pod
+        }
+        return WorkloadID(kind: kind, namespace: w.namespace, name: w.name)
+    }
+
+    private func scheduleDeath(_ i: Int) {
+        let rate = options.podDeathsPerYear * Double(workloads[i].replicas)
+        guard rate > 0 else { return }
+        let mean = Double(TwinLedger.year) / rate
+        let wait = -mean * log(max(1e-12, Double.random(in: 0..<1, using: &rng)))
+        queue.schedule(.podDeath(i), at: now + max(1, Int64(wait)))
+    }
+
+    /// Every pod of workload `i` replaced now (a rollout: ours at its end, or the owners').
+    func replaceAll(_ i: Int, natural: Bool) {
+        for pod in workloads[i].pods { ledger.podEnded(pod, of: workloads[i], at: now, lifetime: Self.lifetime) }
+        workloads[i].pods.removeAll()
+        for _ in 0..<workloads[i].replicas { TwinPopulation.addPod(&workloads[i], at: now, readyAfter: 0, rng: &rng) }
+        if natural { renewals[i].append(now) }
+    }
+
+    func replacePod(_ i: Int, at position: Int, readyAfter: Int64) {
+        ledger.podEnded(workloads[i].pods[position], of: workloads[i], at: now, lifetime: Self.lifetime)
+        workloads[i].pods.remove(at: position)
+        TwinPopulation.addPod(&workloads[i], at: now, readyAfter: readyAfter, rng: &rng)
+        if readyAfter > 0 { queue.schedule(.ready(i), at: now + readyAfter) }
+    }
+
+    private func minimumRestarts() -> [Int] {
+        workloads.indices.map { i in
+            TwinLedger.minimumRestarts(firstStart: firstStarts[i], renewals: renewals[i], rotation: ledger.rotationAt, end: end,
+                                       lifetime: Self.lifetime)
+        }
+    }
+}
+
+

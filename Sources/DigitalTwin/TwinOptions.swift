@@ -1,0 +1,45 @@
+import Plan
+
+/// Sizes, seeds and limits of one digital-twin run (`warden-twin`'s flags).
+public struct TwinOptions: Sendable {
+    public var seed: UInt64 = 1
+    public var workloads: Int = 10_000
+    public var days: Int = 730
+    public var namespaces: Int = 60
+    /// Herd spreading (the planner's `--spread-herds`).
+    public var spreadHerds: Bool = true
+    public var maxConcurrent: Int = 1
+    public var maxConcurrentPerNamespace: Int = 1
+    /// Share of workloads whose client reads the token once (they fail when it expires).
+    /// The controller's --restart-before, in days.
+    public var restartBeforeDays: Int = 30
+    public var oldClientShare: Double = 0.10
+    /// Pod deaths per pod and year (each replaced at once by a new pod).
+    public var podDeathsPerYear: Double = 0.5
+    /// Share of rollouts that hang for hours (stuck) before they finish.
+    public var stuckShare: Double = 0.02
+    /// The controller is down for two days from this day of the run.
+    public var outageDay: Int = 250
+    /// A planned cluster upgrade (every pod restarted within a few hours) on this day; the first
+    /// one, which started every pod that has not been redeployed since, was `herdAgeDays` before the run.
+    public var upgradeDay: Int = 300
+    public var herdAgeDays: Int = 200
+    /// Re-evaluate at least this often (virtual seconds). Coarser than the controller's 60 s: the
+    /// plan's own wake-ups (windows, transitions, rollouts finishing) bring every pass that matters.
+    /// After the key rotation the operator raises the limits until every invalidated workload is
+    /// restarted (docs/key-rotation.md).
+    public var rotationMaxConcurrent: Int = 10
+    public var rotationMaxConcurrentPerNamespace: Int = 2
+    /// Passes are at least this far apart (virtual seconds): changes and wake-ups that come
+    /// sooner are taken together, as the controller's work queue does with a burst of events.
+    public var minPassInterval: Int64 = 300
+    public var resyncInterval: Int64 = 6 * 3600
+
+    public init() {}
+
+    func plannerConfig(rotationLimits: Bool) -> PlannerConfig {
+        PlannerConfig(maxConcurrent: rotationLimits ? rotationMaxConcurrent : maxConcurrent,
+                      maxConcurrentPerNamespace: rotationLimits ? rotationMaxConcurrentPerNamespace : maxConcurrentPerNamespace,
+                      resyncInterval: resyncInterval, spreadHerds: spreadHerds)
+    }
+}

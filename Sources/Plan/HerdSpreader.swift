@@ -1,0 +1,108 @@
+import Assess
+import KubeModel
+
+/// Herd spreading. When the forecast shows restarts finishing too late (a crowd of deadlines:
+/// every pod started by one cluster upgrade a year ago), workloads whose restart falls due within
+/// their max-lead may start early, so the herd is spread over the windows that come before it.
+///
+/// One lead for the whole herd, in whole days, each workload's capped by its own max-lead: the
+/// smallest that saves as many workloads as the largest would. A herd therefore starts as late as
+/// it can and still fit, and nothing starts early when the forecast shows no problem. Finding it
+/// costs a few forecasts (a binary search over days), and only when the plain forecast is late.
+struct HerdSpreader {
+    var config: PlannerConfig
+    /// Restarts should finish at least this long before the deadline: a margin for rollouts
+    /// slower than the typical one.
+    static let margin: Int64 = 86_400
+    /// The lead's resolution.
+    static let leadStep: Int64 = 86_400
+
+    /// A workload whose restart is not due yet but may be started early.
+    struct Early {
+        var workload: WorkloadAssessment
+        /// When its restart falls due (deadline − restart-before).
+        var due: Timestamp
+    }
+
+    struct Outcome {
+        var forecast: [ForecastEntry]
+        /// The lead chosen (0: nobody starts early).
+        var lead: Int64
+        /// Early workloads whose early start has come (indices into the `early` input).
+        var startNow: [Int]
+        /// Workloads the forecast without early starts sees finishing too late.
+        var lateWithoutLead: Int
+        /// The next instant an early start comes, with this lead.
+        var nextEarlyStart: Timestamp?
+    }
+
+    /// `pending`: restarts that may start at `notBefore` (due now, cooldowns, …); `early`: not due
+    /// yet, starting at `due` or, spread, up to their max-lead before.
+    func plan(now: Timestamp, active: [WorkloadID: Timestamp], pending: [(WorkloadAssessment, notBefore: Timestamp)],
+              early: [Early]) -> Outcome {
+        // Both lists in one priority order, sorted once; `earlyAt[i]` says which early entry is i.
+        var all: [(workload: WorkloadAssessment, notBefore: Timestamp, early: Int?)] =
+            pending.map { ($0.0, $0.notBefore, nil) } + early.enumerated().map { ($1.workload, $1.due, $0) }
+        all.sort { Planner.priorityOrder($0.workload, $1.workload) }
+        let simulator = ForecastSimulator(config: config)
+        let prepared = simulator.prepare(all.map(\.workload), now: now)
+
+        func startTimes(lead: Int64) -> [Timestamp] {
+            all.map { entry in
+                guard let i = entry.early else { return entry.notBefore }
+                return max(now, early[i].due - min(lead, early[i].workload.policy.maxLead))
+            }
+        }
+        func forecast(lead: Int64) -> (entries: [ForecastEntry], late: Int) {
+            let entries = simulator.run(now: now, active: active, prepared, notBefore: startTimes(lead: lead))
+            return (entries, entries.filter(Self.isLate).count)
+        }
+
+        let plain = forecast(lead: 0)
+        let maxLead = early.map(\.workload.policy.maxLead).max() ?? 0
+        var chosen = (lead: Int64(0), forecast: plain)
+        if config.spreadHerds, plain.late > 0, maxLead > 0 {
+            let widest = forecast(lead: maxLead)
+            if widest.late < plain.late {
+                // Smallest number of days that does as well as the widest lead.
+                var failing: Int64 = 0
+                var passing = (maxLead + Self.leadStep - 1) / Self.leadStep
+                var passingForecast = widest
+                while passing - failing > 1 {
+                    let middle = (failing + passing) / 2
+                    let attempt = forecast(lead: min(middle * Self.leadStep, maxLead))
+                    if attempt.late <= widest.late {
+                        passing = middle
+                        passingForecast = attempt
+                    } else {
+                        failing = middle
+                    }
+                }
+                chosen = (min(passing * Self.leadStep, maxLead), passingForecast)
+            }
+        }
+
+        var startNow: [Int] = []
+        var nextEarlyStart: Timestamp?
+        if chosen.lead > 0 {
+            for (i, entry) in early.enumerated() {
+                let start = entry.due - min(chosen.lead, entry.workload.policy.maxLead)
+                if start <= now {
+                    startNow.append(i)
+                } else if nextEarlyStart.map({ start < $0 }) ?? true {
+                    nextEarlyStart = start
+                }
+            }
+        }
+        return Outcome(forecast: chosen.forecast.entries, lead: chosen.lead, startNow: startNow,
+                       lateWithoutLead: plain.late, nextEarlyStart: nextEarlyStart)
+    }
+
+    /// Finishing after deadline − margin, or never starting; a deadline already passed cannot be
+    /// saved by any lead and does not count.
+    static func isLate(_ entry: ForecastEntry) -> Bool {
+        guard !entry.deadlinePassed, let deadline = entry.deadline else { return false }
+        guard let end = entry.expectedCompletion else { return true }
+        return end > deadline - margin
+    }
+}

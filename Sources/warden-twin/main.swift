@@ -1,0 +1,53 @@
+import ArgumentParser
+import DigitalTwin
+
+/// `make twin`: token-warden's Assessor and Planner over two simulated years of a cluster's life.
+@main
+struct WardenTwin: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "warden-twin",
+        abstract: "Runs the real assessment and planning on a virtual clock over a simulated cluster's life and checks the outcome.",
+        discussion: "Prints one table; exits 1 when a check fails (with --compare: when the run with spreading on fails).")
+
+    @Option(help: "Random seed (the cluster, its life and the outcomes).") var seed: UInt64 = 1
+    @Option(help: "Workloads in the simulated cluster.") var workloads: Int = 10_000
+    @Option(help: "Simulated days.") var days: Int = 730
+    @Option(help: "The controller's --restart-before, in days.") var restartBeforeDays: Int = 30
+    @Option(help: "Restarts running at once, cluster-wide.") var maxConcurrent: Int = 1
+    @Option(help: "Restarts running at once in one namespace.") var maxConcurrentPerNamespace: Int = 1
+    @Flag(inversion: .prefixedNo, help: "Herd spreading (the controller's --spread-herds).") var spreadHerds = true
+    @Flag(help: "Run twice, spreading on and off, and print both tables.") var compare = false
+    @Option(help: "Instead of a run: the CPU cost of one assessment and plan on that day of the run (a herd on its way).")
+    var measurePlanDay: Int?
+
+    func run() throws {
+        guard workloads >= 1, days >= 1, maxConcurrent >= 1, maxConcurrentPerNamespace >= 1 else {
+            throw ValidationError("--workloads, --days and the limits must be at least 1")
+        }
+        var options = TwinOptions()
+        options.seed = seed
+        options.workloads = workloads
+        options.days = days
+        options.maxConcurrent = maxConcurrent
+        options.restartBeforeDays = restartBeforeDays
+        options.maxConcurrentPerNamespace = maxConcurrentPerNamespace
+        options.outageDay = min(options.outageDay, max(0, days - 3))
+        options.upgradeDay = min(options.upgradeDay, max(0, days - 1))
+        options.spreadHerds = compare ? true : spreadHerds
+        if let day = measurePlanDay {
+            let cost = TwinPlanCost.measure(options, day: day, restartBeforeDays: restartBeforeDays)
+            print("workloads \(cost.workloads), pods \(cost.pods), day \(day): assess \(String(format: "%.3f", cost.assessSeconds)) s, "
+                + "plan \(String(format: "%.3f", cost.planSpreadingSeconds)) s with spreading, \(String(format: "%.3f", cost.planPlainSeconds)) s without; "
+                + "forecast \(cost.forecastEntries) entries, \(cost.predictedMisses) predicted misses (CPU, best of 3)")
+            return
+        }
+        let result = DigitalTwin(options: options).run()
+        print(result.table(title: "twin, seed \(seed), spreading \(options.spreadHerds ? "on" : "off")"))
+        if compare {
+            options.spreadHerds = false
+            let off = DigitalTwin(options: options).run()
+            print(off.table(title: "twin, seed \(seed), spreading off"))
+        }
+        if !result.passed { throw ExitCode(1) }
+    }
+}
