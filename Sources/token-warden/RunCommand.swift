@@ -24,26 +24,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "restart, or report (dry run: everything but the writes; Events say what would happen).")
     var mode: String = "restart"
 
-    @Option(help: "Restarts running at once, cluster-wide.")
-    var maxConcurrent: Int = 1
-
-    @Option(help: "Restarts running at once in one namespace.")
-    var maxConcurrentPerNamespace: Int = 1
-
-    @Option(help: "Report a rollout still running after this long (once, as a Warning Event); it keeps its concurrency slot until it ends. Eviction sequences stop at this point.")
-    var rolloutTimeout: String = "15m"
-
-    @Option(help: "Do not restart the same workload again within this long.")
-    var restartCooldown: String = "1h"
+    @OptionGroup var limits: PlanLimitOptions
 
     @Option(help: "Re-evaluate at least this often (deadlines move with the clock).")
     var resyncInterval: String = "1m"
 
     @Option(help: "A pod-by-pod eviction sequence that makes no progress (e.g. blocked by a PodDisruptionBudget) gives up after this long.")
     var evictTimeout: String = "10m"
-
-    @Flag(inversion: .prefixedNo, help: "Start a herd of deadlines early (up to --max-lead) when the forecast shows the maintenance windows and limits cannot restart it in time otherwise.")
-    var spreadHerds = true
 
     @Flag(inversion: .prefixedNo, help: "Elect one active replica through a Lease.")
     var leaderElect = true
@@ -99,9 +86,7 @@ struct RunCommand: AsyncParsableCommand {
         guard let mode = PolicyMode(rawValue: mode), mode != .ignore else {
             throw ValidationError("--mode \(self.mode): expected restart or report")
         }
-        guard maxConcurrent >= 1, maxConcurrentPerNamespace >= 1 else {
-            throw ValidationError("--max-concurrent and --max-concurrent-per-namespace must be at least 1")
-        }
+        let planner = try limits.plannerConfig(resyncInterval: try seconds(resyncInterval, "--resync-interval"))
         guard let initialSync = InitialSync(rawValue: initialSync) else {
             throw ValidationError("--initial-sync \(self.initialSync): expected stream or list")
         }
@@ -137,11 +122,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         var configuration = ControllerConfiguration(
             defaults: try policy.defaults(mode: mode),
-            planner: PlannerConfig(
-                maxConcurrent: maxConcurrent, maxConcurrentPerNamespace: maxConcurrentPerNamespace,
-                rolloutTimeout: try seconds(rolloutTimeout, "--rollout-timeout"),
-                cooldown: try seconds(restartCooldown, "--restart-cooldown"),
-                resyncInterval: try seconds(resyncInterval, "--resync-interval"), spreadHerds: spreadHerds),
+            planner: planner,
             namespaces: namespace.isEmpty ? nil : namespace,
             evictTimeoutSeconds: try seconds(evictTimeout, "--evict-timeout"),
             leaderElection: election, httpAddress: httpAddress, auditWebhook: webhook,
