@@ -50,11 +50,23 @@ public final class ClusterCaches: Sendable {
         observer: any ReflectorObserver, logger: Logger
     ) async {
         let streamingSupport = StreamingSyncSupport()  // one answer per resource, whatever the namespace
+        if let scope {
+            // One reflector per namespace fills each store: synced once all of them have listed.
+            let names = Set(scope)
+            pods.expectPartitions(names)
+            namespaces.expectPartitions(names)
+            replicaSets.expectPartitions(names)
+            deployments.expectPartitions(names)
+            statefulSets.expectPartitions(names)
+            daemonSets.expectPartitions(names)
+            replicationControllers.expectPartitions(names)
+            jobs.expectPartitions(names)
+        }
         await withTaskGroup(of: Void.self) { group in
             func reflect<T: KubeObject>(_ store: ObjectStore<T>, namespace: String?) {
-                var partition: (@Sendable (T) -> Bool)?
+                var partition: StorePartition<T>?
                 if let namespace {
-                    partition = { object in object.metadata.namespace == namespace }
+                    partition = StorePartition(name: namespace) { object in object.metadata.namespace == namespace }
                 }
                 let reflector = Reflector<T, T>(
                     client: client, store: store, options: .init(namespace: namespace, partition: partition, initialSync: initialSync,
@@ -67,7 +79,7 @@ public final class ClusterCaches: Sendable {
                 for ns in scope {
                     let reflector = Reflector<Namespace, Namespace>(
                         client: client, store: namespaces,
-                        options: .init(fieldSelector: "metadata.name=\(ns)", partition: { $0.metadata.name == ns },
+                        options: .init(fieldSelector: "metadata.name=\(ns)", partition: StorePartition(name: ns) { $0.metadata.name == ns },
                                        initialSync: initialSync, streamingSupport: streamingSupport),
                         logger: logger, observer: observer, transform: \.cachedForm)
                     group.addTask { await reflector.run() }
@@ -76,8 +88,8 @@ public final class ClusterCaches: Sendable {
                 reflect(namespaces, namespace: nil)
             }
             for ns in scope ?? [nil] as [String?] {
-                var partition: (@Sendable (PodRecord) -> Bool)?
-                if let ns { partition = { record in record.namespace == ns } }
+                var partition: StorePartition<PodRecord>?
+                if let ns { partition = StorePartition(name: ns) { record in record.namespace == ns } }
                 let builder = podRecords
                 let reflector = Reflector<Pod, PodRecord>(
                     client: client, store: pods, options: .init(namespace: ns, partition: partition, initialSync: initialSync,

@@ -11,6 +11,10 @@ public final class ObjectStore<Object: CacheEntry>: Sendable {
         var items = EntryTable<Object>()
         var resourceVersion = ""
         var synced = false
+        /// With several reflectors filling the store: the partitions that must list before it
+        /// counts as synced, and those that have.
+        var expectedPartitions: Set<String> = []
+        var syncedPartitions: Set<String> = []
     }
 
     private let state = Mutex(State())
@@ -21,6 +25,15 @@ public final class ObjectStore<Object: CacheEntry>: Sendable {
     }
 
     public var hasSynced: Bool { state.withLock { $0.synced } }
+
+    /// The store is filled by one reflector per partition (`names`): it has synced once every one
+    /// of them has swapped in its first list, not as soon as the first has.
+    public func expectPartitions(_ names: Set<String>) {
+        state.withLock { s in
+            s.expectedPartitions = names
+            s.synced = !names.isEmpty && names.isSubset(of: s.syncedPartitions)
+        }
+    }
     public var resourceVersion: String { state.withLock { $0.resourceVersion } }
     public var count: Int { state.withLock { $0.items.count } }
 
@@ -36,14 +49,14 @@ public final class ObjectStore<Object: CacheEntry>: Sendable {
     /// Swaps in a full list atomically; reports additions, changes and disappearances.
     /// `partition` limits the swap to the entries one reflector owns (one namespace of several
     /// watched into the same store); nil means the list is the whole store.
-    public func replace(_ objects: [Object], resourceVersion: String, partition: (@Sendable (Object) -> Bool)? = nil) {
+    public func replace(_ objects: [Object], resourceVersion: String, partition: StorePartition<Object>? = nil) {
         var fresh = EntryTable<Object>(capacity: objects.count)
         for object in objects { fresh.upsert(object) }
         let old = state.withLock { s -> EntryTable<Object> in
             var old: EntryTable<Object>
             if let partition {
                 old = EntryTable()
-                s.items.forEach { if partition($0) { old.upsert($0) } }
+                s.items.forEach { if partition.contains($0) { old.upsert($0) } }
                 old.forEach { s.items.remove(sameKeyAs: $0) }
                 fresh.forEach { s.items.upsert($0) }
             } else {
@@ -51,7 +64,8 @@ public final class ObjectStore<Object: CacheEntry>: Sendable {
                 s.items = fresh
             }
             s.resourceVersion = resourceVersion
-            s.synced = true
+            if let partition { s.syncedPartitions.insert(partition.name) }
+            s.synced = s.expectedPartitions.isSubset(of: s.syncedPartitions)
             return old
         }
         old.forEach { if fresh.entry(sameKeyAs: $0) == nil { onChange(.deleted($0)) } }

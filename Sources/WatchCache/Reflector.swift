@@ -25,7 +25,7 @@ public final class Reflector<Object: KubeObject, Entry: CacheEntry>: Sendable {
         public var watchTimeoutSeconds: ClosedRange<Int>
         public var backoff: Backoff
         /// The store objects this reflector owns, when several reflectors fill one store.
-        public var partition: (@Sendable (Entry) -> Bool)?
+        public var partition: StorePartition<Entry>?
         /// How the store is filled at start and after a 410.
         public var initialSync: InitialSync
         /// What servers answered to a streaming sync; share one among the reflectors of a client
@@ -35,7 +35,7 @@ public final class Reflector<Object: KubeObject, Entry: CacheEntry>: Sendable {
         public init(
             namespace: String? = nil, labelSelector: String? = nil, fieldSelector: String? = nil,
             pageSize: Int = 500, watchTimeoutSeconds: ClosedRange<Int> = 300...600, backoff: Backoff = Backoff(),
-            partition: (@Sendable (Entry) -> Bool)? = nil, initialSync: InitialSync = .stream,
+            partition: StorePartition<Entry>? = nil, initialSync: InitialSync = .stream,
             streamingSupport: StreamingSyncSupport? = nil
         ) {
             self.partition = partition
