@@ -27,8 +27,10 @@ struct ClusterReading: Sendable {
         var defaults = defaults
         var clusterLifetime: ClusterTokenLifetime?
         if let lease {
+            // The Lease where `run` puts it: the flag, else the context's declared namespace, else token-warden.
             let lifetime = await publishedLifetime(
-                client: client, namespace: lease.leaderElectionNamespace ?? config.namespace, name: lease.leaderElectionId)
+                client: client, namespace: ControllerConfiguration.LeaderElection.namespace(flag: lease.leaderElectionNamespace, cluster: config),
+                name: lease.leaderElectionId)
             defaults.tokenLifetime = lifetime.lifetime
             clusterLifetime = lifetime
         }

@@ -148,8 +148,13 @@ import TestSupport
             "report", "--kubeconfig", kubeconfig, "-A", "--leader-election-namespace", "token-warden",
         ])
         #expect(table.contains("; token lifetime none (published on Lease token-warden/token-warden"), "\(table)")
+        // Without the flag it looks where `run` puts the Lease: the context declares no namespace, so token-warden.
+        let (_, found) = try await TokenWardenBinary.run(["report", "--kubeconfig", kubeconfig, "-A"])
+        #expect(found.contains("; token lifetime none (published on Lease token-warden/token-warden"), "\(found)")
         // Nothing published where it looks: 365 d, and it says so.
-        let (_, fallback) = try await TokenWardenBinary.run(["report", "--kubeconfig", kubeconfig, "-A"])
+        let (_, fallback) = try await TokenWardenBinary.run([
+            "report", "--kubeconfig", kubeconfig, "-A", "--leader-election-namespace", "default",
+        ])
         #expect(fallback.contains("token lifetime 365d assumed (no Lease default/token-warden"), "\(fallback)")
     }
 

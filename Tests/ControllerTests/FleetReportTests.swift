@@ -47,7 +47,7 @@ import TestSupport
         #expect(lines.contains { $0.hasPrefix("beta ") && $0.contains("mail") && $0.contains("web") && $0.contains("OK") })
         // Each cluster's own summary, with the token lifetime it was judged by (no controller
         // published one on these clusters: 365d, and why).
-        #expect(lines.contains { $0.hasPrefix("cluster alpha: 2 workloads: 1 at risk, 1 ok; token lifetime 365d assumed (no Lease default/token-warden") })
+        #expect(lines.contains { $0.hasPrefix("cluster alpha: 2 workloads: 1 at risk, 1 ok; token lifetime 365d assumed (no Lease token-warden/token-warden") })
         #expect(lines.contains { $0.hasPrefix("cluster beta: 2 workloads: 2 ok; token lifetime 365d assumed") })
         #expect(lines.last == "2 clusters: 2 read")
         // Most urgent first across the fleet.
