@@ -112,4 +112,35 @@ import WatchCache
         #expect(Set(watches) == ["10"])
         #expect(script.lists.load(ordering: .relaxed) == 1)
     }
+
+    /// The same guard over 1,000 closes in a row: every reconnect waits (the backoff grows to its
+    /// cap and stays there), none follows the previous close at once, and nothing is relisted.
+    @Test func aThousandWatchesClosedAtOnceNeverMakeABusyLoop() async throws {
+        let script = Script()
+        let times = Mutex<[ContinuousClock.Instant]>([])
+        let server = try TLSTestServer { request, writer in
+            if request.query("watch") == nil {
+                script.lists.add(1, ordering: .relaxed)
+                ClientOverHTTPTests.json(writer, 200, #"{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"10"},"items":[]}"#)
+                return
+            }
+            times.withLock { $0.append(.now) }
+            writer.startStream(status: 200, headers: [("Content-Type", "application/json")])
+            writer.endStream()
+        }
+        let reflector = Reflector(
+            client: KubeClient(config: server.clusterConfig()), store: ObjectStore<Pod>(),
+            options: .init(watchTimeoutSeconds: 5...5, backoff: Backoff(initial: .milliseconds(1), maximum: .milliseconds(2), seed: 11),
+                           initialSync: .list))
+        let task = Task { await reflector.run() }
+        for _ in 0..<3000 where times.withLock({ $0.count }) < 1000 { try await Task.sleep(for: .milliseconds(10)) }
+        task.cancel()
+        await task.value
+        let seen = times.withLock { $0 }
+        #expect(seen.count >= 1000)
+        // After the first doubling every wait is at least the 2 ms cap.
+        let gaps = zip(seen.dropFirst(), seen).map { $0 - $1 }.dropFirst(5)
+        #expect(gaps.allSatisfy { $0 >= .milliseconds(2) }, "shortest gap \(gaps.min() ?? .zero)")
+        #expect(script.lists.load(ordering: .relaxed) == 1)
+    }
 }
