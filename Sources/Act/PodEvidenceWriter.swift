@@ -60,7 +60,10 @@ public final class PodEvidenceWriter: Sendable {
         guard !dryRun else { return .dryRun }
         do {
             try await client.patch(.pods, namespace: target.namespace, name: target.name, type: .merge,
-                                   body: Self.patchBody(uid: target.uid, evidence: evidence))
+                                   body: Self.patchBody(uid: target.uid, annotations: [
+                                       PolicyAnnotation.staleTokenIssuedAt: issuedAt.rfc3339,
+                                       PolicyAnnotation.staleTokenSeenAt: evidence.lastSeen.rfc3339,
+                                   ]))
         } catch let error as APIError where Self.isReplaced(error) {
             logger.info("pod replaced before its evidence was written; nothing written", metadata: [
                 "namespace": "\(target.namespace)", "pod": "\(target.name)", "podUID": "\(target.uid)", "error": "\(error)",
@@ -82,13 +85,12 @@ public final class PodEvidenceWriter: Sendable {
         return .written
     }
 
-    /// `{"metadata":{"uid":…,"annotations":{…}}}`: the uid makes the API server refuse the patch
-    /// for any other pod of that name.
-    static func patchBody(uid: String, evidence: TokenEvidence) -> [UInt8] {
-        // A uid is an RFC 4122 string and the times RFC 3339: only the uid is escaped, defensively.
-        let safeUID = uid.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-        let text = #"{"metadata":{"uid":"\#(safeUID)","annotations":{"\#(PolicyAnnotation.staleTokenIssuedAt)":"\#(evidence.tokenIssuedAt.rfc3339)","\#(PolicyAnnotation.staleTokenSeenAt)":"\#(evidence.lastSeen.rfc3339)"}}}"#
-        return Array(text.utf8)
+    /// `{"metadata":{"uid":…,"annotations":{…}}}` for any writer of the evidence (the
+    /// controller, `audit --record`): the uid makes the API server refuse the patch for any other
+    /// pod of that name.
+    public static func patchBody(uid: String, annotations: [String: String]) throws -> [UInt8] {
+        let patch: [String: Any] = ["metadata": ["uid": uid, "annotations": annotations]]
+        return Array(try JSONSerialization.data(withJSONObject: patch, options: [.sortedKeys]))
     }
 
     /// 404: no pod of that name; 422 on metadata.uid: the name belongs to another pod now (409

@@ -81,9 +81,8 @@ public struct AuditEvidenceRecorder: Sendable {
     }
 
     private func write(_ annotations: [String: String], to evidence: PodStaleTokenEvidence, name: String) async -> Result.Outcome {
-        let patch: [String: Any] = ["metadata": ["uid": evidence.podUID ?? "", "annotations": annotations]]
         do {
-            let body = Array(try JSONSerialization.data(withJSONObject: patch, options: [.sortedKeys]))
+            let body = try PodEvidenceWriter.patchBody(uid: evidence.podUID ?? "", annotations: annotations)
             try await client.patch(.pods, namespace: evidence.namespace, name: name, type: .merge, body: body)
             return .written
         } catch let error as APIError where error.isNotFound {

@@ -24,7 +24,7 @@ public enum AuditReportRenderer {
                 ]
                 rows.append(row)
             }
-            out += columns(rows)
+            out += ReportRenderer.columns(rows)
         }
         if !report.invalidatedLegacyTokens.isEmpty {
             out += "\nInvalidated legacy Secret tokens still in use:\n"
@@ -32,7 +32,7 @@ public enum AuditReportRenderer {
             for secret in report.invalidatedLegacyTokens {
                 rows.append([secret.namespace, secret.secret, String(secret.requests), secret.lastSeen?.rfc3339 ?? "<unknown>"])
             }
-            out += columns(rows)
+            out += ReportRenderer.columns(rows)
         }
         out += "\n" + summaryLine(report.summary) + "\n"
         return out
@@ -127,24 +127,5 @@ public enum AuditReportRenderer {
     /// kubectl's `duration.HumanDuration`: 90s, 5m30s, 2h5m, 3d4h, 400d, 2y30d (the report's own).
     public static func humanDuration(seconds: Int64) -> String {
         HumanDuration.format(seconds)
-    }
-
-    /// Left-aligned columns separated by three spaces, as kubectl prints.
-    static func columns(_ rows: [[String]]) -> String {
-        guard let width = rows.first?.count else { return "" }
-        var widths = [Int](repeating: 0, count: width)
-        for row in rows {
-            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
-        }
-        var out = ""
-        for row in rows {
-            var line = ""
-            for (index, cell) in row.enumerated() {
-                line += cell
-                if index < row.count - 1 { line += String(repeating: " ", count: widths[index] - cell.count + 3) }
-            }
-            out += line + "\n"
-        }
-        return out
     }
 }

@@ -123,8 +123,8 @@ public struct ReportRenderer: Sendable {
         return line
     }
 
-    /// Left-aligned columns separated by three spaces (kubectl's tabwriter padding).
-    static func columns(_ rows: [[String]]) -> String {
+    /// Left-aligned columns separated by three spaces (kubectl's tabwriter padding); also `audit`'s tables.
+    public static func columns(_ rows: [[String]]) -> String {
         let count = rows.map(\.count).max() ?? 0
         var widths = Array(repeating: 0, count: count)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
