@@ -9,7 +9,7 @@ import Observe
 /// `token-warden audit … --record`: writes the stale-token evidence found in audit logs onto the
 /// pods it is about, so every replica of the controller (and `restart-on: evidence`) sees it.
 /// Only a pod that still exists with the same uid is written: the merge patch carries the uid,
-/// which the API server checks (409 when the pod was replaced between the read and the write).
+/// which the API server checks (422 on metadata.uid when the pod was replaced between the read and the write).
 public struct AuditEvidenceRecorder: Sendable {
     /// What happened to one pod's evidence.
     public struct Result: Equatable, Sendable, CustomStringConvertible {
