@@ -31,6 +31,10 @@ public enum ResourceCatalog {
     public static let jobs = ResourceType(
         group: "batch", version: "v1", resource: "jobs", kind: "Job", singular: "job", namespaced: true,
         categories: ["all"], subresources: ["status"], tracksGeneration: true)
+    /// Argo Rollouts' CRD (served like the API server serves an installed CRD).
+    public static let argoRollouts = ResourceType(
+        group: "argoproj.io", version: "v1alpha1", resource: "rollouts", kind: "Rollout", singular: "rollout", namespaced: true,
+        shortNames: ["ro"], subresources: ["status", "scale"], tracksGeneration: true)
     public static let podDisruptionBudgets = ResourceType(
         group: "policy", version: "v1", resource: "poddisruptionbudgets", kind: "PodDisruptionBudget",
         singular: "poddisruptionbudget", namespaced: true, shortNames: ["pdb"], subresources: ["status"],
@@ -44,7 +48,7 @@ public enum ResourceCatalog {
 
     public static let all: [ResourceType] = [
         namespaces, pods, replicationControllers, events, deployments, replicaSets, statefulSets, daemonSets, jobs,
-        podDisruptionBudgets, leases, eventsV1,
+        podDisruptionBudgets, leases, eventsV1, argoRollouts,
     ]
 
     /// The type served at /api(s)/group/version/resource.
