@@ -46,7 +46,9 @@ public struct SnapshotFetcher: Sendable {
         if spec.discovered {
             let availability = await WorkloadKindAvailability.check(spec, client: client, namespace: namespace)
             guard availability == .available else {
-                progress?("\(spec.resource) not read (\(availability)): its pods are handled as a custom owner's")
+                if availability != .notServed {  // not served (no CRD) is the common case, not news
+                    progress?("\(spec.resource) not read (\(availability)): its pods are handled as a custom owner's")
+                }
                 return nil
             }
         }

@@ -9,14 +9,19 @@ import Testing
 /// simulator's) replaces the pods, and the controller reports completion from `status.restartedAt`.
 @Suite(.serialized) struct ArgoRolloutRestartTests {
     @Test func aRolloutIsRestartedWithRestartAtFromStartedToCompleted() async throws {
-        let harness = try ScenarioHarness { s in
+        let harness = try ScenarioHarness(crds: [ResourceCatalog.argoRollouts]) { s in
             s.namespace("argo")
             s.argoRollout("argo", "canary", replicas: 2, ageDays: 360, stored: true)
         }
         defer { harness.stop() }
         let oldPods = Set(harness.sim.store.objects(ResourceCatalog.pods, namespace: "argo").map(\.uid))
         let replica = try harness.start(try harness.runtime())
-        let done = try await harness.wait(seconds: 40) { harness.completed(["argo/canary"]) }
+        // The completion is announced, then recorded on the Rollout.
+        let done = try await harness.wait(seconds: 40) {
+            harness.completed(["argo/canary"])
+                && harness.sim.store.get(ResourceCatalog.argoRollouts, namespace: "argo", name: "canary")?
+                    .value.value(at: ["metadata", "annotations", "token-warden.dev/restart-completed-at"]) != nil
+        }
         await replica.stop()
         #expect(done, "\(harness.sim.store.objects(ResourceCatalog.events).map { "\($0.value["reason"]?.stringValue ?? "") \($0.value["message"]?.stringValue ?? "")" })")
 
@@ -32,6 +37,7 @@ import Testing
         let started = harness.sim.store.objects(ResourceCatalog.events).filter { $0.value["reason"]?.stringValue == "RestartStarted" }
         #expect(started.count == 1)
         #expect(started.first?.value["message"]?.stringValue?.contains("spec.restartAt=\(restartAt)") == true)
+        #expect(started.first?.value.value(at: ["involvedObject", "apiVersion"])?.stringValue == "argoproj.io/v1alpha1")
         #expect(harness.events("RestartCompleted") == ["argo/canary"])
         let pods = harness.sim.store.objects(ResourceCatalog.pods, namespace: "argo").filter { !$0.deletionPending }
         #expect(pods.count == 2 && Set(pods.map(\.uid)).isDisjoint(with: oldPods), "every pod replaced")

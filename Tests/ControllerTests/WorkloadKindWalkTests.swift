@@ -32,7 +32,7 @@ import Transport
         let missing = WorkloadKindRegistry.all.map(\.kind).filter { Self.scenarios[$0] == nil }
         #expect(missing.isEmpty, "registered kinds without a scenario: \(missing)")
         let specs = WorkloadKindRegistry.all.filter { Self.scenarios[$0.kind] != nil }
-        let harness = try ScenarioHarness { s in
+        let harness = try ScenarioHarness(crds: ResourceCatalog.crds) { s in
             for spec in specs {
                 s.namespace(Self.namespace(spec.kind))
                 Self.scenarios[spec.kind]?(&s, Self.namespace(spec.kind))

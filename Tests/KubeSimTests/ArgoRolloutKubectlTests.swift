@@ -34,7 +34,7 @@ struct ArgoRolloutKubectlTests {
         """
 
     @Test func kubectlSeesTheRolloutAndItsRestartAtCompletes() throws {
-        guard let h = try ClusterKubectlTests.harness() else { return }
+        guard let h = try ClusterKubectlTests.harness(crds: [ResourceCatalog.argoRollouts]) else { return }
         let served = try h.run(["api-resources", "--api-group=argoproj.io", "-o", "name"])
         #expect(served.status == 0 && served.stdout.contains("rollouts.argoproj.io"), "\(served.stdout) \(served.stderr)")
         let applied = try h.run(["apply", "-f", "-"], stdin: Self.manifest)
