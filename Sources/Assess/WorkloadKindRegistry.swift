@@ -35,7 +35,8 @@ public enum WorkloadKindRegistry {
     public static let argoRollout = WorkloadKindSpec(
         .argoRollout, model: ArgoRollout.self, traits: templateKind, adopts: [.replicaSet], discovered: true,
         templateAnnotations: { $0.spec.template?.metadata?.annotations }, paused: { $0.spec.paused ?? false },
-        templateBlocker: { $0.spec.paused == true ? "the Rollout is paused (spec.paused): Argo Rollouts does not act on spec.restartAt until it is resumed" : nil },
+        // Conservative: a restart is not relied on while a person holds the Rollout.
+        templateBlocker: { $0.spec.paused == true ? "the Rollout is paused (spec.paused): its restart is not left to Argo while it is held" : nil },
         rollout: RolloutStatus.of, restart: RestartPatch.restartAt)
 
     /// A ReplicaSet without a registered controller above it.
