@@ -33,10 +33,11 @@ public final class RestartExecutor: Sendable {
         self.dryRun = dryRun
     }
 
-    /// Starts a rollout restart of a Deployment, StatefulSet or DaemonSet with ONE strategic-merge
-    /// PATCH: `kubectl.kubernetes.io/restartedAt` (what `kubectl rollout restart` writes) and
-    /// `token-warden.dev/restarted-at` on the pod template, and the restart state
-    /// (`restarted-at`, `restart-for-deadline`) on the workload's own metadata.
+    /// Starts a rollout restart with ONE PATCH, the kind's own (`WorkloadKindSpec.restart`):
+    /// for a Deployment, StatefulSet or DaemonSet `kubectl.kubernetes.io/restartedAt` (what
+    /// `kubectl rollout restart` writes) and `token-warden.dev/restarted-at` on the pod template;
+    /// for an Argo Rollout `spec.restartAt`; with the restart state (`restarted-at`,
+    /// `restart-for-deadline`) on the workload's own metadata.
     ///
     /// If the server's answer shows the rollout cannot proceed (paused since the assessment,
     /// OnDelete), the restart state is removed again and `RestartError.rolloutBlocked` is thrown.
@@ -44,18 +45,19 @@ public final class RestartExecutor: Sendable {
     /// only for what it did or what did not throw (RestartStarted, EvictionBlocked, RolloutTimedOut, WouldRestart).
     public func startRollout(_ decision: Decision, now: Timestamp) async throws {
         let ref = decision.ref
-        let actions = WorkloadActions.of(decision.workload.kind)
-        guard let resource = actions.resource, let blocker = actions.rolloutBlocker else {
+        guard let spec = WorkloadActions.of(decision.workload.kind).spec, let restart = spec.restart else {
             throw RestartError.unsupported(ref, "a \(decision.workload.kind.kindName) has no rollout; use evict")
         }
+        let resource = spec.resource
         guard let deadline = decision.deadline else { throw RestartError.missingDeadline(ref) }
-        let body = try JSONBody.encode(Self.rolloutPatch(uid: ref.uid, now: now, deadline: deadline))
+        let patch = restart(ref.uid, now, deadline)
+        let body = try JSONBody.encode(patch.document)
         var metadata = Self.metadata(decision)
         metadata["restartedAt"] = "\(now.rfc3339)"
 
         if dryRun {
             metadata["patch"] = "\(String(decoding: body, as: UTF8.self))"
-            logger.info("report mode: would patch the pod template (rollout restart)", metadata: metadata)
+            logger.info("report mode: would start a rollout restart", metadata: metadata)
             await events.emit(WardenEvent(decision: decision, type: .normal, reason: .wouldRestart,
                                           message: "would start a rollout restart: \(decision.message)", action: "Restart"))
             return
@@ -63,7 +65,8 @@ public final class RestartExecutor: Sendable {
 
         let answer: [UInt8]
         do {
-            answer = try await client.patch(resource, namespace: ref.namespace, name: ref.name, type: .strategicMerge, body: body)
+            answer = try await client.patch(resource, namespace: ref.namespace, name: ref.name,
+                                            type: patch.format == .merge ? .merge : .strategicMerge, body: body)
         } catch let error as APIError where error.outcomeUnknown {
             // Reported as failed, a patch that did land would be sent again by the next pass
             // (before the caches show it): a second rollout. The workload says which it was.
@@ -71,14 +74,14 @@ public final class RestartExecutor: Sendable {
             logger.notice("rollout patch applied although its answer was lost", metadata: metadata.merging(["error": "\(error)"]) { $1 })
             answer = landed
         }
-        if let why = try blocker(answer, client.decoder) {
+        if let why = try WorkloadActions.blocker(of: spec, in: answer, decoder: client.decoder) {
             logger.warning("rollout patched but blocked; restart state removed", metadata: metadata.merging(["why": "\(why)"]) { $1 })
             try await clearRestartState(resource: resource, ref: ref)
             throw RestartError.rolloutBlocked(ref, why)  // the caller reports failures (RestartFailed)
         }
         logger.notice("rollout restart started", metadata: metadata)
         await events.emit(WardenEvent(decision: decision, type: .normal, reason: .restartStarted,
-                                      message: "rollout restart started (\(Self.kubectlRestartedAt)=\(now.rfc3339)): \(decision.message)",
+                                      message: "rollout restart started (\(patch.summary)): \(decision.message)",
                                       action: "Restart"))
     }
 
@@ -105,13 +108,9 @@ public final class RestartExecutor: Sendable {
         return (bytes, try client.decoder.decode(MetadataOnly.self, from: bytes).metadata)
     }
 
-    /// The strategic-merge patch of a rollout restart.
+    /// The strategic-merge patch of a pod-template rollout restart (`RestartPatch.podTemplate`).
     static func rolloutPatch(uid: String?, now: Timestamp, deadline: Timestamp) -> RolloutPatch {
-        RolloutPatch(
-            metadata: .init(uid: uid, annotations: RestartState.annotations(restartedAt: now, forDeadline: deadline)),
-            spec: .init(template: .init(metadata: .init(annotations: [
-                kubectlRestartedAt: now.rfc3339, PolicyAnnotation.restartedAt: now.rfc3339,
-            ]))))
+        RolloutPatch(uid: uid, now: now, deadline: deadline)
     }
 
     /// Removes the restart-state annotations from the workload (merge patch, null deletes).
@@ -127,22 +126,6 @@ public final class RestartExecutor: Sendable {
         if let deadline = decision.deadline { metadata["deadline"] = "\(deadline.rfc3339)" }
         return metadata
     }
-}
-
-/// `{"metadata":{"uid":…,"annotations":{…}},"spec":{"template":{"metadata":{"annotations":{…}}}}}`.
-/// The uid makes the patch fail (422, uid is immutable) if the object was deleted and created
-/// again under the same name since it was assessed.
-struct RolloutPatch: Encodable {
-    struct Metadata: Encodable {
-        var uid: String?
-        var annotations: [String: String]
-    }
-    struct Template: Encodable { var metadata: TemplateMetadata }
-    struct TemplateMetadata: Encodable { var annotations: [String: String] }
-    struct Spec: Encodable { var template: Template }
-
-    var metadata: Metadata
-    var spec: Spec
 }
 
 /// `{"metadata":{"uid":…,"annotations":{k: v or null}}}` for a merge patch.

@@ -34,13 +34,14 @@ public struct WardenEvent: Hashable, Sendable {
                   message: message ?? decision.message, action: action)
     }
 
-    /// The API version of the built-in kinds token-warden reports about.
+    /// The API version of the built-in kinds token-warden reports about, and of the registered
+    /// workload kinds (an Argo Rollout's Events name `argoproj.io/v1alpha1`).
     public static func apiVersion(ofKind kind: String) -> String? {
         switch kind {
         case "Pod", "ReplicationController", "Namespace": return "v1"
         case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet": return "apps/v1"
         case "Job", "CronJob": return "batch/v1"
-        default: return nil
+        default: return WorkloadKindRegistry.all.first { $0.resource.kind == kind }?.resource.apiVersion
         }
     }
 }

@@ -87,8 +87,7 @@ public struct Assessor: Sendable {
         // Custom owners are not in the snapshot: their pods carry the template's annotations.
         var annotations = owner.annotations
         if case .custom = id.kind, annotations == nil { annotations = pods.first?.annotations ?? [:] }
-        let subject = PolicyResolver.Subject(ref: owner.ref, kind: id.kind, annotations: annotations, paused: owner.paused,
-                                             updateStrategyType: owner.updateStrategyType)
+        let subject = PolicyResolver.Subject(ref: owner.ref, kind: id.kind, annotations: annotations, templateBlocker: owner.templateBlocker)
         var (policy, diagnostics) = PolicyResolver(defaults: defaults).resolve(subject, namespace: namespace)
         let (restartState, stateDiagnostics) = RestartState.read(annotations: owner.annotations, templateAnnotations: owner.templateAnnotations, object: owner.ref)
         diagnostics += stateDiagnostics

@@ -14,17 +14,15 @@ public struct PolicyResolver: Sendable {
         /// Annotations to read policy from: the workload's (or the bare pod's); nil when the
         /// workload object is unknown.
         public var annotations: [String: String]?
-        /// A Deployment with `spec.paused`.
-        public var paused: Bool
-        /// The update strategy type of a StatefulSet / DaemonSet (`OnDelete` cannot roll by template).
-        public var updateStrategyType: String?
+        /// Why a rollout restart cannot proceed (paused, `OnDelete`: the kind's
+        /// `WorkloadKindSpec.templateBlocker`); nil: it can.
+        public var templateBlocker: String?
 
-        public init(ref: ObjectRef, kind: WorkloadKind, annotations: [String: String]?, paused: Bool = false, updateStrategyType: String? = nil) {
+        public init(ref: ObjectRef, kind: WorkloadKind, annotations: [String: String]?, templateBlocker: String? = nil) {
             self.ref = ref
             self.kind = kind
             self.annotations = annotations
-            self.paused = paused
-            self.updateStrategyType = updateStrategyType
+            self.templateBlocker = templateBlocker
         }
     }
 
@@ -91,7 +89,7 @@ public struct PolicyResolver: Sendable {
     }
 
     /// The annotated strategy if the kind allows it, else the kind's default; then what the
-    /// workload's state permits (paused Deployments and `OnDelete` cannot roll by template).
+    /// workload's state permits (the kind's template blocker: paused, `OnDelete`).
     private func resolveStrategy(
         _ subject: Subject, levels: [(ObjectRef, [String: String], PolicyOrigin)],
         origins: inout [PolicyAnnotation: PolicyOrigin], diagnostics: inout [Diagnostic]
@@ -123,15 +121,7 @@ public struct PolicyResolver: Sendable {
             break
         }
         guard chosen == .rollout else { return (chosen, nil) }
-        let blocker: String?
-        if subject.paused {
-            blocker = "the Deployment is paused, so a rollout restart is refused"
-        } else if subject.updateStrategyType == "OnDelete" {
-            blocker = "updateStrategy OnDelete does not roll pods when the template changes"
-        } else {
-            blocker = nil
-        }
-        guard let blocker else { return (.rollout, nil) }
+        guard let blocker = subject.templateBlocker else { return (.rollout, nil) }
         if explicit {
             return (.warnOnly, "\(blocker); strategy rollout was asked for explicitly (set strategy: evict to allow evictions)")
         }

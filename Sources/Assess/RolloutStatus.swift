@@ -57,6 +57,25 @@ public enum RolloutStatus: Hashable, Sendable {
         return .complete
     }
 
+    /// An Argo Rollout, judged from what its controller reports: a restart is done when
+    /// `status.restartedAt` equals `spec.restartAt`; an update when the stable ReplicaSet's
+    /// pod-template-hash is the current one; then every replica updated and available.
+    public static func of(_ r: ArgoRollout) -> RolloutStatus {
+        let status = r.status ?? ArgoRollout.Status()
+        if let restartAt = r.spec.restartAt, status.restartedAt != restartAt {
+            return .progressing("restarting the pods created before spec.restartAt \(restartAt)")
+        }
+        if status.phase == "Degraded" { return .failed(status.message ?? "the Rollout is degraded") }
+        if let current = status.currentPodHash, let stable = status.stableRS, current != stable {
+            return .progressing("an update to pod-template-hash \(current) is under way")
+        }
+        let desired = r.spec.replicas ?? 1
+        let updated = status.updatedReplicas ?? 0
+        if updated < desired { return .progressing("\(updated) of \(desired) new replicas updated") }
+        if (status.availableReplicas ?? 0) < desired { return .progressing("\(status.availableReplicas ?? 0) of \(desired) replicas available") }
+        return .complete
+    }
+
     /// ReplicaSets and ReplicationControllers: replacements of evicted pods not yet available.
     public static func of(spec: ReplicaSpec, status: ReplicaStatus?) -> RolloutStatus {
         let desired = spec.replicas ?? 1

@@ -3,6 +3,8 @@ public enum WorkloadKind: Hashable, Sendable, Comparable, CustomStringConvertibl
     case deployment
     case statefulSet
     case daemonSet
+    /// An Argo Rollout (`argoproj.io`), read only where the API server serves it.
+    case argoRollout
     case replicationController
     /// A ReplicaSet without a Deployment above it.
     case replicaSet
@@ -19,6 +21,7 @@ public enum WorkloadKind: Hashable, Sendable, Comparable, CustomStringConvertibl
         case .deployment: return "Deployment"
         case .statefulSet: return "StatefulSet"
         case .daemonSet: return "DaemonSet"
+        case .argoRollout: return "Rollout"
         case .replicationController: return "ReplicationController"
         case .replicaSet: return "ReplicaSet"
         case .job: return "Job"
@@ -31,26 +34,28 @@ public enum WorkloadKind: Hashable, Sendable, Comparable, CustomStringConvertibl
 
     public static func < (a: WorkloadKind, b: WorkloadKind) -> Bool { a.kindName < b.kindName }
 
-    /// Per-kind restart behaviour: the one table every decision consults.
+    /// Per-kind restart behaviour (from the kind's `WorkloadKindSpec`).
     public struct Traits: Sendable {
         /// What happens unless an annotation chooses otherwise.
         public var defaultStrategy: RestartStrategy
         /// What an annotation may choose for this kind.
         public var allowedStrategies: Set<RestartStrategy>
+
+        public init(defaultStrategy: RestartStrategy, allowedStrategies: Set<RestartStrategy>) {
+            self.defaultStrategy = defaultStrategy
+            self.allowedStrategies = allowedStrategies
+        }
     }
 
     public var traits: Traits {
+        if let spec = WorkloadKindRegistry.spec(for: self) { return spec.traits }
         switch self {
-        case .deployment, .statefulSet, .daemonSet:
-            return Traits(defaultStrategy: .rollout, allowedStrategies: [.rollout, .evict])
-        case .replicationController, .replicaSet, .custom:
-            return Traits(defaultStrategy: .evict, allowedStrategies: [.evict])
-        case .job:
-            // Evicting a Job's pod costs its work; only when the Job itself opts in.
-            return Traits(defaultStrategy: .warnOnly, allowedStrategies: [.evict])
         case .pod:
             // Nothing recreates an evicted bare pod; only `recreate` (opt-in) may replace it.
             return Traits(defaultStrategy: .warnOnly, allowedStrategies: [.recreate])
+        default:
+            // A custom owner: its pods can be evicted, the owner cannot be patched.
+            return Traits(defaultStrategy: .evict, allowedStrategies: [.evict])
         }
     }
 

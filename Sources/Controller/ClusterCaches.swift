@@ -4,18 +4,15 @@ import KubeModel
 import Logging
 import WatchCache
 
-/// The watch caches of every kind the controller reads, kept current by one reflector each.
+/// The watch caches of every kind the controller reads, kept current by one reflector each:
+/// pods, namespaces, and one cache per registered workload kind (`WorkloadKindRegistry`).
 /// Only the fields the controller needs are decoded and cached (see KubeModel), objects without
 /// the labels and annotations it never reads (`CachedMetadata`); pods are kept as compact records.
 public final class ClusterCaches: Sendable {
     public let pods: ObjectStore<PodRecord>
     public let namespaces: ObjectStore<Namespace>
-    public let replicaSets: ObjectStore<ReplicaSet>
-    public let deployments: ObjectStore<Deployment>
-    public let statefulSets: ObjectStore<StatefulSet>
-    public let daemonSets: ObjectStore<DaemonSet>
-    public let replicationControllers: ObjectStore<ReplicationController>
-    public let jobs: ObjectStore<Job>
+    /// In registry order.
+    let workloads: [WorkloadCache]
     /// Shares owner references among cached pods.
     public let podRecords = PodRecordBuilder()
 
@@ -23,57 +20,52 @@ public final class ClusterCaches: Sendable {
         let notify: @Sendable () -> Void = { signal.notify() }
         pods = ObjectStore { _ in notify() }
         namespaces = ObjectStore { _ in notify() }
-        replicaSets = ObjectStore { _ in notify() }
-        deployments = ObjectStore { _ in notify() }
-        statefulSets = ObjectStore { _ in notify() }
-        daemonSets = ObjectStore { _ in notify() }
-        replicationControllers = ObjectStore { _ in notify() }
-        jobs = ObjectStore { _ in notify() }
+        workloads = WorkloadKindRegistry.all.map { WorkloadCache($0, notify: notify) }
     }
 
+    /// The cache of a registered kind's model (`caches.store(Deployment.self)`).
+    public func store<Object: KubeObject>(_ type: Object.Type) -> ObjectStore<Object> {
+        for cache in workloads {
+            if let store = cache.store(type) { return store }
+        }
+        preconditionFailure("\(Object.self) is not a registered workload kind's model (WorkloadKindRegistry)")
+    }
+
+    /// Whether a discovered kind's cache is in use (see `WorkloadKindAvailability`).
+    public func isWatching(_ kind: WorkloadKind) -> Bool { workloads.first { $0.spec.kind == kind }?.isActive ?? false }
+
     public var hasSynced: Bool {
-        pods.hasSynced && namespaces.hasSynced && replicaSets.hasSynced && deployments.hasSynced
-            && statefulSets.hasSynced && daemonSets.hasSynced && replicationControllers.hasSynced && jobs.hasSynced
+        pods.hasSynced && namespaces.hasSynced && workloads.allSatisfy(\.hasSynced)
     }
 
     /// A consistent-enough view for one reconcile: each store is copied atomically.
     public func snapshot() -> ClusterSnapshot {
-        ClusterSnapshot(
-            podRecords: pods.list(), namespaces: namespaces.list(), replicaSets: replicaSets.list(),
-            deployments: deployments.list(), statefulSets: statefulSets.list(), daemonSets: daemonSets.list(),
-            replicationControllers: replicationControllers.list(), jobs: jobs.list())
+        var snapshot = ClusterSnapshot(podRecords: pods.list(), namespaces: namespaces.list())
+        for cache in workloads { cache.copy(into: &snapshot) }
+        return snapshot
     }
 
     /// Runs one reflector per kind and per watched namespace (nil: cluster-wide) until cancelled.
+    /// Discovered kinds are looked up first and watched only when available.
     public func run(
         client: KubeClient, namespaces scope: [String]?, initialSync: InitialSync = .stream,
         observer: any ReflectorObserver, logger: Logger
     ) async {
+        for cache in workloads where cache.spec.discovered {
+            let availability = await WorkloadKindAvailability.check(cache.spec, client: client, namespace: scope?.first)
+            availability.log(cache.spec, logger: logger)
+            cache.isActive = availability == .available
+        }
+        let active = workloads.filter(\.isActive)
         let streamingSupport = StreamingSyncSupport()  // one answer per resource, whatever the namespace
         if let scope {
             // One reflector per namespace fills each store: synced once all of them have listed.
             let names = Set(scope)
             pods.expectPartitions(names)
             namespaces.expectPartitions(names)
-            replicaSets.expectPartitions(names)
-            deployments.expectPartitions(names)
-            statefulSets.expectPartitions(names)
-            daemonSets.expectPartitions(names)
-            replicationControllers.expectPartitions(names)
-            jobs.expectPartitions(names)
+            for cache in active { cache.expectPartitions(names) }
         }
         await withTaskGroup(of: Void.self) { group in
-            func reflect<T: KubeObject>(_ store: ObjectStore<T>, namespace: String?) {
-                var partition: StorePartition<T>?
-                if let namespace {
-                    partition = StorePartition(name: namespace) { object in object.metadata.namespace == namespace }
-                }
-                let reflector = Reflector<T, T>(
-                    client: client, store: store, options: .init(namespace: namespace, partition: partition, initialSync: initialSync,
-                                                                streamingSupport: streamingSupport),
-                    logger: logger, observer: observer, transform: \.cachedForm)
-                group.addTask { await reflector.run() }
-            }
             // Namespaces are cluster-scoped: with a namespace list, each is watched by name.
             if let scope {
                 for ns in scope {
@@ -85,7 +77,10 @@ public final class ClusterCaches: Sendable {
                     group.addTask { await reflector.run() }
                 }
             } else {
-                reflect(namespaces, namespace: nil)
+                let reflector = Reflector<Namespace, Namespace>(
+                    client: client, store: namespaces, options: .init(initialSync: initialSync, streamingSupport: streamingSupport),
+                    logger: logger, observer: observer, transform: \.cachedForm)
+                group.addTask { await reflector.run() }
             }
             for ns in scope ?? [nil] as [String?] {
                 var partition: StorePartition<PodRecord>?
@@ -96,12 +91,10 @@ public final class ClusterCaches: Sendable {
                                                                streamingSupport: streamingSupport),
                     logger: logger, observer: observer, transform: { builder.record($0) })
                 group.addTask { await reflector.run() }
-                reflect(replicaSets, namespace: ns)
-                reflect(deployments, namespace: ns)
-                reflect(statefulSets, namespace: ns)
-                reflect(daemonSets, namespace: ns)
-                reflect(replicationControllers, namespace: ns)
-                reflect(jobs, namespace: ns)
+                for cache in active {
+                    group.addTask(operation: cache.makeReflector(client: client, namespace: ns, initialSync: initialSync,
+                                                                 streamingSupport: streamingSupport, logger: logger, observer: observer))
+                }
             }
         }
     }

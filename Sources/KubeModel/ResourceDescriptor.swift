@@ -39,6 +39,7 @@ public struct ResourceDescriptor: Hashable, Sendable, CustomStringConvertible {
     public static let statefulSets = ResourceDescriptor(group: "apps", version: "v1", plural: "statefulsets", kind: "StatefulSet", namespaced: true)
     public static let daemonSets = ResourceDescriptor(group: "apps", version: "v1", plural: "daemonsets", kind: "DaemonSet", namespaced: true)
     public static let replicaSets = ResourceDescriptor(group: "apps", version: "v1", plural: "replicasets", kind: "ReplicaSet", namespaced: true)
+    public static let argoRollouts = ResourceDescriptor(group: "argoproj.io", version: "v1alpha1", plural: "rollouts", kind: "Rollout", namespaced: true)
     public static let jobs = ResourceDescriptor(group: "batch", version: "v1", plural: "jobs", kind: "Job", namespaced: true)
     public static let leases = ResourceDescriptor(group: "coordination.k8s.io", version: "v1", plural: "leases", kind: "Lease", namespaced: true)
     public static let podDisruptionBudgets = ResourceDescriptor(group: "policy", version: "v1", plural: "poddisruptionbudgets", kind: "PodDisruptionBudget", namespaced: true)

@@ -13,6 +13,8 @@ public struct ExplainTarget: Hashable, Sendable, CustomStringConvertible {
         case replicaSet = "ReplicaSet"
         case job = "Job"
         case cronJob = "CronJob"
+        /// An Argo Rollout (`rollouts.argoproj.io`).
+        case rollout = "Rollout"
 
         /// kubectl's resource names, singular, plural and short, lower case.
         var names: [String] {
@@ -25,6 +27,7 @@ public struct ExplainTarget: Hashable, Sendable, CustomStringConvertible {
             case .replicaSet: return ["replicaset", "replicasets", "rs"]
             case .job: return ["job", "jobs"]
             case .cronJob: return ["cronjob", "cronjobs", "cj"]
+            case .rollout: return ["rollout", "rollouts", "ro"]
             }
         }
     }
@@ -37,7 +40,7 @@ public struct ExplainTarget: Hashable, Sendable, CustomStringConvertible {
             switch self {
             case .notKindSlashName(let text): return "\(text): expected KIND/NAME, e.g. pod/web-0 or deployment/web"
             case .unknownKind(let kind):
-                return "\(kind): not a kind explain knows (pod, deployment, statefulset, daemonset, replicationcontroller, replicaset, job, cronjob)"
+                return "\(kind): not a kind explain knows (pod, deployment, statefulset, daemonset, replicationcontroller, replicaset, job, cronjob, rollout)"
             }
         }
     }

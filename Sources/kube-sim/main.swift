@@ -50,6 +50,9 @@ struct KubeSimCommand: ParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
+    @Flag(name: .customLong("argo-rollouts"), help: "Serve Argo Rollouts (rollouts.argoproj.io) as if its CRD were installed.")
+    var argoRollouts = false
+
     func run() throws {
         var logger = Logger(label: "kube-sim")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -64,6 +67,7 @@ struct KubeSimCommand: ParsableCommand {
         }
         options.watchList = support
         options.logger = logger
+        if argoRollouts { options.crds = [ResourceCatalog.argoRollouts] }
         if cluster {
             var clusterOptions = ClusterOptions()
             clusterOptions.readyDelay = readyDelay

@@ -19,10 +19,11 @@ final class ScenarioHarness: Sendable {
     let sim: KubeSim
     let cluster: SimulatedCluster
 
-    init(_ build: (inout ScenarioBuilder) -> Void) throws {
+    /// `crds`: custom resources the simulated API server serves (none: a cluster without them).
+    init(crds: [ResourceType] = [], _ build: (inout ScenarioBuilder) -> Void) throws {
         var scenario = ScenarioBuilder(now: Int64(Date().timeIntervalSince1970))
         build(&scenario)
-        sim = try SimServer.start(objects: scenario.objects)
+        sim = try SimServer.start(objects: scenario.objects, crds: crds)
         var options = ClusterOptions()
         options.readyDelay = 0.1
         cluster = SimulatedCluster(store: sim.store, options: options, logger: Logger(label: "sim", factory: { _ in SwiftLogNoOpLogHandler() }))

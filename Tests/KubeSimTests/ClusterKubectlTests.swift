@@ -12,12 +12,12 @@ struct ClusterKubectlTests {
         let directory: URL
         let kubectl: String
 
-        init(kubectl: String) throws {
+        init(kubectl: String, crds: [ResourceType] = []) throws {
             var options = ClusterOptions()
             options.readyDelay = 0.2
             sim = try SimServer.start(objects: [
                 ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "shop"]],
-            ], cluster: options)
+            ], cluster: options, crds: crds)
             directory = try SimServer.temporaryDirectory("kubectl-rollout")
             self.kubectl = kubectl
             try sim.writeKubeconfig(path: directory.appendingPathComponent("admin.kubeconfig").path)
@@ -39,12 +39,12 @@ struct ClusterKubectlTests {
         }
     }
 
-    static func harness() throws -> Harness? {
+    static func harness(crds: [ResourceType] = []) throws -> Harness? {
         guard let kubectl = KubectlTests.kubectl else {
             print("kubectl not found: skipping kubectl rollout tests")
             return nil
         }
-        return try Harness(kubectl: kubectl)
+        return try Harness(kubectl: kubectl, crds: crds)
     }
 
     static func manifest(kind: String, name: String, replicas: Int?) -> String {

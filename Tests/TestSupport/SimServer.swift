@@ -4,10 +4,11 @@ import KubeSim
 /// Starts simulated API servers for tests: in-process, loopback, a free port.
 public enum SimServer {
     /// A started KubeSim (HTTPS unless `tls` is false) with `objects` seeded. Call `stop()` when done.
-    /// `cluster`: run the simulated controllers and kubelet too.
+    /// `cluster`: run the simulated controllers and kubelet too. `crds`: custom resources served.
     public static func start(tls: Bool = true, bookmarkInterval: TimeInterval = 60, historyCapacity: Int = 100_000,
-                             objects: [JSONValue] = [], cluster: ClusterOptions? = nil) throws -> KubeSim {
+                             objects: [JSONValue] = [], cluster: ClusterOptions? = nil, crds: [ResourceType] = []) throws -> KubeSim {
         var options = KubeSim.Options()
+        options.crds = crds
         options.cluster = cluster
         options.tls = tls
         options.bookmarkInterval = bookmarkInterval

@@ -18,8 +18,8 @@ enum Discovery {
         ]
     }
 
-    static var apiGroupList: JSONValue {
-        let groups: [JSONValue] = ResourceCatalog.groupVersions.map { group, version in
+    static func apiGroupList(served: [ResourceType]) -> JSONValue {
+        let groups: [JSONValue] = ResourceCatalog.groupVersions(of: served).map { group, version in
             let gv: JSONValue = ["groupVersion": .string("\(group)/\(version)"), "version": .string(version)]
             return ["name": .string(group), "versions": [gv], "preferredVersion": gv]
         }
@@ -33,8 +33,8 @@ enum Discovery {
     }
 
     /// /api/v1 or /apis/G/V (nil when not served).
-    static func resourceList(group: String, version: String) -> JSONValue? {
-        let types = ResourceCatalog.all.filter { $0.group == group && $0.version == version }
+    static func resourceList(group: String, version: String, served: [ResourceType]) -> JSONValue? {
+        let types = served.filter { $0.group == group && $0.version == version }
         guard !types.isEmpty else { return nil }
         var resources: [JSONValue] = []
         for type in types.sorted(by: { $0.resource < $1.resource }) {
@@ -73,11 +73,11 @@ enum Discovery {
     }
 
     /// The aggregated document for /api (core) or /apis (groups).
-    static func aggregated(core: Bool) -> JSONValue {
+    static func aggregated(core: Bool, served: [ResourceType]) -> JSONValue {
         var items: [JSONValue] = []
-        let groupVersions: [(String, String)] = core ? [("", "v1")] : ResourceCatalog.groupVersions
+        let groupVersions: [(String, String)] = core ? [("", "v1")] : ResourceCatalog.groupVersions(of: served)
         for (group, version) in groupVersions {
-            let types = ResourceCatalog.all.filter { $0.group == group && $0.version == version }
+            let types = served.filter { $0.group == group && $0.version == version }
             let resources: [JSONValue] = types.sorted(by: { $0.resource < $1.resource }).map { type in
                 var entry: JSONObject = [
                     "resource": .string(type.resource),

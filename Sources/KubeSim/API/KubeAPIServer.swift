@@ -7,6 +7,8 @@ import Synchronization
 /// injection and the request log. `handle` is the HTTPServer handler.
 public final class KubeAPIServer: Sendable {
     public let store: ObjectStore
+    /// The built-in types and the installed CRDs: what discovery lists and requests may name.
+    public let served: [ResourceType]
     public let tokens: TokenRegistry
     public let faults: FaultInjector
     public let requestLog: RequestLog
@@ -24,8 +26,9 @@ public final class KubeAPIServer: Sendable {
 
     public init(store: ObjectStore, tokens: TokenRegistry = TokenRegistry(), faults: FaultInjector = FaultInjector(),
                 requestLog: RequestLog = RequestLog(), bookmarkInterval: TimeInterval = 60,
-                watchList: WatchListSupport = .enabled, logger: Logger = Logger(label: "kube-sim.api")) {
+                watchList: WatchListSupport = .enabled, crds: [ResourceType] = [], logger: Logger = Logger(label: "kube-sim.api")) {
         self.store = store
+        self.served = ResourceCatalog.builtIn + crds
         self.tokens = tokens
         self.faults = faults
         self.requestLog = requestLog
@@ -116,7 +119,7 @@ public final class KubeAPIServer: Sendable {
             serveNonResource(request, info: info, writer: writer)
             return
         }
-        guard let type = ResourceCatalog.find(group: info.group, version: info.version, resource: info.resource) else {
+        guard let type = ResourceCatalog.find(group: info.group, version: info.version, resource: info.resource), served.contains(type) else {
             ResponseWriting.status(writer, APIStatus(code: 404, reason: "NotFound",
                                                      message: "the server could not find the requested resource", hasDetails: true))
             return
@@ -146,30 +149,30 @@ public final class KubeAPIServer: Sendable {
             ResponseWriting.json(writer, value: Discovery.version)
         case "/api", "/api/":
             if wantsAggregated {
-                ResponseWriting.json(writer, value: Discovery.aggregated(core: true), contentType: Discovery.aggregatedContentType)
+                ResponseWriting.json(writer, value: Discovery.aggregated(core: true, served: served), contentType: Discovery.aggregatedContentType)
             } else {
                 ResponseWriting.json(writer, value: Discovery.apiVersions(serverAddress: serverAddress))
             }
         case "/apis", "/apis/":
             if wantsAggregated {
-                ResponseWriting.json(writer, value: Discovery.aggregated(core: false), contentType: Discovery.aggregatedContentType)
+                ResponseWriting.json(writer, value: Discovery.aggregated(core: false, served: served), contentType: Discovery.aggregatedContentType)
             } else {
-                ResponseWriting.json(writer, value: Discovery.apiGroupList)
+                ResponseWriting.json(writer, value: Discovery.apiGroupList(served: served))
             }
         case "/openapi/v3", "/openapi/v3/":
-            ResponseWriting.json(writer, value: OpenAPIDocuments.root)
+            ResponseWriting.json(writer, value: OpenAPIDocuments.root(served: served))
         case let path where path.hasPrefix("/openapi/v3/"):
-            if let document = OpenAPIDocuments.document(path: String(path.dropFirst("/openapi/v3/".count))) {
+            if let document = OpenAPIDocuments.document(path: String(path.dropFirst("/openapi/v3/".count)), served: served) {
                 ResponseWriting.json(writer, value: document)
             } else {
                 writer.respond(status: 404, headers: ResponseWriting.headers(contentType: "text/plain; charset=utf-8"),
                                body: Array("404 page not found\n".utf8))
             }
         default:
-            if !info.version.isEmpty, let list = Discovery.resourceList(group: info.group, version: info.version) {
+            if !info.version.isEmpty, let list = Discovery.resourceList(group: info.group, version: info.version, served: served) {
                 ResponseWriting.json(writer, value: list)
             } else if info.version.isEmpty && !info.group.isEmpty,
-                let (group, version) = ResourceCatalog.groupVersions.first(where: { $0.group == info.group })
+                let (group, version) = ResourceCatalog.groupVersions(of: served).first(where: { $0.group == info.group })
             {
                 let gv: JSONValue = ["groupVersion": .string("\(group)/\(version)"), "version": .string(version)]
                 ResponseWriting.json(writer, value: ["kind": "APIGroup", "apiVersion": "v1", "name": .string(group),

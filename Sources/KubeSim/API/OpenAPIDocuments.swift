@@ -9,10 +9,10 @@ enum OpenAPIDocuments {
     }
 
     /// /openapi/v3
-    static var root: JSONValue {
+    static func root(served: [ResourceType]) -> JSONValue {
         var paths = JSONObject()
         var groupVersions: [(String, String)] = [("", "v1")]
-        groupVersions += ResourceCatalog.groupVersions
+        groupVersions += ResourceCatalog.groupVersions(of: served)
         for (group, version) in groupVersions {
             let path = groupVersionPath(group: group, version: version)
             paths[path] = ["serverRelativeURL": .string("/openapi/v3/\(path)?hash=\(hash)")]
@@ -21,7 +21,7 @@ enum OpenAPIDocuments {
     }
 
     /// /openapi/v3/api/v1, /openapi/v3/apis/G/V
-    static func document(path: String) -> JSONValue? {
+    static func document(path: String, served: [ResourceType]) -> JSONValue? {
         let parts = path.split(separator: "/").map(String.init)
         let group: String
         let version: String
@@ -34,7 +34,7 @@ enum OpenAPIDocuments {
         } else {
             return nil
         }
-        let types = ResourceCatalog.all.filter { $0.group == group && $0.version == version }
+        let types = served.filter { $0.group == group && $0.version == version }
         guard !types.isEmpty else { return nil }
         var paths = JSONObject()
         for type in types {

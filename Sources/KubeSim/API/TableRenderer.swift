@@ -1,7 +1,7 @@
 import Foundation
 
 /// Server-side printing (meta.k8s.io/v1 Table), what `kubectl get` asks for with `as=Table`.
-/// Pods, Deployments, Namespaces and Events get their usual columns; other kinds the default
+/// Pods, Deployments, Namespaces, Events and Argo Rollouts get their usual columns; other kinds the default
 /// Name / Created At pair of the API server's default table convertor.
 enum TableRenderer {
     struct Column {
@@ -39,6 +39,10 @@ enum TableRenderer {
                     Column(name: "Up-to-date", type: "integer"), Column(name: "Available", type: "integer"),
                     Column(name: "Node Selector"), Column(name: "Age"), Column(name: "Containers", priority: 1),
                     Column(name: "Images", priority: 1), Column(name: "Selector", priority: 1)]
+        case "argoproj.io/rollouts":  // the CRD's additionalPrinterColumns
+            return [Column(name: "Name", format: "name"), Column(name: "Desired", type: "integer"),
+                    Column(name: "Current", type: "integer"), Column(name: "Up-to-date", type: "integer"),
+                    Column(name: "Available", type: "integer"), Column(name: "Age")]
         case "batch/jobs":
             return [Column(name: "Name", format: "name"), Column(name: "Status"), Column(name: "Completions"),
                     Column(name: "Duration"), Column(name: "Age")]
@@ -104,6 +108,10 @@ enum TableRenderer {
                     .string(template.compactMap { $0["name"]?.stringValue }.joined(separator: ",")),
                     .string(template.compactMap { $0["image"]?.stringValue }.joined(separator: ",")),
                     .string(labelText(object.value(at: ["spec", "selector", "matchLabels"])))]
+        case "argoproj.io/rollouts":
+            let status = object["status"]
+            return [name, .int(object.value(at: ["spec", "replicas"])?.intValue ?? 1), .int(status?["replicas"]?.intValue ?? 0),
+                    .int(status?["updatedReplicas"]?.intValue ?? 0), .int(status?["availableReplicas"]?.intValue ?? 0), age]
         case "batch/jobs":
             let conditions = object.value(at: ["status", "conditions"])?.arrayValue ?? []
             let done = conditions.first { $0["status"]?.stringValue == "True" && ["Complete", "Failed"].contains($0["type"]?.stringValue ?? "") }

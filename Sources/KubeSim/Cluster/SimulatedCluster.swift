@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// The small cluster inside the simulated API server: admission, a kubelet, the workload
-/// controllers (Deployment, ReplicaSet, ReplicationController, StatefulSet, DaemonSet, Job),
+/// controllers (Deployment, ReplicaSet, ReplicationController, StatefulSet, DaemonSet, Job, Argo Rollout),
 /// the disruption controller with PDB-aware eviction, a garbage collector for owned objects, and
 /// a recorder of rollouts. It watches the store like kube-controller-manager watches the API
 /// server and writes back through it, so every change is visible to clients and watches.
@@ -86,7 +86,7 @@ public final class SimulatedCluster: Sendable {
     static let watchedTypes = [
         ResourceCatalog.pods, ResourceCatalog.replicaSets, ResourceCatalog.replicationControllers,
         ResourceCatalog.deployments, ResourceCatalog.statefulSets, ResourceCatalog.daemonSets, ResourceCatalog.jobs,
-        ResourceCatalog.podDisruptionBudgets,
+        ResourceCatalog.argoRollouts, ResourceCatalog.podDisruptionBudgets,
     ]
 
     static func randomSuffix<R: RandomNumberGenerator>(using random: inout R) -> String {
@@ -102,7 +102,7 @@ public final class SimulatedCluster: Sendable {
         let kinds: [(ResourceType, WorkKey.Kind)] = [
             (ResourceCatalog.deployments, .deployment), (ResourceCatalog.replicaSets, .replicaSet),
             (ResourceCatalog.replicationControllers, .replicationController), (ResourceCatalog.statefulSets, .statefulSet),
-            (ResourceCatalog.daemonSets, .daemonSet), (ResourceCatalog.jobs, .job),
+            (ResourceCatalog.daemonSets, .daemonSet), (ResourceCatalog.jobs, .job), (ResourceCatalog.argoRollouts, .argoRollout),
         ]
         for (type, kind) in kinds {
             for object in store.objects(type) where !(skipSettled && Self.isSettled(object)) {
@@ -178,6 +178,7 @@ public final class SimulatedCluster: Sendable {
         case ResourceCatalog.statefulSets: .statefulSet
         case ResourceCatalog.daemonSets: .daemonSet
         case ResourceCatalog.jobs: .job
+        case ResourceCatalog.argoRollouts: .argoRollout
         default: nil
         }
     }
@@ -191,6 +192,7 @@ public final class SimulatedCluster: Sendable {
         case "StatefulSet": kind = .statefulSet
         case "DaemonSet": kind = .daemonSet
         case "Job": kind = .job
+        case "Rollout": kind = .argoRollout
         default: return
         }
         queue.add(WorkKey(kind: kind, namespace: namespace, name: owner["name"]?.stringValue ?? ""))
@@ -222,6 +224,7 @@ public final class SimulatedCluster: Sendable {
         case .statefulSet: try StatefulSetController.reconcile(namespace: key.namespace, name: key.name, cluster: self)
         case .daemonSet: try DaemonSetController.reconcile(namespace: key.namespace, name: key.name, cluster: self)
         case .job: try JobController.reconcile(namespace: key.namespace, name: key.name, cluster: self)
+        case .argoRollout: requeue = try ArgoRolloutController.reconcile(namespace: key.namespace, name: key.name, cluster: self)
         case .disruptionBudgets: try DisruptionController.reconcile(namespace: key.namespace, cluster: self)
         }
         if let requeue { queue.add(key, after: requeue) }

@@ -3,7 +3,7 @@ import Foundation
 /// What the simulated cluster reconciles: one object (or a namespace's budgets) by kind.
 struct WorkKey: Hashable, Sendable, CustomStringConvertible {
     enum Kind: String, Sendable {
-        case pod, replicaSet, replicationController, deployment, statefulSet, daemonSet, job, disruptionBudgets
+        case pod, replicaSet, replicationController, deployment, statefulSet, daemonSet, job, argoRollout, disruptionBudgets
     }
 
     var kind: Kind

@@ -5,7 +5,7 @@
 public struct ScenarioBuilder: Sendable {
     /// Unix seconds the ages are measured back from.
     public let now: Int64
-    public private(set) var objects: [JSONValue] = []
+    public internal(set) var objects: [JSONValue] = []
     private var serial = 0
 
     public init(now: Int64) {
@@ -114,8 +114,10 @@ public struct ScenarioBuilder: Sendable {
     }
 
     /// An Argo Rollout: a ReplicaSet the Rollout controls (the simulator's ReplicaSet controller
-    /// replaces evicted pods under new names) and its pods; the Rollout itself is not stored.
-    public mutating func argoRollout(_ namespace: String, _ name: String, replicas: Int = 2, ageDays: Double) {
+    /// replaces evicted pods under new names) and its pods. The Rollout itself is stored only with
+    /// `stored` (then `ArgoRolloutController` runs it); without, it is out of the controller's sight.
+    public mutating func argoRollout(_ namespace: String, _ name: String, replicas: Int = 2, ageDays: Double,
+                                     stored: Bool = false, annotations: [String: String] = [:]) {
         let start = objects.count
         deployment(namespace, name, replicas: replicas, ageDays: ageDays)
         let rolloutUID = uid("Rollout", "\(namespace)/\(name)")
@@ -124,8 +126,25 @@ public struct ScenarioBuilder: Sendable {
         var kept: [JSONValue] = []
         for var object in objects[start...] {
             switch object["kind"]?.stringValue {
-            case "Deployment": continue
-            case "ReplicaSet": object.set(owner, at: ["metadata", "ownerReferences"])
+            case "Deployment":
+                guard stored else { continue }
+                let spec = object["spec"]
+                let count = JSONValue.int(Int64(replicas))
+                kept.append([
+                    "kind": "Rollout", "apiVersion": "argoproj.io/v1alpha1",
+                    "metadata": metadata(namespace, name, rolloutUID, labels: ["app": name], annotations: annotations),
+                    "spec": ["replicas": count, "selector": spec?["selector"] ?? [:], "template": spec?["template"] ?? [:],
+                             "strategy": ["canary": ["maxSurge": "25%", "maxUnavailable": 0]]],
+                    "status": ["replicas": count, "updatedReplicas": count, "readyReplicas": count, "availableReplicas": count,
+                               "currentPodHash": .string(TemplateHash.hash(podTemplate(app: name))),
+                               "stableRS": .string(TemplateHash.hash(podTemplate(app: name))), "phase": "Healthy", "observedGeneration": "1"],
+                ])
+                continue
+            case "ReplicaSet":
+                object.set(owner, at: ["metadata", "ownerReferences"])
+                if stored, let hash = object.value(at: ["metadata", "labels", "pod-template-hash"]) {
+                    object.set(hash, at: ["metadata", "labels", "rollouts-pod-template-hash"])
+                }
             default: break
             }
             kept.append(object)
@@ -188,9 +207,9 @@ public struct ScenarioBuilder: Sendable {
         serial += 1
     }
 
-    // MARK: Pieces
+    // MARK: Pieces (also used by ScenarioBuilder+Kinds)
 
-    private func podTemplate(app: String) -> JSONValue {
+    func podTemplate(app: String) -> JSONValue {
         [
             "metadata": ["labels": ["app": .string(app)]],
             "spec": [
@@ -202,7 +221,7 @@ public struct ScenarioBuilder: Sendable {
         ]
     }
 
-    private func metadata(_ namespace: String, _ name: String, _ uid: String, labels: [String: String] = [:],
+    func metadata(_ namespace: String, _ name: String, _ uid: String, labels: [String: String] = [:],
                           annotations: [String: String] = [:], owner: (String, String, String, String)? = nil,
                           created: String? = nil) -> JSONValue {
         var metadata: JSONValue = ["name": .string(name), "namespace": .string(namespace), "uid": .string(uid), "generation": 1,
@@ -222,12 +241,12 @@ public struct ScenarioBuilder: Sendable {
                 "reason": .string(reason), "message": .string(message)]
     }
 
-    private func time(ageDays: Double, plusSeconds: Int64 = 0) -> String {
+    func time(ageDays: Double, plusSeconds: Int64 = 0) -> String {
         RFC3339.format(unixSeconds: now - Int64(ageDays * 86_400) + plusSeconds)
     }
 
     /// Stable, readable uids: the same scenario always has the same uids.
-    private func uid(_ kind: String, _ key: String) -> String {
+    func uid(_ kind: String, _ key: String) -> String {
         var hash: UInt64 = 14_695_981_039_346_656_037
         for byte in "\(kind)/\(key)".utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
         let hex = String(hash, radix: 16)
@@ -236,7 +255,7 @@ public struct ScenarioBuilder: Sendable {
         return "\(a)-\(b)-\(c)-8000-\(padded.prefix(12))"
     }
 
-    private func suffix(_ i: Int) -> String {
+    func suffix(_ i: Int) -> String {
         let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
         var n = i &* 2_654_435_761 &+ 12_345
         var out = ""

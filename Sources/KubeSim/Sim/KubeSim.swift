@@ -24,6 +24,9 @@ public final class KubeSim: Sendable {
         /// Run the simulated controllers and kubelet (nil: a bare API server, objects only change
         /// when clients change them).
         public var cluster: ClusterOptions?
+        /// Custom resources served as if their CRDs were installed (`ResourceCatalog.crds`, e.g.
+        /// `[ResourceCatalog.argoRollouts]`); none by default, like a cluster without them.
+        public var crds: [ResourceType] = []
 
         public init() {}
     }
@@ -43,7 +46,7 @@ public final class KubeSim: Sendable {
         let store = ObjectStore(historyCapacity: options.historyCapacity, logger: options.logger)
         self.store = store
         self.api = KubeAPIServer(store: store, bookmarkInterval: options.bookmarkInterval, watchList: options.watchList,
-                                 logger: options.logger)
+                                 crds: options.crds, logger: options.logger)
         self.adminToken = options.adminToken ?? "kube-sim-admin-" + NameGenerator.uid()
         api.tokens.add(adminToken, grant: TokenGrant(user: "kube-sim-admin", groups: ["system:masters", "system:authenticated"], rules: nil))
         var identity: TLSIdentity?

@@ -31,6 +31,10 @@ public enum ResourceCatalog {
     public static let jobs = ResourceType(
         group: "batch", version: "v1", resource: "jobs", kind: "Job", singular: "job", namespaced: true,
         categories: ["all"], subresources: ["status"], tracksGeneration: true)
+    /// Argo Rollouts' CRD (served like the API server serves an installed CRD).
+    public static let argoRollouts = ResourceType(
+        group: "argoproj.io", version: "v1alpha1", resource: "rollouts", kind: "Rollout", singular: "rollout", namespaced: true,
+        shortNames: ["ro"], subresources: ["status", "scale"], tracksGeneration: true)
     public static let podDisruptionBudgets = ResourceType(
         group: "policy", version: "v1", resource: "poddisruptionbudgets", kind: "PodDisruptionBudget",
         singular: "poddisruptionbudget", namespaced: true, shortNames: ["pdb"], subresources: ["status"],
@@ -42,10 +46,15 @@ public enum ResourceCatalog {
         group: "events.k8s.io", version: "v1", resource: "events", kind: "Event", singular: "event", namespaced: true,
         shortNames: ["ev"])
 
-    public static let all: [ResourceType] = [
+    /// What every API server serves.
+    public static let builtIn: [ResourceType] = [
         namespaces, pods, replicationControllers, events, deployments, replicaSets, statefulSets, daemonSets, jobs,
         podDisruptionBudgets, leases, eventsV1,
     ]
+    /// Custom resources a server serves only when its CRD is installed (`KubeSim.Options.crds`).
+    public static let crds: [ResourceType] = [argoRollouts]
+    /// Every type the store can hold.
+    public static let all: [ResourceType] = builtIn + crds
 
     /// The type served at /api(s)/group/version/resource.
     public static func find(group: String, version: String, resource: String) -> ResourceType? {
@@ -61,10 +70,13 @@ public enum ResourceCatalog {
     }
 
     /// The API group versions served, in discovery order.
-    public static var groupVersions: [(group: String, version: String)] {
+    public static var groupVersions: [(group: String, version: String)] { groupVersions(of: all) }
+
+    /// The API group versions of `types`, in their order.
+    public static func groupVersions(of types: [ResourceType]) -> [(group: String, version: String)] {
         var seen: [String] = []
         var result: [(String, String)] = []
-        for type in all where !type.group.isEmpty && !seen.contains(type.apiVersion) {
+        for type in types where !type.group.isEmpty && !seen.contains(type.apiVersion) {
             seen.append(type.apiVersion)
             result.append((type.group, type.version))
         }
