@@ -68,47 +68,9 @@ extension KubeClient {
         }
     }
 
-    /// Starts a streaming request, with the same 401/Retry-After rules as `perform`; a non-2xx
-    /// answer is read whole and thrown as `APIError.status`.
+    /// Starts a streaming request, through the same retry loop as `perform`; a non-2xx answer
+    /// is read whole and thrown as `APIError.status`.
     func openStream(_ call: Call) async throws -> TransportStream {
-        var refreshedToken = false
-        var attempt = 0
-        while true {
-            let started = ContinuousClock.now
-            let stream: TransportStream
-            do {
-                stream = try await transport.stream(try request(for: call))
-            } catch let error as TransportError {
-                observer.requestCompleted(verb: call.verb, resource: call.resource, code: 0, seconds: 0)
-                throw APIError.transport(error)
-            }
-            let elapsed = ContinuousClock.now - started
-            observer.requestCompleted(
-                verb: call.verb, resource: call.resource, code: stream.head.status,
-                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-            noteServerDate(stream.head)
-            if (200..<300).contains(stream.head.status) { return stream }
-
-            var body: [UInt8] = []
-            do {
-                for try await chunk in stream.body {
-                    if body.count < 1 << 20 { body.append(contentsOf: chunk) }
-                    stream.consumed(chunk.count)  // flow control: a paused transfer would never end
-                }
-            } catch let error as TransportError {
-                throw APIError.transport(error)
-            }
-            if stream.head.status == 401, !refreshedToken, let token = config.token, token.path != nil {
-                refreshedToken = true
-                token.invalidate()
-                continue
-            }
-            if let delay = retryDelay(stream.head, status: stream.head.status), attempt < maximumRetries {
-                attempt += 1
-                try await Task.sleep(for: .seconds(delay))
-                continue
-            }
-            throw statusError(stream.head.status, head: stream.head, body: body, call: call)
-        }
+        try await exchange(call) { try await transport.stream($0) }
     }
 }

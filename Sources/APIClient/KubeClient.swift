@@ -95,38 +95,55 @@ public final class KubeClient: Sendable {
 
     /// Sends `call` and returns the 2xx response, applying the token and retry rules.
     func perform(_ call: Call) async throws -> TransportResponse {
+        try await exchange(call) { try await transport.send($0) }
+    }
+
+    /// The one retry loop of requests and streams: `send` is tried until it gives a 2xx answer.
+    /// A 401 re-reads the token file and retries once; a 429 or 5xx with `Retry-After` waits and
+    /// retries (up to `maximumRetries`); any other answer is thrown as `APIError.status` with the
+    /// server's `Status`, and a failed exchange as `APIError.transport`.
+    func exchange<Answer: ExchangeAnswer>(
+        _ call: Call, send: (TransportRequest) async throws -> Answer
+    ) async throws -> Answer {
         var refreshedToken = false
         var attempt = 0
         while true {
             let started = ContinuousClock.now
-            let response: TransportResponse
+            let answer: Answer
             do {
-                response = try await transport.send(try request(for: call))
+                answer = try await send(try request(for: call))
             } catch let error as TransportError {
                 observer.requestCompleted(verb: call.verb, resource: call.resource, code: 0, seconds: seconds(since: started))
                 throw APIError.transport(error)
             }
-            observer.requestCompleted(verb: call.verb, resource: call.resource, code: response.status, seconds: seconds(since: started))
-            noteServerDate(response.head)
-            if (200..<300).contains(response.status) { return response }
+            let head = answer.head
+            observer.requestCompleted(verb: call.verb, resource: call.resource, code: head.status, seconds: seconds(since: started))
+            noteServerDate(head)
+            if (200..<300).contains(head.status) { return answer }
 
-            if response.status == 401, !refreshedToken, let token = config.token, token.path != nil {
+            let body: [UInt8]
+            do {
+                body = try await answer.errorBody()
+            } catch let error as TransportError {
+                throw APIError.transport(error)
+            }
+            if head.status == 401, !refreshedToken, let token = config.token, token.path != nil {
                 refreshedToken = true
                 token.invalidate()
                 logger.info("401 from the API server; re-reading the token file and retrying once",
                             metadata: ["verb": "\(call.verb)", "resource": "\(call.resource)"])
                 continue
             }
-            if let delay = retryDelay(response.head, status: response.status), attempt < maximumRetries {
+            if let delay = retryDelay(head, status: head.status), attempt < maximumRetries {
                 attempt += 1
                 logger.notice("server asked to retry later", metadata: [
-                    "verb": "\(call.verb)", "resource": "\(call.resource)", "code": "\(response.status)",
+                    "verb": "\(call.verb)", "resource": "\(call.resource)", "code": "\(head.status)",
                     "retryAfterSeconds": "\(delay)", "attempt": "\(attempt)",
                 ])
                 try await Task.sleep(for: .seconds(delay))
                 continue
             }
-            throw statusError(response.status, head: response.head, body: response.body, call: call)
+            throw statusError(head.status, head: head, body: body, call: call)
         }
     }
 

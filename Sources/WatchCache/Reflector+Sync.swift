@@ -5,58 +5,22 @@ import Logging
 /// The reflector's sync: the whole state into the store in one step, streamed where the server
 /// supports it (client-go's watch-list), else by a paged LIST.
 extension Reflector {
-    enum StreamOutcome {
-        /// The end bookmark arrived and the store was swapped; watch from this resourceVersion.
-        case synced(resourceVersion: String)
-        /// The server refused the parameters or ignored them: list instead.
-        case unsupported(reason: String)
-        /// 410 during the initial stream: sync again.
-        case gone
-        case failed(any Error)
-    }
-
-    /// Fills the store; returns the resourceVersion to watch from, or nil when it has to be tried
-    /// again (after the backoff, already waited, for a failure).
-    func sync(backoff: inout Backoff, log: Logger) async -> String? {
-        let resource = Object.resource.description
-        if options.initialSync == .stream, !streamingSupport.isUnsupported(resource) {
-            switch await streamInitialState(log: log) {
-            case .synced(let rv):
-                return rv
-            case .unsupported(let reason):
-                // Once per resource: every later sync of it lists without asking again.
-                if streamingSupport.markUnsupported(resource, reason: reason) {
-                    log.notice("the server does not support a streaming initial sync; listing in pages",
-                               metadata: ["reason": "\(reason)"])
-                }
-            case .gone:
-                observer.watchRestarted(resource: resource, reason: "expired")
-                log.info("resourceVersion too old during the initial stream; syncing again")
-                return nil
-            case .failed(let error):
-                await wait(&backoff, after: "streaming sync failed", error: error, log: log)
-                return nil
-            }
-        }
+    /// A paged LIST (the client's pager starts over once if a continue token expires), swapped
+    /// into the store when its last page has arrived.
+    func listInitialState(log: Logger) async -> ReflectorOutcome {
         do {
             let (items, rv) = try await client.listAll(
                 Object.self, namespace: options.namespace, labelSelector: options.labelSelector,
-                fieldSelector: options.fieldSelector, pageSize: options.pageSize, transform: transform)
+                fieldSelector: options.fieldSelector, pageSize: options.pageSize, progress: nil, transform: transform)
             store.replace(items, resourceVersion: rv, partition: options.partition)
-            observer.relisted(resource: resource, objects: items.count)
+            observer.relisted(resource: Object.resource.description, objects: items.count)
             log.debug("listed", metadata: ["objects": "\(items.count)", "resourceVersion": "\(rv)"])
-            return rv
+            return .synced(resourceVersion: rv)
+        } catch let error as APIError where error.isGone {
+            return .gone
         } catch {
-            await wait(&backoff, after: "list failed", error: error, log: log)
-            return nil
+            return .failed(resourceVersion: nil, error: error)
         }
-    }
-
-    private func wait(_ backoff: inout Backoff, after what: String, error: any Error, log: Logger) async {
-        if Task.isCancelled { return }
-        let wait = backoff.next()
-        log.warning("\(what); retrying", metadata: ["error": "\(error)", "retryIn": "\(wait)"])
-        try? await Task.sleep(for: wait)  // cancellation ends the run loop at its top
     }
 
     /// `watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true`
@@ -67,8 +31,20 @@ extension Reflector {
     ///
     /// A server that supports it sends nothing but ADDED events before the end bookmark; a
     /// plain bookmark, a change, or the end of the stream first means it ignored the parameters.
-    /// 400 or 422 means it refused them (the WatchList feature gate off).
-    func streamInitialState(log: Logger) async -> StreamOutcome {
+    /// 400 or 422 means it refused them (the WatchList feature gate off). Either is remembered
+    /// per resource in `streamingSupport`, so the other reflectors of the resource list at once.
+    func streamInitialState(log: Logger) async -> ReflectorOutcome {
+        let resource = Object.resource.description
+        if let known = streamingSupport.reason(resource) { return .streamingUnsupported(reason: known) }
+        let outcome = await streamOnce(log: log)
+        if case .streamingUnsupported(let reason) = outcome, streamingSupport.markUnsupported(resource, reason: reason) {
+            log.notice("the server does not support a streaming initial sync; listing in pages",
+                       metadata: ["reason": "\(reason)"])
+        }
+        return outcome
+    }
+
+    private func streamOnce(log: Logger) async -> ReflectorOutcome {
         var entries: [Entry] = []
         do {
             let events = try await client.watch(
@@ -86,22 +62,22 @@ extension Reflector {
                     log.debug("streamed", metadata: ["objects": "\(entries.count)", "resourceVersion": "\(rv)"])
                     return .synced(resourceVersion: rv)
                 case .bookmark:
-                    return .unsupported(reason: "a bookmark without k8s.io/initial-events-end came before the initial state ended")
+                    return .streamingUnsupported(reason: "a bookmark without k8s.io/initial-events-end came before the initial state ended")
                 case .modified, .deleted:
-                    return .unsupported(reason: "a change came before the end of the initial state")
+                    return .streamingUnsupported(reason: "a change came before the end of the initial state")
                 case .error(let status):
                     let error = APIError.watchError(status)
-                    return error.isGone ? .gone : .failed(error)
+                    return error.isGone ? .gone : .failed(resourceVersion: nil, error: error)
                 }
             }
-            if Task.isCancelled { return .failed(CancellationError()) }
-            return .unsupported(reason: "the watch ended without the k8s.io/initial-events-end bookmark")
+            if Task.isCancelled { return .failed(resourceVersion: nil, error: CancellationError()) }
+            return .streamingUnsupported(reason: "the watch ended without the k8s.io/initial-events-end bookmark")
         } catch let error as APIError where error.code == 400 || error.code == 422 {
-            return .unsupported(reason: "\(error)")
+            return .streamingUnsupported(reason: "\(error)")
         } catch let error as APIError where error.isGone {
             return .gone
         } catch {
-            return .failed(error)
+            return .failed(resourceVersion: nil, error: error)
         }
     }
 }

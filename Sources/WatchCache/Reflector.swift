@@ -6,11 +6,12 @@ import Logging
 /// state, or a paged list where the server does not support that), then watch from the sync's
 /// resourceVersion, forever.
 ///
-/// States: `listing` (the sync, see `Reflector+Sync`) → `watching(rv)`; a watch that ends
-/// normally (server timeout) is re-opened from the last resourceVersion; bookmarks advance it;
-/// 410 Gone (as HTTP 410 or as a watch ERROR event) → `listing` again and the store is swapped
-/// in one step; any other failure → back off (exponential, jittered, reset after a healthy
-/// period) and re-watch from where it was.
+/// The paths between those phases — a watch that ends normally (server timeout) is re-opened
+/// from the last resourceVersion; bookmarks advance it; 410 Gone (as HTTP 410 or as a watch
+/// ERROR event) → sync again, the store swapped in one step; any other failure → back off
+/// (exponential, jittered, reset after a healthy period) and re-watch from where it was — are
+/// `ReflectorState.transition(on:elapsed:)`. `run()` only performs each phase's I/O against the
+/// `ListWatcher` and feeds the outcome to it.
 ///
 /// `Object` is what the server sends; `Entry` what the store keeps (the object itself, or a
 /// compact record made from it page by page and event by event).
@@ -31,13 +32,16 @@ public final class Reflector<Object: KubeObject, Entry: CacheEntry>: Sendable {
         /// What servers answered to a streaming sync; share one among the reflectors of a client
         /// (nil: this reflector's own).
         public var streamingSupport: StreamingSyncSupport?
+        /// How the I/O's durations are measured and the waits between them slept.
+        public var clock: any ReflectorClock
 
         public init(
             namespace: String? = nil, labelSelector: String? = nil, fieldSelector: String? = nil,
             pageSize: Int = 500, watchTimeoutSeconds: ClosedRange<Int> = 300...600, backoff: Backoff = Backoff(),
             partition: StorePartition<Entry>? = nil, initialSync: InitialSync = .stream,
-            streamingSupport: StreamingSyncSupport? = nil
+            streamingSupport: StreamingSyncSupport? = nil, clock: any ReflectorClock = ContinuousReflectorClock()
         ) {
+            self.clock = clock
             self.partition = partition
             self.initialSync = initialSync
             self.streamingSupport = streamingSupport
@@ -50,13 +54,8 @@ public final class Reflector<Object: KubeObject, Entry: CacheEntry>: Sendable {
         }
     }
 
-    enum Phase: Sendable {
-        case listing
-        case watching(resourceVersion: String)
-    }
-
     public let store: ObjectStore<Entry>
-    let client: KubeClient
+    let client: any ListWatcher
     let options: Options
     private let logger: Logger
     let observer: any ReflectorObserver
@@ -64,7 +63,7 @@ public final class Reflector<Object: KubeObject, Entry: CacheEntry>: Sendable {
     let streamingSupport: StreamingSyncSupport
 
     public init(
-        client: KubeClient, store: ObjectStore<Entry>, options: Options = Options(),
+        client: any ListWatcher, store: ObjectStore<Entry>, options: Options = Options(),
         logger: Logger = Logger(label: "token-warden.reflector"), observer: any ReflectorObserver = NoReflectorObserver(),
         transform: @escaping @Sendable (Object) -> Entry
     ) {
@@ -79,7 +78,7 @@ public final class Reflector<Object: KubeObject, Entry: CacheEntry>: Sendable {
 
     /// A reflector whose store keeps the decoded objects themselves.
     public convenience init(
-        client: KubeClient, store: ObjectStore<Object>, options: Options = Options(),
+        client: any ListWatcher, store: ObjectStore<Object>, options: Options = Options(),
         logger: Logger = Logger(label: "token-warden.reflector"), observer: any ReflectorObserver = NoReflectorObserver()
     ) where Entry == Object {
         self.init(client: client, store: store, options: options, logger: logger, observer: observer) { $0 }
@@ -87,84 +86,82 @@ public final class Reflector<Object: KubeObject, Entry: CacheEntry>: Sendable {
 
     /// Runs until the calling task is cancelled.
     public func run() async {
-        var phase = Phase.listing
-        var backoff = options.backoff
-        var shortWatches = 0
-        let resource = Object.resource.description
+        var state = ReflectorState(initialSync: options.initialSync, backoff: options.backoff)
         var log = logger
-        log[metadataKey: "resource"] = "\(resource)"
+        log[metadataKey: "resource"] = "\(Object.resource.description)"
         while !Task.isCancelled {
-            switch phase {
-            case .listing:
-                if let rv = await sync(backoff: &backoff, log: log) { phase = .watching(resourceVersion: rv) }
-            case .watching(let rv):
-                let started = ContinuousClock.now
-                let outcome = await watchOnce(from: rv, log: log)
-                if ContinuousClock.now - started >= backoff.resetAfter { backoff.reset() }
-                switch outcome {
-                case .ended(let last, let events):
-                    // client-go's short-watch guard: a watch the server closes at once without an
-                    // event is treated as a failure (backed off), not re-opened in a tight loop.
-                    if events == 0, ContinuousClock.now - started < Self.shortWatch {
-                        if Task.isCancelled { return }
-                        observer.watchRestarted(resource: resource, reason: "short")
-                        let wait = backoff.next()
-                        shortWatches += 1
-                        log.log(level: shortWatches == 1 ? .warning : .debug,
-                                "very short watch: closed in under a second without events; backing off",
-                                metadata: ["retryIn": "\(wait)", "inARow": "\(shortWatches)"])
-                        try? await Task.sleep(for: wait)  // cancellation ends the loop at its top
-                    } else {
-                        shortWatches = 0
-                    }
-                    phase = .watching(resourceVersion: last)
-                case .gone:
-                    observer.watchRestarted(resource: resource, reason: "expired")
-                    log.info("resourceVersion too old; listing again")
-                    phase = .listing
-                case .failed(let last, let error):
-                    if Task.isCancelled { return }
-                    observer.watchRestarted(resource: resource, reason: "error")
-                    let wait = backoff.next()
-                    log.warning("watch failed; re-watching", metadata: ["error": "\(error)", "retryIn": "\(wait)"])
-                    try? await Task.sleep(for: wait)  // cancellation ends the loop at its top
-                    phase = .watching(resourceVersion: last)
-                }
+            let started = options.clock.now
+            let outcome: ReflectorOutcome
+            switch state.phase {
+            case .syncing(.stream): outcome = await streamInitialState(log: log)
+            case .syncing(.list): outcome = await listInitialState(log: log)
+            case .watching(let rv): outcome = await watchOnce(from: rv)
+            }
+            if Task.isCancelled { return }
+            let transition = state.transition(on: outcome, elapsed: options.clock.now - started)
+            report(transition, after: outcome, in: state, log: log)
+            state = transition.state
+            if transition.wait > .zero {
+                try? await options.clock.sleep(for: transition.wait)  // cancellation ends the loop at its top
             }
         }
     }
 
-    /// A watch that ends without an event sooner than this is "very short" (client-go: 1 s).
-    static var shortWatch: Duration { .seconds(1) }
-
-    enum WatchOutcome {
-        case ended(resourceVersion: String, events: Int)
-        case gone
-        case failed(resourceVersion: String, any Error)
+    /// The step's log line and watch-restart count.
+    private func report(_ transition: ReflectorTransition, after outcome: ReflectorOutcome, in state: ReflectorState, log: Logger) {
+        if let restart = transition.restart {
+            observer.watchRestarted(resource: Object.resource.description, reason: restart.rawValue)
+        }
+        let retryIn: Logger.MetadataValue = "\(transition.wait)"
+        switch (state.phase, outcome) {
+        case (.watching, .watchEnded) where transition.restart == .short:
+            let inARow = transition.state.shortWatchesInARow
+            log.log(level: inARow == 1 ? .warning : .debug,
+                    "very short watch: closed in under a second without events; backing off",
+                    metadata: ["retryIn": retryIn, "inARow": "\(inARow)"])
+        case (.watching, .gone):
+            log.info("resourceVersion too old; listing again")
+        case (.syncing(.stream), .gone):
+            log.info("resourceVersion too old during the initial stream; syncing again")
+        case (.syncing(.list), .gone):
+            log.warning("list failed: its continue token expired again after starting over; retrying",
+                        metadata: ["retryIn": retryIn])
+        case (.watching, .failed(_, let error)):
+            log.warning("watch failed; re-watching", metadata: ["error": "\(error)", "retryIn": retryIn])
+        case (.syncing(let method), .failed(_, let error)):
+            let what = method == .stream ? "streaming sync failed" : "list failed"
+            log.warning("\(what); retrying", metadata: ["error": "\(error)", "retryIn": retryIn])
+        case (_, .streamingUnsupported), (_, .synced), (.watching, .watchEnded):
+            break  // logged where it happened, or nothing to say
+        case (.syncing, _), (.watching, _):
+            log.warning("unexpected outcome; retrying", metadata: ["outcome": "\(outcome)", "retryIn": retryIn])
+        }
     }
 
-    private func watchOnce(from start: String, log: Logger) async -> WatchOutcome {
+    /// One watch from `start`, its events applied to the store, until the server ends it.
+    private func watchOnce(from start: String) async -> ReflectorOutcome {
         var rv = start
         var received = 0
         do {
             let timeout = Int.random(in: options.watchTimeoutSeconds)
             let events = try await client.watch(
                 Object.self, namespace: options.namespace, resourceVersion: rv, timeoutSeconds: timeout,
-                labelSelector: options.labelSelector, fieldSelector: options.fieldSelector)
+                labelSelector: options.labelSelector, fieldSelector: options.fieldSelector,
+                allowBookmarks: true, sendInitialEvents: false)
             for try await event in events {
                 if case .error(let status) = event {
                     let error = APIError.watchError(status)
-                    return error.isGone ? .gone : .failed(resourceVersion: rv, error)
+                    return error.isGone ? .gone : .failed(resourceVersion: rv, error: error)
                 }
                 received += 1
                 store.apply(event, transform: transform)
                 if let next = event.resourceVersion, !next.isEmpty { rv = next }
             }
-            return .ended(resourceVersion: rv, events: received)
+            return .watchEnded(resourceVersion: rv, events: received)
         } catch let error as APIError where error.isGone {
             return .gone
         } catch {
-            return .failed(resourceVersion: rv, error)
+            return .failed(resourceVersion: rv, error: error)
         }
     }
 }
