@@ -54,6 +54,10 @@ public final class ControllerRuntime: Sendable {
         clock: (@Sendable () -> Timestamp)? = nil, clockRate: Double = 1, minimumInterval: Duration = .milliseconds(200),
         onOutcome: (@Sendable (Reconciler.Outcome) -> Void)? = nil, releasesStartupMemory: Bool = false
     ) throws {
+        var configuration = configuration
+        if configuration.ownPod == nil, cluster.origin == InClusterConfig.origin {
+            configuration.ownPod = Self.ownPod(cluster: cluster, logger: logger)
+        }
         self.configuration = configuration
         self.identity = identity
         self.logger = logger
@@ -76,7 +80,8 @@ public final class ControllerRuntime: Sendable {
         caches = ClusterCaches(signal: signal)
         let tokenLifetime = ClusterTokenLifetimeMonitor(
             explicit: configuration.detectsTokenLifetime ? nil : configuration.defaults.tokenLifetime,
-            token: cluster.token, inCluster: cluster.origin == InClusterConfig.origin, metrics: metrics, logger: logger)
+            token: cluster.token, inCluster: cluster.origin == InClusterConfig.origin, ownPod: configuration.ownPod, metrics: metrics,
+            logger: logger)
         self.tokenLifetime = tokenLifetime
         let publication = LeasePublication(tokenLifetime: tokenLifetime)
         if let election = configuration.leaderElection {
@@ -147,6 +152,17 @@ public final class ControllerRuntime: Sendable {
         } else {
             auditWebhook = nil
         }
+    }
+
+    /// In a pod: the pod itself, from its token's claims, else HOSTNAME in the configuration's namespace (`ControllerPod`).
+    static func ownPod(cluster: ClusterConfig, logger: Logger) -> ObjectRef? {
+        var token: String?
+        do {
+            token = try cluster.token?.token()
+        } catch {
+            logger.warning("cannot read the own token to find the controller's pod; using HOSTNAME", metadata: ["error": "\(error)"])
+        }
+        return ControllerPod.resolve(token: token, hostname: ProcessInfo.processInfo.environment["HOSTNAME"], namespace: cluster.namespace)
     }
 
     /// The pod's name (HOSTNAME) plus a random suffix, as client-go does, so two processes never share an identity.
