@@ -27,7 +27,9 @@ public final class KubeClient: Sendable {
     /// only after their own `timeoutSeconds` + 30 s. libcurl measures the speed over a window of
     /// about 5 s, so a stall is noticed up to 5 s after this.
     public let watchStallTimeoutSeconds: Int
-    private let serverClockOffset = Atomic<Int64>(0)
+    private let serverClockOffset: ServerClockOffset
+    /// Asked before every write (nil: every write goes out); see `gated(by:)`.
+    let writeGate: WriteGate?
 
     public convenience init(
         config: ClusterConfig, logger: Logger = Logger(label: "token-warden.api"),
@@ -56,11 +58,33 @@ public final class KubeClient: Sendable {
         self.maximumRetryAfterSeconds = maximumRetryAfterSeconds
         self.watchStallTimeoutSeconds = max(1, watchStallTimeoutSeconds)
         self.transport = CurlTransport(tls: config.tls, logger: logger)
+        serverClockOffset = ServerClockOffset()
+        writeGate = nil
+    }
+
+    private init(_ base: KubeClient, writeGate: WriteGate) {
+        config = base.config
+        logger = base.logger
+        decoder = base.decoder
+        observer = base.observer
+        userAgent = base.userAgent
+        maximumRetries = base.maximumRetries
+        maximumRetryAfterSeconds = base.maximumRetryAfterSeconds
+        watchStallTimeoutSeconds = base.watchStallTimeoutSeconds
+        transport = base.transport
+        serverClockOffset = base.serverClockOffset
+        self.writeGate = writeGate
+    }
+
+    /// This client (same connection pool, token and clock) with every write asked of `gate`
+    /// first: the leader's writes go through one, so none leaves once its lease is in doubt.
+    public func gated(by gate: WriteGate) -> KubeClient {
+        KubeClient(self, writeGate: gate)
     }
 
     /// Server time minus local time, from the latest response's `Date` header (seconds).
     /// Deadlines are computed on the server's clock so a skewed node cannot make the controller late.
-    public var serverClockOffsetSeconds: Int64 { serverClockOffset.load(ordering: .relaxed) }
+    public var serverClockOffsetSeconds: Int64 { serverClockOffset.value }
 
     /// One API request. `verb` is the Kubernetes verb (get, list, watch, create, patch, …) for
     /// metrics and messages; `resource` names what it touches.
@@ -108,6 +132,9 @@ public final class KubeClient: Sendable {
         var refreshedToken = false
         var attempt = 0
         while true {
+            if let writeGate, call.method != "GET", !writeGate.admits() {
+                throw WriteFenced(verb: call.verb, path: call.path, refusal: writeGate.refusal)
+            }
             let started = ContinuousClock.now
             let answer: Answer
             do {
@@ -173,7 +200,7 @@ public final class KubeClient: Sendable {
     func noteServerDate(_ head: ResponseHead) {
         guard let value = head.header("Date"), let server = HTTPDate.parse(value) else { return }
         let local = Int64(Date().timeIntervalSince1970)
-        serverClockOffset.store(server - local, ordering: .relaxed)
+        serverClockOffset.set(server - local)
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ body: [UInt8], what: String, path: String) throws -> T {

@@ -15,10 +15,14 @@ public final class LeaderElector: Sendable {
     private let client: KubeClient
     private let logger: Logger
     private let clock: @Sendable () -> Date
-    /// Annotations the leader keeps on the Lease (the cluster token lifetime it uses, for `report`).
-    private let annotations: @Sendable () -> [String: String]
+    /// Annotations the leader keeps on the Lease (the cluster token lifetime it uses, its failure
+    /// memory, for `report`), given those the Lease carries and whether this write takes it over.
+    /// An empty value removes the annotation.
+    private let annotations: @Sendable (_ onLease: [String: String], _ acquiring: Bool) -> [String: String]
     private let leading = Atomic<Bool>(false)
     private let state = Mutex(ElectionState())
+    /// `run`'s `onChange`, for stepping down outside a round (a write refused by the gate).
+    private let onChange = Mutex<(@Sendable (Bool) -> Void)?>(nil)
 
     /// What the elector knows between rounds.
     private struct ElectionState: Sendable {
@@ -32,7 +36,7 @@ public final class LeaderElector: Sendable {
 
     public init(
         client: KubeClient, config: LeaderElectionConfig, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() },
-        annotations: @escaping @Sendable () -> [String: String] = { [:] }
+        annotations: @escaping @Sendable (_ onLease: [String: String], _ acquiring: Bool) -> [String: String] = { _, _ in [:] }
     ) {
         self.client = client
         self.annotations = annotations
@@ -56,6 +60,17 @@ public final class LeaderElector: Sendable {
         return !LeaseElection.hasLapsed(lastRenewedAt: renewed, now: now(), renewDeadline: config.renewDeadline)
     }
 
+    /// The write gate's question (`KubeClient.gated(by:)`): `mayWrite`; when a leader finds its
+    /// lease in doubt here it steps down at once, not at its next round.
+    public func admitsWrite() -> Bool {
+        if mayWrite { return true }
+        if isLeader, let onChange = onChange.withLock({ $0 }) {
+            state.withLock { $0.lease = nil }
+            setLeader(false, onChange: onChange, why: "a write was due but the lease could not be renewed within the renew deadline")
+        }
+        return false
+    }
+
     /// Campaigns, leads and renews until the task is cancelled; `onChange` is told each change
     /// of leadership (true: start acting; false: stop at once). On cancellation a held lease is
     /// released (if configured) and, if it was leading, `onChange(false)` is the last call.
@@ -63,6 +78,7 @@ public final class LeaderElector: Sendable {
         logger.info("leader election started", metadata: [
             "leaseDuration": "\(config.leaseDuration)", "renewDeadline": "\(config.renewDeadline)", "retryPeriod": "\(config.retryPeriod)",
         ])
+        self.onChange.withLock { $0 = onChange }
         while !Task.isCancelled {
             await round(onChange: onChange)
             let pause = isLeader ? config.retryPeriod : config.retryPeriod * (1 + Double.random(in: 0..<1.2))  // client-go JitterFactor 1.2
@@ -120,7 +136,7 @@ public final class LeaderElector: Sendable {
                 let spec = LeaseElection.record(for: verdict, previous: current.lease?.spec, identity: config.identity,
                                                 leaseDurationSeconds: config.leaseDurationSeconds, now: MicroTime(seconds: t))
                 do {
-                    try await write(spec, over: current.lease, at: t)
+                    try await write(spec, over: current.lease, at: t, acquiring: verdict != .renew)
                     if verdict != .renew { logger.notice("lease acquired", metadata: ["transitions": "\(spec.leaseTransitions ?? 0)"]) }
                     setLeader(true, onChange: onChange, why: "lease \(verdict == .renew ? "renewed" : "acquired")")
                     return
@@ -137,21 +153,27 @@ public final class LeaderElector: Sendable {
     }
 
     /// Creates (no Lease yet) or replaces the Lease with `spec`; on success it is ours as of `at`.
-    private func write(_ spec: Lease.Spec, over existing: Lease?, at t: Double) async throws {
+    /// `acquiring`: this write takes the lease (not a renewal), so the annotations may seed from it.
+    private func write(_ spec: Lease.Spec, over existing: Lease?, at t: Double, acquiring: Bool) async throws {
         let written: Lease
-        let published = annotations()
+        let published = annotations(existing?.metadata.annotations ?? [:], acquiring)
         if let existing {
             var lease = existing
             lease.spec = spec
-            if !published.isEmpty { lease.metadata.annotations = (lease.metadata.annotations ?? [:]).merging(published) { $1 } }
+            if !published.isEmpty {
+                var merged = (lease.metadata.annotations ?? [:]).merging(published) { $1 }
+                for (key, value) in published where value.isEmpty { merged[key] = nil }
+                lease.metadata.annotations = merged
+            }
             let body = try JSONBody.encode(lease)
             let answer = try await bounded { [client, config] in
                 try await client.replace(.leases, namespace: config.namespace, name: config.name, body: body)
             }
             written = try client.decoder.decode(Lease.self, from: answer)
         } else {
+            let kept = published.filter { !$0.value.isEmpty }
             let lease = Lease(
-                metadata: ObjectMeta(name: config.name, namespace: config.namespace, annotations: published.isEmpty ? nil : published),
+                metadata: ObjectMeta(name: config.name, namespace: config.namespace, annotations: kept.isEmpty ? nil : kept),
                 spec: spec)
             let body = try JSONBody.encode(lease)
             let answer = try await bounded { [client, config] in try await client.create(.leases, namespace: config.namespace, body: body) }

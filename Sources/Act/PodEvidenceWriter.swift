@@ -54,10 +54,15 @@ public final class PodEvidenceWriter: Sendable {
     }
 
     public func write(_ target: Target, evidence: TokenEvidence) async -> Outcome {
+        await attempt(target, evidence: evidence).outcome
+    }
+
+    /// `write`, with the error of a failed write (for the caller's backoff).
+    public func attempt(_ target: Target, evidence: TokenEvidence) async -> (outcome: Outcome, error: (any Error)?) {
         let issuedAt = evidence.tokenIssuedAt
-        if let recorded = target.recordedIssuedAt, recorded <= issuedAt { return .alreadyRecorded }
-        if let mine = written.withLock({ $0[target.uid] }), mine <= issuedAt { return .alreadyRecorded }
-        guard !dryRun else { return .dryRun }
+        if let recorded = target.recordedIssuedAt, recorded <= issuedAt { return (.alreadyRecorded, nil) }
+        if let mine = written.withLock({ $0[target.uid] }), mine <= issuedAt { return (.alreadyRecorded, nil) }
+        guard !dryRun else { return (.dryRun, nil) }
         do {
             try await client.patch(.pods, namespace: target.namespace, name: target.name, type: .merge,
                                    body: Self.patchBody(uid: target.uid, annotations: [
@@ -68,12 +73,12 @@ public final class PodEvidenceWriter: Sendable {
             logger.info("pod replaced before its evidence was written; nothing written", metadata: [
                 "namespace": "\(target.namespace)", "pod": "\(target.name)", "podUID": "\(target.uid)", "error": "\(error)",
             ])
-            return .podReplaced
+            return (.podReplaced, nil)
         } catch {
             logger.warning("cannot write stale-token evidence on the pod", metadata: [
                 "namespace": "\(target.namespace)", "pod": "\(target.name)", "error": "\(error)",
             ])
-            return .failed
+            return (.failed, error)
         }
         written.withLock { remembered in
             if remembered.count >= Self.rememberedPods { remembered.removeAll(keepingCapacity: true) }
@@ -82,7 +87,7 @@ public final class PodEvidenceWriter: Sendable {
         logger.notice("stale-token evidence written on the pod", metadata: [
             "namespace": "\(target.namespace)", "pod": "\(target.name)", "tokenIssuedAt": "\(issuedAt.rfc3339)",
         ])
-        return .written
+        return (.written, nil)
     }
 
     /// `{"metadata":{"uid":…,"annotations":{…}}}` for any writer of the evidence (the

@@ -25,10 +25,10 @@ public enum ClusterTokenLifetimeDetector {
         guard let iat = claims.iat, let exp = claims.exp else {
             return .fallback("the controller's own token has no iat/exp claims")
         }
-        guard let bound = claims.kubernetes, let pod = bound.pod, let podName = pod.name else {
+        guard let bound = claims.kubernetes, bound.pod?.name != nil else {
             return .fallback("the controller's own token is not bound to a pod (no kubernetes.io.pod claim)")
         }
-        let ownPod = ObjectRef(kind: "Pod", namespace: bound.namespace, name: podName, uid: pod.uid)
+        let ownPod = ControllerPod.fromClaims(claims)
         let span = exp - iat
         if let warnAfter = bound.warnafter {
             guard span > requestedSeconds else {

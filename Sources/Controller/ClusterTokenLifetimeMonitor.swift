@@ -1,6 +1,7 @@
 import Act
 import APIClient
 import Assess
+import KubeModel
 import Logging
 import Observe
 import Synchronization
@@ -26,13 +27,17 @@ public final class ClusterTokenLifetimeMonitor: Sendable {
     private let metrics: WardenMetrics?
     private let logger: Logger
     private let state: Mutex<State>
+    /// The controller's own pod (`ControllerPod`), where the extension-off Event goes.
+    private let ownPod: ObjectRef?
 
     /// - Parameters:
     ///   - explicit: the `--token-lifetime` value; nil for `auto`.
     ///   - token: the controller's own token source (nil: a client certificate or no token).
     ///   - inCluster: the configuration is the pod's own (in-cluster); outside a pod `auto` falls back.
-    public init(explicit: TokenLifetime?, token: TokenSource?, inCluster: Bool, metrics: WardenMetrics?, logger: Logger) {
+    ///   - ownPod: the controller's own pod (nil: the pod the detected token names).
+    public init(explicit: TokenLifetime?, token: TokenSource?, inCluster: Bool, ownPod: ObjectRef? = nil, metrics: WardenMetrics?, logger: Logger) {
         self.token = token
+        self.ownPod = ownPod
         self.auto = explicit == nil
         self.inCluster = inCluster
         self.metrics = metrics
@@ -92,7 +97,7 @@ public final class ClusterTokenLifetimeMonitor: Sendable {
         ]
         if announce {
             logger.critical("token extension is off in this cluster: old clients fail about an hour after they start and restarts cannot protect them; workloads are reported Unprotectable", metadata: metadata)
-            guard let pod = value.ownPod else { return nil }
+            guard let pod = ownPod ?? value.ownPod else { return nil }
             return WardenEvent(
                 regarding: pod, type: .warning, reason: .tokenExtensionOff,
                 message: "The API server does not extend ServiceAccount tokens (\(value.evidence)): clients that read their token once fail about an hour after they start, and restarts cannot protect them. Workloads are reported Unprotectable.",

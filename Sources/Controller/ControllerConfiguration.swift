@@ -52,7 +52,8 @@ public struct ControllerConfiguration: Sendable {
     /// With the webhook: no authenticated batch for this long makes `restart-on: evidence` fall
     /// back to the estimate (`--evidence-max-silence`).
     public var evidenceMaxSilenceSeconds: Int64 = 1800
-    /// This replica's own pod, for the Events about the controller itself (nil outside a cluster).
+    /// This replica's own pod (Events about the controller, its audit batch time); nil: in a pod the
+    /// runtime finds it (`ControllerPod`: its token's claims, else HOSTNAME), outside a cluster none.
     public var ownPod: ObjectRef?
     /// Cluster-wide pace of announcements (the Events a pass derives from what it sees: at risk,
     /// deferred, would restart, …): a burst, then this many per second; the rest wait for later

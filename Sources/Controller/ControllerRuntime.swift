@@ -54,6 +54,10 @@ public final class ControllerRuntime: Sendable {
         clock: (@Sendable () -> Timestamp)? = nil, clockRate: Double = 1, minimumInterval: Duration = .milliseconds(200),
         onOutcome: (@Sendable (Reconciler.Outcome) -> Void)? = nil, releasesStartupMemory: Bool = false
     ) throws {
+        var configuration = configuration
+        if configuration.ownPod == nil, cluster.origin == InClusterConfig.origin {
+            configuration.ownPod = Self.ownPod(cluster: cluster, logger: logger)
+        }
         self.configuration = configuration
         self.identity = identity
         self.logger = logger
@@ -74,41 +78,51 @@ public final class ControllerRuntime: Sendable {
         let signal = ChangeSignal()
         self.signal = signal
         caches = ClusterCaches(signal: signal)
-        let recorder = PodEvidenceRecorder(
-            writer: PodEvidenceWriter(client: client, dryRun: configuration.dryRun, logger: logger),
-            pods: caches.pods, metrics: metrics, clock: clock)
-        evidenceRecorder = recorder
-        evidence = StaleTokenEvidenceStore(onNewEvidence: { tokens in
-            signal.notify()
-            recorder.enqueue(tokens)
-        })
-        events = EventRecorder(client: client, instance: identity, logger: logger)
-        executor = RestartExecutor(client: client, events: events, logger: logger, dryRun: configuration.dryRun)
         let tokenLifetime = ClusterTokenLifetimeMonitor(
             explicit: configuration.detectsTokenLifetime ? nil : configuration.defaults.tokenLifetime,
-            token: cluster.token, inCluster: cluster.origin == InClusterConfig.origin, metrics: metrics, logger: logger)
+            token: cluster.token, inCluster: cluster.origin == InClusterConfig.origin, ownPod: configuration.ownPod, metrics: metrics,
+            logger: logger)
         self.tokenLifetime = tokenLifetime
+        let publication = LeasePublication(tokenLifetime: tokenLifetime)
         if let election = configuration.leaderElection {
             let config = LeaderElectionConfig(
                 namespace: election.namespace, name: election.leaseName, identity: identity,
                 leaseDuration: election.leaseDurationSeconds, renewDeadline: election.renewDeadlineSeconds,
                 retryPeriod: election.retryPeriodSeconds)
             try config.validate()
-            elector = LeaderElector(
-                client: client, config: config, logger: logger, annotations: { tokenLifetime.leaseAnnotations })
+            elector = LeaderElector(client: client, config: config, logger: logger, annotations: publication.annotations)
         } else {
             elector = nil
         }
-        // Fencing: with an election, only a leader whose lease is valid with margin writes.
+        // Fencing: with an election, only a leader whose lease is valid with margin writes. The
+        // reconciler asks before every step and Event; the client asks again before every request
+        // of the leader's (`leaderWrites`). A replica in doubt of its lease (it leads, the lease
+        // has lapsed) writes nothing at all, not even evidence, until it has stepped down.
         let fencingElector = elector
         let mayWrite: @Sendable () -> Bool = { fencingElector?.mayWrite ?? true }
+        let leaderWrites = fencingElector.map { elector in
+            client.gated(by: WriteGate(refusal: "the lease is not valid with margin (renew deadline)") { elector.admitsWrite() })
+        } ?? client
+        let replicaWrites = fencingElector.map { elector in
+            client.gated(by: WriteGate(refusal: "this replica leads but its lease is in doubt") { !elector.isLeader || elector.admitsWrite() })
+        } ?? client
+        let recorder = PodEvidenceRecorder(
+            writer: PodEvidenceWriter(client: replicaWrites, dryRun: configuration.dryRun, logger: logger),
+            pods: caches.pods, metrics: metrics, clock: clock, backoff: configuration.backoff, logger: logger)
+        evidenceRecorder = recorder
+        evidence = StaleTokenEvidenceStore(onNewEvidence: { tokens in
+            signal.notify()
+            recorder.enqueue(tokens)
+        })
+        events = EventRecorder(client: leaderWrites, instance: identity, logger: logger)
+        executor = RestartExecutor(client: leaderWrites, events: events, logger: logger, dryRun: configuration.dryRun)
         let batchClock = configuration.auditWebhook == nil ? nil : AuditBatchClock(startedAt: clock())
         var shareBatchTime: (@Sendable (Timestamp) async -> Bool)?
         if batchClock != nil, !configuration.dryRun, let pod = configuration.ownPod, let namespace = pod.namespace {
             shareBatchTime = { [logger] at in
                 let body = #"{"metadata":{"annotations":{"\#(PolicyAnnotation.auditBatchAt)":"\#(at.rfc3339)"}}}"#
                 do {
-                    try await client.patch(.pods, namespace: namespace, name: pod.name, type: .merge, body: Array(body.utf8))
+                    try await replicaWrites.patch(.pods, namespace: namespace, name: pod.name, type: .merge, body: Array(body.utf8))
                     return true
                 } catch {
                     logger.warning("cannot note the last audit batch on this replica's pod", metadata: ["error": "\(error)"])
@@ -120,6 +134,7 @@ public final class ControllerRuntime: Sendable {
             caches: caches, configuration: configuration, actions: ClusterWorkloadActions(executor: executor, events: events),
             evidence: evidence, metrics: metrics, batchClock: batchClock, health: health, shareBatchTime: shareBatchTime,
             clock: clock, logger: logger, mayWrite: mayWrite, clusterTokenLifetime: { tokenLifetime.current.lifetime })
+        publication.attach(reconciler)
         if let address = configuration.httpAddress {
             let (host, port) = try ListenAddress.parse(address)
             endpoints = ObservabilityServer(host: host, port: port, routes: ObservabilityRoutes(health: health, metrics: metrics), logger: logger)
@@ -137,6 +152,17 @@ public final class ControllerRuntime: Sendable {
         } else {
             auditWebhook = nil
         }
+    }
+
+    /// In a pod: the pod itself, from its token's claims, else HOSTNAME in the configuration's namespace (`ControllerPod`).
+    static func ownPod(cluster: ClusterConfig, logger: Logger) -> ObjectRef? {
+        var token: String?
+        do {
+            token = try cluster.token?.token()
+        } catch {
+            logger.warning("cannot read the own token to find the controller's pod; using HOSTNAME", metadata: ["error": "\(error)"])
+        }
+        return ControllerPod.resolve(token: token, hostname: ProcessInfo.processInfo.environment["HOSTNAME"], namespace: cluster.namespace)
     }
 
     /// The pod's name (HOSTNAME) plus a random suffix, as client-go does, so two processes never share an identity.

@@ -166,7 +166,8 @@ extension Reconciler {
             let cause = "eviction refused: \(status.message ?? status.reason ?? "429")"
             // A PDB refusal carries no Retry-After; the wait grows from the policy's first step.
             let entry = failures.withLock {
-                $0.recordFailure(id, .transient(retryAfter: seconds), cause: cause, generation: nil, now: now, jitter: Double.random(in: 0..<1))
+                $0.recordFailure(id, .transient(retryAfter: seconds), cause: cause, reason: status.reason, generation: nil, now: now,
+                                 jitter: Double.random(in: 0..<1))
             }
             let givesUpAt = actions.runningEvictions().first { $0.decision.workload == id }.map { $0.lastProgress + configuration.evictTimeoutSeconds + 1 }
             retryLater(givesUpAt.map { min(entry.until, $0) } ?? entry.until)
@@ -218,10 +219,15 @@ extension Reconciler {
     /// A write failed: remembered (so the workload backs off) and announced once per run of
     /// failures with the server's Status; the retries that follow are logged at debug.
     func fail(_ decision: Decision, _ error: any Error, generation: Int64?, now: Timestamp, log: Logger) async {
+        if error is WriteFenced {
+            fence()  // not the workload's failure: this replica may not write any more
+            return
+        }
         let failure = Self.failure(error)
         let cause = "\(error)"
         let entry = failures.withLock {
-            $0.recordFailure(decision.workload, failure, cause: cause, generation: generation, now: now, jitter: Double.random(in: 0..<1))
+            $0.recordFailure(decision.workload, failure, cause: cause, reason: (error as? APIError)?.reason, generation: generation,
+                             now: now, jitter: Double.random(in: 0..<1))
         }
         retryLater(entry.until)
         metrics?.recordRestart(kind: decision.ref.kind, result: .failed)

@@ -205,9 +205,19 @@ public final class Reconciler: Sendable {
     func writable() -> Bool {
         if fenced.withLock({ $0 }) { return false }
         if mayWrite() { return true }
-        fenced.withLock { $0 = true }
-        logger.warning("the lease is not valid with margin (renew deadline): this pass stops before its next write")
+        fence()
         return false
+    }
+
+    /// The lease is in doubt (asked here, or a request refused by the client's write gate): the
+    /// pass writes nothing more.
+    func fence() {
+        let already = fenced.withLock { fenced in
+            defer { fenced = true }
+            return fenced
+        }
+        guard !already else { return }
+        logger.warning("the lease is not valid with margin (renew deadline): this pass stops before its next write")
     }
 
     private func action(for decision: Decision) -> String {

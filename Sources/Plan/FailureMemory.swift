@@ -3,7 +3,8 @@ import KubeModel
 
 /// What the controller remembers about writes that failed, per workload, so a refused write is
 /// retried after a growing wait instead of on every pass. Pure: the clock and the jitter are
-/// passed in. In memory only: a new process tries each workload once more, then backs off again.
+/// passed in. The leader publishes it on its Lease (`FailureRecord`), so `report` shows the
+/// backoff and a new leader starts from it instead of retrying every workload at once.
 public struct FailureMemory: Sendable {
     /// How a write failed, which decides the wait.
     public enum Failure: Hashable, Sendable {
@@ -28,6 +29,24 @@ public struct FailureMemory: Sendable {
         public var cause: String
         /// When this run of failures began: announcements are keyed by it (once per run).
         public var since: Timestamp
+        /// The server's Status reason (`Forbidden`, `TooManyRequests`, …); nil without one.
+        public var reason: String?
+        /// The latest failure (the order in which the record keeps entries: newest first).
+        public var lastFailedAt: Timestamp
+
+        public init(
+            failures: Int, until: Timestamp, failure: Failure, generation: Int64?, cause: String, since: Timestamp,
+            reason: String? = nil, lastFailedAt: Timestamp
+        ) {
+            self.failures = failures
+            self.until = until
+            self.failure = failure
+            self.generation = generation
+            self.cause = cause
+            self.since = since
+            self.reason = reason
+            self.lastFailedAt = lastFailedAt
+        }
     }
 
     public let policy: BackoffPolicy
@@ -38,7 +57,7 @@ public struct FailureMemory: Sendable {
     /// Records a failure at `now`; `jitter` in 0..<1 spreads the wait. Returns the new entry.
     @discardableResult
     public mutating func recordFailure(
-        _ id: WorkloadID, _ failure: Failure, cause: String, generation: Int64?, now: Timestamp, jitter: Double
+        _ id: WorkloadID, _ failure: Failure, cause: String, reason: String? = nil, generation: Int64?, now: Timestamp, jitter: Double
     ) -> Entry {
         let previous = entries[id]
         let failures = (previous?.failures ?? 0) + 1
@@ -56,7 +75,7 @@ public struct FailureMemory: Sendable {
         }
         let spread = Int64((Double(base) * policy.jitter * min(max(jitter, 0), 0.999)).rounded(.down))
         let entry = Entry(failures: failures, until: now + base + spread, failure: failure, generation: generation, cause: cause,
-                          since: previous?.since ?? now)
+                          since: previous?.since ?? now, reason: reason, lastFailedAt: now)
         entries[id] = entry
         return entry
     }
@@ -81,6 +100,14 @@ public struct FailureMemory: Sendable {
             if let until = blockedUntil(id, now: now, generation: generations[id]) { result[id] = until }
         }
         return result
+    }
+
+    /// Takes over what another process remembered (a new leader, from the Lease): an entry is
+    /// kept where it ends later, so neither memory's backoff is cut short.
+    public mutating func seed(_ remembered: [WorkloadID: Entry]) {
+        for (id, entry) in remembered where entries[id].map({ $0.until < entry.until }) ?? true {
+            entries[id] = entry
+        }
     }
 
     /// Drops entries long past (workloads deleted or healthy again) so the memory stays small.

@@ -32,6 +32,9 @@ public enum ReliabilityScenarios {
         .init("refused-patch", ActingUnderFailureScenarios.refusedPatch),
         .init("restarted-controller", ActingUnderFailureScenarios.restartedController),
         .init("lease-stalls", ActingUnderFailureScenarios.leaseStalls),
+        .init("lease-taken", LeaseScenarios.leaseTaken),
+        .init("backoff-on-lease", LeaseScenarios.backoffOnLease),
+        .init("leader-change", LeaseScenarios.leaderChange),
         .init("short-watches", ActingUnderFailureScenarios.shortWatches),
         .init("forged-audit-batches", EvidenceScenarios.forgedBatches),
     ]

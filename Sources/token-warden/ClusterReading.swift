@@ -18,40 +18,47 @@ struct ClusterReading: Sendable {
     /// controller's Lease, or the 365 d fallback); nil when the lifetime was given explicitly.
     let clusterTokenLifetime: ClusterTokenLifetime?
 
-    /// `namespace` nil: every namespace. `lease` set (`--token-lifetime auto`): the cluster-wide
-    /// lifetime is the one published on that Lease (its namespace nil: the context's).
+    /// What the reader should know about the reading itself (a Lease it could not read), for stderr.
+    let notes: [String]
+
+    /// `namespace` nil: every namespace. `lease`: where the running controller's Lease is (its
+    /// namespace nil: where `run` puts it); the workloads its leader backs off are planned as
+    /// `backoff`, and with `lifetimeFromLease` (`--token-lifetime auto`) the cluster-wide
+    /// lifetime is the one published there.
     static func read(config: ClusterConfig, defaults: PolicyDefaults, namespace: String?,
-                     planner: PlannerConfig = PlannerConfig(), lease: LeaseLocationOptions? = nil,
+                     planner: PlannerConfig = PlannerConfig(), lease: LeaseLocationOptions? = nil, lifetimeFromLease: Bool = false,
                      progress: (@Sendable (String) -> Void)?) async throws -> ClusterReading {
         let client = KubeClient(config: config, logger: Logger(label: "token-warden.report"), userAgent: BuildInfo.userAgent)
         var defaults = defaults
         var clusterLifetime: ClusterTokenLifetime?
+        var controllerLease: ControllerLease?
         if let lease {
             // The Lease where `run` puts it: the flag, else the context's declared namespace, else token-warden.
-            let lifetime = await publishedLifetime(
+            controllerLease = await ControllerLease.read(
                 client: client, namespace: ControllerConfiguration.LeaderElection.namespace(flag: lease.leaderElectionNamespace, cluster: config),
                 name: lease.leaderElectionId)
-            defaults.tokenLifetime = lifetime.lifetime
-            clusterLifetime = lifetime
         }
+        if lifetimeFromLease, let controllerLease {
+            defaults.tokenLifetime = controllerLease.lifetime.lifetime
+            clusterLifetime = controllerLease.lifetime
+        }
+        let backoff = controllerLease?.backoff() ?? (entries: [:], note: nil)
         let snapshot = try await SnapshotFetcher(client: client, namespace: namespace, progress: progress).fetch()
         // Deadlines are judged on the API server's clock, not this machine's.
         let now = Timestamp(seconds: Int64(Date().timeIntervalSince1970) + client.serverClockOffsetSeconds)
         let assessment = Assessor(defaults: defaults).assess(snapshot, now: now)
-        let plan = Planner(config: planner).plan(assessment, now: now, inFlight: [:])
-        return ClusterReading(assessment: assessment, plan: plan, planner: planner, now: now, clusterTokenLifetime: clusterLifetime)
-    }
-
-    /// The lifetime the running controller published on its Lease, else 365 d with the reason.
-    static func publishedLifetime(client: KubeClient, namespace: String, name: String) async -> ClusterTokenLifetime {
-        let lease = "\(namespace)/\(name)"
-        do {
-            let found = try await client.get(Lease.self, namespace: namespace, name: name)
-            return .published(onLease: found.metadata.annotations ?? [:], lease: lease)
-        } catch let error as APIError where error.isNotFound {
-            return .published(onLease: nil, lease: lease)
-        } catch {
-            return .fallback("cannot read Lease \(lease): \(error)")
+        var memory = FailureMemory()
+        memory.seed(backoff.entries)
+        var generations: [WorkloadID: Int64] = [:]
+        for workload in assessment.workloads { if let generation = workload.generation { generations[workload.id] = generation } }
+        var plan = Planner(config: planner).plan(assessment, now: now, inFlight: [:], backingOff: memory.blocked(now: now, generations: generations))
+        for index in plan.decisions.indices {
+            guard case .deferred(.backoff, let until) = plan.decisions[index].action, let entry = memory.entries[plan.decisions[index].workload]
+            else { continue }
+            let when = until.map { " until \($0.rfc3339)" } ?? ""
+            plan.decisions[index].message = "restart deferred\(when) (backoff after \(entry.failures) failed attempt(s)): \(entry.cause)"
         }
+        return ClusterReading(assessment: assessment, plan: plan, planner: planner, now: now, clusterTokenLifetime: clusterLifetime,
+                              notes: backoff.note.map { [$0] } ?? [])
     }
 }

@@ -51,8 +51,9 @@ struct ExplainCommand: AsyncParsableCommand {
             }
             let reading = try await Self.readForPlanning(config: config, defaults: defaults, namespace: scope,
                                                          planner: try limits.plannerConfig(),
-                                                         lease: policy.detectsTokenLifetime ? lease : nil)
+                                                         lease: lease, lifetimeFromLease: policy.detectsTokenLifetime)
             ReportCommand.clearProgress()
+            for note in reading.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
             guard let (workload, pod) = target.find(in: reading.assessment) else {
                 FileHandle.standardError.write(Data("""
                     error: \(target) not found among running pods and their workloads \
@@ -80,10 +81,11 @@ struct ExplainCommand: AsyncParsableCommand {
     /// every other workload: the reading covers the whole cluster, as the controller's does. Who may
     /// list only their namespace gets the plan within it, and is told so.
     static func readForPlanning(config: ClusterConfig, defaults: PolicyDefaults, namespace: String,
-                                planner: PlannerConfig, lease: LeaseLocationOptions?) async throws -> ClusterReading {
+                                planner: PlannerConfig, lease: LeaseLocationOptions?, lifetimeFromLease: Bool) async throws -> ClusterReading {
         do {
             return try await ClusterReading.read(config: config, defaults: defaults, namespace: nil,
-                                                 planner: planner, lease: lease, progress: ReportCommand.progressPrinter())
+                                                 planner: planner, lease: lease, lifetimeFromLease: lifetimeFromLease,
+                                                 progress: ReportCommand.progressPrinter())
         } catch let error as APIError where error.isForbidden {
             ReportCommand.clearProgress()
             FileHandle.standardError.write(Data("""
@@ -91,7 +93,8 @@ struct ExplainCommand: AsyncParsableCommand {
                 so the cluster-wide limit may be taken by workloads this reading cannot see\n
                 """.utf8))
             return try await ClusterReading.read(config: config, defaults: defaults, namespace: namespace,
-                                                 planner: planner, lease: lease, progress: ReportCommand.progressPrinter())
+                                                 planner: planner, lease: lease, lifetimeFromLease: lifetimeFromLease,
+                                                 progress: ReportCommand.progressPrinter())
         }
     }
 }

@@ -12,8 +12,9 @@ struct FleetReading {
     /// `-n`; nil: each context's own namespace.
     let namespace: String?
     let allNamespaces: Bool
-    /// `--token-lifetime auto`: each cluster's lifetime from its controller's Lease.
+    /// Each cluster's controller Lease: its backoff, and with `lifetimeFromLease` (`--token-lifetime auto`) its lifetime.
     let lease: LeaseLocationOptions?
+    var lifetimeFromLease = false
     let options: ReportOptions
 
     func read(contexts: [String]) async -> FleetReportRenderer {
@@ -32,7 +33,8 @@ struct FleetReading {
         do {
             let config = try cluster.load(context: context)
             let scope: String? = allNamespaces ? nil : (namespace ?? config.namespace)
-            let reading = try await ClusterReading.read(config: config, defaults: defaults, namespace: scope, lease: lease, progress: nil)
+            let reading = try await ClusterReading.read(config: config, defaults: defaults, namespace: scope, lease: lease,
+                                                        lifetimeFromLease: lifetimeFromLease, progress: nil)
             var options = options
             options.clusterTokenLifetime = reading.clusterTokenLifetime
             let renderer = ReportRenderer(assessment: reading.assessment, plan: reading.plan, options: options)

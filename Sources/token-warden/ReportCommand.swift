@@ -55,9 +55,10 @@ struct ReportCommand: AsyncParsableCommand {
             // The report itself never writes; the mode only says which controller's plan it shows.
             let defaults = try policy.defaults(mode: mode.parsed())
             let scope: String? = allNamespaces ? nil : (namespace ?? config.namespace)
-            let reading = try await ClusterReading.read(config: config, defaults: defaults, namespace: scope,
-                                                        lease: policy.detectsTokenLifetime ? lease : nil, progress: Self.progressPrinter())
+            let reading = try await ClusterReading.read(config: config, defaults: defaults, namespace: scope, lease: lease,
+                                                        lifetimeFromLease: policy.detectsTokenLifetime, progress: Self.progressPrinter())
             Self.clearProgress()
+            for note in reading.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
             let renderer = ReportRenderer(assessment: reading.assessment, plan: reading.plan, options: ReportOptions(
                 format: reportFormat, includeOutOfScope: showAll, clusterTokenLifetime: reading.clusterTokenLifetime))
             try StandardOutput.stream { renderer.write($0) }  // as it is made: JSON workload by workload
@@ -88,7 +89,7 @@ struct ReportCommand: AsyncParsableCommand {
         }
         let defaults = try policy.defaults(mode: mode.parsed())
         let fleet = await FleetReading(cluster: cluster, defaults: defaults, namespace: namespace, allNamespaces: allNamespaces,
-                                       lease: policy.detectsTokenLifetime ? lease : nil,
+                                       lease: lease, lifetimeFromLease: policy.detectsTokenLifetime,
                                        options: ReportOptions(format: reportFormat, includeOutOfScope: showAll)).read(contexts: contexts)
         for member in fleet.members {
             if case .failure(let error) = member.outcome {

@@ -128,11 +128,7 @@ struct RunCommand: AsyncParsableCommand {
             leaderElection: election, httpAddress: httpAddress, auditWebhook: webhook,
             detectsTokenLifetime: policy.detectsTokenLifetime, initialSync: initialSync)
         configuration.evidenceMaxSilenceSeconds = try seconds(evidenceMaxSilence, "--evidence-max-silence")
-        // In a pod, HOSTNAME is the pod's name: Events about the controller itself go there.
-        if clusterConfig.origin == InClusterConfig.origin,
-           let name = ProcessInfo.processInfo.environment["HOSTNAME"], !name.isEmpty, !clusterConfig.namespace.isEmpty {
-            configuration.ownPod = ObjectRef(kind: "Pod", namespace: clusterConfig.namespace, name: name)
-        }
+        // The controller's own pod (token claims, else HOSTNAME) is found by the runtime in a pod.
         let runtime = try ControllerRuntime(
             cluster: clusterConfig, configuration: configuration,
             identity: election?.identity ?? ControllerRuntime.defaultIdentity(), logger: logger, metrics: metrics,

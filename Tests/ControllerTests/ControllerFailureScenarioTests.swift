@@ -6,6 +6,7 @@ import Observe
 import Plan
 import Synchronization
 import Testing
+import TestSupport
 
 /// Acting under failure against the simulated cluster: custom owners, PodDisruptionBudgets that
 /// never allow an eviction, refused writes, a controller restarted, a lease lost. Budgets are
@@ -115,6 +116,58 @@ import Testing
         #expect(patches.allSatisfy { $0.code == 403 })
         #expect(harness.events("RestartFailed").filter { $0 == "shop/web" }.count == 1)
         #expect(deferred.withLock { $0 }.contains { if case .deferred(.backoff, let until) = $0 { until != nil } else { false } })
+    }
+
+    /// The leader publishes its failure memory on the Lease: the one-shot report shows the
+    /// refused workload as `backoff` with its `until` and the server's words, and a new leader
+    /// takes the memory over instead of trying again at once.
+    @Test func theReportShowsTheLeadersBackoffAndANewLeaderKeepsIt() async throws {
+        guard TokenWardenBinary.url != nil else {
+            print("skipping: no token-warden binary next to the test runner")
+            return
+        }
+        let harness = try ScenarioHarness { s in
+            s.namespace("default")
+            s.namespace("shop")
+            s.deployment("shop", "web", replicas: 1, ageDays: 350)
+        }
+        defer { harness.stop() }
+        harness.sim.faults.inject(.init(code: 403, verbs: ["patch"], resources: ["deployments"], retryAfterSeconds: 0))
+        let a = try harness.start(try harness.runtime(identity: "a", leaderElection: true))  // default backoff: 10 min after a 403
+        #expect(try await harness.wait(seconds: 20) { Self.leaseAnnotation(harness, FailureRecord.leaseAnnotation) != nil })
+        let refused = harness.sim.requestLog.all.filter { $0.verb == "patch" && $0.resource == "deployments" }.count
+        #expect(refused == 1)
+
+        let dir = try SimServer.temporaryDirectory("report-backoff")
+        let kubeconfig = dir.appendingPathComponent("config").path
+        try harness.sim.writeKubeconfig(path: kubeconfig)
+        let location = ["--kubeconfig", kubeconfig, "-A", "--leader-election-namespace", "default"]
+        let (_, table) = try await TokenWardenBinary.run(["report"] + location)
+        let row = table.split(separator: "\n").first { $0.contains(" web ") }.map(String.init) ?? ""
+        #expect(row.range(of: #"backoff (10|11|12)m"#, options: .regularExpression) != nil, "\(table)")  // 10 min + jitter
+        let (_, json) = try await TokenWardenBinary.run(["report", "-o", "json"] + location)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let web = try #require((document["workloads"] as? [[String: Any]])?.first { $0["name"] as? String == "web" })
+        let action = try #require(web["action"] as? [String: Any])
+        #expect(action["type"] as? String == "deferred")
+        #expect(action["cause"] as? String == "backoff")
+        let until = try #require((action["until"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) })
+        #expect(until.timeIntervalSinceNow > 500)
+        #expect((action["message"] as? String)?.contains("403") == true, "\(action)")
+
+        // A change of leader: the new one starts from the Lease's record, no burst of retries.
+        await a.stop()
+        let b = try harness.start(try harness.runtime(identity: "b", leaderElection: true))
+        #expect(try await harness.wait(seconds: 20) { b.runtime.isLeader })
+        try await Task.sleep(for: .seconds(2))  // many passes
+        await b.stop()
+        #expect(harness.sim.requestLog.all.filter { $0.verb == "patch" && $0.resource == "deployments" }.count == refused)
+        #expect(harness.events("RestartFailed").filter { $0 == "shop/web" }.count == 1)
+    }
+
+    static func leaseAnnotation(_ harness: ScenarioHarness, _ key: String) -> String? {
+        harness.sim.store.get(ResourceCatalog.leases, namespace: "default", name: "token-warden")?
+            .value.value(at: ["metadata", "annotations", key])?.stringValue
     }
 
     /// Completion is recorded in the cluster: a new process (or leader) neither announces it

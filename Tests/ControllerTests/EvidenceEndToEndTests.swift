@@ -6,6 +6,7 @@ import Evidence
 import Foundation
 import KubeModel
 import KubeSim
+import Plan
 import Testing
 import TestSupport
 import Transport
@@ -89,6 +90,37 @@ import Transport
         await next.stop()
         #expect(restarted)
         #expect(harness.events("ConfirmedStaleToken").contains("tools/young"))
+    }
+
+    /// A refused evidence write backs the pod off with the failure memory every write uses
+    /// (a 403: the policy's long wait, here 2 s), then is written; nothing in between.
+    @Test func aRefusedEvidenceWriteBacksOffWithTheFailureMemory() async throws {
+        let harness = try Self.scenario()
+        defer { harness.stop() }
+        try Self.holdLease(harness, seconds: 3600)  // a follower: the evidence makes it restart nothing
+        let credentials = try WebhookCredentials()
+        let base = try Self.webhookRuntime(harness, identity: "listener", credentials: credentials, leaderElection: true)
+        var configuration = base.configuration
+        configuration.backoff = BackoffPolicy(initial: 1, maximum: 2, jitter: 0)
+        let runtime = try ControllerRuntime(cluster: base.client.config, configuration: configuration, identity: "listener",
+                                            minimumInterval: .milliseconds(50))
+        let replica = try harness.start(runtime)
+        #expect(try await harness.wait { runtime.health.isReady && runtime.auditWebhook.map { $0.port > 0 } == true })
+        harness.sim.faults.inject(.init(code: 403, count: 1, verbs: ["patch"], resources: ["pods"], retryAfterSeconds: 0))
+        let pod = try #require(harness.sim.store.objects(ResourceCatalog.pods, namespace: "tools").first)
+        let posted = ContinuousClock.now
+        #expect(try await Self.post(Self.batch(pod: pod, seenAt: ISO8601DateFormatter.microseconds(Date().timeIntervalSince1970)),
+                                    to: runtime, credentials: credentials) == 200)
+        #expect(try await harness.wait(seconds: 10) { Self.annotation(harness, PolicyAnnotation.staleTokenIssuedAt) != nil })
+        let took = ContinuousClock.now - posted
+        #expect(took > .milliseconds(1500) && took < .seconds(6), "written after \(took)")
+        // The request log notes a request once its answer is written, just after the store has the patch.
+        func writes() -> [Int] {
+            harness.sim.requestLog.all.filter { $0.verb == "patch" && $0.resource == "pods" && $0.name == pod.name }.map(\.code)
+        }
+        _ = try await harness.wait(seconds: 2) { writes().count >= 2 }
+        #expect(writes() == [403, 200], "\(writes())")
+        await replica.stop()
     }
 
     /// The follower receives the batch; the leader, which has no webhook at all, acts on it.
