@@ -28,8 +28,6 @@ extension Reconciler {
         case .restart(.recreate, _):
             guard let pod = podsOf(decision, in: assessment).first else { return }
             await recreateStep(decision, pod: pod, now: now, log: log)
-        case .restart(.warnOnly, _):
-            break  // the planner never restarts a warn-only workload
         case .deferred(.backoff, let until):
             // Once per run of failures: the first refusal was announced with the server's words.
             guard let entry = failures.withLock({ $0.entries[decision.workload] }) else { return }
