@@ -82,8 +82,12 @@ public final class ControllerRuntime: Sendable {
             signal.notify()
             recorder.enqueue(tokens)
         })
-        events = EventRecorder(client: client, instance: identity, logger: logger)
-        executor = RestartExecutor(client: client, events: events, logger: logger, dryRun: configuration.dryRun)
+        let events = EventRecorder(client: client, instance: identity, logger: logger)
+        self.events = events
+        // The executor tells what it did; its Events are chosen where the pass's are (PassEffects).
+        executor = RestartExecutor(client: client, logger: logger, dryRun: configuration.dryRun) { report in
+            await events.emit(PassEffects.event(for: report))
+        }
         let tokenLifetime = ClusterTokenLifetimeMonitor(
             explicit: configuration.detectsTokenLifetime ? nil : configuration.defaults.tokenLifetime,
             token: cluster.token, inCluster: cluster.origin == InClusterConfig.origin, metrics: metrics, logger: logger)
