@@ -194,30 +194,7 @@ public final class Reconciler: Sendable {
 
     private func record(_ assessment: Assessment, _ plan: Plan, now: Timestamp) {
         guard let metrics else { return }
-        var podCounts: [TokenClassification: Int] = [:]
-        var evidenceCounts: [EvidenceSourceLabel: Int] = [:]
-        for workload in assessment.workloads {
-            for pod in workload.pods {
-                podCounts[TokenClassification(pod.classification), default: 0] += 1
-                if pod.confirmedStale {
-                    let onPod = pod.record.annotations[PolicyAnnotation.staleTokenIssuedAt] != nil
-                    evidenceCounts[onPod ? .annotation : .webhook, default: 0] += 1
-                }
-            }
-        }
-        metrics.setPodCounts(podCounts)
-        metrics.setPodsWithEvidence(evidenceCounts)
-        var workloadCounts: [TokenClassification: Int] = [:]
-        for (classification, count) in assessment.counts { workloadCounts[TokenClassification(classification), default: 0] += count }
-        metrics.setWorkloadCounts(workloadCounts)
-        metrics.setWorkloadDeadlines(assessment.workloads.compactMap { workload in
-            guard let deadline = workload.deadline else { return nil }
-            return WorkloadDeadline(
-                namespace: workload.id.namespace, kind: workload.ref.kind, name: workload.id.name,
-                secondsRemaining: Double(deadline - now), needsRestart: workload.classification.needsRestart)
-        })
-        metrics.setForecastMisses(plan.predictedMisses.count)
-        metrics.setLastSuccessfulSync(unixSeconds: Double(now.seconds))
+        PassGauges(assessment, plan, now: now).set(on: metrics)
     }
 }
 

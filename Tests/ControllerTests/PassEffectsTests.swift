@@ -135,3 +135,22 @@ import Testing
         }
     }
 }
+
+/// The gauges a pass sets, from its assessment and plan alone.
+@Suite struct PassGaugesTests {
+    @Test func podsAndWorkloadsAreCountedByClassAndDeadline() {
+        let old = DeploymentFamily("shop", "web", replicas: 3, ageDays: 350)
+        let fresh = DeploymentFamily("shop", "api", replicas: 2, ageDays: 10)
+        let assessment = Assessor().assess(makeCaches([old, fresh]).snapshot(), now: reconcileNow)
+        let plan = Planner().plan(assessment, now: reconcileNow)
+        let gauges = PassGauges(assessment, plan, now: reconcileNow)
+        #expect(gauges.podCounts == [.atRisk: 3, .ok: 2])
+        #expect(gauges.workloadCounts[.atRisk] == 1 && gauges.workloadCounts[.ok] == 1)
+        #expect(gauges.podsWithEvidence.isEmpty)
+        let web = gauges.workloadDeadlines.first { $0.name == "web" }
+        #expect(web?.needsRestart == true && web?.kind == "Deployment" && web?.namespace == "shop")
+        #expect(web.map { $0.secondsRemaining > 0 && $0.secondsRemaining < 30 * 86_400 } == true, "at risk: within restart-before")
+        #expect(gauges.forecastMisses == plan.predictedMisses.count)
+        #expect(gauges.lastSuccessfulSync == Double(reconcileNow.seconds))
+    }
+}
