@@ -9,7 +9,8 @@ import Synchronization
 
 /// One pass of the control loop: caches → assess → plan → act. Level-based and idempotent: it is
 /// not told why it runs, reads everything from the caches and the cluster's annotations, and
-/// doing it twice in a row changes nothing the second time.
+/// doing it twice in a row changes nothing the second time. What a pass tells, counts and
+/// remembers is decided as data (`PassEffects`, `PassGauges`) and performed in one place (`perform`).
 public final class Reconciler: Sendable {
     public struct Outcome: Sendable {
         public var assessment: Assessment?
