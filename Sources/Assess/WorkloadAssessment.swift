@@ -6,7 +6,8 @@ import KubeModel
 ///
 /// A value type whose fields live in one shared immutable box: the planner, the memo and the
 /// report pass tens of thousands of these around, and copying one is then a single retain
-/// instead of one per field. Setting a field makes a new box.
+/// instead of one per field. Setting a field makes a new box. (The same fields stored plainly
+/// made `warden-bench plan` ~50 % slower to plan at 30k pods in 2k workloads.)
 @dynamicMemberLookup
 public struct WorkloadAssessment: Hashable, Sendable {
     /// Where `reason` comes from: a fixed sentence, or one of its pods' (formatted on demand).
