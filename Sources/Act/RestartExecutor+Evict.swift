@@ -24,8 +24,7 @@ extension RestartExecutor {
             let old = workloadPods.filter { EvictionSelector.isOld($0, restartedAt: now) }.map(\.metadata.name).sorted()
             metadata["wouldEvict"] = "\(old.joined(separator: ","))"
             logger.info("report mode: would evict pods one at a time", metadata: metadata)
-            await events.emit(WardenEvent(decision: decision, type: .normal, reason: .wouldRestart,
-                                          message: "would evict \(old.count) pod(s) one at a time: \(decision.message)", action: "Evict"))
+            await report(.wouldEvict(decision, oldPods: old.count))
             return .dryRun(wouldEvict: next.map(ObjectRef.init))
         }
 
@@ -52,8 +51,7 @@ extension RestartExecutor {
                 ? "the workload has had no pods for \(grace) s (deleted or scaled to zero)"
                 : "none of its pods belong to the owner the sequence began with (deleted and created again)"
             logger.warning("eviction sequence ended: nothing left to replace", metadata: metadata.merging(["why": "\(why)"]) { $1 })
-            await events.emit(WardenEvent(decision: decision, type: .warning, reason: .restartAbandoned,
-                                          message: "Restart from \(sequence.restartedAt.rfc3339) ended without completing: \(why)", action: "Evict"))
+            await report(.evictionAbandoned(decision, restartedAt: sequence.restartedAt, why: why))
             return .ended(why)
         }
 
@@ -85,8 +83,7 @@ extension RestartExecutor {
                 let blocked = sequence
                 sequences.withLock { $0[id] = blocked }
                 logger.log(level: first ? .notice : .debug, "eviction refused", metadata: metadata.merging(["status": "\(text)"]) { $1 })
-                await events.emit(WardenEvent(decision: decision, type: .warning, reason: .evictionBlocked,
-                                              message: "eviction of pod \(pod.metadata.name) refused: \(text)", action: "Evict"))
+                await report(.evictionRefused(decision, pod: pod.metadata.name, status: text))
                 // No Retry-After on a PDB refusal; kubectl drain waits 5 s between attempts.
                 return .blocked(status, retryAfterSeconds: retryAfter ?? 5)
             } catch let error as APIError where error.isNotFound {
@@ -147,9 +144,7 @@ extension RestartExecutor {
             }
         }
         logger.warning("eviction sequence gave up", metadata: Self.metadata(decision).merging(["why": "\(why)", "state": "\(cleared)"]) { $1 })
-        await events.emit(WardenEvent(decision: decision, type: .warning, reason: .rolloutTimedOut,
-                                      message: "evicting pods one at a time made no progress for \(timeout) s (\(why)); gave up, will try again after a backoff",
-                                      action: "Evict"))
+        await report(.evictionGaveUp(decision, why: why, timeoutSeconds: timeout))
         return .timedOut
     }
 
@@ -180,9 +175,7 @@ extension RestartExecutor {
             }
         }
         let old = pods.filter { EvictionSelector.isOld($0, restartedAt: now) }.count
-        await events.emit(WardenEvent(decision: decision, type: .normal, reason: .restartStarted,
-                                      message: "evicting \(old) pod(s) one at a time, waiting for each replacement to be Ready: \(decision.message)",
-                                      action: "Evict"))
+        await report(.evictionStarted(decision, oldPods: old))
         return EvictionSequence(restartedAt: now, lastProgress: now, decision: decision, ownerUIDs: owners, lastSeenPods: now)
     }
 

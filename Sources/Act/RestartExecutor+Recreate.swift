@@ -44,15 +44,11 @@ extension RestartExecutor {
 
         if dryRun {
             logger.info("report mode: would delete the bare pod and create it again from its own spec", metadata: metadata)
-            await events.emit(WardenEvent(regarding: current, type: .normal, reason: .wouldRestart,
-                                          message: "would delete this pod and create it again from its own spec: \(decision.message)",
-                                          action: "Recreate"))
+            await report(.wouldRecreate(decision, pod: current))
             return .dryRun(current)
         }
 
-        await events.emit(WardenEvent(regarding: current, type: .normal, reason: .restartStarted,
-                                      message: "deleting this bare pod and creating it again from its own spec (token-warden.dev/strategy: recreate): \(decision.message)",
-                                      action: "Recreate"))
+        await report(.recreationStarted(decision, pod: current))
         try await client.delete(.pods, namespace: namespace, name: pod.name, preconditionUID: source.uid)
         logger.notice("bare pod deleted; it is created again once it is gone", metadata: metadata)
         let pending = PendingRecreation(decision: decision, pod: current, body: body, deletedAt: ContinuousClock.now,

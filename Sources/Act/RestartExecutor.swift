@@ -12,23 +12,25 @@ import Synchronization
 /// controllers' changes are never clobbered. The restart state is written to the cluster
 /// (annotations) so a controller restart or a leader change never repeats a restart.
 ///
-/// In dry run (report mode) nothing is written except Events saying what would have happened.
+/// It writes no Event: what it did, or in dry run (report mode, where nothing is written) what
+/// it would have done, goes to `report` as it happens (`RestartReport`).
 public final class RestartExecutor: Sendable {
     /// The annotation `kubectl rollout restart` writes on the pod template.
     public static let kubectlRestartedAt = PolicyAnnotation.kubectlRestartedAt
 
     public let dryRun: Bool
     let client: KubeClient
-    let events: EventRecorder
+    /// Told what was done as it happens (the controller turns it into Events).
+    let report: @Sendable (RestartReport) async -> Void
     let logger: Logger
     /// Eviction sequences this process is driving (in memory; the cluster holds restarted-at).
     let sequences = Mutex<[WorkloadID: EvictionSequence]>([:])
     /// Bare pods deleted and not yet created again (`recreateStep`).
     let recreations = Mutex<[WorkloadID: PendingRecreation]>([:])
 
-    public init(client: KubeClient, events: EventRecorder, logger: Logger, dryRun: Bool) {
+    public init(client: KubeClient, logger: Logger, dryRun: Bool, report: @escaping @Sendable (RestartReport) async -> Void) {
         self.client = client
-        self.events = events
+        self.report = report
         self.logger = logger
         self.dryRun = dryRun
     }
@@ -41,8 +43,8 @@ public final class RestartExecutor: Sendable {
     ///
     /// If the server's answer shows the rollout cannot proceed (paused since the assessment,
     /// OnDelete), the restart state is removed again and `RestartError.rolloutBlocked` is thrown.
-    /// Thrown errors are the caller's to report (a RestartFailed Event); the executor emits Events
-    /// only for what it did or what did not throw (RestartStarted, EvictionBlocked, RolloutTimedOut, WouldRestart).
+    /// Thrown errors are the caller's to report (a RestartFailed Event); `report` is told only
+    /// what was done or did not throw (a rollout started, or in report mode would have).
     public func startRollout(_ decision: Decision, now: Timestamp) async throws {
         let ref = decision.ref
         guard let spec = WorkloadActions.of(decision.workload.kind).spec, let restart = spec.restart else {
@@ -58,8 +60,7 @@ public final class RestartExecutor: Sendable {
         if dryRun {
             metadata["patch"] = "\(String(decoding: body, as: UTF8.self))"
             logger.info("report mode: would start a rollout restart", metadata: metadata)
-            await events.emit(WardenEvent(decision: decision, type: .normal, reason: .wouldRestart,
-                                          message: "would start a rollout restart: \(decision.message)", action: "Restart"))
+            await report(.wouldRollout(decision))
             return
         }
 
@@ -80,9 +81,7 @@ public final class RestartExecutor: Sendable {
             throw RestartError.rolloutBlocked(ref, why)  // the caller reports failures (RestartFailed)
         }
         logger.notice("rollout restart started", metadata: metadata)
-        await events.emit(WardenEvent(decision: decision, type: .normal, reason: .restartStarted,
-                                      message: "rollout restart started (\(patch.summary)): \(decision.message)",
-                                      action: "Restart"))
+        await report(.rolloutStarted(decision, patch: patch.summary))
     }
 
     /// The workload as the server has it now, if it carries this attempt's restart state (the

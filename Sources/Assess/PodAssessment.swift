@@ -15,10 +15,11 @@ public struct PodAssessment: Hashable, Sendable {
     /// assessed many times and never shown.
     public var reason: String { explanation.text(for: self) }
     var explanation: PodExplanation
-    /// Running containers holding an API token. Not kept (an assessment of every pod is held
-    /// between passes; these would be ~250 bytes per pod): rebuilt from the record by the same
-    /// assessor, with the same clock and policy, when a report or an explanation asks.
-    public var containers: [ContainerAssessment] {
+    /// Runs the token-age model again over the pod's running containers that hold an API token,
+    /// with the same assessor, clock, policy and evidence as the assessment. The result is not
+    /// kept (an assessment of every pod is held between passes; these would be ~250 bytes per
+    /// pod), so every call pays for the model once more.
+    public func assessContainers() -> [ContainerAssessment] {
         containerSource.map {
             $0.assessor.containerAssessments(record, evidenceIssuedAt: $0.evidenceIssuedAt, evidenceSeenAt: $0.evidenceSeenAt)
         } ?? []
@@ -58,7 +59,7 @@ public struct PodAssessment: Hashable, Sendable {
     // Equal when they say the same of the same pod facts, as when these were stored fields.
     public static func == (a: PodAssessment, b: PodAssessment) -> Bool {
         (a.record === b.record || (a.ref == b.ref && a.phase == b.phase && a.nodeName == b.nodeName && a.ready == b.ready))
-            && a.classification == b.classification && a.explanation == b.explanation && a.containers == b.containers
+            && a.classification == b.classification && a.explanation == b.explanation && a.assessContainers() == b.assessContainers()
             && a.deadline == b.deadline && a.restartDue == b.restartDue && a.oldestTokenIssuedAt == b.oldestTokenIssuedAt
             && a.confirmedStale == b.confirmedStale && a.nextTransition == b.nextTransition
     }

@@ -4,7 +4,7 @@ import KubeModel
 /// pod per reconcile, so it works on the record's precomputed token mounts and allocates only
 /// the assessment itself.
 /// A reference, shared by the assessments it makes: they rebuild their containers' assessments
-/// through it when asked (see `PodAssessment.containers`).
+/// through it when asked (see `PodAssessment.assessContainers()`).
 final class PodAssessor: Sendable {
     let policy: EffectivePolicy
     let apiAudiences: Set<String>

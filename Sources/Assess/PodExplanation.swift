@@ -16,9 +16,10 @@ enum PodExplanation: Hashable, Sendable {
         switch self {
         case .fixed(let text): return text
         case .model(let policy):
-            guard !pod.containers.isEmpty else { return "" }
-            let relevant = pod.containers.filter { $0.classification != .unprotectable }
-            return Self.explain(pod, deciding: relevant.isEmpty ? pod.containers : relevant, policy: policy)
+            let containers = pod.assessContainers()
+            guard !containers.isEmpty else { return "" }
+            let relevant = containers.filter { $0.classification != .unprotectable }
+            return Self.explain(pod, deciding: relevant.isEmpty ? containers : relevant, policy: policy)
         }
     }
 

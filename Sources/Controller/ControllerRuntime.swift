@@ -114,8 +114,12 @@ public final class ControllerRuntime: Sendable {
             signal.notify()
             recorder.enqueue(tokens)
         })
-        events = EventRecorder(client: leaderWrites, instance: identity, logger: logger)
-        executor = RestartExecutor(client: leaderWrites, events: events, logger: logger, dryRun: configuration.dryRun)
+        let events = EventRecorder(client: leaderWrites, instance: identity, logger: logger)
+        self.events = events
+        // The executor tells what it did; its Events are chosen where the pass's are (PassEffects).
+        executor = RestartExecutor(client: leaderWrites, logger: logger, dryRun: configuration.dryRun) { report in
+            await events.emit(PassEffects.event(for: report))
+        }
         let batchClock = configuration.auditWebhook == nil ? nil : AuditBatchClock(startedAt: clock())
         var shareBatchTime: (@Sendable (Timestamp) async -> Bool)?
         if batchClock != nil, !configuration.dryRun, let pod = configuration.ownPod, let namespace = pod.namespace {

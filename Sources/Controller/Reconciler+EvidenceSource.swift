@@ -40,10 +40,7 @@ extension Reconciler {
             ])
         }
         if let pod = configuration.ownPod {
-            await actions.emit(live
-                ? WardenEvent(regarding: pod, type: .normal, reason: .evidenceSourceBack,
-                              message: "Authenticated audit batches arrive again; restart-on: evidence applies again")
-                : WardenEvent(regarding: pod, type: .warning, reason: .evidenceSourceSilent, message: "Evidence source silent: \(problem)"))
+            await actions.emit(PassEffects.evidenceSource(live: live, pod: pod, problem: problem))
         }
         return !live
     }

@@ -9,7 +9,8 @@ import Synchronization
 
 /// One pass of the control loop: caches → assess → plan → act. Level-based and idempotent: it is
 /// not told why it runs, reads everything from the caches and the cluster's annotations, and
-/// doing it twice in a row changes nothing the second time.
+/// doing it twice in a row changes nothing the second time. What a pass tells, counts and
+/// remembers is decided as data (`PassEffects`, `PassGauges`) and performed in one place (`perform`).
 public final class Reconciler: Sendable {
     public struct Outcome: Sendable {
         public var assessment: Assessment?
@@ -128,55 +129,11 @@ public final class Reconciler: Sendable {
 
     /// Conditions worth one Event each: risk classes, invalid annotations, finished restarts, forecast misses.
     private func announce(_ assessment: Assessment, _ plan: Plan, now: Timestamp) async {
-        for diagnostic in assessment.diagnostics where firstAnnouncement("diag:\(diagnostic.object):\(diagnostic.annotation):\(diagnostic.value)", now: now) {
-            await send(WardenEvent(regarding: diagnostic.object, type: .warning, reason: .invalidAnnotation, message: diagnostic.description))
-        }
-        for workload in assessment.workloads {
-            let deadline = workload.deadline?.rfc3339 ?? "-"
-            let key = "\(workload.id):\(deadline)"
-            let reason: EventReason? = switch workload.classification {
-                case .atRisk: .tokenExpiryAtRisk
-                case .expired: .tokenExpired
-                case .invalidated: .tokensInvalidated
-                case .confirmedStale: .confirmedStaleToken
-                case .unconfirmed: .unconfirmedAtRisk
-                default: nil
-            }
-            if let reason, firstAnnouncement("class:\(reason.rawValue):\(key)", now: now) {
-                await send(WardenEvent(regarding: workload.ref, type: .warning, reason: reason, message: "\(workload.reason) (deadline \(deadline))"))
-            }
-            // A restart is over when the workload no longer needs one and nothing is rolling: seen
-            // here for every strategy, since the planner stops handing a healthy workload to the executor.
-            // One recorded in the cluster (restart-completed-at) was announced by this or an earlier process.
-            if let restartedAt = workload.restartState.restartedAt, !workload.classification.needsRestart,
-               !workload.rollout.isInProgress, now - restartedAt < 86_400, !workload.restartState.completionRecorded {
-                await completed(workload.ref, kind: workload.id.kind, id: workload.id, restartedAt: restartedAt, now: now)
-            }
-        }
-        for miss in plan.predictedMisses where firstAnnouncement("forecast:\(miss.workload):\(miss.deadline?.seconds ?? 0)", now: now) {
-            guard let workload = assessment.workload(miss.workload) else { continue }
-            await send(WardenEvent(regarding: workload.ref, type: .warning, reason: .forecastMiss,
-                message: "With the current maintenance windows and limits this workload cannot be restarted before its deadline \(miss.deadline?.rfc3339 ?? "-") (earliest start \(miss.earliestStart?.rfc3339 ?? "none"))"))
-        }
+        await perform(PassEffects.announcements(assessment, plan, now: now, alreadySaid: ledger.contains), now: now, log: logger)
     }
 
     func retryLater(_ instant: Timestamp) {
         retryAt.withLock { $0 = min($0 ?? instant, instant) }
-    }
-
-    /// For what happened in this pass's own steps (an eviction refused, finished): told at once.
-    func once(_ decision: Decision, _ what: String) -> Bool {
-        ledger.firstTime(Self.key(decision, what))
-    }
-
-    /// For conditions every pass sees again (a decision it keeps making): paced.
-    func firstAnnouncement(_ decision: Decision, _ what: String, now: Timestamp) -> Bool {
-        firstAnnouncement(Self.key(decision, what), now: now)
-    }
-
-    /// A decision's condition: what, for which workload, about which deadline.
-    static func key(_ decision: Decision, _ what: String) -> String {
-        "\(what):\(decision.workload):\(decision.deadline?.seconds ?? 0)"
     }
 
     /// True when `key` was not announced yet and the pace allows one more now. A condition held
@@ -189,10 +146,6 @@ public final class Reconciler: Sendable {
             return false
         }
         return ledger.firstTime(key)
-    }
-
-    func emit(_ decision: Decision, _ type: EventType, _ reason: EventReason, _ message: String) async {
-        await send(WardenEvent(decision: decision, type: type, reason: reason, message: message, action: action(for: decision)))
     }
 
     /// Every Event of the reconciler goes out here: not once the lease is in doubt.
@@ -218,15 +171,6 @@ public final class Reconciler: Sendable {
         }
         guard !already else { return }
         logger.warning("the lease is not valid with margin (renew deadline): this pass stops before its next write")
-    }
-
-    private func action(for decision: Decision) -> String {
-        switch decision.action {
-        case .restart(.evict, _): return "Evict"
-        case .restart(.recreate, _): return "Recreate"
-        case .restart: return "Restart"
-        default: return "Assess"
-        }
     }
 
     // MARK: Bookkeeping
@@ -261,30 +205,7 @@ public final class Reconciler: Sendable {
 
     private func record(_ assessment: Assessment, _ plan: Plan, now: Timestamp) {
         guard let metrics else { return }
-        var podCounts: [TokenClassification: Int] = [:]
-        var evidenceCounts: [EvidenceSourceLabel: Int] = [:]
-        for workload in assessment.workloads {
-            for pod in workload.pods {
-                podCounts[TokenClassification(pod.classification), default: 0] += 1
-                if pod.confirmedStale {
-                    let onPod = pod.record.annotations[PolicyAnnotation.staleTokenIssuedAt] != nil
-                    evidenceCounts[onPod ? .annotation : .webhook, default: 0] += 1
-                }
-            }
-        }
-        metrics.setPodCounts(podCounts)
-        metrics.setPodsWithEvidence(evidenceCounts)
-        var workloadCounts: [TokenClassification: Int] = [:]
-        for (classification, count) in assessment.counts { workloadCounts[TokenClassification(classification), default: 0] += count }
-        metrics.setWorkloadCounts(workloadCounts)
-        metrics.setWorkloadDeadlines(assessment.workloads.compactMap { workload in
-            guard let deadline = workload.deadline else { return nil }
-            return WorkloadDeadline(
-                namespace: workload.id.namespace, kind: workload.ref.kind, name: workload.id.name,
-                secondsRemaining: Double(deadline - now), needsRestart: workload.classification.needsRestart)
-        })
-        metrics.setForecastMisses(plan.predictedMisses.count)
-        metrics.setLastSuccessfulSync(unixSeconds: Double(now.seconds))
+        PassGauges(assessment, plan, now: now).set(on: metrics)
     }
 }
 

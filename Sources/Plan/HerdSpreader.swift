@@ -20,6 +20,8 @@ struct HerdSpreader {
     /// A workload whose restart is not due yet but may be started early.
     struct Early {
         var workload: WorkloadAssessment
+        /// How it is restarted when it starts.
+        var method: RestartMethod
         /// When its restart falls due (deadline − restart-before).
         var due: Timestamp
     }

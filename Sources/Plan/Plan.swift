@@ -12,23 +12,23 @@ public struct Plan: Hashable, Sendable {
     public var forecast: [ForecastEntry]
     /// The next instant the controller should re-evaluate (RequeueAfter).
     public var requeueAt: Timestamp
-    /// Restarts in progress cluster-wide after this plan's restarts started.
-    public var activeRestarts: Int
     /// Restarts in progress (including those this plan starts) and since when: the controller
     /// watches these to report "restart done" or a timeout.
     public var running: [WorkloadID: Timestamp]
 
     public init(
-        generatedAt: Timestamp, decisions: [Decision], forecast: [ForecastEntry], requeueAt: Timestamp, activeRestarts: Int,
+        generatedAt: Timestamp, decisions: [Decision], forecast: [ForecastEntry], requeueAt: Timestamp,
         running: [WorkloadID: Timestamp] = [:]
     ) {
         self.generatedAt = generatedAt
         self.decisions = decisions
         self.forecast = forecast
         self.requeueAt = requeueAt
-        self.activeRestarts = activeRestarts
         self.running = running
     }
+
+    /// Restarts in progress cluster-wide after this plan's restarts started.
+    public var activeRestarts: Int { running.count }
 
     public var requeueAfter: Int64 { max(1, requeueAt - generatedAt) }
 

@@ -3,8 +3,8 @@ import KubeModel
 
 /// What the controller should do about one workload now.
 public enum PlanAction: Hashable, Sendable {
-    /// Start (or, for an interrupted eviction sequence, resume) a restart with this strategy.
-    case restart(RestartStrategy, resume: Bool)
+    /// Start (or, for an interrupted eviction sequence, resume) a restart this way.
+    case restart(RestartMethod, resume: Bool)
     /// Not now; `until` is when it may become possible (nil: when something else changes).
     case deferred(DeferCause, until: Timestamp?)
     /// A restart of ours is running; counts against the limits.

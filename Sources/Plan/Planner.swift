@@ -17,7 +17,8 @@ public struct Planner: Sendable {
         backingOff: [WorkloadID: Timestamp] = [:]
     ) -> Plan {
         var decisions: [Decision] = []
-        var candidates: [WorkloadAssessment] = []
+        /// Workloads to restart now if windows and limits allow, and how.
+        var candidates: [(workload: WorkloadAssessment, method: RestartMethod)] = []
         var deferredForForecast: [(WorkloadAssessment, notBefore: Timestamp)] = []
         var early: [HerdSpreader.Early] = []
         /// When the next workload comes within reach of spreading.
@@ -43,14 +44,14 @@ public struct Planner: Sendable {
         for workload in ordered {
             let needsRestart = workload.classification.needsRestart
             if workload.classification == .ok, let due = workload.restartDue, due > now,
-               workload.policy.mode == .restart, workload.strategy != .warnOnly {
+               workload.policy.mode == .restart, let method = workload.strategy.method {
                 // Spreading looks max-lead ahead (and forecasts that far); nothing starts before due − max-lead.
                 let reach = max(config.forecastHorizon, workload.policy.maxLead)
                 if config.spreadHerds, workload.policy.maxLead > 0, due > now + reach {
                     poolEntry = min(poolEntry ?? due - reach, due - reach)
                 }
                 if config.spreadHerds, due <= now + reach, mayStartEarly(workload, active: active, now: now) {
-                    early.append(HerdSpreader.Early(workload: workload, due: due))  // in the forecast too
+                    early.append(HerdSpreader.Early(workload: workload, method: method, due: due))  // in the forecast too
                 } else if due <= now + config.forecastHorizon {
                     // Not due yet, but soon: it competes for the same windows and slots in the forecast.
                     deferredForForecast.append((workload, due))
@@ -58,7 +59,7 @@ public struct Planner: Sendable {
             }
             if workload.classification == .ok, workload.strategy == .evict, let since = active[workload.id],
                now - since <= timeout(for: workload),
-               workload.podsInScope.contains(where: { pod in pod.containers.contains { $0.startedAt < since } }) {
+               workload.podsInScope.contains(where: { pod in pod.assessContainers().contains { $0.startedAt < since } }) {
                 // An early eviction sequence goes on pod by pod: the workload is not due, so
                 // nothing else hands it to the executor.
                 decisions.append(makeDecision(workload, .inProgress(since: since), now: now))
@@ -76,7 +77,7 @@ public struct Planner: Sendable {
                 decide(.warnOnly(.reportMode))
                 continue
             }
-            if workload.strategy == .warnOnly {
+            guard let method = workload.strategy.method else {
                 decide(.warnOnly(workload.policy.strategyNote == nil ? .noRestartStrategy : .strategyBlocked))
                 continue
             }
@@ -105,16 +106,16 @@ public struct Planner: Sendable {
                 }
                 let since = state.restartedAt ?? now
                 let overdue = now - since > timeout(for: workload)
-                switch workload.strategy {
+                switch method {
                 case .evict, .recreate:
                     if overdue {
                         decide(.rolloutTimedOut(since: since))
                     } else {
                         // An eviction sequence interrupted (controller restart, leader change): carry on.
                         active[workload.id] = since
-                        decide(.restart(workload.strategy, resume: true))
+                        decide(.restart(method, resume: true))
                     }
-                default:
+                case .rollout:
                     if Planner.stillRolling(workload) {
                         decide(.rolloutTimedOut(since: since))  // within the timeout it was caught as active above
                     } else {
@@ -140,17 +141,18 @@ public struct Planner: Sendable {
                 deferredForForecast.append((workload, now + config.typicalRolloutDuration))
                 continue
             }
-            candidates.append(workload)
+            candidates.append((workload, method))
         }
 
         // The forecast; when it is late and spreading is on, which not-yet-due workloads start early.
         let runningBefore = active
         let spread = HerdSpreader(config: config).plan(
-            now: now, active: runningBefore, pending: candidates.map { ($0, now) } + deferredForForecast, early: early)
+            now: now, active: runningBefore, pending: candidates.map { ($0.workload, now) } + deferredForForecast, early: early)
         var startingEarly: [WorkloadID: Int64] = [:]  // how long before its restart is due
         if !spread.startNow.isEmpty {
             for i in spread.startNow { startingEarly[early[i].workload.id] = early[i].due - now }
-            candidates = (candidates + spread.startNow.map { early[$0].workload }).sorted(by: Planner.priorityOrder)
+            candidates = (candidates + spread.startNow.map { (early[$0].workload, early[$0].method) })
+                .sorted { Planner.priorityOrder($0.workload, $1.workload) }
         }
         if let next = spread.nextEarlyStart { wakeUps.append(next) }
         if let poolEntry { wakeUps.append(poolEntry) }
@@ -167,19 +169,17 @@ public struct Planner: Sendable {
         }
         var perNamespace: [String: Int] = [:]
         for id in active.keys { perNamespace[id.namespace, default: 0] += 1 }
-        var running = active.count
-        for workload in candidates {
+        for (workload, method) in candidates {
             let action: PlanAction
             if let window = workload.policy.maintenanceWindow, let opens = closedUntil(window) {
                 action = .deferred(.window, until: opens)
                 if let opens { wakeUps.append(opens) }
-            } else if running >= config.maxConcurrent {
+            } else if active.count >= config.maxConcurrent {
                 action = .deferred(.clusterLimit, until: nil)
             } else if perNamespace[workload.id.namespace, default: 0] >= config.maxConcurrentPerNamespace {
                 action = .deferred(.namespaceLimit, until: nil)
             } else {
-                action = .restart(workload.strategy, resume: false)
-                running += 1
+                action = .restart(method, resume: false)
                 perNamespace[workload.id.namespace, default: 0] += 1
                 active[workload.id] = now
             }
@@ -208,8 +208,7 @@ public struct Planner: Sendable {
 
         let cap = now + config.resyncInterval
         let requeueAt = min(wakeUps.filter { $0 > now }.min() ?? cap, cap)
-        return Plan(generatedAt: now, decisions: decisions, forecast: spread.forecast, requeueAt: requeueAt, activeRestarts: running,
-                    running: active)
+        return Plan(generatedAt: now, decisions: decisions, forecast: spread.forecast, requeueAt: requeueAt, running: active)
     }
 
     /// Since when a restart of ours is running on `workload`, if one is.
@@ -238,7 +237,7 @@ public struct Planner: Sendable {
     /// Every pod that still needs a restart started at or after `restartedAt`: replacements only.
     static func onlyReplacementsRemain(_ workload: WorkloadAssessment, restartedAt: Timestamp) -> Bool {
         let flagged = workload.pods.filter { $0.classification.needsRestart }
-        return !flagged.isEmpty && flagged.allSatisfy { pod in pod.containers.allSatisfy { $0.startedAt >= restartedAt } }
+        return !flagged.isEmpty && flagged.allSatisfy { pod in pod.assessContainers().allSatisfy { $0.startedAt >= restartedAt } }
     }
 
     /// A rollout gets the rollout timeout; an eviction sequence gets it once per pod it replaces.

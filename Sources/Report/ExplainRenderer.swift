@@ -92,7 +92,7 @@ public struct ExplainRenderer: Sendable {
 
     private func podLines(_ p: PodAssessment) -> [String] {
         var out = ["Pod \(p.name) (\(p.phase ?? "no phase")\(p.ready ? ", ready" : "")): \(p.classification.displayName)"]
-        let containers = p.containers
+        let containers = p.assessContainers()
         if containers.isEmpty {
             out.append("  \(p.reason.isEmpty ? "no running container holds an API token" : p.reason)")
             return out

@@ -201,7 +201,7 @@ struct ReportJSON {
             ("reason", .string(p.reason)), ("deadline", time(p.deadline)), ("restartDue", time(p.restartDue)),
             ("oldestTokenIssuedAt", time(p.oldestTokenIssuedAt)), ("confirmedStale", .bool(p.confirmedStale)),
             ("evidence", evidence(p)),
-            ("containers", .array(p.containers.map(container))),
+            ("containers", .array(p.assessContainers().map(container))),
         ])
     }
 

@@ -49,7 +49,7 @@ import Testing
         let target = ExplainTarget(kind: .deployment, namespace: "shop", name: "web")
         let (workload, pod) = try #require(target.find(in: assessment))
         let text = ExplainRenderer(target: target, workload: workload, pod: pod, plan: plan, planner: PlannerConfig(maxConcurrent: 2), now: now).text()
-        let container = try #require(workload.pods.first?.containers.first)
+        let container = try #require(workload.pods.first?.assessContainers().first)
         #expect(text.hasPrefix("Deployment shop/web: AtRisk\n"))
         #expect(text.contains("1. started      \(container.startedAt.rfc3339)"))
         #expect(text.contains("3. issued at or after \(try #require(container.issuedNotBefore).rfc3339) = start − lag"))

@@ -185,7 +185,7 @@ let tokenAgeCases: [TokenAgeCase] = [
 
     @Test func containerDetailsOfTheBaseline() {
         let workload = assessOne(makePod(), now: t("2026-11-23T19:00:00Z"))
-        let container = workload.pods[0].containers[0]
+        let container = workload.pods[0].assessContainers()[0]
         #expect(container.name == "app")
         #expect(container.role == .regular)
         #expect(container.source == .projected(volume: "token", expirationSeconds: 3607))

@@ -1,6 +1,7 @@
 import APIClient
 import Act
 import Assess
+@testable import Controller
 import Foundation
 import KubeModel
 import Logging
@@ -28,7 +29,8 @@ enum ActFixtures {
     }
 
     static func executor(_ sim: ActSim, dryRun: Bool = false, clock: TestClock = TestClock()) -> RestartExecutor {
-        RestartExecutor(client: client(sim), events: recorder(sim, clock: clock), logger: logger, dryRun: dryRun)
+        let events = recorder(sim, clock: clock)
+        return RestartExecutor(client: client(sim), logger: logger, dryRun: dryRun) { await events.emit(PassEffects.event(for: $0)) }
     }
 
     /// 2026-11-23T12:00:00Z, the tests' "now".

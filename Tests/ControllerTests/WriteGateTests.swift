@@ -1,7 +1,7 @@
 import Act
 import APIClient
 import Assess
-import Controller
+@testable import Controller
 import Foundation
 import KubeModel
 import Plan
@@ -64,7 +64,7 @@ import Testing
         let lease = Lease(writes: 4)
         let client = ActFixtures.client(sim).gated(by: lease.gate)
         let events = EventRecorder(client: client, instance: "token-warden-0", logger: ActFixtures.logger)
-        let executor = RestartExecutor(client: client, events: events, logger: ActFixtures.logger, dryRun: false)
+        let executor = RestartExecutor(client: client, logger: ActFixtures.logger, dryRun: false) { await events.emit(PassEffects.event(for: $0)) }
         var configuration = ControllerConfiguration()
         configuration.planner.maxConcurrent = 3
         configuration.planner.maxConcurrentPerNamespace = 3
