@@ -32,7 +32,7 @@ import Testing
         #expect(effects == [
             flight, .countEviction(kind: "ReplicationController", .blocked),
             .recordFailure(id, .transient(retryAfter: 5), cause: "eviction refused: Cannot evict pod as it would violate the pod's disruption budget.",
-                           generation: nil, then: .retry(notAfter: now + 90)),
+                           reason: "TooManyRequests", generation: nil, then: .retry(notAfter: now + 90)),
         ])
         let entry = FailureMemory.Entry(failures: 1, until: now + 300, failure: .transient(retryAfter: 5), generation: nil, cause: "x", since: now, lastFailedAt: now)
         #expect(PassEffects.afterFailure(.retry(notAfter: now + 90), entry: entry) == [.retryAt(now + 90)])
