@@ -18,17 +18,31 @@ public final class ClusterCaches: Sendable {
     public let jobs: ObjectStore<Job>
     /// Shares owner references among cached pods.
     public let podRecords = PodRecordBuilder()
+    /// The cached pods by owner, kept by the pod store on every event.
+    public let podGroupIndex: PodGroupIndex
+    /// What changed since the last pass (drained by the reconciler).
+    public let changes: ClusterChangeLog
 
     public init(signal: ChangeSignal) {
         let notify: @Sendable () -> Void = { signal.notify() }
-        pods = ObjectStore { _ in notify() }
-        namespaces = ObjectStore { _ in notify() }
-        replicaSets = ObjectStore { _ in notify() }
-        deployments = ObjectStore { _ in notify() }
-        statefulSets = ObjectStore { _ in notify() }
-        daemonSets = ObjectStore { _ in notify() }
-        replicationControllers = ObjectStore { _ in notify() }
-        jobs = ObjectStore { _ in notify() }
+        let changes = ClusterChangeLog()
+        self.changes = changes
+        @Sendable func objectChanged<T: KubeObject>(_ change: StoreChange<T>) {
+            changes.objectChanged(CachedObjectKey(change.object))
+            notify()
+        }
+        podGroupIndex = PodGroupIndex { changes.podGroupChanged($0) }
+        pods = ObjectStore(index: podGroupIndex) { _ in notify() }
+        namespaces = ObjectStore { change in
+            changes.namespaceChanged(change.object.metadata.name)
+            notify()
+        }
+        replicaSets = ObjectStore(onChange: objectChanged)
+        deployments = ObjectStore(onChange: objectChanged)
+        statefulSets = ObjectStore(onChange: objectChanged)
+        daemonSets = ObjectStore(onChange: objectChanged)
+        replicationControllers = ObjectStore(onChange: objectChanged)
+        jobs = ObjectStore(onChange: objectChanged)
     }
 
     public var hasSynced: Bool {

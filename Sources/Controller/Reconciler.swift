@@ -29,8 +29,9 @@ public final class Reconciler: Sendable {
     /// reload); nil: `configuration.defaults.tokenLifetime`.
     let clusterTokenLifetime: (@Sendable () -> TokenLifetime)?
     let ledger = EventLedger()
-    /// Workloads whose cached inputs did not change since the last pass are not assessed again.
-    let memo = AssessmentMemo()
+    /// The assessments kept between passes: only workloads whose inputs changed (or whose
+    /// classification the clock changed) are assessed again.
+    let assessmentState = Mutex(AssessmentState())
     /// Restarts this process started whose effect the caches may not show yet, so the planner
     /// neither repeats them nor ignores them when counting against the limits.
     let inFlight = Mutex<[WorkloadID: InFlightRestart]>([:])
@@ -87,22 +88,43 @@ public final class Reconciler: Sendable {
     public func reconcile(isLeader: Bool) async -> Outcome {
         let now = clock()
         guard caches.hasSynced else { return Outcome(requeueAt: now + 1) }
-        let snapshot = caches.snapshot()
         var defaults = configuration.defaults
-        defaults.evidenceFallback = await evidenceFallback(now: now, snapshot: snapshot)
+        defaults.evidenceFallback = await evidenceFallback(now: now, pods: caches.pods.list())
         if let clusterTokenLifetime { defaults.tokenLifetime = clusterTokenLifetime() }
-        let assessment = Assessor(defaults: defaults)
-            .assess(snapshot, now: now, evidence: evidence?.evidence() ?? [:], memo: memo)
+        let (changes, arrivals) = caches.changes.drain()
+        let assessment: Assessment, tally: AssessmentTally, generation: (WorkloadID) -> Int64?
+        if configuration.fullPasses {
+            assessment = Assessor(defaults: defaults).assess(caches.snapshot(), now: now, evidence: evidence?.evidence() ?? [:])
+            tally = AssessmentTally(assessment)
+            var generations: [WorkloadID: Int64] = [:]
+            for workload in assessment.workloads { if let known = workload.generation { generations[workload.id] = known } }
+            generation = { generations[$0] }
+        } else {
+            // Taken out of the lock while the pass updates it: a copy left behind would make the
+            // update copy every table.
+            var state = assessmentState.withLock { state in
+                defer { state = AssessmentState() }
+                return state
+            }
+            assessment = IncrementalAssessor(defaults: defaults)
+                .assess(caches, changes: changes, state: &state, now: now, evidence: evidence?.evidence() ?? [:])
+            tally = state.tally
+            let kept = state
+            generation = { kept.workload($0)?.generation }
+            assessmentState.withLock { $0 = state }
+        }
         forgetSettledRestarts(assessment, now: now)
-        var generations: [WorkloadID: Int64] = [:]
-        for workload in assessment.workloads { if let generation = workload.generation { generations[workload.id] = generation } }
         let backingOff = failures.withLock { memory in
             memory.forget(before: now - 3600)
-            return memory.blocked(now: now, generations: generations)
+            return memory.blocked(now: now, generation: generation)
         }
         let plan = Planner(config: configuration.planner)
             .plan(assessment, now: now, inFlight: inFlight.withLock { $0 }, backingOff: backingOff)
-        record(assessment, plan, now: now)
+        record(assessment, tally, plan, now: now)
+        if let metrics, !arrivals.isEmpty {
+            let decided = ContinuousClock.now
+            metrics.observeEventToDecision(arrivals.map { decided - $0 })
+        }
         retryAt.withLock { $0 = nil }
         announcementsHeldBack.withLock { $0 = false }
         stepped.withLock { $0.removeAll() }
@@ -132,8 +154,6 @@ public final class Reconciler: Sendable {
             await send(WardenEvent(regarding: diagnostic.object, type: .warning, reason: .invalidAnnotation, message: diagnostic.description))
         }
         for workload in assessment.workloads {
-            let deadline = workload.deadline?.rfc3339 ?? "-"
-            let key = "\(workload.id):\(deadline)"
             let reason: EventReason? = switch workload.classification {
                 case .atRisk: .tokenExpiryAtRisk
                 case .expired: .tokenExpired
@@ -142,7 +162,9 @@ public final class Reconciler: Sendable {
                 case .unconfirmed: .unconfirmedAtRisk
                 default: nil
             }
-            if let reason, firstAnnouncement("class:\(reason.rawValue):\(key)", now: now) {
+            // The deadline is formatted for the few workloads with something to say only.
+            let deadline = reason == nil ? "-" : workload.deadline?.rfc3339 ?? "-"
+            if let reason, firstAnnouncement("class:\(reason.rawValue):\(workload.id):\(deadline)", now: now) {
                 await send(WardenEvent(regarding: workload.ref, type: .warning, reason: reason, message: "\(workload.reason) (deadline \(deadline))"))
             }
             // A restart is over when the workload no longer needs one and nothing is rolling: seen
@@ -249,32 +271,43 @@ public final class Reconciler: Sendable {
         }
     }
 
-    private func record(_ assessment: Assessment, _ plan: Plan, now: Timestamp) {
+    private func record(_ assessment: Assessment, _ tally: AssessmentTally, _ plan: Plan, now: Timestamp) {
         guard let metrics else { return }
         var podCounts: [TokenClassification: Int] = [:]
-        var evidenceCounts: [EvidenceSourceLabel: Int] = [:]
-        for workload in assessment.workloads {
-            for pod in workload.pods {
-                podCounts[TokenClassification(pod.classification), default: 0] += 1
-                if pod.confirmedStale {
-                    let onPod = pod.record.annotations[PolicyAnnotation.staleTokenIssuedAt] != nil
-                    evidenceCounts[onPod ? .annotation : .webhook, default: 0] += 1
-                }
-            }
-        }
+        for (classification, count) in tally.pods { podCounts[TokenClassification(classification), default: 0] += count }
         metrics.setPodCounts(podCounts)
-        metrics.setPodsWithEvidence(evidenceCounts)
+        metrics.setPodsWithEvidence([.annotation: tally.podsWithEvidenceOnPod, .webhook: tally.podsWithEvidenceHereOnly])
         var workloadCounts: [TokenClassification: Int] = [:]
-        for (classification, count) in assessment.counts { workloadCounts[TokenClassification(classification), default: 0] += count }
+        for (classification, count) in tally.workloads { workloadCounts[TokenClassification(classification), default: 0] += count }
         metrics.setWorkloadCounts(workloadCounts)
-        metrics.setWorkloadDeadlines(assessment.workloads.compactMap { workload in
-            guard let deadline = workload.deadline else { return nil }
-            return WorkloadDeadline(
-                namespace: workload.id.namespace, kind: workload.ref.kind, name: workload.id.name,
-                secondsRemaining: Double(deadline - now), needsRestart: workload.classification.needsRestart)
-        })
+        metrics.setWorkloadDeadlines(deadlineCandidates(assessment, now: now))
         metrics.setForecastMisses(plan.predictedMisses.count)
         metrics.setLastSuccessfulSync(unixSeconds: Double(now.seconds))
+    }
+}
+
+extension Reconciler {
+    /// What `DeadlineSeriesSelection` can choose from: every workload that needs a restart, and
+    /// the healthy ones up to the deadline of the `nextEarliest`-th (ties included). The
+    /// assessment is in deadline order, so the other tens of thousands are never built.
+    func deadlineCandidates(_ assessment: Assessment, now: Timestamp) -> [WorkloadDeadline] {
+        let wanted = metrics?.deadlineSelection.nextEarliest ?? DeadlineSeriesSelection.defaultNextEarliest
+        var candidates: [WorkloadDeadline] = []
+        var healthy = 0
+        var lastHealthy: Timestamp?
+        for workload in assessment.workloads {
+            guard let deadline = workload.deadline else { continue }
+            let needsRestart = workload.classification.needsRestart
+            if !needsRestart {
+                if healthy >= wanted, let lastHealthy, deadline > lastHealthy { continue }
+                healthy += 1
+                lastHealthy = deadline
+            }
+            candidates.append(WorkloadDeadline(
+                namespace: workload.id.namespace, kind: workload.ref.kind, name: workload.id.name,
+                secondsRemaining: Double(deadline - now), needsRestart: needsRestart))
+        }
+        return candidates
     }
 }
 
