@@ -18,13 +18,4 @@ public struct ClusterChanges: Sendable {
         self.namespaces = namespaces
         self.everything = everything
     }
-
-    public var isEmpty: Bool { podGroups.isEmpty && objects.isEmpty && namespaces.isEmpty && !everything }
-
-    public mutating func formUnion(_ other: ClusterChanges) {
-        podGroups.formUnion(other.podGroups)
-        objects.formUnion(other.objects)
-        namespaces.formUnion(other.namespaces)
-        everything = everything || other.everything
-    }
 }

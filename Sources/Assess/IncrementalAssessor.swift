@@ -87,7 +87,9 @@ public struct IncrementalAssessor: Sendable {
             state.groupsOfWorkload[id, default: []].insert(group)
         }
         for workload in reassessed.workloads {
-            state.remove(workload.id)  // a workload also named by a group not included (it cannot be; kept safe)
+            // Removed above already (every group of a workload re-assessed is included); this
+            // keeps the tables consistent should that ever not hold.
+            state.remove(workload.id)
             state.insert(workload)
         }
         state.lastReassessed = reassessed.workloads.count

@@ -51,9 +51,4 @@ public final class ClusterChangeLog: Sendable {
             return (s.changes, s.arrivals)
         }
     }
-
-    /// Puts drained changes back (a pass that could not use them).
-    public func restore(_ changes: ClusterChanges) {
-        state.withLock { $0.changes.formUnion(changes) }
-    }
 }
