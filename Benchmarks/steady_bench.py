@@ -2,8 +2,13 @@
 """The running controller's steady state: `token-warden run` (release binary, --mode report, no
 leader election) against kube-sim with a generated population, once synced and idle, then while
 kube-sim changes random pods at --churn per second (POST /kube-sim/churn: one MODIFIED event
-each). CPU of the controller per second of wall time (/proc/PID/stat) idle and under churn, and
-its RSS. The population has nothing at risk, so no Events are written. Writes bench-results/steady-latest.json and prints one table.
+each). CPU of the controller per second of wall time (/proc/PID/stat) idle and under churn, its
+RSS, and event → decision latency under churn (p50/p99 of token_warden_event_to_decision_seconds
+over the churn window: from the event's write into the watch cache to the end of planning of the
+pass that took it in). Each population runs the controller twice against the same kube-sim:
+`--reconcile full` (every workload assessed at every pass: before) and `--reconcile incremental`
+(the default: after). The population has nothing at risk, so no Events are written. Writes
+bench-results/steady-latest.json and prints one table.
 `make bench`: 20k pods; `make bench-full`: 20k and 150k pods.
 """
 import argparse, base64, datetime, json, os, platform, re, ssl, subprocess, sys, tempfile, time, urllib.request
@@ -38,46 +43,89 @@ def cpu_per_second(pid, seconds):
     return (process_cpu_ticks_seconds(pid) - cpu0) / (time.perf_counter() - wall0)
 
 
+def histogram(port, name):
+    """Cumulative bucket counts {le: count} of one histogram on the controller's /metrics."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+        text = response.read().decode()
+    buckets = {}
+    for line in text.splitlines():
+        m = re.match(name + r'_bucket\{le="([^"]+)"\} (\S+)', line)
+        if m:
+            buckets[float("inf") if m.group(1) == "+Inf" else float(m.group(1))] = float(m.group(2))
+    return buckets
+
+
+def quantile(q, before, after):
+    """histogram_quantile over the increase between two scrapes (linear within a bucket, as Prometheus does)."""
+    bounds = sorted(after)
+    counts = [after[b] - before.get(b, 0) for b in bounds]
+    total = counts[-1] if counts else 0
+    if total <= 0:
+        return None
+    rank, lower, below = q * total, 0.0, 0.0
+    for bound, count in zip(bounds, counts):
+        if count >= rank:
+            if bound == float("inf"):
+                return lower
+            return lower + (bound - lower) * (rank - below) / max(count - below, 1e-9)
+        lower, below = bound, count
+    return lower
+
+
 def run_population(args, name, spec, pods):
     workdir = os.path.join(args.out, "work", "steady-" + name)
     os.makedirs(workdir, exist_ok=True)
     sim = Sim(args.kube_sim, spec, workdir)
-    result = {"population": name, "spec": spec, "pods": pods, "churn_per_second": args.churn}
+    result = {"population": name, "spec": spec, "pods": pods, "churn_per_second": args.churn, "passes": {}}
     try:
-        port = free_port()
-        started = time.perf_counter()
-        proc = subprocess.Popen([args.token_warden, "run", "--kubeconfig", sim.kubeconfig, "--mode", "report",
-                                 "--no-leader-elect", "--http-address", f"127.0.0.1:{port}", "--log-level", "error"],
-                                env={**os.environ, "GNUTLS_NO_IMPLICIT_INIT": "1"}, stdout=subprocess.DEVNULL,
-                                stderr=open(os.path.join(workdir, "token-warden.log"), "w"))
-        try:
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"token-warden run exited ({proc.returncode}); see {workdir}/token-warden.log")
-                if time.perf_counter() - started > 600:
-                    raise RuntimeError("token-warden run was not ready within 10 minutes")
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    time.sleep(0.2)
-            result["ready_s"] = time.perf_counter() - started
-            log(f"steady {name}: ready after {result['ready_s']:.1f}s; settling {args.settle}s")
-            time.sleep(args.settle)  # the first passes, Events and memo fill-up
-            result["idle_cpu_per_s"] = cpu_per_second(proc.pid, args.seconds)
-            result["idle_rss_bytes"] = rss_bytes(proc.pid)
-            log(f"steady {name}: churn {args.churn}/s")
-            admin_post(sim.kubeconfig, "/kube-sim/churn", {"perSecond": args.churn})
-            time.sleep(5)
-            result["churn_cpu_per_s"] = cpu_per_second(proc.pid, args.seconds)
-            result["churn_rss_bytes"] = rss_bytes(proc.pid)
-            admin_post(sim.kubeconfig, "/kube-sim/churn", {"perSecond": 0})
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+        for reconcile in ("full", "incremental"):
+            result["passes"][reconcile] = run_controller(args, name, sim, workdir, reconcile)
     finally:
         sim.stop()
+    return result
+
+
+def run_controller(args, name, sim, workdir, reconcile):
+    result = {}
+    port = free_port()
+    started = time.perf_counter()
+    proc = subprocess.Popen([args.token_warden, "run", "--kubeconfig", sim.kubeconfig, "--mode", "report",
+                             "--reconcile", reconcile,
+                             "--no-leader-elect", "--http-address", f"127.0.0.1:{port}", "--log-level", "error"],
+                            env={**os.environ, "GNUTLS_NO_IMPLICIT_INIT": "1"}, stdout=subprocess.DEVNULL,
+                            stderr=open(os.path.join(workdir, f"token-warden-{reconcile}.log"), "w"))
+    try:
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"token-warden run exited ({proc.returncode}); see {workdir}/token-warden-{reconcile}.log")
+            if time.perf_counter() - started > 600:
+                raise RuntimeError("token-warden run was not ready within 10 minutes")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        result["ready_s"] = time.perf_counter() - started
+        log(f"steady {name} ({reconcile}): ready after {result['ready_s']:.1f}s; settling {args.settle}s")
+        time.sleep(args.settle)  # the first passes, Events and memo fill-up
+        result["idle_cpu_per_s"] = cpu_per_second(proc.pid, args.seconds)
+        result["idle_rss_bytes"] = rss_bytes(proc.pid)
+        log(f"steady {name} ({reconcile}): churn {args.churn}/s")
+        admin_post(sim.kubeconfig, "/kube-sim/churn", {"perSecond": args.churn})
+        time.sleep(5)
+        latency_name = "token_warden_event_to_decision_seconds"
+        before = histogram(port, latency_name)
+        result["churn_cpu_per_s"] = cpu_per_second(proc.pid, args.seconds)
+        after = histogram(port, latency_name)
+        result["churn_rss_bytes"] = rss_bytes(proc.pid)
+        result["events_decided"] = after.get(float("inf"), 0) - before.get(float("inf"), 0)
+        result["event_to_decision_p50_s"] = quantile(0.5, before, after)
+        result["event_to_decision_p99_s"] = quantile(0.99, before, after)
+        admin_post(sim.kubeconfig, "/kube-sim/churn", {"perSecond": 0})
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
     return result
 
 
@@ -111,11 +159,15 @@ def main():
         json.dump(results, f, indent=1)
     print(f"\ncontroller steady state — {results['date']} — {results['machine']['cpus']} cores, "
           f"load {results['machine']['load_average_at_start'][0]:.1f} at start\n")
-    print("| population | ready after | CPU idle (share of one core) | CPU at %g pod changes/s | RSS idle / churning |" % args.churn)
-    print("|---|---|---|---|---|")
-    for r in results["populations"]:
-        print(f"| {r['population']} | {r['ready_s']:.1f} s | {100 * r['idle_cpu_per_s']:.1f} % | {100 * r['churn_cpu_per_s']:.1f} % | "
-              f"{r['idle_rss_bytes'] / 1e6:.0f} MB / {r['churn_rss_bytes'] / 1e6:.0f} MB |")
+    def ms(seconds):
+        return "—" if seconds is None else f"{1000 * seconds:.0f} ms"
+    print("| population | passes | ready after | CPU idle (share of one core) | CPU at %g pod changes/s | event → decision p50 / p99 | RSS idle / churning |" % args.churn)
+    print("|---|---|---|---|---|---|---|")
+    for p in results["populations"]:
+        for reconcile, r in p["passes"].items():
+            print(f"| {p['population']} | {reconcile} | {r['ready_s']:.1f} s | {100 * r['idle_cpu_per_s']:.1f} % | {100 * r['churn_cpu_per_s']:.1f} % | "
+                  f"{ms(r['event_to_decision_p50_s'])} / {ms(r['event_to_decision_p99_s'])} | "
+                  f"{r['idle_rss_bytes'] / 1e6:.0f} MB / {r['churn_rss_bytes'] / 1e6:.0f} MB |")
 
 
 if __name__ == "__main__":

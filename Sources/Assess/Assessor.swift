@@ -37,6 +37,9 @@ public struct Assessor: Sendable {
             let index: Int
             if let known = groupOfWorkload[owner.id] {
                 index = known
+                // Several ReplicaSets of one Deployment: the chain names the first by name,
+                // whatever order the pods come in.
+                if owner.chain.lexicographicallyPrecedes(groupOwners[known].chain) { groupOwners[known] = owner }
             } else {
                 index = groupIDs.count
                 groupIDs.append(owner.id)

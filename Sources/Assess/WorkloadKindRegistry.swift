@@ -11,6 +11,11 @@ public enum WorkloadKindRegistry {
     /// The entry an owner reference names, if any.
     public static func spec(matching ref: OwnerReference) -> WorkloadKindSpec? { all.first { $0.matches(ref) } }
 
+    /// The registered kind an owner reference's `apiVersion` and `kind` name, if any.
+    public static func spec(apiVersion: String, kind: String) -> WorkloadKindSpec? {
+        all.first { $0.matches(apiVersion: apiVersion, kind: kind) }
+    }
+
     static let templateKind = WorkloadKind.Traits(defaultStrategy: .rollout, allowedStrategies: [.rollout, .evict])
     static let evictOnly = WorkloadKind.Traits(defaultStrategy: .evict, allowedStrategies: [.evict])
 

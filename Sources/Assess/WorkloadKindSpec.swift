@@ -66,8 +66,11 @@ public struct WorkloadKindSpec: Sendable {
     }
 
     /// Whether an owner reference names this kind (by API group and kind, any version).
-    public func matches(_ ref: OwnerReference) -> Bool {
-        ref.kind == resource.kind && Self.group(of: ref.apiVersion) == resource.group
+    public func matches(_ ref: OwnerReference) -> Bool { matches(apiVersion: ref.apiVersion, kind: ref.kind) }
+
+    /// Any version of the kind's API group: owner references name the version they were written with.
+    public func matches(apiVersion: String, kind: String) -> Bool {
+        kind == resource.kind && Self.group(of: apiVersion) == resource.group
     }
 
     /// Why a rollout restart of `object` (of this kind's model) cannot proceed; nil: it can.

@@ -15,12 +15,27 @@ public final class ClusterCaches: Sendable {
     let workloads: [WorkloadCache]
     /// Shares owner references among cached pods.
     public let podRecords = PodRecordBuilder()
+    /// The cached pods by owner, kept by the pod store on every event.
+    public let podGroupIndex: PodGroupIndex
+    /// What changed since the last pass (drained by the reconciler).
+    public let changes: ClusterChangeLog
 
     public init(signal: ChangeSignal) {
         let notify: @Sendable () -> Void = { signal.notify() }
-        pods = ObjectStore { _ in notify() }
-        namespaces = ObjectStore { _ in notify() }
-        workloads = WorkloadKindRegistry.all.map { WorkloadCache($0, notify: notify) }
+        let changes = ClusterChangeLog()
+        self.changes = changes
+        podGroupIndex = PodGroupIndex { changes.podGroupChanged($0) }
+        pods = ObjectStore(index: podGroupIndex) { _ in notify() }
+        namespaces = ObjectStore { change in
+            changes.namespaceChanged(change.object.metadata.name)
+            notify()
+        }
+        workloads = WorkloadKindRegistry.all.map { spec in
+            WorkloadCache(spec) { key in
+                changes.objectChanged(key)
+                notify()
+            }
+        }
     }
 
     /// The cache of a registered kind's model (`caches.store(Deployment.self)`).

@@ -66,6 +66,9 @@ public struct ControllerConfiguration: Sendable {
     /// How the caches are filled at start and after a 410 (`--initial-sync`): by streaming watch
     /// where the server supports it (falling back to a paged LIST per resource), or always listed.
     public var initialSync: InitialSync
+    /// Assess every workload at every pass (`--reconcile full`) instead of only those whose inputs
+    /// or clock-driven classification changed: the reference the incremental pass is checked against.
+    public var fullPasses = false
 
     public init(
         defaults: PolicyDefaults = PolicyDefaults(), planner: PlannerConfig = PlannerConfig(),

@@ -27,8 +27,9 @@ enum PassEffects {
                 regarding: diagnostic.object, type: .warning, reason: .invalidAnnotation, message: diagnostic.description))]))
         }
         for workload in assessment.workloads {
-            let deadline = workload.deadline?.rfc3339 ?? "-"
             if let reason = announcedReason(workload.classification) {
+                // The deadline is formatted for the few workloads with something to say only.
+                let deadline = workload.deadline?.rfc3339 ?? "-"
                 let key = "class:\(reason.rawValue):\(workload.id):\(deadline)"
                 if !alreadySaid(key) {
                     effects.append(.once(key, paced: true, then: [.event(WardenEvent(

@@ -30,8 +30,9 @@ public final class Reconciler: Sendable {
     /// reload); nil: `configuration.defaults.tokenLifetime`.
     let clusterTokenLifetime: (@Sendable () -> TokenLifetime)?
     let ledger = EventLedger()
-    /// Workloads whose cached inputs did not change since the last pass are not assessed again.
-    let memo = AssessmentMemo()
+    /// The assessments kept between passes: only workloads whose inputs changed (or whose
+    /// classification the clock changed) are assessed again.
+    let assessmentState = Mutex(AssessmentState())
     /// Restarts this process started whose effect the caches may not show yet, so the planner
     /// neither repeats them nor ignores them when counting against the limits.
     let inFlight = Mutex<[WorkloadID: InFlightRestart]>([:])
@@ -88,22 +89,43 @@ public final class Reconciler: Sendable {
     public func reconcile(isLeader: Bool) async -> Outcome {
         let now = clock()
         guard caches.hasSynced else { return Outcome(requeueAt: now + 1) }
-        let snapshot = caches.snapshot()
         var defaults = configuration.defaults
-        defaults.evidenceFallback = await evidenceFallback(now: now, snapshot: snapshot)
+        defaults.evidenceFallback = await evidenceFallback(now: now, pods: caches.pods.list())
         if let clusterTokenLifetime { defaults.tokenLifetime = clusterTokenLifetime() }
-        let assessment = Assessor(defaults: defaults)
-            .assess(snapshot, now: now, evidence: evidence?.evidence() ?? [:], memo: memo)
+        let (changes, arrivals) = caches.changes.drain()
+        let assessment: Assessment, tally: AssessmentTally, generation: (WorkloadID) -> Int64?
+        if configuration.fullPasses {
+            assessment = Assessor(defaults: defaults).assess(caches.snapshot(), now: now, evidence: evidence?.evidence() ?? [:])
+            tally = AssessmentTally(assessment)
+            var generations: [WorkloadID: Int64] = [:]
+            for workload in assessment.workloads { if let known = workload.generation { generations[workload.id] = known } }
+            generation = { generations[$0] }
+        } else {
+            // Taken out of the lock while the pass updates it: a copy left behind would make the
+            // update copy every table.
+            var state = assessmentState.withLock { state in
+                defer { state = AssessmentState() }
+                return state
+            }
+            assessment = IncrementalAssessor(defaults: defaults)
+                .assess(caches, changes: changes, state: &state, now: now, evidence: evidence?.evidence() ?? [:])
+            tally = state.tally
+            let kept = state
+            generation = { kept.workload($0)?.generation }
+            assessmentState.withLock { $0 = state }
+        }
         forgetSettledRestarts(assessment, now: now)
-        var generations: [WorkloadID: Int64] = [:]
-        for workload in assessment.workloads { if let generation = workload.generation { generations[workload.id] = generation } }
         let backingOff = failures.withLock { memory in
             memory.forget(before: now - 3600)
-            return memory.blocked(now: now, generations: generations)
+            return memory.blocked(now: now, generation: generation)
         }
         let plan = Planner(config: configuration.planner)
             .plan(assessment, now: now, inFlight: inFlight.withLock { $0 }, backingOff: backingOff)
-        record(assessment, plan, now: now)
+        record(assessment, tally, plan, now: now)
+        if let metrics, !arrivals.isEmpty {
+            let decided = ContinuousClock.now
+            metrics.observeEventToDecision(arrivals.map { decided - $0 })
+        }
         retryAt.withLock { $0 = nil }
         announcementsHeldBack.withLock { $0 = false }
         stepped.withLock { $0.removeAll() }
@@ -203,9 +225,17 @@ public final class Reconciler: Sendable {
         }
     }
 
-    private func record(_ assessment: Assessment, _ plan: Plan, now: Timestamp) {
+    private func record(_ assessment: Assessment, _ tally: AssessmentTally, _ plan: Plan, now: Timestamp) {
         guard let metrics else { return }
-        PassGauges(assessment, plan, now: now).set(on: metrics)
+        PassGauges(assessment, tally: tally, plan, now: now, nextEarliest: metrics.deadlineSelection.nextEarliest).set(on: metrics)
+    }
+}
+
+extension Reconciler {
+    /// The deadline series' candidates for this reconciler's metrics (`PassGauges.deadlineCandidates`).
+    func deadlineCandidates(_ assessment: Assessment, now: Timestamp) -> [WorkloadDeadline] {
+        PassGauges.deadlineCandidates(
+            assessment, now: now, nextEarliest: metrics?.deadlineSelection.nextEarliest ?? DeadlineSeriesSelection.defaultNextEarliest)
     }
 }
 

@@ -20,8 +20,9 @@ final class WorkloadCache: Sendable {
     private let reflector: @Sendable (KubeClient, String?, InitialSync, StreamingSyncSupport, Logger, any ReflectorObserver)
         -> @Sendable () async -> Void
 
-    init<Object: KubeObject>(_ spec: WorkloadKindSpec, model: Object.Type, notify: @escaping @Sendable () -> Void) {
-        let store = ObjectStore<Object> { _ in notify() }
+    /// `changed` hears of every cached object that is added, modified or deleted.
+    init<Object: KubeObject>(_ spec: WorkloadKindSpec, model: Object.Type, changed: @escaping @Sendable (CachedObjectKey) -> Void) {
+        let store = ObjectStore<Object> { change in changed(CachedObjectKey(change.object)) }
         self.spec = spec
         self.store = store
         active = Mutex(!spec.discovered)
@@ -41,8 +42,8 @@ final class WorkloadCache: Sendable {
         }
     }
 
-    convenience init(_ spec: WorkloadKindSpec, notify: @escaping @Sendable () -> Void) {
-        self.init(spec, model: spec.model, notify: notify)
+    convenience init(_ spec: WorkloadKindSpec, changed: @escaping @Sendable (CachedObjectKey) -> Void) {
+        self.init(spec, model: spec.model, changed: changed)
     }
 
     func store<Object: KubeObject>(_ type: Object.Type) -> ObjectStore<Object>? { store as? ObjectStore<Object> }

@@ -95,9 +95,14 @@ public struct FailureMemory: Sendable {
 
     /// Every workload that must not be tried at `now`, with its `until` (the planner's input).
     public func blocked(now: Timestamp, generations: [WorkloadID: Int64] = [:]) -> [WorkloadID: Timestamp] {
+        blocked(now: now) { generations[$0] }
+    }
+
+    /// The same, asking for the generation of the few workloads remembered only.
+    public func blocked(now: Timestamp, generation: (WorkloadID) -> Int64?) -> [WorkloadID: Timestamp] {
         var result: [WorkloadID: Timestamp] = [:]
         for id in entries.keys {
-            if let until = blockedUntil(id, now: now, generation: generations[id]) { result[id] = until }
+            if let until = blockedUntil(id, now: now, generation: generation(id)) { result[id] = until }
         }
         return result
     }

@@ -59,6 +59,63 @@ public struct FleetReportRenderer: Sendable {
         }
     }
 
+    /// `render()`, the JSON written cluster by cluster and workload by workload (as `report -o json`
+    /// is: no more than one workload's value is built at a time), in chunks of about `chunkSize`.
+    public func write(chunkSize: Int = 1 << 16, _ emit: ([UInt8]) -> Void) {
+        guard options.format == .json else { return emit(Array(render().utf8)) }
+        var out: [UInt8] = []
+        out.reserveCapacity(chunkSize + chunkSize / 4)
+        func flush(_ out: inout [UInt8]) {
+            if out.count >= chunkSize {
+                emit(out)
+                out.removeAll(keepingCapacity: true)
+            }
+        }
+        func member(_ key: String, at indent: Int, first: Bool = false) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            JSONValue.newline(&out, indent)
+            JSONValue.quote(key, into: &out)
+            out.append(contentsOf: ": ".utf8)
+        }
+        let (head, summary) = documentParts()
+        out.append(UInt8(ascii: "{"))
+        for (i, (key, value)) in head.enumerated() {
+            member(key, at: 4, first: i == 0)
+            value.write(into: &out, indent: 4)
+        }
+        member("clusters", at: 4)
+        if members.isEmpty {
+            out.append(contentsOf: "[]".utf8)
+        } else {
+            out.append(UInt8(ascii: "["))
+            for (i, entry) in members.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSONValue.newline(&out, 8)
+                out.append(UInt8(ascii: "{"))
+                for (j, (key, value)) in memberHead(entry).enumerated() {
+                    member(key, at: 12, first: j == 0)
+                    value.write(into: &out, indent: 12)
+                }
+                member("report", at: 12)
+                if case .success(let renderer) = entry.outcome {
+                    ReportJSON(renderer: renderer).write(into: &out, indent: 12, flush: flush)
+                } else {
+                    out.append(contentsOf: "null".utf8)
+                }
+                JSONValue.newline(&out, 8)
+                out.append(UInt8(ascii: "}"))
+                flush(&out)
+            }
+            JSONValue.newline(&out, 4)
+            out.append(UInt8(ascii: "]"))
+        }
+        member("summary", at: 4)
+        summary.write(into: &out, indent: 4)
+        JSONValue.newline(&out, 0)
+        out.append(contentsOf: "}\n".utf8)
+        emit(out)
+    }
+
     public func table(wide: Bool) -> String {
         let never = Timestamp(seconds: .max)
         var rows: [(deadline: Timestamp, urgency: Int, order: Int, cells: [String])] = []
@@ -93,25 +150,31 @@ public struct FleetReportRenderer: Sendable {
         return lines.map { $0 + "\n" }.joined()
     }
 
+    /// The whole document as one value; `write` streams the same bytes (tests hold them equal).
     func document() -> JSONValue {
+        let (head, summary) = documentParts()
         let clusters: [JSONValue] = members.map { member in
-            switch member.outcome {
-            case .success(let renderer):
-                return .object([("context", .string(member.context)), ("read", .bool(true)), ("error", .null),
-                                ("report", ReportJSON(renderer: renderer).document())])
-            case .failure(let error):
-                return .object([("context", .string(member.context)), ("read", .bool(false)), ("error", .string(error.description)),
-                                ("report", .null)])
-            }
+            let report: JSONValue = if case .success(let renderer) = member.outcome { ReportJSON(renderer: renderer).document() } else { .null }
+            return .object(memberHead(member) + [("report", report)])
         }
+        return .object(head + [("clusters", .array(clusters)), ("summary", summary)])
+    }
+
+    /// The members before `clusters`, and `summary`.
+    private func documentParts() -> (head: [(String, JSONValue)], summary: JSONValue) {
         let read = reachable.count
-        return .object([
-            ("apiVersion", .string(ReportJSON.apiVersion)), ("kind", .string("FleetTokenReport")),
-            ("clusters", .array(clusters)),
-            ("summary", .object([
-                ("clusters", .int(Int64(members.count))), ("read", .int(Int64(read))),
-                ("failed", .int(Int64(members.count - read))), ("exitCode", .int(Int64(exitCode))),
-            ])),
-        ])
+        return ([("apiVersion", .string(ReportJSON.apiVersion)), ("kind", .string("FleetTokenReport"))],
+                .object([
+                    ("clusters", .int(Int64(members.count))), ("read", .int(Int64(read))),
+                    ("failed", .int(Int64(members.count - read))), ("exitCode", .int(Int64(exitCode))),
+                ]))
+    }
+
+    /// A cluster's members before its `report`.
+    private func memberHead(_ member: Member) -> [(String, JSONValue)] {
+        switch member.outcome {
+        case .success: return [("context", .string(member.context)), ("read", .bool(true)), ("error", .null)]
+        case .failure(let error): return [("context", .string(member.context)), ("read", .bool(false)), ("error", .string(error.description))]
+        }
     }
 }

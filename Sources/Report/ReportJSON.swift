@@ -68,22 +68,29 @@ struct ReportJSON {
     func write(chunkSize: Int = 1 << 16, _ emit: ([UInt8]) -> Void) {
         var out: [UInt8] = []
         out.reserveCapacity(chunkSize + chunkSize / 4)
-        func flush(ifOver limit: Int) {
-            if out.count >= limit {
+        write(into: &out, indent: 0) { out in
+            if out.count >= chunkSize {
                 emit(out)
                 out.removeAll(keepingCapacity: true)
             }
         }
+        out.append(UInt8(ascii: "\n"))
+        emit(out)
+    }
+
+    /// The document at `indent` (a member of a fleet report), without a trailing newline;
+    /// `flush` is offered the output after each workload.
+    func write(into out: inout [UInt8], indent: Int, flush: (inout [UInt8]) -> Void) {
         func member(_ key: String, first: Bool = false) {
             if !first { out.append(UInt8(ascii: ",")) }
-            JSONValue.newline(&out, 4)
+            JSONValue.newline(&out, indent + 4)
             JSONValue.quote(key, into: &out)
             out.append(contentsOf: ": ".utf8)
         }
         out.append(UInt8(ascii: "{"))
         for (i, (key, value)) in head().enumerated() {
             member(key, first: i == 0)
-            value.write(into: &out, indent: 4)
+            value.write(into: &out, indent: indent + 4)
         }
         member("workloads")
         let shown = renderer.shown
@@ -93,18 +100,17 @@ struct ReportJSON {
             out.append(UInt8(ascii: "["))
             for (i, w) in shown.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.newline(&out, 8)
-                workload(w).write(into: &out, indent: 8)
-                flush(ifOver: chunkSize)
+                JSONValue.newline(&out, indent + 8)
+                workload(w).write(into: &out, indent: indent + 8)
+                flush(&out)
             }
-            JSONValue.newline(&out, 4)
+            JSONValue.newline(&out, indent + 4)
             out.append(UInt8(ascii: "]"))
         }
         member("diagnostics")
-        JSONValue.array(renderer.assessment.diagnostics.map(diagnostic)).write(into: &out, indent: 4)
-        JSONValue.newline(&out, 0)
-        out.append(contentsOf: "}\n".utf8)
-        flush(ifOver: 1)
+        JSONValue.array(renderer.assessment.diagnostics.map(diagnostic)).write(into: &out, indent: indent + 4)
+        JSONValue.newline(&out, indent)
+        out.append(UInt8(ascii: "}"))
     }
 
     /// The members before the workloads.

@@ -19,8 +19,11 @@ public final class ObjectStore<Object: CacheEntry>: Sendable {
 
     private let state = Mutex(State())
     private let onChange: @Sendable (StoreChange<Object>) -> Void
+    private let index: (any StoreIndex<Object>)?
 
-    public init(onChange: @escaping @Sendable (StoreChange<Object>) -> Void = { _ in }) {
+    /// - Parameter index: kept in step with every write, under the store's lock.
+    public init(index: (any StoreIndex<Object>)? = nil, onChange: @escaping @Sendable (StoreChange<Object>) -> Void = { _ in }) {
+        self.index = index
         self.onChange = onChange
     }
 
@@ -63,6 +66,10 @@ public final class ObjectStore<Object: CacheEntry>: Sendable {
                 old = s.items
                 s.items = fresh
             }
+            if let index {
+                old.forEach { index.update(old: $0, new: nil) }
+                fresh.forEach { index.update(old: nil, new: $0) }
+            }
             s.resourceVersion = resourceVersion
             if let partition { s.syncedPartitions.insert(partition.name) }
             s.synced = s.expectedPartitions.isSubset(of: s.syncedPartitions)
@@ -77,7 +84,8 @@ public final class ObjectStore<Object: CacheEntry>: Sendable {
     /// An added or modified entry.
     public func upsert(_ object: Object) {
         state.withLock {
-            $0.items.upsert(object)
+            let old = $0.items.upsert(object)
+            index?.update(old: old, new: object)
             if let rv = object.cacheResourceVersion { $0.resourceVersion = rv }
         }
         onChange(.upserted(object))
@@ -87,7 +95,9 @@ public final class ObjectStore<Object: CacheEntry>: Sendable {
     public func remove(_ object: Object) {
         let removed = state.withLock { s -> Object? in
             if let rv = object.cacheResourceVersion { s.resourceVersion = rv }
-            return s.items.remove(sameKeyAs: object)
+            let removed = s.items.remove(sameKeyAs: object)
+            if let removed { index?.update(old: removed, new: nil) }
+            return removed
         }
         onChange(.deleted(removed ?? object))
     }

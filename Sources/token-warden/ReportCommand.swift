@@ -96,7 +96,7 @@ struct ReportCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("error: context \(member.context): \(error)\n".utf8))
             }
         }
-        print(fleet.render(), terminator: "")
+        try StandardOutput.stream { fleet.write($0) }  // JSON cluster by cluster, workload by workload
         throw ExitCode(fleet.exitCode)
     }
 

@@ -55,6 +55,9 @@ struct RunCommand: AsyncParsableCommand {
             help: "stream (a streaming watch where the server supports it, else a paged LIST) or list (always a paged LIST).")
     var initialSync: String = "stream"
 
+    @Option(help: "incremental (assess only the workloads whose inputs or clock-driven classification changed) or full (every workload at every pass: the reference, for comparison).")
+    var reconcile: String = "incremental"
+
     @Option(help: "Address of the audit webhook's TLS listener (HOST:PORT or :PORT).")
     var auditWebhookAddress: String = AuditWebhookSettings.defaultAddress
 
@@ -89,6 +92,9 @@ struct RunCommand: AsyncParsableCommand {
         let planner = try limits.plannerConfig(resyncInterval: try seconds(resyncInterval, "--resync-interval"))
         guard let initialSync = InitialSync(rawValue: initialSync) else {
             throw ValidationError("--initial-sync \(self.initialSync): expected stream or list")
+        }
+        guard ["incremental", "full"].contains(reconcile) else {
+            throw ValidationError("--reconcile \(reconcile): expected incremental or full")
         }
         var webhook: AuditWebhookSettings?
         if auditWebhook {
@@ -128,6 +134,7 @@ struct RunCommand: AsyncParsableCommand {
             leaderElection: election, httpAddress: httpAddress, auditWebhook: webhook,
             detectsTokenLifetime: policy.detectsTokenLifetime, initialSync: initialSync)
         configuration.evidenceMaxSilenceSeconds = try seconds(evidenceMaxSilence, "--evidence-max-silence")
+        configuration.fullPasses = reconcile == "full"
         // The controller's own pod (token claims, else HOSTNAME) is found by the runtime in a pod.
         let runtime = try ControllerRuntime(
             cluster: clusterConfig, configuration: configuration,

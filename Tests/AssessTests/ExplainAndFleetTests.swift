@@ -2,7 +2,7 @@ import Assess
 import Foundation
 import KubeModel
 import Plan
-import Report
+@testable import Report
 import Testing
 
 /// The pure parts of `explain` (which object, found where; every step in the text) and of the
@@ -82,5 +82,19 @@ import Testing
         #expect(fleet([("prod", false), ("clean", true)]).render().contains("cluster prod: not read: connection refused\n"))
         #expect(fleet([("prod", false), ("clean", false)]).exitCode == 2)
         #expect(fleet([("prod", false), ("clean", false)]).render() == "cluster prod: not read: connection refused\ncluster clean: not read: connection refused\n2 clusters: 0 read, 2 not read\n")
+    }
+
+    /// `report --all-contexts -o json` is written cluster by cluster and workload by workload: the
+    /// bytes are those of the whole document, whatever the chunk size.
+    @Test(arguments: [1, 100, 1 << 16]) func fleetJSONStreamsTheWholeDocument(chunkSize: Int) {
+        for outcomes in [[("prod", true), ("down", false), ("clean", true)], [("down", false)], []] {
+            let renderer = fleet(outcomes, format: .json)
+            var bytes: [UInt8] = []
+            var chunks = 0
+            renderer.write(chunkSize: chunkSize) { bytes.append(contentsOf: $0); chunks += 1 }
+            #expect(bytes == Array(renderer.document().serialized().utf8))
+            #expect(bytes == Array(renderer.render().utf8))
+            if chunkSize == 1, !outcomes.isEmpty { #expect(chunks > outcomes.count) }
+        }
     }
 }

@@ -201,8 +201,8 @@ enum DeployHardening {
         #expect(at("\(container).securityContext.seccompProfile.type") as? String == "RuntimeDefault")
         #expect(at("\(container).livenessProbe.httpGet.path") as? String == "/healthz")
         #expect(at("\(container).readinessProbe.httpGet.path") as? String == "/readyz")
-        #expect(at("\(container).resources.requests.cpu") as? String == "50m")
-        #expect(at("\(container).resources.requests.memory") as? String == "128Mi")
+        #expect(at("\(container).resources.requests.cpu") as? String == "150m")
+        #expect(at("\(container).resources.requests.memory") as? String == "320Mi")
         #expect(at("\(container).resources.limits.memory") as? String == "512Mi")
         #expect(at("\(container).env") == nil && at("\(container).envFrom") == nil, "no environment, hence no Secret references")
         let volumes = at("\(pod).volumes") as? [DeployManifest.Object] ?? []

@@ -1,7 +1,7 @@
 /// Every metric token-warden exports, in one place: the name, type, labels and help text.
 /// `WardenMetrics` registers from this table and the README's metrics table is rendered from it.
 public struct MetricDescription: Sendable, Equatable {
-    public enum Kind: String, Sendable { case counter, gauge }
+    public enum Kind: String, Sendable { case counter, gauge, histogram }
     public let name: String
     public let kind: Kind
     public let labels: [String]
@@ -75,10 +75,15 @@ public enum MetricCatalog {
         name: "token_warden_cluster_token_lifetime_seconds", kind: .gauge, labels: ["source"],
         help: "The cluster-wide extended token lifetime in use (0: extension is off, restarts cannot help), by source (detected from the controller's own token, fallback, flag).")
 
+    public static let eventToDecision = MetricDescription(
+        name: "token_warden_event_to_decision_seconds", kind: .histogram, labels: [],
+        help: "From a watch event's arrival in the caches to the end of the planning of the pass that took it into account.")
+
     public static let all: [MetricDescription] = [
         pods, workloads, deadlineRemaining, restarts, evictions, deferredRestarts, forecastMisses,
         apiRequests, watchRestarts, relists, tokenReloads, leader, lastSuccessfulSync, auditEvents, webhookRequests,
         auditEventsDropped, podsWithEvidence, evidenceSourceUp, evidenceAnnotations, eventsDropped, clusterTokenLifetime,
+        eventToDecision,
     ]
 
     /// The README table (Markdown).

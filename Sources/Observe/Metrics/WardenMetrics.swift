@@ -23,6 +23,10 @@ public final class WardenMetrics: Sendable {
     private let eventsDroppedCounter: Prometheus.Counter
     private let eventsDroppedSeen = Mutex(0)
     private let clusterTokenLifetimeSeries = Mutex<(source: String, gauge: Prometheus.Gauge)?>(nil)
+    private let eventToDecisionHistogram: DurationHistogram
+
+    /// Event → decision buckets: a pass is due 200 ms after a change, so most land under 0.5 s.
+    static let eventToDecisionBuckets: [Duration] = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000].map { .milliseconds($0) }
 
     public init(
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
@@ -34,6 +38,8 @@ public final class WardenMetrics: Sendable {
         leaderGauge = Self.gauge(registry, MetricCatalog.leader)
         lastSyncGauge = Self.gauge(registry, MetricCatalog.lastSuccessfulSync)
         eventsDroppedCounter = Self.counter(registry, MetricCatalog.eventsDropped)
+        eventToDecisionHistogram = registry.makeDurationHistogram(
+            descriptor: Self.descriptor(MetricCatalog.eventToDecision), buckets: Self.eventToDecisionBuckets)
         // Every classification has a series from the start, so alerts see 0 rather than nothing.
         for classification in TokenClassification.allCases {
             Self.gauge(registry, MetricCatalog.pods, [classification.rawValue]).set(to: 0)
@@ -182,6 +188,11 @@ public final class WardenMetrics: Sendable {
     /// `result`: a `PodEvidenceWriter.Outcome` raw value.
     public func recordEvidenceAnnotation(result: String) {
         Self.counter(registry, MetricCatalog.evidenceAnnotations, [result]).increment()
+    }
+
+    /// How long each change drained by a pass waited for that pass's decisions.
+    public func observeEventToDecision(_ waits: [Duration]) {
+        for wait in waits { eventToDecisionHistogram.record(wait) }
     }
 
     // MARK: Exposition

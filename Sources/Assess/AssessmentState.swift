@@ -1,0 +1,110 @@
+import KubeModel
+
+/// The assessments kept from one pass to the next, and what each was computed from: the memo of
+/// the incremental pass, a value the controller owns and passes in and out (`IncrementalAssessor`).
+public struct AssessmentState: Sendable {
+    /// The defaults and the audit evidence the assessments were made with: other defaults
+    /// re-assess everything; other evidence re-assesses the workloads of the pods it names.
+    var defaults: PolicyDefaults?
+    var evidence: [String: TokenEvidence] = [:]
+    /// The previous pass's clock: a clock that went back re-assesses everything.
+    var assessedAt: Timestamp?
+    var workloads: [WorkloadID: WorkloadAssessment] = [:]
+    /// Every workload in `Assessment.deadlineOrder` (what `Assessment.workloads` is).
+    var ordered: [WorkloadAssessment] = []
+    var groupsOfWorkload: [WorkloadID: Set<PodGroupKey>] = [:]
+    var workloadOfGroup: [PodGroupKey: WorkloadID] = [:]
+    /// The workloads whose assessment read an object (the workload itself, its ReplicaSets, …).
+    var dependents: [CachedObjectKey: Set<WorkloadID>] = [:]
+    var dependencies: [WorkloadID: [CachedObjectKey]] = [:]
+    var transitions = TransitionQueue()
+    /// Each workload's instant in `transitions` (see `changesByClock`).
+    var wakeUps: [WorkloadID: Timestamp] = [:]
+    /// How many workloads report each diagnostic (`Assessment.diagnostics` is its sorted keys).
+    var diagnostics: [Diagnostic: Int] = [:]
+    /// The counts the metrics report, kept workload by workload.
+    public private(set) var tally = AssessmentTally()
+
+    public init() {}
+
+    /// Workloads assessed again by the last pass (for logs and benchmarks).
+    public internal(set) var lastReassessed = 0
+
+    public var workloadCount: Int { workloads.count }
+
+    public func workload(_ id: WorkloadID) -> WorkloadAssessment? { workloads[id] }
+
+    /// `ordered`'s position for `workload` (where it is, or where it would go).
+    func position(of workload: WorkloadAssessment) -> Int {
+        var low = 0, high = ordered.count
+        while low < high {
+            let middle = (low + high) / 2
+            if Assessment.deadlineOrder(ordered[middle], workload) { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    mutating func remove(_ id: WorkloadID) {
+        guard let old = workloads.removeValue(forKey: id) else { return }
+        wakeUps[id] = nil
+        tally.subtract(old)
+        let at = position(of: old)
+        if at < ordered.count, ordered[at].id == id { ordered.remove(at: at) }
+        for key in dependencies.removeValue(forKey: id) ?? [] {
+            dependents[key]?.remove(id)
+            if dependents[key]?.isEmpty == true { dependents[key] = nil }
+        }
+        for diagnostic in old.diagnostics {
+            diagnostics[diagnostic, default: 0] -= 1
+            if diagnostics[diagnostic] == 0 { diagnostics[diagnostic] = nil }
+        }
+    }
+
+    mutating func insert(_ workload: WorkloadAssessment) {
+        let id = workload.id
+        workloads[id] = workload
+        tally.add(workload)
+        ordered.insert(workload, at: position(of: workload))
+        let keys = Self.dependencies(of: workload, groups: groupsOfWorkload[id] ?? [])
+        dependencies[id] = keys
+        for key in keys { dependents[key, default: []].insert(id) }
+        for diagnostic in workload.diagnostics { diagnostics[diagnostic, default: 0] += 1 }
+        if let next = Self.changesByClock(workload) {
+            wakeUps[id] = next
+            transitions.insert(id, at: next)
+        }
+    }
+
+    /// The first instant the clock alone changes anything in the assessment: the workload's
+    /// `nextTransition`, or an earlier one of a pod that does not count for it (out of scope).
+    static func changesByClock(_ workload: WorkloadAssessment) -> Timestamp? {
+        var next = workload.nextTransition
+        for pod in workload.pods {
+            if let instant = pod.nextTransition, next.map({ instant < $0 }) ?? true { next = instant }
+        }
+        return next
+    }
+
+    /// Workloads whose classification the clock changes by `now`; reminders of workloads
+    /// re-assessed since are dropped.
+    mutating func dueTransitions(_ now: Timestamp) -> [WorkloadID] {
+        let due = transitions.popDue(now).filter { id, at in wakeUps[id] == at }.map(\.0)
+        if transitions.count > 2 * wakeUps.count + 1024 { transitions.rebuild(wakeUps.map { ($0.key, $0.value) }) }
+        return due
+    }
+
+    /// The objects an assessment read: the workload object, each pod group's controller (every
+    /// ReplicaSet of a Deployment) and the rest of the chain, whether or not they exist: one
+    /// created later changes the assessment.
+    static func dependencies(of workload: WorkloadAssessment, groups: Set<PodGroupKey>) -> [CachedObjectKey] {
+        var keys = Set([CachedObjectKey(workload.ref)] + workload.ownerChain.map(CachedObjectKey.init))
+        for case .owned(let namespace, _, let kind, let name, _) in groups {
+            keys.insert(CachedObjectKey(kind: kind, namespace: namespace, name: name))
+        }
+        return Array(keys)
+    }
+
+    var assessment: Assessment {
+        Assessment(generatedAt: assessedAt ?? Timestamp(seconds: 0), workloads: ordered, diagnostics: diagnostics.keys.sorted())
+    }
+}

@@ -1,0 +1,65 @@
+import KubeModel
+import Plan
+import Testing
+@testable import Assess
+
+/// The incremental pass against the full one, its oracle: on randomized populations and change
+/// sequences (pods added, deleted, restarted and adopted, owners changed and removed, rollouts,
+/// namespace policy, evidence, the clock across thresholds, other defaults) both give the same
+/// assessment and the same plan after every step.
+@Suite struct IncrementalAssessorTests {
+    static let seeds: [UInt64] = Array(1...8)
+    static let steps = 120
+
+    /// Steps at which the incremental pass differed from the full one.
+    func mismatches(seed: UInt64, skipping: Bool) -> [String] {
+        var world = IncrementalWorld(seed: seed)
+        var state = AssessmentState()
+        var found: [String] = []
+        for step in 0..<Self.steps {
+            if step > 0 { world.step() }
+            let snapshot = world.snapshot
+            var incremental = IncrementalAssessor(defaults: world.defaults)
+            incremental.skipsOneChangedWorkload = skipping
+            let assessed = incremental.assess(SnapshotLookup(snapshot), changes: world.changes, state: &state, now: world.now,
+                                              evidence: world.evidence)
+            world.changes = ClusterChanges()
+            let oracle = Assessor(defaults: world.defaults).assess(snapshot, now: world.now, evidence: world.evidence)
+            let planner = Planner()
+            if assessed != oracle {
+                let differing = zip(assessed.workloads, oracle.workloads).first { $0 != $1 }.map { "\($0.0.id) vs \($0.1.id)" } ?? "count"
+                found.append("seed \(seed) step \(step): assessments differ (\(assessed.workloads.count) vs \(oracle.workloads.count) workloads; \(differing))")
+            } else if planner.plan(assessed, now: world.now) != planner.plan(oracle, now: world.now) {
+                found.append("seed \(seed) step \(step): plans differ")
+            }
+        }
+        return found
+    }
+
+    @Test(arguments: seeds) func incrementalEqualsFull(seed: UInt64) {
+        let found = mismatches(seed: seed, skipping: false)
+        let count = found.count
+        #expect(count == 0, "\(found.prefix(3))")
+    }
+
+    /// The property test's own test: a pass that skips one changed workload must be caught.
+    @Test func skippingOneChangedWorkloadIsCaught() {
+        let caught = Self.seeds.prefix(3).map { mismatches(seed: $0, skipping: true).count }
+        #expect(caught.allSatisfy { $0 > 0 }, "mismatches per seed: \(caught)")
+    }
+
+    /// Most passes re-assess a handful of workloads, not the population.
+    @Test func aPodChangeReassessesOnlyItsWorkload() {
+        var world = IncrementalWorld(seed: 99)
+        var state = AssessmentState()
+        _ = IncrementalAssessor().assess(SnapshotLookup(world.snapshot), changes: world.changes, state: &state, now: world.now)
+        let total = state.workloadCount
+        #expect(state.lastReassessed == total && total > 20)
+        world.changes = ClusterChanges()
+        world.addPod()
+        _ = IncrementalAssessor().assess(SnapshotLookup(world.snapshot), changes: world.changes, state: &state, now: world.now)
+        #expect(state.lastReassessed == 1)
+        _ = IncrementalAssessor().assess(SnapshotLookup(world.snapshot), changes: ClusterChanges(), state: &state, now: world.now + 1)
+        #expect(state.lastReassessed == 0)
+    }
+}
