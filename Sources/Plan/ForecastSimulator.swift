@@ -14,6 +14,10 @@ struct ForecastSimulator {
         var workload: Int  // index into `workloads`
         var namespace: String
         var window: Int?  // index into `windows`
+        /// Read once: every simulation of a herd's forecast needs them for each of thousands of items.
+        var id: WorkloadID
+        var deadline: Timestamp?
+        var upcoming: Bool
     }
 
     /// The pending restarts in priority order with their windows: sorted and resolved once, then
@@ -44,14 +48,15 @@ struct ForecastSimulator {
                     windows.append(WindowTimeline(w, from: now))
                 }
             }
-            return Item(workload: index, namespace: workload.id.namespace, window: window)
+            let id = workload.id
+            return Item(workload: index, namespace: id.namespace, window: window, id: id, deadline: workload.deadline,
+                        upcoming: !workload.classification.needsRestart)
         }
         return Prepared(workloads: workloads, items: items, windows: windows)
     }
 
     /// The forecast when `prepared.workloads[i]` may start at `notBefore[i]` at the earliest.
     func run(now: Timestamp, active: [WorkloadID: Timestamp], _ prepared: Prepared, notBefore: [Timestamp]) -> [ForecastEntry] {
-        let workloads = prepared.workloads
         let pending = prepared.items
         var windows = prepared.windows
         var running: [(end: Timestamp, namespace: String)] = active.map { id, since in
@@ -109,7 +114,7 @@ struct ForecastSimulator {
                 let end = time + config.typicalRolloutDuration
                 running.append((end, item.namespace))
                 perNamespace[item.namespace, default: 0] += 1
-                entries.append(entry(workloads[item.workload], start: time, end: end, now: now))
+                entries.append(entry(item, start: time, end: end, now: now))
                 started[index] = true
                 remaining -= 1
             }
@@ -126,7 +131,7 @@ struct ForecastSimulator {
         }
         // Whatever is left can never start (no window opening): it misses.
         for (index, item) in pending.enumerated() where !started[index] {
-            entries.append(entry(workloads[item.workload], start: nil, end: nil, now: now))
+            entries.append(entry(item, start: nil, end: nil, now: now))
         }
         return entries
     }
@@ -146,11 +151,11 @@ struct ForecastSimulator {
         return out
     }
 
-    private func entry(_ workload: WorkloadAssessment, start: Timestamp?, end: Timestamp?, now: Timestamp) -> ForecastEntry {
-        let passed = workload.deadline.map { $0 <= now } ?? false
+    private func entry(_ item: Item, start: Timestamp?, end: Timestamp?, now: Timestamp) -> ForecastEntry {
+        let passed = item.deadline.map { $0 <= now } ?? false
         let misses: Bool
-        if let end, let deadline = workload.deadline { misses = end > deadline } else { misses = end == nil }
-        return ForecastEntry(workload: workload.id, deadline: workload.deadline, earliestStart: start, expectedCompletion: end,
-                             missesDeadline: misses, deadlinePassed: passed, upcoming: !workload.classification.needsRestart)
+        if let end, let deadline = item.deadline { misses = end > deadline } else { misses = end == nil }
+        return ForecastEntry(workload: item.id, deadline: item.deadline, earliestStart: start, expectedCompletion: end,
+                             missesDeadline: misses, deadlinePassed: passed, upcoming: item.upcoming)
     }
 }
