@@ -21,3 +21,25 @@ import Testing
         #expect(line("run:")?.value.hasPrefix("60 / ") == true, "\(table)")
     }
 }
+
+/// The twin's passes assess and plan only the workloads the planner could act on
+/// (`TwinAssessments`); they must decide exactly as passes over the whole cluster do.
+@Suite struct TwinIncrementalPassTests {
+    @Test func relevantWorkloadsOnlyDecideAsTheWholeCluster() {
+        var options = TwinOptions()
+        options.workloads = 16
+        // 130 days: the herd's deadlines on day 25, the outage on day 40, the key rotation on day 100.
+        options.days = 130
+        options.herdAgeDays = 340
+        options.outageDay = 40
+        options.restartBeforeDays = 1  // too short for the herd: early starts
+        var whole = options
+        whole.wholeClusterPasses = true
+        let fast = DigitalTwin(options: options).run(), full = DigitalTwin(options: whole).run()
+        let compared = { (r: TwinResult) in r.lines.filter { $0.check != "runtime" }.map { "\($0.check): \($0.value) \($0.passed)" } }
+        #expect(compared(fast) == compared(full), "\(fast.table(title: "relevant only"))\(full.table(title: "whole cluster"))")
+        let early = fast.lines.first { $0.check.hasPrefix("early starts") }?.value ?? ""
+        #expect(!early.hasPrefix("0,"), "\(fast.table(title: "relevant only"))")
+        #expect(fast.lines.contains { $0.check.hasPrefix("key rotation") }, "\(fast.table(title: "relevant only"))")
+    }
+}
