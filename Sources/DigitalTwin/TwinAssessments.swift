@@ -11,7 +11,7 @@ import Plan
 /// restart of ours running, their restart due beyond the planner's reach — change nothing in
 /// its plan but the instant it asks to look again, and that instant (their `nextTransition`, and
 /// when herd spreading's pool would take them in) is kept here and added to the plan's requeue.
-/// `DigitalTwinTests` holds a run this way equal to one that assesses and plans the whole cluster.
+/// `TwinIncrementalPassTests` holds a run this way equal to one that assesses and plans the whole cluster.
 struct TwinAssessments {
     private var cached: [WorkloadAssessment?]
     private var stale: [Bool]
