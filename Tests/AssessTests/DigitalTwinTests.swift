@@ -12,13 +12,16 @@ import Testing
         let table = result.table(title: "twin, small")
         func line(_ prefix: String) -> TwinResult.Line? { result.lines.first { $0.check.hasPrefix(prefix) } }
         // The invariants: no protectable old client ever holds an expired token, no limit, window
-        // or PDB is ever breached, every miss was predicted. (The restart count is reported; see
-        // the README on eviction sequences whose deadline moves.)
+        // or PDB is ever breached, every miss was predicted, no more restarts than the rule allows,
+        // the key rotation's restarts done within a week. Every line of the table passes.
         #expect(line("token-expiry incidents")?.passed == true, "\(table)")
         #expect(line("token-expiry incidents")?.value.hasPrefix("0 of") == true, "\(table)")
         #expect(line("breaches")?.passed == true, "\(table)")
         #expect(line("deadline misses predicted")?.passed == true, "\(table)")
         #expect(line("run:")?.value.hasPrefix("60 / ") == true, "\(table)")
+        #expect(line("restarts by token-warden")?.passed == true, "\(table)")
+        #expect(line("key rotation")?.passed == true, "\(table)")
+        #expect(result.passed, "\(table)")
     }
 }
 
