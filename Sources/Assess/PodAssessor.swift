@@ -84,13 +84,13 @@ final class PodAssessor: Sendable {
         if let deadline = result.deadline {
             result.restartDue = worst == .invalidated ? deadline : deadline - policy.restartBefore
         }
-        result.nextTransition = nextTransition(containers)
+        result.nextTransition = nextTransition(containers, podCreated: result.record.creationTimestamp)
         result.explanation = .model(PodExplanation.Policy(
             restartBefore: policy.restartBefore, lifetimeIsNone: policy.tokenLifetime == .none,
             tokensInvalidBefore: policy.tokensInvalidBefore))
     }
 
-    private func nextTransition(_ containers: [ContainerAssessment]) -> Timestamp? {
+    private func nextTransition(_ containers: [ContainerAssessment], podCreated: Timestamp?) -> Timestamp? {
         var next: Timestamp?
         func consider(_ instant: Timestamp) {
             if instant > now { next = earliest(next, instant) }
@@ -102,7 +102,9 @@ final class PodAssessor: Sendable {
                     consider(expires - policy.restartBefore)
                 }
             }
-            if let rotation = policy.tokensInvalidBefore, container.startedAt < rotation + container.refreshLag {
+            if let rotation = policy.tokensInvalidBefore,
+               Self.mayHoldTokenFromBefore(rotation, startedAt: container.startedAt, lag: container.refreshLag,
+                                           projected: Self.isProjected(container.source), podCreated: podCreated) {
                 consider(rotation)
             }
         }
@@ -127,7 +129,8 @@ final class PodAssessor: Sendable {
                     // Only a container already running when the API server saw the old token can hold it.
                     let started = mounts[index].startedAt
                     let applies = evidenceSeenAt.map { started <= $0 } ?? false
-                    let assessed = assess(mounts[index], source: source, evidenceIssuedAt: applies ? evidenceIssuedAt : nil)
+                    let assessed = assess(mounts[index], source: source, evidenceIssuedAt: applies ? evidenceIssuedAt : nil,
+                                          podCreated: pod.creationTimestamp)
                     if worst.map({ Self.moreUrgent(assessed, than: $0) }) ?? true { worst = assessed }
                 }
                 index += 1
@@ -135,6 +138,23 @@ final class PodAssessor: Sendable {
             if let worst { out.append(worst) }
         }
         return out
+    }
+
+    /// Whether the container may hold a token issued before `rotation`: it started within the
+    /// refresh lag after it — unless the token is projected and its pod was created at or after
+    /// it. A projected token is requested for its pod (bound to the pod's uid), so it is never
+    /// older than the pod; the lag matters only for a container restarted inside a pod that
+    /// existed before the rotation. (Without that, a replacement our own rotation restart created
+    /// within the lag stayed "invalidated" for good, which hid its own expiry a year later.)
+    static func mayHoldTokenFromBefore(_ rotation: Timestamp, startedAt: Timestamp, lag: Int64, projected: Bool, podCreated: Timestamp?) -> Bool {
+        guard startedAt < rotation + lag else { return false }
+        if projected, let podCreated, podCreated >= rotation { return false }
+        return true
+    }
+
+    private static func isProjected(_ source: MountedTokenSource) -> Bool {
+        if case .projected = source { return true }
+        return false
     }
 
     private static func moreUrgent(_ a: ContainerAssessment, than b: ContainerAssessment) -> Bool {
@@ -147,7 +167,7 @@ final class PodAssessor: Sendable {
         return MountedTokenSource(mount)
     }
 
-    private func assess(_ mount: TokenMount, source: MountedTokenSource, evidenceIssuedAt: Timestamp?) -> ContainerAssessment {
+    private func assess(_ mount: TokenMount, source: MountedTokenSource, evidenceIssuedAt: Timestamp?, podCreated: Timestamp?) -> ContainerAssessment {
         let start = mount.startedAt
         var lag: Int64 = 0
         var issued: Timestamp?
@@ -166,7 +186,8 @@ final class PodAssessor: Sendable {
         let expires: Timestamp? = issued.flatMap { issued in lifetime.map { issued + $0 } }
         var deadline = expires
         let classification: Classification
-        if let rotation = policy.tokensInvalidBefore, now >= rotation, start < rotation + lag {
+        if let rotation = policy.tokensInvalidBefore, now >= rotation,
+           Self.mayHoldTokenFromBefore(rotation, startedAt: start, lag: lag, projected: Self.isProjected(source), podCreated: podCreated) {
             classification = .invalidated
             deadline = rotation
         } else if let lifetime, lifetime <= policy.restartBefore {

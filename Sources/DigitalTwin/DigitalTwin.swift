@@ -23,10 +23,17 @@ public final class DigitalTwin {
     var ledger = TwinLedger()
     var defaults = PolicyDefaults()
     let memo = AssessmentMemo()
+    var assessments: TwinAssessments
+    /// Workloads whose objects changed since the last pass.
+    var dirty: Set<Int> = []
     var inFlight: [WorkloadID: InFlightRestart] = [:]
     var windows: [String: MaintenanceWindow] = [:]
-    /// Workloads whose pod-by-pod eviction sequence is under way (the executor's memory of it).
-    var evicting: Set<Int> = []
+    /// Eviction sequences under way, by workload (the executor's memory of them).
+    var sequences: [Int: TwinEviction] = [:]
+    /// Workloads stepped in the current pass (one step per workload and pass).
+    var stepped: Set<Int> = []
+    /// Refused and given-up restarts, backed off (the controller's memory).
+    var failures = FailureMemory()
     var renewals: [[Int64]]
     var firstStarts: [Int64]
     var controllerDown = false
@@ -47,6 +54,7 @@ public final class DigitalTwin {
         defaults.restartBefore = Int64(options.restartBeforeDays) * Self.day
         objects = TwinObjects(workloads: workloads.count, namespaces: TwinPopulation.namespaces(options))
         renewals = Array(repeating: [], count: workloads.count)
+        assessments = TwinAssessments(workloads: workloads.count)
         firstStarts = workloads.map { $0.pods.map(\.start).min() ?? Self.epoch }
         for spec in TwinPopulation.windows.compactMap({ $0 }) {
             if case .success(let window) = MaintenanceWindow.parse(spec) { windows[spec] = window }
@@ -102,7 +110,7 @@ public final class DigitalTwin {
             replaceAll(i, natural: false)
             requestPass(at: now)
         case .ready(let i):
-            workloads[i].changed = true
+            touch(i)
             requestPass(at: now)
         case .upgrade:
             for i in workloads.indices { queue.schedule(.upgradeWorkload(i), at: now + Int64.random(in: 0..<(4 * 3600), using: &rng)) }
@@ -117,7 +125,8 @@ public final class DigitalTwin {
         case .outageStart:
             controllerDown = true
             inFlight.removeAll()  // the controller's memory; the cluster keeps its annotations
-            evicting.removeAll()
+            sequences.removeAll()
+            failures = FailureMemory()
         case .outageEnd:
             controllerDown = false
             requestPass(at: now)
@@ -127,28 +136,43 @@ public final class DigitalTwin {
     private func pass() {
         ledger.passes += 1
         lastPass = now
-        let snapshot = objects.snapshot(&workloads, now: now)
         let at = Timestamp(seconds: now)
-        let assessment = Assessor(defaults: defaults).assess(snapshot, now: at, memo: memo)
+        let assessment: Assessment
+        var quietWake: Int64?
+        if options.wholeClusterPasses {
+            assessment = Assessor(defaults: defaults).assess(objects.snapshot(&workloads, now: now), now: at, memo: memo)
+        } else {
+            let time = now
+            assessment = assessments.assess(
+                now: now, defaults: defaults, config: config, dirty: &dirty,
+                active: { [unowned self] i in inFlight[id(of: workloads[i])] != nil || sequences[i] != nil },
+                snapshot: { [unowned self] i in objects.snapshot(of: &workloads[i], now: time) })
+            quietWake = assessments.nextWake(after: now)
+        }
         settleInFlight(assessment)
         if rotationLimits, !assessment.workloads.contains(where: { $0.classification == .invalidated && workloads[index(of: $0.id) ?? 0].kind.protectable }) {
             rotationLimits = false  // every invalidated workload restarted: back to the usual limits
         }
-        let plan = Planner(config: config).plan(assessment, now: at, inFlight: inFlight)
+        let plan = Planner(config: config).plan(assessment, now: at, inFlight: inFlight, backingOff: failures.blocked(now: at))
         for miss in plan.predictedMisses {
             guard let i = index(of: miss.workload), let deadline = miss.deadline else { continue }
             let key = TwinLedger.MissKey(workload: i, deadline: deadline.seconds)
             if ledger.predicted[key] == nil { ledger.predicted[key] = now }
         }
+        if let rotation = ledger.rotationAt, ledger.rotationForecastEnd == nil {
+            let invalidated = plan.forecast.filter { $0.deadline?.seconds == rotation }
+            ledger.rotationForecastEnd = invalidated.map { $0.expectedCompletion?.seconds ?? .max }.max() ?? rotation
+        }
         for w in assessment.workloads where w.classification == .expired {
             guard let i = index(of: w.id), workloads[i].kind.protectable, let deadline = w.deadline else { continue }
             ledger.misses.insert(TwinLedger.MissKey(workload: i, deadline: deadline.seconds))
         }
-        forgetFinishedSequences(plan)
+        stepped.removeAll(keepingCapacity: true)
         for decision in plan.decisions {
             execute(decision, in: assessment)
         }
-        requestPass(at: plan.requeueAt.seconds)
+        driveRunningSteps()
+        requestPass(at: min(plan.requeueAt.seconds, quietWake ?? .max))
     }
 
     func requestPass(at time: Int64) {
@@ -183,11 +207,18 @@ public final class DigitalTwin {
         queue.schedule(.podDeath(i), at: now + max(1, Int64(wait)))
     }
 
+    /// Workload `i`'s objects changed: rebuilt and assessed again at the next pass.
+    func touch(_ i: Int) {
+        workloads[i].changed = true
+        dirty.insert(i)
+    }
+
     /// Every pod of workload `i` replaced now (a rollout: ours at its end, or the owners').
     func replaceAll(_ i: Int, natural: Bool) {
         for pod in workloads[i].pods { ledger.podEnded(pod, of: workloads[i], at: now, lifetime: Self.lifetime) }
         workloads[i].pods.removeAll()
         for _ in 0..<workloads[i].replicas { TwinPopulation.addPod(&workloads[i], at: now, readyAfter: 0, rng: &rng) }
+        touch(i)
         if natural { renewals[i].append(now) }
     }
 
@@ -195,6 +226,7 @@ public final class DigitalTwin {
         ledger.podEnded(workloads[i].pods[position], of: workloads[i], at: now, lifetime: Self.lifetime)
         workloads[i].pods.remove(at: position)
         TwinPopulation.addPod(&workloads[i], at: now, readyAfter: readyAfter, rng: &rng)
+        touch(i)
         if readyAfter > 0 { queue.schedule(.ready(i), at: now + readyAfter) }
     }
 

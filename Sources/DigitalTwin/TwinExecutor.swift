@@ -18,56 +18,121 @@ extension DigitalTwin {
             workloads[i].restartForDeadline = decision.deadline?.seconds
             workloads[i].generation += 1
             workloads[i].rolloutEnds = now + duration
-            workloads[i].changed = true
+            touch(i)
             workloads[i].restartsByWarden += 1
             inFlight[decision.workload] = InFlightRestart(startedAt: Timestamp(seconds: now), strategy: .rollout, deadline: decision.deadline)
             queue.schedule(.rolloutEnd(i), at: now + duration)
+            failures.recordSuccess(decision.workload)
             countEarly(decision)
-        case .restart(.evict, let resume):
-            if !resume, !evicting.contains(i) {
-                checkStart(i)
-                workloads[i].restartedAt = now
-                workloads[i].restartForDeadline = decision.deadline?.seconds
-                workloads[i].changed = true
-                workloads[i].restartsByWarden += 1
-                countEarly(decision)
-            }
-            evicting.insert(i)  // resumed: a sequence the controller's restart interrupted
-            if inFlight[decision.workload] == nil {
-                inFlight[decision.workload] = InFlightRestart(startedAt: Timestamp(seconds: workloads[i].restartedAt ?? now),
-                                                              strategy: .evict, deadline: decision.deadline)
-            }
+        case .restart(.evict, _):
             evictStep(i, decision)
         case .inProgress where workloads[i].kind == .replicationController:
-            evicting.insert(i)
-            evictStep(i, decision)
+            evictStep(i, decision)  // the sequence goes on, one pod per step
         case .rolloutTimedOut(let since):
             ledger.rolloutTimeouts.insert("\(i)@\(since.seconds)")
-            evicting.remove(i)  // a timed-out eviction sequence stops; a rollout runs on by itself
+            // As the controller does: an eviction sequence past the planner's timeout stops, its
+            // restart state is removed and it is tried again after a backoff; a rollout runs on.
+            if workloads[i].kind == .replicationController, failures.blockedUntil(decision.workload, now: Timestamp(seconds: now), generation: nil) == nil {
+                inFlight[decision.workload] = nil
+                giveUp(i, decision)
+            }
         default:
             break
         }
     }
 
-    /// One pod at a time: the next old pod is evicted once every other pod is Ready.
+    /// Steps every eviction sequence the plan did not hand over this pass (`driveRunningSteps`).
+    func driveRunningSteps() {
+        for i in sequences.keys.sorted() where !stepped.contains(i) {
+            if let decision = sequences[i]?.decision { evictStep(i, decision) }
+        }
+    }
+
+    /// One step of the workload's eviction sequence (`Reconciler.evictStep` and
+    /// `RestartExecutor.evictNext`): the oldest old pod is evicted once every other pod is Ready.
     private func evictStep(_ i: Int, _ decision: Decision) {
-        let since = workloads[i].restartedAt ?? now
-        if let waiting = workloads[i].pods.map(\.readyAt).filter({ $0 > now }).min() {
-            requestPass(at: waiting)
+        guard stepped.insert(i).inserted else { return }
+        let at = Timestamp(seconds: now)
+        if let until = failures.blockedUntil(decision.workload, now: at, generation: nil) {
+            let givesUpAt = sequences[i].map { $0.lastProgress + options.evictTimeout + 1 }
+            guard let givesUpAt, givesUpAt <= now else {
+                requestPass(at: min(until.seconds, givesUpAt ?? until.seconds))
+                return
+            }
+        }
+        var sequence: TwinEviction
+        if var running = sequences[i] {
+            running.decision = decision
+            sequence = running
+        } else {
+            let isNew: Bool = if case .restart(_, resume: false) = decision.action { true } else { false }
+            if !isNew, let handled = workloads[i].restartForDeadline, let deadline = decision.deadline, handled >= deadline.seconds,
+               let recorded = workloads[i].restartedAt {
+                sequence = TwinEviction(decision: decision, restartedAt: recorded, lastProgress: now)  // resumed
+            } else {
+                checkStart(i)
+                workloads[i].restartedAt = now
+                workloads[i].restartForDeadline = decision.deadline?.seconds
+                touch(i)
+                workloads[i].restartsByWarden += 1
+                countEarly(decision)
+                sequence = TwinEviction(decision: decision, restartedAt: now, lastProgress: now)
+            }
+        }
+        sequences[i] = sequence
+        if inFlight[decision.workload] == nil {
+            inFlight[decision.workload] = InFlightRestart(startedAt: at, strategy: .evict, deadline: decision.deadline)
+        }
+        let pods = workloads[i].pods
+        let old = pods.indices.filter { pods[$0].start < sequence.restartedAt }.sorted { pods[$0].start < pods[$1].start }
+        let notReady = pods.indices.filter { pods[$0].readyAt > now }
+        let readyReplacements = pods.filter { $0.start >= sequence.restartedAt && $0.readyAt <= now }.count
+        guard let candidate = old.first else {
+            if notReady.isEmpty {
+                sequences[i] = nil  // every pod replaced: the sequence is done
+                inFlight[decision.workload] = nil
+                failures.recordSuccess(decision.workload)
+            } else {
+                wait(i, decision, sequence)
+            }
             return
         }
-        guard let position = workloads[i].pods.indices.filter({ workloads[i].pods[$0].start < since })
-            .min(by: { workloads[i].pods[$0].start < workloads[i].pods[$1].start })
-        else {
-            evicting.remove(i)  // every pod replaced: the sequence is done
-            inFlight[decision.workload] = nil
+        if notReady.contains(where: { $0 != candidate }) || readyReplacements < sequence.evicted {
+            wait(i, decision, sequence)
             return
         }
-        let unavailable = workloads[i].pods.filter { $0.readyAt > now }.count
+        let unavailable = notReady.count
         if unavailable >= 1 && workloads[i].replicas > 1 {
             ledger.breach("evicted \(workloads[i].name) with \(unavailable) pod(s) unavailable", \.pdbBreaches)
         }
-        replacePod(i, at: position, readyAfter: Int64.random(in: 20...120, using: &rng))
+        replacePod(i, at: candidate, readyAfter: Int64.random(in: 20...120, using: &rng))
+        sequence.evicted += 1
+        sequence.lastProgress = now
+        sequences[i] = sequence
+        failures.recordSuccess(decision.workload)
+    }
+
+    /// Waiting for a replacement to be Ready; gives up when nothing moved for the evict timeout.
+    private func wait(_ i: Int, _ decision: Decision, _ sequence: TwinEviction) {
+        guard now - sequence.lastProgress <= options.evictTimeout else {
+            inFlight[decision.workload] = nil
+            ledger.rolloutTimeouts.insert("\(i)@\(sequence.restartedAt)")
+            giveUp(i, decision)
+            return
+        }
+        requestPass(at: workloads[i].pods.map(\.readyAt).filter { $0 > now }.min() ?? now + 5)
+    }
+
+    /// The sequence stops and its restart state is removed (the deadline counts as not handled):
+    /// the workload is a candidate again once the give-up's backoff ends.
+    private func giveUp(_ i: Int, _ decision: Decision) {
+        sequences[i] = nil
+        workloads[i].restartedAt = nil
+        workloads[i].restartForDeadline = nil
+        touch(i)
+        let entry = failures.recordFailure(decision.workload, .gaveUp(deadline: decision.deadline), cause: "gave up", generation: nil,
+                                           now: Timestamp(seconds: now), jitter: Double.random(in: 0..<1, using: &rng))
+        requestPass(at: entry.until.seconds)
     }
 
     /// A restart may start only inside the workload's window and within the limits.
@@ -88,7 +153,7 @@ extension DigitalTwin {
     /// Our restarts the cluster shows running: rollouts not finished, eviction sequences under way.
     private func runningRestarts() -> [Int] {
         let rolling = workloads.indices.filter { workloads[$0].rolloutEnds.map { $0 > now } ?? false }
-        return rolling + evicting.filter { !rolling.contains($0) }
+        return rolling + sequences.keys.filter { !rolling.contains($0) }
     }
 
     /// Minutes for most rollouts (log-normal around 4 min); a few hang for hours.
@@ -106,8 +171,8 @@ extension DigitalTwin {
     }
 
     /// Mirrors the controller's bookkeeping (`Reconciler.forgetSettledRestarts`): a rollout's
-    /// entry ends when the rollout does; an eviction sequence's once the workload shows the
-    /// restart state, or after the rollout timeout (the planner resumes it from the annotations).
+    /// entry ends when the rollout does; an eviction sequence's once it is no longer driven and
+    /// the workload shows the restart state, or after the rollout timeout.
     func settleInFlight(_ assessment: Assessment) {
         for (id, flight) in inFlight {
             guard let i = index(of: id) else { continue }
@@ -115,19 +180,9 @@ extension DigitalTwin {
             case .rollout:
                 if !(workloads[i].rolloutEnds.map { $0 > now } ?? false) { inFlight[id] = nil }
             default:
+                // An eviction sequence holds its slot while it is driven, then until the workload shows it.
                 let visible = workloads[i].restartForDeadline.map { handled in flight.deadline.map { handled >= $0.seconds } ?? true } ?? false
-                if visible || now - flight.startedAt.seconds > config.rolloutTimeout { inFlight[id] = nil }
-            }
-        }
-    }
-
-    /// A sequence goes on only while the planner hands it to the executor (restart or in
-    /// progress), as in the controller; otherwise it is over or paused (e.g. deferred).
-    func forgetFinishedSequences(_ plan: Plan) {
-        for i in evicting {
-            switch plan.decision(for: id(of: workloads[i]))?.action {
-            case .restart?, .inProgress?: continue
-            default: evicting.remove(i)
+                if sequences[i] == nil, visible || now - flight.startedAt.seconds > config.rolloutTimeout { inFlight[id] = nil }
             }
         }
     }

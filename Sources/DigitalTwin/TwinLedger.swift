@@ -7,6 +7,9 @@ struct TwinLedger {
     /// Old clients holding a token from before the key rotation after it, by workload (seconds).
     var rotationOutage: [Int: Int64] = [:]
     var rotationAt: Int64?
+    /// When the first plan after the rotation expected the last invalidated workload restarted
+    /// (Int64.max: some never).
+    var rotationForecastEnd: Int64?
     /// Old clients in bare pods (report only) that held an expired token.
     var unprotectedIncidents: Set<Int> = []
     var windowBreaches = 0

@@ -42,6 +42,23 @@ struct TwinObjects {
         return snapshot
     }
 
+    /// Workload `w`'s own objects and its Namespace: what the Assessor needs to assess it alone.
+    mutating func snapshot(of w: inout TwinWorkload, now: Int64) -> ClusterSnapshot {
+        if w.changed || built[w.index] == nil {
+            built[w.index] = build(w, now: now)
+            w.changed = false
+        }
+        let b = built[w.index]!
+        var snapshot = ClusterSnapshot(namespaces: namespaces.filter { $0.metadata.name == w.namespace })
+        snapshot.pods = b.records
+        if let d = b.deployment { snapshot.deployments = [d] }
+        if let r = b.replicaSet { snapshot.replicaSets = [r] }
+        if let s = b.statefulSet { snapshot.statefulSets = [s] }
+        if let d = b.daemonSet { snapshot.daemonSets = [d] }
+        if let c = b.controller { snapshot.replicationControllers = [c] }
+        return snapshot
+    }
+
     private func build(_ w: TwinWorkload, now: Int64) -> Built {
         var annotations: [String: String] = [:]
         if let at = w.restartedAt { annotations[PolicyAnnotation.restartedAt] = Timestamp(seconds: at).rfc3339 }
@@ -91,7 +108,7 @@ struct TwinObjects {
         let start = Timestamp(seconds: p.start)
         let name = w.kind == .barePod ? w.name : "\(w.name)-\(p.serial)"
         let meta = ObjectMeta(name: name, namespace: w.namespace, uid: "uid-p-\(w.index)-\(p.serial)", resourceVersion: "\(p.serial)",
-                              creationTimestamp: start, ownerReferences: owner.map { [$0] })
+                              creationTimestamp: Timestamp(seconds: p.created), ownerReferences: owner.map { [$0] })
         let volume = Volume(name: "token", projected: ProjectedVolumeSource(sources: [
             VolumeProjection(serviceAccountToken: ServiceAccountTokenProjection(audience: nil, expirationSeconds: 3607)),
         ]))

@@ -10,9 +10,9 @@ public struct TwinOptions: Sendable {
     public var spreadHerds: Bool = true
     public var maxConcurrent: Int = 1
     public var maxConcurrentPerNamespace: Int = 1
-    /// Share of workloads whose client reads the token once (they fail when it expires).
     /// The controller's --restart-before, in days.
     public var restartBeforeDays: Int = 30
+    /// Share of workloads whose client reads the token once (they fail when it expires).
     public var oldClientShare: Double = 0.10
     /// Pod deaths per pod and year (each replaced at once by a new pod).
     public var podDeathsPerYear: Double = 0.5
@@ -34,6 +34,11 @@ public struct TwinOptions: Sendable {
     /// sooner are taken together, as the controller's work queue does with a burst of events.
     public var minPassInterval: Int64 = 300
     public var resyncInterval: Int64 = 6 * 3600
+    /// Assess and plan the whole cluster on every pass, as the controller does, instead of only
+    /// the workloads the planner could act on (`TwinAssessments`): the same result, far slower.
+    public var wholeClusterPasses = false
+    /// An eviction sequence gives up when nothing moved for this long (`--evict-timeout`).
+    public var evictTimeout: Int64 = 600
 
     public init() {}
 

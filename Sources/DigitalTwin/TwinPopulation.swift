@@ -7,10 +7,11 @@ import WatchCache
 /// cluster upgrade: the herd.
 enum TwinPopulation {
     static let day: Int64 = 86_400
-    /// The windows, one per group of Namespaces; the zones' DST changes fall inside the run.
+    /// The windows, one per group of Namespaces: three hours a night, local time, in four zones
+    /// (their DST changes fall inside the run). With one restart at a time, a herd of a few
+    /// thousand cannot be restarted in the 30 days of restart-before; within max-lead it can.
     static let windows: [String?] = [
-        "Mon-Fri 01:00-03:00 Europe/Berlin", "Mon-Fri 02:00-04:00 America/New_York", "Mon-Fri 03:00-05:00 Asia/Tokyo",
-        "Sat,Sun 00:00-04:00 Australia/Sydney", nil,
+        "01:00-04:00 Europe/Berlin", "01:00-04:00 America/New_York", "01:00-04:00 Asia/Tokyo", "01:00-04:00 Australia/Sydney",
     ]
     /// The refresh lag of a 3607-s token: the file the container read may be this old.
     static let refreshLag: Int64 = 2_896
@@ -46,10 +47,13 @@ enum TwinPopulation {
         }
     }
 
-    /// A new pod started at `time`; the token it reads was written up to the refresh lag earlier.
+    /// A new pod started at `time`, created up to two minutes earlier; its token was requested in
+    /// between. (The refresh lag the estimate allows for concerns a container restarted inside a
+    /// long-running pod, which reads the file the kubelet last wrote; a new pod gets a new token.)
     static func addPod(_ w: inout TwinWorkload, at time: Int64, readyAfter: Int64, rng: inout SplitMix64) {
-        w.pods.append(TwinWorkload.Pod(serial: w.nextSerial, start: time, tokenIssued: time - Int64.random(in: 0...refreshLag, using: &rng),
-                                       readyAt: time + readyAfter))
+        let created = time - Int64.random(in: 5...120, using: &rng)
+        w.pods.append(TwinWorkload.Pod(serial: w.nextSerial, created: created, start: time,
+                                       tokenIssued: Int64.random(in: created...time, using: &rng), readyAt: time + readyAfter))
         w.nextSerial += 1
         w.changed = true
     }

@@ -24,9 +24,16 @@ public struct TwinResult: Sendable {
         let bare = ledger.unprotectedIncidents.count
         lines.append(Line(check: "  bare pods (report only, never restarted)", value: "\(bare) with an incident", passed: true))
         if let rotation = ledger.rotationAt {
+            // Old clients fail from the rotation until restarted: unavoidable, but every one must be
+            // restarted within a week (every window opens nightly; the operator raised the limits).
+            // The first plan's forecast is shown beside it: it assumes the typical rollout duration
+            // for eviction sequences too, so it is optimistic.
             let worst = ledger.rotationOutage.values.max() ?? 0
+            let forecast = ledger.rotationForecastEnd.map { $0 == .max ? Int64.max : $0 - rotation } ?? 0
+            let forecastText = forecast == .max ? "never" : Self.duration(forecast)
             lines.append(Line(check: "key rotation \(Self.date(rotation)): protectable old clients until restarted",
-                              value: "\(ledger.rotationOutage.count) workloads, longest \(Self.duration(worst))", passed: true))
+                              value: "\(ledger.rotationOutage.count) workloads, longest \(Self.duration(worst)) (forecast \(forecastText))",
+                              passed: worst <= 7 * 86_400))
         }
         let restarted = protectable.filter { $0.restartsByWarden > 0 }
         let ours = protectable.map(\.restartsByWarden).reduce(0, +)

@@ -9,8 +9,11 @@ struct TwinWorkload {
 
     struct Pod {
         var serial: Int
+        /// When the pod object was created (scheduling and image pulls come before the start).
+        var created: Int64
         var start: Int64
-        /// When the kubelet wrote the token this process holds (start − up to the refresh lag).
+        /// When the kubelet requested the token this process holds: after the pod was created
+        /// (a projected token is bound to its pod), before the container started.
         var tokenIssued: Int64
         var readyAt: Int64
     }

@@ -14,6 +14,10 @@ struct ForecastSimulator {
         var workload: Int  // index into `workloads`
         var namespace: String
         var window: Int?  // index into `windows`
+        /// Read once: every simulation of a herd's forecast needs them for each of thousands of items.
+        var id: WorkloadID
+        var deadline: Timestamp?
+        var upcoming: Bool
     }
 
     /// The pending restarts in priority order with their windows: sorted and resolved once, then
@@ -44,14 +48,15 @@ struct ForecastSimulator {
                     windows.append(WindowTimeline(w, from: now))
                 }
             }
-            return Item(workload: index, namespace: workload.id.namespace, window: window)
+            let id = workload.id
+            return Item(workload: index, namespace: id.namespace, window: window, id: id, deadline: workload.deadline,
+                        upcoming: !workload.classification.needsRestart)
         }
         return Prepared(workloads: workloads, items: items, windows: windows)
     }
 
     /// The forecast when `prepared.workloads[i]` may start at `notBefore[i]` at the earliest.
     func run(now: Timestamp, active: [WorkloadID: Timestamp], _ prepared: Prepared, notBefore: [Timestamp]) -> [ForecastEntry] {
-        let workloads = prepared.workloads
         let pending = prepared.items
         var windows = prepared.windows
         var running: [(end: Timestamp, namespace: String)] = active.map { id, since in
@@ -68,33 +73,43 @@ struct ForecastSimulator {
         let releaseOrder = pending.indices.sorted { (notBefore[$0], $0) < (notBefore[$1], $1) }
         var nextRelease = 0
         var released = [[Int]](repeating: [], count: windows.count + 1)
+        /// Where each group's unstarted items begin: the most urgent starts first, and moving
+        /// this past it costs nothing, where removing the array's head moves thousands.
+        var heads = [Int](repeating: 0, count: released.count)
         // How many unstarted items wait on each window.
         var waitingOnWindow = [Int](repeating: 0, count: windows.count)
         for item in pending { if let w = item.window { waitingOnWindow[w] += 1 } }
+        // Reused by every step (a herd's forecast takes thousands).
+        var arrivals = [[Int]](repeating: [], count: released.count)
+        var perNamespace: [String: Int] = [:]
+        var open = [Bool?](repeating: nil, count: windows.count)
         var time = now
         var steps = 0
         while remaining > 0, steps < maxSteps {
             steps += 1
-            var arrivals = [[Int]](repeating: [], count: released.count)
             while nextRelease < releaseOrder.count, notBefore[releaseOrder[nextRelease]] <= time {
                 let index = releaseOrder[nextRelease]
                 arrivals[pending[index].window ?? windows.count].append(index)
                 nextRelease += 1
             }
-            for g in arrivals.indices where !arrivals[g].isEmpty { released[g] = Self.merge(released[g], arrivals[g].sorted()) }
+            for g in arrivals.indices where !arrivals[g].isEmpty {
+                released[g] = Self.merge(Array(released[g][heads[g]...]), arrivals[g].sorted())
+                heads[g] = 0
+                arrivals[g].removeAll(keepingCapacity: true)
+            }
             running.removeAll { $0.end <= time }
-            var perNamespace: [String: Int] = [:]
+            perNamespace.removeAll(keepingCapacity: true)
             for r in running { perNamespace[r.namespace, default: 0] += 1 }
-            var open: [Bool?] = Array(repeating: nil, count: windows.count)
+            for w in open.indices { open[w] = nil }
             // Start the most urgent item that may start, again, until the limit or nothing fits.
             while running.count < config.maxConcurrent {
                 var best: (group: Int, position: Int)?
-                for g in released.indices where !released[g].isEmpty {
+                for g in released.indices where heads[g] < released[g].count {
                     if g < windows.count {
                         if open[g] == nil { open[g] = windows[g].isOpen(at: time) }
                         if open[g] == false { continue }
                     }
-                    var position = 0
+                    var position = heads[g]
                     while position < released[g].count,
                           perNamespace[pending[released[g][position]].namespace, default: 0] >= config.maxConcurrentPerNamespace {
                         position += 1
@@ -103,13 +118,19 @@ struct ForecastSimulator {
                     if best.map({ released[g][position] < released[$0.group][$0.position] }) ?? true { best = (g, position) }
                 }
                 guard let best else { break }
-                let index = released[best.group].remove(at: best.position)
+                let index: Int
+                if best.position == heads[best.group] {
+                    index = released[best.group][best.position]
+                    heads[best.group] += 1
+                } else {
+                    index = released[best.group].remove(at: best.position)
+                }
                 let item = pending[index]
                 if let w = item.window { waitingOnWindow[w] -= 1 }
                 let end = time + config.typicalRolloutDuration
                 running.append((end, item.namespace))
                 perNamespace[item.namespace, default: 0] += 1
-                entries.append(entry(workloads[item.workload], start: time, end: end, now: now))
+                entries.append(entry(item, start: time, end: end, now: now))
                 started[index] = true
                 remaining -= 1
             }
@@ -126,7 +147,7 @@ struct ForecastSimulator {
         }
         // Whatever is left can never start (no window opening): it misses.
         for (index, item) in pending.enumerated() where !started[index] {
-            entries.append(entry(workloads[item.workload], start: nil, end: nil, now: now))
+            entries.append(entry(item, start: nil, end: nil, now: now))
         }
         return entries
     }
@@ -146,11 +167,11 @@ struct ForecastSimulator {
         return out
     }
 
-    private func entry(_ workload: WorkloadAssessment, start: Timestamp?, end: Timestamp?, now: Timestamp) -> ForecastEntry {
-        let passed = workload.deadline.map { $0 <= now } ?? false
+    private func entry(_ item: Item, start: Timestamp?, end: Timestamp?, now: Timestamp) -> ForecastEntry {
+        let passed = item.deadline.map { $0 <= now } ?? false
         let misses: Bool
-        if let end, let deadline = workload.deadline { misses = end > deadline } else { misses = end == nil }
-        return ForecastEntry(workload: workload.id, deadline: workload.deadline, earliestStart: start, expectedCompletion: end,
-                             missesDeadline: misses, deadlinePassed: passed, upcoming: !workload.classification.needsRestart)
+        if let end, let deadline = item.deadline { misses = end > deadline } else { misses = end == nil }
+        return ForecastEntry(workload: item.id, deadline: item.deadline, earliestStart: start, expectedCompletion: end,
+                             missesDeadline: misses, deadlinePassed: passed, upcoming: item.upcoming)
     }
 }

@@ -45,14 +45,17 @@ struct HerdSpreader {
         // Both lists in one priority order, sorted once; `earlyAt[i]` says which early entry is i.
         var all: [(workload: WorkloadAssessment, notBefore: Timestamp, early: Int?)] =
             pending.map { ($0.0, $0.notBefore, nil) } + early.enumerated().map { ($1.workload, $1.due, $0) }
-        all.sort { Planner.priorityOrder($0.workload, $1.workload) }
+        all = Self.inPriorityOrder(all)
         let simulator = ForecastSimulator(config: config)
         let prepared = simulator.prepare(all.map(\.workload), now: now)
+        // Each early entry's due time and max-lead, read once for the few forecasts below.
+        let earlyDue = early.map(\.due)
+        let earlyMaxLead = early.map(\.workload.policy.maxLead)
 
         func startTimes(lead: Int64) -> [Timestamp] {
             all.map { entry in
                 guard let i = entry.early else { return entry.notBefore }
-                return max(now, early[i].due - min(lead, early[i].workload.policy.maxLead))
+                return max(now, earlyDue[i] - min(lead, earlyMaxLead[i]))
             }
         }
         func forecast(lead: Int64) -> (entries: [ForecastEntry], late: Int) {
@@ -61,7 +64,7 @@ struct HerdSpreader {
         }
 
         let plain = forecast(lead: 0)
-        let maxLead = early.map(\.workload.policy.maxLead).max() ?? 0
+        let maxLead = earlyMaxLead.max() ?? 0
         var chosen = (lead: Int64(0), forecast: plain)
         if config.spreadHerds, plain.late > 0, maxLead > 0 {
             let widest = forecast(lead: maxLead)
@@ -87,8 +90,8 @@ struct HerdSpreader {
         var startNow: [Int] = []
         var nextEarlyStart: Timestamp?
         if chosen.lead > 0 {
-            for (i, entry) in early.enumerated() {
-                let start = entry.due - min(chosen.lead, entry.workload.policy.maxLead)
+            for i in early.indices {
+                let start = earlyDue[i] - min(chosen.lead, earlyMaxLead[i])
                 if start <= now {
                     startNow.append(i)
                 } else if nextEarlyStart.map({ start < $0 }) ?? true {
@@ -98,6 +101,22 @@ struct HerdSpreader {
         }
         return Outcome(forecast: chosen.forecast.entries, lead: chosen.lead, startNow: startNow,
                        lateWithoutLead: plain.late, nextEarlyStart: nextEarlyStart)
+    }
+
+    /// `Planner.priorityOrder`, with each workload's sort key read once (a herd's thousands
+    /// are compared some 50,000 times).
+    static func inPriorityOrder(
+        _ items: [(workload: WorkloadAssessment, notBefore: Timestamp, early: Int?)]
+    ) -> [(workload: WorkloadAssessment, notBefore: Timestamp, early: Int?)] {
+        let never = Timestamp(seconds: .max)
+        let keys = items.map { item in
+            let w = item.workload
+            return (stale: w.classification == .confirmedStale ? 0 : 1, deadline: w.deadline ?? never, urgency: w.classification.urgency, id: w.id)
+        }
+        let order = items.indices.sorted { a, b in
+            (keys[a].stale, keys[a].deadline, keys[a].urgency, keys[a].id) < (keys[b].stale, keys[b].deadline, keys[b].urgency, keys[b].id)
+        }
+        return order.map { items[$0] }
     }
 
     /// Finishing after deadline − margin, or never starting; a deadline already passed cannot be

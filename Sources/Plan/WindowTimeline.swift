@@ -30,7 +30,9 @@ struct WindowTimeline {
         var horizon = t
         while horizon < t + 366 * 86_400 {
             extend(to: horizon)
-            if let next = intervals.first(where: { $0.start > t })?.start { return next }
+            // The first opening after t (a binary search: a forecast asks this at every step).
+            let next = lastStarting(atOrBefore: t).map { $0 + 1 } ?? 0
+            if next < intervals.count { return intervals[next].start }
             horizon = horizon + step
         }
         return nil

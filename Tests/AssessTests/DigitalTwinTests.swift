@@ -12,12 +12,37 @@ import Testing
         let table = result.table(title: "twin, small")
         func line(_ prefix: String) -> TwinResult.Line? { result.lines.first { $0.check.hasPrefix(prefix) } }
         // The invariants: no protectable old client ever holds an expired token, no limit, window
-        // or PDB is ever breached, every miss was predicted. (The restart count is reported; see
-        // the README on eviction sequences whose deadline moves.)
+        // or PDB is ever breached, every miss was predicted, no more restarts than the rule allows,
+        // the key rotation's restarts done within a week. Every line of the table passes.
         #expect(line("token-expiry incidents")?.passed == true, "\(table)")
         #expect(line("token-expiry incidents")?.value.hasPrefix("0 of") == true, "\(table)")
         #expect(line("breaches")?.passed == true, "\(table)")
         #expect(line("deadline misses predicted")?.passed == true, "\(table)")
         #expect(line("run:")?.value.hasPrefix("60 / ") == true, "\(table)")
+        #expect(line("restarts by token-warden")?.passed == true, "\(table)")
+        #expect(line("key rotation")?.passed == true, "\(table)")
+        #expect(result.passed, "\(table)")
+    }
+}
+
+/// The twin's passes assess and plan only the workloads the planner could act on
+/// (`TwinAssessments`); they must decide exactly as passes over the whole cluster do.
+@Suite struct TwinIncrementalPassTests {
+    @Test func relevantWorkloadsOnlyDecideAsTheWholeCluster() {
+        var options = TwinOptions()
+        options.workloads = 16
+        // 130 days: the herd's deadlines on day 25, the outage on day 40, the key rotation on day 100.
+        options.days = 130
+        options.herdAgeDays = 340
+        options.outageDay = 40
+        options.restartBeforeDays = 1  // too short for the herd: early starts
+        var whole = options
+        whole.wholeClusterPasses = true
+        let fast = DigitalTwin(options: options).run(), full = DigitalTwin(options: whole).run()
+        let compared = { (r: TwinResult) in r.lines.filter { $0.check != "runtime" }.map { "\($0.check): \($0.value) \($0.passed)" } }
+        #expect(compared(fast) == compared(full), "\(fast.table(title: "relevant only"))\(full.table(title: "whole cluster"))")
+        let early = fast.lines.first { $0.check.hasPrefix("early starts") }?.value ?? ""
+        #expect(!early.hasPrefix("0,"), "\(fast.table(title: "relevant only"))")
+        #expect(fast.lines.contains { $0.check.hasPrefix("key rotation") }, "\(fast.table(title: "relevant only"))")
     }
 }

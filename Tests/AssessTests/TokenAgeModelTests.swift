@@ -87,7 +87,7 @@ let tokenAgeCases: [TokenAgeCase] = [
     TokenAgeCase(name: "start exactly at tokens-invalid-before is invalidated", pod: makePod(),
                  defaults: PolicyDefaults(tokensInvalidBefore: t("2026-01-01T00:00:00Z")),
                  classification: .invalidated, deadline: "2026-01-01T00:00:00Z", restartDue: "2026-01-01T00:00:00Z"),
-    TokenAgeCase(name: "start one second before T + lag is invalidated", pod: makePod(),
+    TokenAgeCase(name: "start one second before T + lag is invalidated", pod: makePod(created: "2025-12-31T23:00:00Z"),
                  defaults: PolicyDefaults(tokensInvalidBefore: t("2025-12-31T23:11:45Z")),
                  classification: .invalidated, deadline: "2025-12-31T23:11:45Z"),
     TokenAgeCase(name: "start exactly at T + lag is not invalidated", pod: makePod(),
