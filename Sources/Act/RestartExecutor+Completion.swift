@@ -10,7 +10,7 @@ extension RestartExecutor {
     /// now) or in report mode.
     @discardableResult
     public func recordCompletion(of workload: ObjectRef, kind: WorkloadKind, now: Timestamp) async throws -> Bool {
-        guard !dryRun, let resource = WorkloadActions.of(kind).resource else { return false }
+        guard !dryRun, let resource = KindRestartSupport.of(kind).resource else { return false }
         let body = try JSONBody.encode(StatePatch(uid: workload.uid, annotations: [PolicyAnnotation.restartCompletedAt: now.rfc3339]))
         try await client.patch(resource, namespace: workload.namespace, name: workload.name, type: .merge, body: body)
         return true

@@ -29,7 +29,7 @@ extension RestartExecutor {
         }
 
         var sequence: EvictionSequence
-        if var running = sequences.withLock({ $0[id] }) {
+        if var running = evictions.withLock({ $0[id] }) {
             running.decision = decision
             sequence = running
         } else {
@@ -38,7 +38,7 @@ extension RestartExecutor {
         let pods = sequence.own(workloadPods)
         if !pods.isEmpty { sequence.lastSeenPods = now }
         let current = sequence
-        sequences.withLock { $0[id] = current }
+        evictions.withLock { $0[id] = current }
         metadata["restartedAt"] = "\(sequence.restartedAt.rfc3339)"
 
         if pods.isEmpty {
@@ -46,7 +46,7 @@ extension RestartExecutor {
             // longer, it was deleted, scaled to zero or replaced by another object of its name.
             let grace = min(EvictionSequence.noPodsGraceSeconds, timeout)
             guard now - sequence.lastSeenPods > grace else { return .waitingForReady }
-            sequences.withLock { $0[id] = nil }
+            evictions.withLock { $0[id] = nil }
             let why = workloadPods.isEmpty
                 ? "the workload has had no pods for \(grace) s (deleted or scaled to zero)"
                 : "none of its pods belong to the owner the sequence began with (deleted and created again)"
@@ -58,7 +58,7 @@ extension RestartExecutor {
         switch EvictionSelector.next(pods: pods, restartedAt: sequence.restartedAt,
                                      lastEvictedUID: sequence.lastEvictedUID, evictedCount: sequence.evicted) {
         case .done:
-            sequences.withLock { $0[id] = nil }
+            evictions.withLock { $0[id] = nil }
             // RestartCompleted (Event, log line, metric) is the reconciler's: it sees completion for every strategy alike.
             return .done
         case .wait(let why):
@@ -81,7 +81,7 @@ extension RestartExecutor {
                 let first = !sequence.blocked
                 sequence.blocked = true
                 let blocked = sequence
-                sequences.withLock { $0[id] = blocked }
+                evictions.withLock { $0[id] = blocked }
                 logger.log(level: first ? .notice : .debug, "eviction refused", metadata: metadata.merging(["status": "\(text)"]) { $1 })
                 await report(.evictionRefused(decision, pod: pod.metadata.name, status: text))
                 // No Retry-After on a PDB refusal; kubectl drain waits 5 s between attempts.
@@ -94,7 +94,7 @@ extension RestartExecutor {
             sequence.lastProgress = now
             sequence.blocked = false
             let updated = sequence
-            sequences.withLock { $0[id] = updated }
+            evictions.withLock { $0[id] = updated }
             logger.notice("pod evicted", metadata: metadata.merging(["evicted": "\(updated.evicted)"]) { $1 })
             return .evicted(ref)
         }
@@ -102,12 +102,12 @@ extension RestartExecutor {
 
     /// When this process started (or resumed) the eviction sequence of `workload`, if it drives one.
     public func evictionRestartedAt(_ workload: WorkloadID) -> Timestamp? {
-        sequences.withLock { $0[workload]?.restartedAt }
+        evictions.withLock { $0[workload]?.restartedAt }
     }
 
-    /// The sequences this process drives: each is stepped until it ends, whatever the plan says.
+    /// The evictions this process drives: each is stepped until it ends, whatever the plan says.
     public func runningEvictions() -> [RunningEviction] {
-        sequences.withLock { running in
+        evictions.withLock { running in
             running.values.map { RunningEviction(decision: $0.decision, restartedAt: $0.restartedAt, lastProgress: $0.lastProgress) }
         }
     }
@@ -117,26 +117,26 @@ extension RestartExecutor {
     /// its restart state is removed so the deadline counts as not handled — the caller backs the
     /// workload off and it is tried again later.
     public func stopEviction(_ decision: Decision) async throws {
-        sequences.withLock { $0[decision.workload] = nil }
-        guard !dryRun, let resource = WorkloadActions.of(decision.workload.kind).resource else { return }
+        evictions.withLock { $0[decision.workload] = nil }
+        guard !dryRun, let resource = KindRestartSupport.of(decision.workload.kind).resource else { return }
         try await clearRestartState(resource: resource, ref: decision.ref)
         logger.notice("eviction sequence stopped at the rollout timeout; restart state removed", metadata: Self.metadata(decision))
     }
 
-    /// Forgets the in-memory sequences (leadership lost: the next leader resumes from the cluster state).
+    /// Forgets the in-memory evictions (leadership lost: the next leader resumes from the cluster state).
     public func abandonEvictions() {
-        sequences.withLock { $0.removeAll() }
+        evictions.withLock { $0.removeAll() }
     }
 
     private func timedOutIfStalled(
         _ decision: Decision, sequence: EvictionSequence, now: Timestamp, timeout: Int64, why: String
     ) async -> EvictionStep? {
         guard now - sequence.lastProgress > timeout else { return nil }
-        sequences.withLock { $0[decision.workload] = nil }
+        evictions.withLock { $0[decision.workload] = nil }
         // The deadline is not handled: without the restart state the workload is a candidate
         // again once its backoff ends (the caller's), and its slot is free at once.
         var cleared = "restart state removed"
-        if let resource = WorkloadActions.of(decision.workload.kind).resource {
+        if let resource = KindRestartSupport.of(decision.workload.kind).resource {
             do {
                 try await clearRestartState(resource: resource, ref: decision.ref)
             } catch {
@@ -151,7 +151,7 @@ extension RestartExecutor {
     /// Starts a new sequence (recording the state in the cluster) or resumes a recorded one.
     private func beginSequence(_ decision: Decision, pods: [Pod], now: Timestamp) async throws -> EvictionSequence {
         guard let deadline = decision.deadline else { throw RestartError.missingDeadline(decision.ref) }
-        let resource = WorkloadActions.of(decision.workload.kind).resource
+        let resource = KindRestartSupport.of(decision.workload.kind).resource
         // Custom owners keep the state on their pods, which the assessment does not read: whatever
         // the planner says, a recorded sequence for this deadline is resumed, never restarted.
         let isNew: Bool = if case .restart(_, resume: false) = decision.action, resource != nil { true } else { false }

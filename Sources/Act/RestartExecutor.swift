@@ -23,8 +23,8 @@ public final class RestartExecutor: Sendable {
     /// Told what was done as it happens (the controller turns it into Events).
     let report: @Sendable (RestartReport) async -> Void
     let logger: Logger
-    /// Eviction sequences this process is driving (in memory; the cluster holds restarted-at).
-    let sequences = Mutex<[WorkloadID: EvictionSequence]>([:])
+    /// Eviction evictions this process is driving (in memory; the cluster holds restarted-at).
+    let evictions = Mutex<[WorkloadID: EvictionSequence]>([:])
     /// Bare pods deleted and not yet created again (`recreateStep`).
     let recreations = Mutex<[WorkloadID: PendingRecreation]>([:])
 
@@ -47,7 +47,7 @@ public final class RestartExecutor: Sendable {
     /// what was done or did not throw (a rollout started, or in report mode would have).
     public func startRollout(_ decision: Decision, now: Timestamp) async throws {
         let ref = decision.ref
-        guard let spec = WorkloadActions.of(decision.workload.kind).spec, let restart = spec.restart else {
+        guard let spec = KindRestartSupport.of(decision.workload.kind).spec, let restart = spec.restart else {
             throw RestartError.unsupported(ref, "a \(decision.workload.kind.kindName) has no rollout; use evict")
         }
         let resource = spec.resource
@@ -75,7 +75,7 @@ public final class RestartExecutor: Sendable {
             logger.notice("rollout patch applied although its answer was lost", metadata: metadata.merging(["error": "\(error)"]) { $1 })
             answer = landed
         }
-        if let why = try WorkloadActions.blocker(of: spec, in: answer, decoder: client.decoder) {
+        if let why = try KindRestartSupport.blocker(of: spec, in: answer, decoder: client.decoder) {
             logger.warning("rollout patched but blocked; restart state removed", metadata: metadata.merging(["why": "\(why)"]) { $1 })
             try await clearRestartState(resource: resource, ref: ref)
             throw RestartError.rolloutBlocked(ref, why)  // the caller reports failures (RestartFailed)

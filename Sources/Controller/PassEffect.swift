@@ -29,9 +29,9 @@ enum PassEffect: Equatable, Sendable {
     /// Run again no later than this (a refused step's retry, a recreation's next step).
     case retryAt(Timestamp)
     /// A restart this process started, unless one is already known for the workload.
-    case beginInFlight(WorkloadID, InFlightRestart)
+    case rememberStarted(WorkloadID, StartedRestart)
     /// The restart's slot is free at once.
-    case endInFlight(WorkloadID)
+    case forgetStarted(WorkloadID)
     /// A write succeeded: the workload's run of failures ends.
     case clearFailures(WorkloadID)
     /// A write failed: remembered (the workload backs off), then `then` with the memory's answer.

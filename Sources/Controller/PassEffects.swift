@@ -127,7 +127,7 @@ enum PassEffects {
 
     /// The rollout patch landed: the restart holds its slot until the caches show it.
     static func rolloutStarted(_ decision: Decision, now: Timestamp) -> [PassEffect] {
-        [.beginInFlight(decision.workload, InFlightRestart(startedAt: now, strategy: .rollout, deadline: decision.deadline)),
+        [.rememberStarted(decision.workload, StartedRestart(startedAt: now, strategy: .rollout, deadline: decision.deadline)),
          .clearFailures(decision.workload)]
     }
 
@@ -156,7 +156,7 @@ enum PassEffects {
         workload: WorkloadAssessment?, now: Timestamp
     ) -> [PassEffect] {
         let id = decision.workload
-        let started = PassEffect.beginInFlight(id, InFlightRestart(startedAt: now, strategy: .evict, deadline: decision.deadline))
+        let started = PassEffect.rememberStarted(id, StartedRestart(startedAt: now, strategy: .evict, deadline: decision.deadline))
         switch step {
         case .evicted(let pod):
             return [started, .clearFailures(id), .countEviction(kind: decision.ref.kind, .succeeded),
@@ -170,13 +170,13 @@ enum PassEffects {
         case .waitingForReady:
             return [started, .retryAt(now + 5)]  // the replacement's readiness also wakes us
         case .timedOut:
-            return [started, .endInFlight(id), .countEviction(kind: decision.ref.kind, .timedOut),
+            return [started, .forgetStarted(id), .countEviction(kind: decision.ref.kind, .timedOut),
                     .recordFailure(id, .gaveUp(deadline: decision.deadline), cause: "the eviction sequence gave up after --evict-timeout",
                                    generation: nil, then: .retryNoticed)]
         case .ended:
-            return [started, .endInFlight(id)]
+            return [started, .forgetStarted(id)]
         case .done:
-            var effects: [PassEffect] = [started, .endInFlight(id), .clearFailures(id)]
+            var effects: [PassEffect] = [started, .forgetStarted(id), .clearFailures(id)]
             if let restartedAt = restartedAt ?? workload?.restartState.restartedAt, workload?.restartState.completionRecorded != true {
                 effects += completion(workload?.ref ?? decision.ref, id: id, restartedAt: restartedAt)
             }

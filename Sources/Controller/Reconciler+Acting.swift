@@ -13,7 +13,7 @@ extension Reconciler {
         log[metadataKey: "workload"] = "\(decision.workload)"
         switch decision.action {
         case .restart(.rollout, _):
-            guard inFlight.withLock({ $0[decision.workload] == nil }) else { return }
+            guard startedRestarts.withLock({ $0[decision.workload] == nil }) else { return }
             do {
                 try await actions.startRollout(decision, now: now)  // the executor logs the action
                 await perform(PassEffects.rolloutStarted(decision, now: now), now: now, log: log)
@@ -34,7 +34,7 @@ extension Reconciler {
             // is tried again after a backoff (a rollout goes on on the server: nothing to stop).
             if assessment.workload(decision.workload)?.strategy == .evict,
                failures.withLock({ $0.blockedUntil(decision.workload, now: now, generation: nil) }) == nil {
-                await perform([.endInFlight(decision.workload)], now: now, log: log)
+                await perform([.forgetStarted(decision.workload)], now: now, log: log)
                 do {
                     try await actions.stopEviction(decision)
                     await perform(PassEffects.evictionStopped(decision), now: now, log: log)

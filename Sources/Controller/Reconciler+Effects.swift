@@ -28,12 +28,12 @@ extension Reconciler {
                 metrics?.recordDeferredRestart(cause: cause)
             case .retryAt(let instant):
                 retryLater(instant)
-            case .beginInFlight(let id, let flight):
-                inFlight.withLock { flights in
+            case .rememberStarted(let id, let flight):
+                startedRestarts.withLock { flights in
                     if flights[id] == nil { flights[id] = flight }
                 }
-            case .endInFlight(let id):
-                inFlight.withLock { $0[id] = nil }
+            case .forgetStarted(let id):
+                startedRestarts.withLock { $0[id] = nil }
             case .clearFailures(let id):
                 failures.withLock { $0.recordSuccess(id) }
             case .recordFailure(let id, let failure, let cause, let reason, let generation, let followUp):

@@ -35,7 +35,7 @@ public final class Reconciler: Sendable {
     let assessmentState = Mutex(AssessmentState())
     /// Restarts this process started whose effect the caches may not show yet, so the planner
     /// neither repeats them nor ignores them when counting against the limits.
-    let inFlight = Mutex<[WorkloadID: InFlightRestart]>([:])
+    let startedRestarts = Mutex<[WorkloadID: StartedRestart]>([:])
     /// The earliest moment a refused step asked to be retried (a PDB's Retry-After), this pass.
     let retryAt = Mutex<Timestamp?>(nil)
     /// Paces announcements cluster-wide (see `ControllerConfiguration.announcementBurst`).
@@ -120,7 +120,7 @@ public final class Reconciler: Sendable {
             return memory.blocked(now: now, generation: generation)
         }
         let plan = Planner(config: configuration.planner)
-            .plan(assessment, now: now, inFlight: inFlight.withLock { $0 }, backingOff: backingOff)
+            .plan(assessment, now: now, startedRestarts: startedRestarts.withLock { $0 }, backingOff: backingOff)
         record(assessment, tally, plan, now: now)
         if let metrics, !arrivals.isEmpty {
             let decided = ContinuousClock.now
@@ -205,7 +205,7 @@ public final class Reconciler: Sendable {
     /// cannot make the same restart look undone and start it twice.
     private func forgetSettledRestarts(_ assessment: Assessment, now: Timestamp) {
         let driven = Set(actions.runningEvictions().map(\.decision.workload))
-        inFlight.withLock { flights in
+        startedRestarts.withLock { flights in
             for (id, flight) in flights {
                 guard let workload = assessment.workload(id) else {
                     if !driven.contains(id) { flights[id] = nil }  // deleted (or no longer assessed)

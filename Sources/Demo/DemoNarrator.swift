@@ -28,7 +28,7 @@ public final class DemoNarrator: Sendable {
     }
 
     /// Follows the Events written to `store` from now on.
-    public func follow(_ store: ObjectStore) {
+    public func follow(_ store: ResourceStore) {
         let handle = store.subscribe([ResourceCatalog.events], name: "demo-narrator") { [self] delivery in
             guard case .events(let events) = delivery else { return }
             for event in events where event.kind == .added {

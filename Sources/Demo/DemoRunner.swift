@@ -64,7 +64,7 @@ public struct DemoRunner: Sendable {
             minimumInterval: .milliseconds(100),
             onOutcome: { outcome in
                 latest.withLock { $0 = outcome }
-                if let running = outcome.plan?.activeRestarts {
+                if let running = outcome.plan?.running.count {
                     _ = concurrency.max(running, ordering: .relaxed)
                 }
             })

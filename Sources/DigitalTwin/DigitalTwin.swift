@@ -26,7 +26,7 @@ public final class DigitalTwin {
     var assessments: TwinAssessments
     /// Workloads whose objects changed since the last pass.
     var dirty: Set<Int> = []
-    var inFlight: [WorkloadID: InFlightRestart] = [:]
+    var startedRestarts: [WorkloadID: StartedRestart] = [:]
     var windows: [String: MaintenanceWindow] = [:]
     /// Eviction sequences under way, by workload (the executor's memory of them).
     var sequences: [Int: TwinEviction] = [:]
@@ -124,7 +124,7 @@ public final class DigitalTwin {
             requestPass(at: now + 600)
         case .outageStart:
             controllerDown = true
-            inFlight.removeAll()  // the controller's memory; the cluster keeps its annotations
+            startedRestarts.removeAll()  // the controller's memory; the cluster keeps its annotations
             sequences.removeAll()
             failures = FailureMemory()
         case .outageEnd:
@@ -145,7 +145,7 @@ public final class DigitalTwin {
             let time = now
             assessment = assessments.assess(
                 now: now, defaults: defaults, config: config, dirty: &dirty,
-                active: { [unowned self] i in inFlight[id(of: workloads[i])] != nil || sequences[i] != nil },
+                active: { [unowned self] i in startedRestarts[id(of: workloads[i])] != nil || sequences[i] != nil },
                 snapshot: { [unowned self] i in objects.snapshot(of: &workloads[i], now: time) })
             quietWake = assessments.nextWake(after: now)
         }
@@ -153,7 +153,7 @@ public final class DigitalTwin {
         if rotationLimits, !assessment.workloads.contains(where: { $0.classification == .invalidated && workloads[index(of: $0.id) ?? 0].kind.protectable }) {
             rotationLimits = false  // every invalidated workload restarted: back to the usual limits
         }
-        let plan = Planner(config: config).plan(assessment, now: at, inFlight: inFlight, backingOff: failures.blocked(now: at))
+        let plan = Planner(config: config).plan(assessment, now: at, startedRestarts: startedRestarts, backingOff: failures.blocked(now: at))
         for miss in plan.predictedMisses {
             guard let i = index(of: miss.workload), let deadline = miss.deadline else { continue }
             let key = TwinLedger.MissKey(workload: i, deadline: deadline.seconds)

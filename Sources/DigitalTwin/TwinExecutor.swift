@@ -11,7 +11,7 @@ extension DigitalTwin {
         guard let i = index(of: decision.workload) else { return }
         switch decision.action {
         case .restart(.rollout, _):
-            guard inFlight[decision.workload] == nil else { return }
+            guard startedRestarts[decision.workload] == nil else { return }
             checkStart(i)
             let duration = rolloutDuration()
             workloads[i].restartedAt = now
@@ -20,7 +20,7 @@ extension DigitalTwin {
             workloads[i].rolloutEnds = now + duration
             touch(i)
             workloads[i].restartsByWarden += 1
-            inFlight[decision.workload] = InFlightRestart(startedAt: Timestamp(seconds: now), strategy: .rollout, deadline: decision.deadline)
+            startedRestarts[decision.workload] = StartedRestart(startedAt: Timestamp(seconds: now), strategy: .rollout, deadline: decision.deadline)
             queue.schedule(.rolloutEnd(i), at: now + duration)
             failures.recordSuccess(decision.workload)
             countEarly(decision)
@@ -33,7 +33,7 @@ extension DigitalTwin {
             // As the controller does: an eviction sequence past the planner's timeout stops, its
             // restart state is removed and it is tried again after a backoff; a rollout runs on.
             if workloads[i].kind == .replicationController, failures.blockedUntil(decision.workload, now: Timestamp(seconds: now), generation: nil) == nil {
-                inFlight[decision.workload] = nil
+                startedRestarts[decision.workload] = nil
                 giveUp(i, decision)
             }
         default:
@@ -80,8 +80,8 @@ extension DigitalTwin {
             }
         }
         sequences[i] = sequence
-        if inFlight[decision.workload] == nil {
-            inFlight[decision.workload] = InFlightRestart(startedAt: at, strategy: .evict, deadline: decision.deadline)
+        if startedRestarts[decision.workload] == nil {
+            startedRestarts[decision.workload] = StartedRestart(startedAt: at, strategy: .evict, deadline: decision.deadline)
         }
         let pods = workloads[i].pods
         let old = pods.indices.filter { pods[$0].start < sequence.restartedAt }.sorted { pods[$0].start < pods[$1].start }
@@ -90,7 +90,7 @@ extension DigitalTwin {
         guard let candidate = old.first else {
             if notReady.isEmpty {
                 sequences[i] = nil  // every pod replaced: the sequence is done
-                inFlight[decision.workload] = nil
+                startedRestarts[decision.workload] = nil
                 failures.recordSuccess(decision.workload)
             } else {
                 wait(i, decision, sequence)
@@ -115,7 +115,7 @@ extension DigitalTwin {
     /// Waiting for a replacement to be Ready; gives up when nothing moved for the evict timeout.
     private func wait(_ i: Int, _ decision: Decision, _ sequence: TwinEviction) {
         guard now - sequence.lastProgress <= options.evictTimeout else {
-            inFlight[decision.workload] = nil
+            startedRestarts[decision.workload] = nil
             ledger.rolloutTimeouts.insert("\(i)@\(sequence.restartedAt)")
             giveUp(i, decision)
             return
@@ -174,15 +174,15 @@ extension DigitalTwin {
     /// entry ends when the rollout does; an eviction sequence's once it is no longer driven and
     /// the workload shows the restart state, or after the rollout timeout.
     func settleInFlight(_ assessment: Assessment) {
-        for (id, flight) in inFlight {
+        for (id, flight) in startedRestarts {
             guard let i = index(of: id) else { continue }
             switch flight.strategy {
             case .rollout:
-                if !(workloads[i].rolloutEnds.map { $0 > now } ?? false) { inFlight[id] = nil }
+                if !(workloads[i].rolloutEnds.map { $0 > now } ?? false) { startedRestarts[id] = nil }
             default:
                 // An eviction sequence holds its slot while it is driven, then until the workload shows it.
                 let visible = workloads[i].restartForDeadline.map { handled in flight.deadline.map { handled >= $0.seconds } ?? true } ?? false
-                if sequences[i] == nil, visible || now - flight.startedAt.seconds > config.rolloutTimeout { inFlight[id] = nil }
+                if sequences[i] == nil, visible || now - flight.startedAt.seconds > config.rolloutTimeout { startedRestarts[id] = nil }
             }
         }
     }

@@ -93,7 +93,7 @@ public struct AuditLogReader {
     private struct ByteSource {
         var decided = false
         var inflater: GzipInflater?
-        var splitter: LineSplitter?
+        var splitter: AuditLineSplitter?
     }
 
     /// Returns true when the file cannot be read further (corrupt gzip).
@@ -101,7 +101,7 @@ public struct AuditLogReader {
         if !source.decided {
             source.decided = true
             if GzipInflater.isGzip(bytes) { source.inflater = GzipInflater() }
-            source.splitter = LineSplitter(maximumLineLength: options.maximumLineLength)
+            source.splitter = AuditLineSplitter(maximumLineLength: options.maximumLineLength)
         }
         guard let inflater = source.inflater else {
             source.splitter!.feed(bytes) { handleLine($0) }

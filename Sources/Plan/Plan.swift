@@ -27,9 +27,6 @@ public struct Plan: Hashable, Sendable {
         self.running = running
     }
 
-    /// Restarts in progress cluster-wide after this plan's restarts started.
-    public var activeRestarts: Int { running.count }
-
     public var requeueAfter: Int64 { max(1, requeueAt - generatedAt) }
 
     public func decision(for workload: WorkloadID) -> Decision? { decisions.first { $0.workload == workload } }

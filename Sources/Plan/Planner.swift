@@ -13,7 +13,7 @@ public struct Planner: Sendable {
     ///   they must not be tried (`FailureMemory`): deferred with cause `backoff`. A running
     ///   restart in backoff (an eviction a PodDisruptionBudget refuses) keeps its slot.
     public func plan(
-        _ assessment: Assessment, now: Timestamp, inFlight: [WorkloadID: InFlightRestart] = [:],
+        _ assessment: Assessment, now: Timestamp, startedRestarts: [WorkloadID: StartedRestart] = [:],
         backingOff: [WorkloadID: Timestamp] = [:]
     ) -> Plan {
         var decisions: [Decision] = []
@@ -27,16 +27,16 @@ public struct Planner: Sendable {
         if let next = assessment.nextTransition { wakeUps.append(next) }
 
         // Restarts running now, cluster-wide and per namespace (whether or not still at risk).
-        var active: [WorkloadID: Timestamp] = [:]
+        var running: [WorkloadID: Timestamp] = [:]
         /// Past the rollout timeout but still rolling on the server: they hold a slot, nothing more.
         var timedOut: Set<WorkloadID> = []
         for workload in assessment.workloads {
-            if let since = activeSince(workload, inFlight: inFlight[workload.id], now: now) { active[workload.id] = since }
+            if let since = runningSince(workload, startedRestarts: startedRestarts[workload.id], now: now) { running[workload.id] = since }
         }
-        for (id, flight) in inFlight where active[id] == nil && now - flight.startedAt <= config.rolloutTimeout {
-            active[id] = flight.startedAt  // its pods may be gone from the snapshot mid-eviction
+        for (id, flight) in startedRestarts where running[id] == nil && now - flight.startedAt <= config.rolloutTimeout {
+            running[id] = flight.startedAt  // its pods may be gone from the snapshot mid-eviction
         }
-        for since in active.values { wakeUps.append(since + config.rolloutTimeout + 1) }
+        for since in running.values { wakeUps.append(since + config.rolloutTimeout + 1) }
 
         // The assessment is in deadline order already; confirmed-stale workloads move to the front.
         let ordered = assessment.workloads.filter { $0.classification == .confirmedStale }
@@ -50,14 +50,14 @@ public struct Planner: Sendable {
                 if config.spreadHerds, workload.policy.maxLead > 0, due > now + reach {
                     poolEntry = min(poolEntry ?? due - reach, due - reach)
                 }
-                if config.spreadHerds, due <= now + reach, mayStartEarly(workload, active: active, now: now) {
+                if config.spreadHerds, due <= now + reach, mayStartEarly(workload, running: running, now: now) {
                     early.append(HerdSpreader.Early(workload: workload, method: method, due: due))  // in the forecast too
                 } else if due <= now + config.forecastHorizon {
                     // Not due yet, but soon: it competes for the same windows and slots in the forecast.
                     deferredForForecast.append((workload, due))
                 }
             }
-            if workload.classification == .ok, workload.strategy == .evict, let since = active[workload.id],
+            if workload.classification == .ok, workload.strategy == .evict, let since = running[workload.id],
                now - since <= timeout(for: workload),
                workload.podsInScope.contains(where: { pod in pod.assessContainers().contains { $0.startedAt < since } }) {
                 // An early eviction sequence goes on pod by pod: the workload is not due, so
@@ -81,12 +81,12 @@ public struct Planner: Sendable {
                 decide(.warnOnly(workload.policy.strategyNote == nil ? .noRestartStrategy : .strategyBlocked))
                 continue
             }
-            if let since = active[workload.id] {
+            if let since = running[workload.id] {
                 if now - since > timeout(for: workload) {
                     // Reported once (the reconciler deduplicates). A rollout the server still shows
                     // running keeps its slot, so the cluster never sees more than the limit; an
                     // eviction sequence stops, and nothing of it runs on the server any more.
-                    if !Planner.stillRolling(workload) { active[workload.id] = nil }
+                    if !Planner.stillRolling(workload) { running[workload.id] = nil }
                     timedOut.insert(workload.id)
                     decide(.rolloutTimedOut(since: since))
                 } else if let until = backingOff[workload.id] {
@@ -112,12 +112,12 @@ public struct Planner: Sendable {
                         decide(.rolloutTimedOut(since: since))
                     } else {
                         // An eviction sequence interrupted (controller restart, leader change): carry on.
-                        active[workload.id] = since
+                        running[workload.id] = since
                         decide(.restart(method, resume: true))
                     }
                 case .rollout:
                     if Planner.stillRolling(workload) {
-                        decide(.rolloutTimedOut(since: since))  // within the timeout it was caught as active above
+                        decide(.rolloutTimedOut(since: since))  // within the timeout it was caught as running above
                     } else {
                         decide(.alreadyRestarted(forDeadline: handled))
                     }
@@ -145,7 +145,7 @@ public struct Planner: Sendable {
         }
 
         // The forecast; when it is late and spreading is on, which not-yet-due workloads start early.
-        let runningBefore = active
+        let runningBefore = running
         let spread = HerdSpreader(config: config).plan(
             now: now, active: runningBefore, pending: candidates.map { ($0.workload, now) } + deferredForForecast, early: early)
         var startingEarly: [WorkloadID: Int64] = [:]  // how long before its restart is due
@@ -168,20 +168,20 @@ public struct Planner: Sendable {
             return result
         }
         var perNamespace: [String: Int] = [:]
-        for id in active.keys { perNamespace[id.namespace, default: 0] += 1 }
+        for id in running.keys { perNamespace[id.namespace, default: 0] += 1 }
         for (workload, method) in candidates {
             let action: PlanAction
             if let window = workload.policy.maintenanceWindow, let opens = closedUntil(window) {
                 action = .deferred(.window, until: opens)
                 if let opens { wakeUps.append(opens) }
-            } else if active.count >= config.maxConcurrent {
+            } else if running.count >= config.maxConcurrent {
                 action = .deferred(.clusterLimit, until: nil)
             } else if perNamespace[workload.id.namespace, default: 0] >= config.maxConcurrentPerNamespace {
                 action = .deferred(.namespaceLimit, until: nil)
             } else {
                 action = .restart(method, resume: false)
                 perNamespace[workload.id.namespace, default: 0] += 1
-                active[workload.id] = now
+                running[workload.id] = now
             }
             if let lead = startingEarly[workload.id] {
                 // Not due yet: it gets a decision only when it starts (nothing to report before).
@@ -198,7 +198,7 @@ public struct Planner: Sendable {
         if earlyHeldBack || decisions.contains(where: { if case .deferred = $0.action { return true } else { return false } }) {
             // Limits free up when running restarts finish: look again about then. A timed-out rollout
             // ends when its status says so, which the watch reports: no polling for it.
-            for (id, since) in active where !timedOut.contains(id) {
+            for (id, since) in running where !timedOut.contains(id) {
                 // One slower than usual: again a typical duration later, not every second (its
                 // end also comes through the watch).
                 let usualEnd = since + config.typicalRolloutDuration
@@ -208,12 +208,12 @@ public struct Planner: Sendable {
 
         let cap = now + config.resyncInterval
         let requeueAt = min(wakeUps.filter { $0 > now }.min() ?? cap, cap)
-        return Plan(generatedAt: now, decisions: decisions, forecast: spread.forecast, requeueAt: requeueAt, running: active)
+        return Plan(generatedAt: now, decisions: decisions, forecast: spread.forecast, requeueAt: requeueAt, running: running)
     }
 
     /// Since when a restart of ours is running on `workload`, if one is.
-    private func activeSince(_ workload: WorkloadAssessment, inFlight: InFlightRestart?, now: Timestamp) -> Timestamp? {
-        if let inFlight { return inFlight.startedAt }
+    private func runningSince(_ workload: WorkloadAssessment, startedRestarts: StartedRestart?, now: Timestamp) -> Timestamp? {
+        if let startedRestarts { return startedRestarts.startedAt }
         // A rollout we patched (restarted-at) that the status shows running. Within the timeout it
         // is ours; past it, only while pods with the token we restarted for remain (the deadline is
         // still the one handled) — a later rollout of the same workload is someone else's.
@@ -257,8 +257,8 @@ public struct Planner: Sendable {
 
     /// Not due yet, but free to start early if a herd needs it: nothing of ours running or made
     /// for this deadline, no cooldown, no rollout under way.
-    private func mayStartEarly(_ workload: WorkloadAssessment, active: [WorkloadID: Timestamp], now: Timestamp) -> Bool {
-        guard active[workload.id] == nil, !workload.rollout.isInProgress else { return false }
+    private func mayStartEarly(_ workload: WorkloadAssessment, running: [WorkloadID: Timestamp], now: Timestamp) -> Bool {
+        guard running[workload.id] == nil, !workload.rollout.isInProgress else { return false }
         let state = workload.restartState
         if let handled = state.restartForDeadline, handled == workload.deadline { return false }
         if let last = state.restartedAt, now < last + config.cooldown { return false }

@@ -78,7 +78,7 @@ enum ControllerFaultScenarios {
                     run.faultInjected()
                     try store.delete(ResourceCatalog.deployments, namespace: parts[0], name: parts[1])
                 } else {
-                    try store.modify(ResourceCatalog.deployments, namespace: parts[0], name: parts[1]) { value throws(APIStatus) in
+                    try store.modify(ResourceCatalog.deployments, namespace: parts[0], name: parts[1]) { value throws(StatusError) in
                         value.set(.int(0), at: ["spec", "replicas"])
                     }
                 }

@@ -52,7 +52,7 @@ enum LeaseScenarios {
         if await run.waitForFirstRestart() {
             run.faultInjected()
             do {
-                try run.harness.sim.store.modify(ResourceCatalog.leases, namespace: "default", name: "token-warden") { value throws(APIStatus) in
+                try run.harness.sim.store.modify(ResourceCatalog.leases, namespace: "default", name: "token-warden") { value throws(StatusError) in
                     value.set(.string("b"), at: ["spec", "holderIdentity"])
                     value.set(.string(microseconds(Date().timeIntervalSince1970 + 30)), at: ["spec", "renewTime"])
                     value.set(30, at: ["spec", "leaseDurationSeconds"])

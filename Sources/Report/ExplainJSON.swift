@@ -16,25 +16,25 @@ import Plan
 struct ExplainJSON {
     var explainer: ExplainRenderer
 
-    func document() -> JSONValue {
+    func document() -> OrderedJSON {
         let e = explainer
         let workload = e.workload
         // The report's document for just this workload and the same plan.
         let single = Assessment(generatedAt: e.now, workloads: [workload], diagnostics: workload.diagnostics)
         let report = ReportJSON(renderer: ReportRenderer(assessment: single, plan: e.plan, options: ReportOptions(format: .json, includeOutOfScope: true)))
-        var reported: JSONValue = .null
+        var reported: OrderedJSON = .null
         if case .object(let members) = report.document(), let workloads = members.first(where: { $0.0 == "workloads" })?.1,
            case .array(let items) = workloads, let first = items.first {
             reported = first
         }
-        var windowOpen: JSONValue = .null
-        var windowOpens: JSONValue = .null
+        var windowOpen: OrderedJSON = .null
+        var windowOpens: OrderedJSON = .null
         if let window = workload.policy.maintenanceWindow {
             let open = window.isOpen(at: e.now)
             windowOpen = .bool(open)
             windowOpens = open ? .string(e.now.rfc3339) : .string(window.nextOpen(atOrAfter: e.now)?.rfc3339)
         }
-        let steps = e.text().split(separator: "\n", omittingEmptySubsequences: true).map { JSONValue.string(String($0)) }
+        let steps = e.text().split(separator: "\n", omittingEmptySubsequences: true).map { OrderedJSON.string(String($0)) }
         return .object([
             ("apiVersion", .string(ReportJSON.apiVersion)), ("kind", .string("TokenExplanation")),
             ("generatedAt", .string(e.now.rfc3339)),

@@ -73,8 +73,8 @@ public struct FleetReportRenderer: Sendable {
         }
         func member(_ key: String, at indent: Int, first: Bool = false) {
             if !first { out.append(UInt8(ascii: ",")) }
-            JSONValue.newline(&out, indent)
-            JSONValue.quote(key, into: &out)
+            OrderedJSON.newline(&out, indent)
+            OrderedJSON.quote(key, into: &out)
             out.append(contentsOf: ": ".utf8)
         }
         let (head, summary) = documentParts()
@@ -90,7 +90,7 @@ public struct FleetReportRenderer: Sendable {
             out.append(UInt8(ascii: "["))
             for (i, entry) in members.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.newline(&out, 8)
+                OrderedJSON.newline(&out, 8)
                 out.append(UInt8(ascii: "{"))
                 for (j, (key, value)) in memberHead(entry).enumerated() {
                     member(key, at: 12, first: j == 0)
@@ -102,16 +102,16 @@ public struct FleetReportRenderer: Sendable {
                 } else {
                     out.append(contentsOf: "null".utf8)
                 }
-                JSONValue.newline(&out, 8)
+                OrderedJSON.newline(&out, 8)
                 out.append(UInt8(ascii: "}"))
                 flush(&out)
             }
-            JSONValue.newline(&out, 4)
+            OrderedJSON.newline(&out, 4)
             out.append(UInt8(ascii: "]"))
         }
         member("summary", at: 4)
         summary.write(into: &out, indent: 4)
-        JSONValue.newline(&out, 0)
+        OrderedJSON.newline(&out, 0)
         out.append(contentsOf: "}\n".utf8)
         emit(out)
     }
@@ -151,17 +151,17 @@ public struct FleetReportRenderer: Sendable {
     }
 
     /// The whole document as one value; `write` streams the same bytes (tests hold them equal).
-    func document() -> JSONValue {
+    func document() -> OrderedJSON {
         let (head, summary) = documentParts()
-        let clusters: [JSONValue] = members.map { member in
-            let report: JSONValue = if case .success(let renderer) = member.outcome { ReportJSON(renderer: renderer).document() } else { .null }
+        let clusters: [OrderedJSON] = members.map { member in
+            let report: OrderedJSON = if case .success(let renderer) = member.outcome { ReportJSON(renderer: renderer).document() } else { .null }
             return .object(memberHead(member) + [("report", report)])
         }
         return .object(head + [("clusters", .array(clusters)), ("summary", summary)])
     }
 
     /// The members before `clusters`, and `summary`.
-    private func documentParts() -> (head: [(String, JSONValue)], summary: JSONValue) {
+    private func documentParts() -> (head: [(String, OrderedJSON)], summary: OrderedJSON) {
         let read = reachable.count
         return ([("apiVersion", .string(ReportJSON.apiVersion)), ("kind", .string("FleetTokenReport"))],
                 .object([
@@ -171,7 +171,7 @@ public struct FleetReportRenderer: Sendable {
     }
 
     /// A cluster's members before its `report`.
-    private func memberHead(_ member: Member) -> [(String, JSONValue)] {
+    private func memberHead(_ member: Member) -> [(String, OrderedJSON)] {
         switch member.outcome {
         case .success: return [("context", .string(member.context)), ("read", .bool(true)), ("error", .null)]
         case .failure(let error): return [("context", .string(member.context)), ("read", .bool(false)), ("error", .string(error.description))]

@@ -55,7 +55,7 @@ struct ReportJSON {
 
     /// The whole document as one value. `write` streams the same bytes; this form states the
     /// schema in one place and is what the streamed output is tested against.
-    func document() -> JSONValue {
+    func document() -> OrderedJSON {
         .object(head() + [
             ("workloads", .array(renderer.shown.map(workload))),
             ("diagnostics", .array(renderer.assessment.diagnostics.map(diagnostic))),
@@ -83,8 +83,8 @@ struct ReportJSON {
     func write(into out: inout [UInt8], indent: Int, flush: (inout [UInt8]) -> Void) {
         func member(_ key: String, first: Bool = false) {
             if !first { out.append(UInt8(ascii: ",")) }
-            JSONValue.newline(&out, indent + 4)
-            JSONValue.quote(key, into: &out)
+            OrderedJSON.newline(&out, indent + 4)
+            OrderedJSON.quote(key, into: &out)
             out.append(contentsOf: ": ".utf8)
         }
         out.append(UInt8(ascii: "{"))
@@ -100,32 +100,32 @@ struct ReportJSON {
             out.append(UInt8(ascii: "["))
             for (i, w) in shown.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.newline(&out, indent + 8)
+                OrderedJSON.newline(&out, indent + 8)
                 workload(w).write(into: &out, indent: indent + 8)
                 flush(&out)
             }
-            JSONValue.newline(&out, indent + 4)
+            OrderedJSON.newline(&out, indent + 4)
             out.append(UInt8(ascii: "]"))
         }
         member("diagnostics")
-        JSONValue.array(renderer.assessment.diagnostics.map(diagnostic)).write(into: &out, indent: indent + 4)
-        JSONValue.newline(&out, indent)
+        OrderedJSON.array(renderer.assessment.diagnostics.map(diagnostic)).write(into: &out, indent: indent + 4)
+        OrderedJSON.newline(&out, indent)
         out.append(UInt8(ascii: "}"))
     }
 
     /// The members before the workloads.
-    private func head() -> [(String, JSONValue)] {
+    private func head() -> [(String, OrderedJSON)] {
         let assessment = renderer.assessment
         let counts = assessment.counts
-        func count(_ c: Classification) -> JSONValue { .int(Int64(counts[c] ?? 0)) }
-        let summary: JSONValue = .object([
+        func count(_ c: Classification) -> OrderedJSON { .int(Int64(counts[c] ?? 0)) }
+        let summary: OrderedJSON = .object([
             ("workloads", .int(Int64(renderer.shown.count))),
             ("confirmedStale", count(.confirmedStale)), ("invalidated", count(.invalidated)), ("expired", count(.expired)),
             ("atRisk", count(.atRisk)), ("unconfirmed", count(.unconfirmed)), ("unprotectable", count(.unprotectable)), ("ok", count(.ok)), ("outOfScope", count(.outOfScope)),
             ("predictedMisses", .int(renderer.plan.map { Int64($0.predictedMisses.count) })),
             ("exitCode", .int(Int64(renderer.exitCode))),
         ])
-        let cluster: JSONValue = renderer.options.clusterTokenLifetime.map { cluster in
+        let cluster: OrderedJSON = renderer.options.clusterTokenLifetime.map { cluster in
             .object([
                 ("tokenLifetime", .string(cluster.lifetime.description)),
                 ("lifetimeSeconds", .int(cluster.lifetime == .none ? nil : cluster.seconds)),
@@ -140,12 +140,12 @@ struct ReportJSON {
         ]
     }
 
-    private func time(_ t: Timestamp?) -> JSONValue { .string(t?.rfc3339) }
+    private func time(_ t: Timestamp?) -> OrderedJSON { .string(t?.rfc3339) }
 
-    private func workload(_ w: WorkloadAssessment) -> JSONValue {
+    private func workload(_ w: WorkloadAssessment) -> OrderedJSON {
         let now = renderer.assessment.generatedAt
         let policy = w.policy
-        let sources: [(String, JSONValue)] = PolicyAnnotation.allCases.map { key in
+        let sources: [(String, OrderedJSON)] = PolicyAnnotation.allCases.map { key in
             (key.rawValue, .string((policy.origins[key] ?? .defaults).rawValue))
         }
         return .object([
@@ -174,7 +174,7 @@ struct ReportJSON {
         ])
     }
 
-    private func action(_ decision: Decision?) -> JSONValue {
+    private func action(_ decision: Decision?) -> OrderedJSON {
         guard let decision else { return .null }
         var strategy: String?
         var cause: String?
@@ -192,7 +192,7 @@ struct ReportJSON {
         ])
     }
 
-    private func forecast(_ entry: ForecastEntry?) -> JSONValue {
+    private func forecast(_ entry: ForecastEntry?) -> OrderedJSON {
         guard let entry else { return .null }
         return .object([
             ("earliestStart", time(entry.earliestStart)), ("expectedCompletion", time(entry.expectedCompletion)),
@@ -201,7 +201,7 @@ struct ReportJSON {
         ])
     }
 
-    private func pod(_ p: PodAssessment) -> JSONValue {
+    private func pod(_ p: PodAssessment) -> OrderedJSON {
         .object([
             ("name", .string(p.ref.name)), ("uid", .string(p.ref.uid)), ("status", .string(p.classification.rawValue)),
             ("reason", .string(p.reason)), ("deadline", time(p.deadline)), ("restartDue", time(p.restartDue)),
@@ -211,7 +211,7 @@ struct ReportJSON {
         ])
     }
 
-    private func evidence(_ p: PodAssessment) -> JSONValue {
+    private func evidence(_ p: PodAssessment) -> OrderedJSON {
         guard p.confirmedStale, let issued = p.evidenceTokenIssuedAt else { return .null }
         return .object([
             ("tokenIssuedAt", time(issued)), ("seenAt", time(p.evidenceSeenAt)),
@@ -219,7 +219,7 @@ struct ReportJSON {
         ])
     }
 
-    private func container(_ c: ContainerAssessment) -> JSONValue {
+    private func container(_ c: ContainerAssessment) -> OrderedJSON {
         let (source, expirationSeconds): (String, Int64?)
         switch c.source {
         case .projected(_, let seconds): (source, expirationSeconds) = ("projected", seconds)
@@ -234,7 +234,7 @@ struct ReportJSON {
         ])
     }
 
-    private func diagnostic(_ d: Diagnostic) -> JSONValue {
+    private func diagnostic(_ d: Diagnostic) -> OrderedJSON {
         .object([
             ("object", .object([("kind", .string(d.object.kind)), ("namespace", .string(d.object.namespace)), ("name", .string(d.object.name))])),
             ("annotation", .string(d.annotation)), ("value", .string(d.value)), ("problem", .string(d.problem)),

@@ -55,7 +55,7 @@ struct AuditCommand: AsyncParsableCommand {
     @Flag(help: "With --record: read the pods and print what would be written, write nothing.")
     var dryRun = false
 
-    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var cluster: ClusterConnectionOptions
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one audit log file") }
@@ -98,7 +98,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     /// Writes the evidence onto the pods and prints one line per pod (on stderr when stdout
     /// carries JSON). False when a write failed.
-    static func record(_ report: AuditEvidenceReport, cluster: ClusterOptions, dryRun: Bool, toStandardError: Bool) async throws -> Bool {
+    static func record(_ report: AuditEvidenceReport, cluster: ClusterConnectionOptions, dryRun: Bool, toStandardError: Bool) async throws -> Bool {
         let config: ClusterConfig
         do {
             config = try cluster.load()
@@ -121,7 +121,7 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     /// Pod uid → owning workload, resolved the same way the controller resolves owners.
-    static func workloadsByPod(_ cluster: ClusterOptions) async throws -> [String: WorkloadReference] {
+    static func workloadsByPod(_ cluster: ClusterConnectionOptions) async throws -> [String: WorkloadReference] {
         let client = KubeClient(config: try cluster.load(), logger: Logger(label: "token-warden.audit"), userAgent: BuildInfo.userAgent)
         let snapshot = try await SnapshotFetcher(client: client, namespace: nil).fetch()
         let assessment = Assessor().assess(snapshot, now: Timestamp(seconds: Int64(Date().timeIntervalSince1970)))

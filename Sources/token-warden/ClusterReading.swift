@@ -51,7 +51,7 @@ struct ClusterReading: Sendable {
         memory.seed(backoff.entries)
         var generations: [WorkloadID: Int64] = [:]
         for workload in assessment.workloads { if let generation = workload.generation { generations[workload.id] = generation } }
-        var plan = Planner(config: planner).plan(assessment, now: now, inFlight: [:], backingOff: memory.blocked(now: now, generations: generations))
+        var plan = Planner(config: planner).plan(assessment, now: now, startedRestarts: [:], backingOff: memory.blocked(now: now, generations: generations))
         for index in plan.decisions.indices {
             guard case .deferred(.backoff, let until) = plan.decisions[index].action, let entry = memory.entries[plan.decisions[index].workload]
             else { continue }

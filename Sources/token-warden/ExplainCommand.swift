@@ -22,7 +22,7 @@ struct ExplainCommand: AsyncParsableCommand {
         case text, json
     }
 
-    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var cluster: ClusterConnectionOptions
     @OptionGroup var policy: PolicyOptions
     @OptionGroup var limits: PlanLimitOptions
 

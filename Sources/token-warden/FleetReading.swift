@@ -7,7 +7,7 @@ import Report
 /// reads it (`ClusterReading`), all at once; one that cannot be read (unreachable, forbidden,
 /// a broken context) is reported with its error and the others still are.
 struct FleetReading {
-    let cluster: ClusterOptions
+    let cluster: ClusterConnectionOptions
     let defaults: PolicyDefaults
     /// `-n`; nil: each context's own namespace.
     let namespace: String?

@@ -23,7 +23,7 @@ struct ReportCommand: AsyncParsableCommand {
         case table, wide, json
     }
 
-    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var cluster: ClusterConnectionOptions
     @OptionGroup var policy: PolicyOptions
 
     @Option(name: [.short, .long], help: "Only this namespace (default: the context's namespace).")

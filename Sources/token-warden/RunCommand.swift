@@ -15,7 +15,7 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run the controller: watch every pod and roll at-risk workloads before their tokens expire.",
         discussion: "Flags set cluster-wide defaults; token-warden.dev/* annotations on namespaces and workloads override them.")
 
-    @OptionGroup var cluster: ClusterOptions
+    @OptionGroup var cluster: ClusterConnectionOptions
     @OptionGroup var policy: PolicyOptions
 
     @Option(name: [.short, .long], help: "Watch only this namespace (repeatable; default: every namespace).")

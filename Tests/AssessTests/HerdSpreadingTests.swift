@@ -121,7 +121,7 @@ import Testing
         #expect(waiting.requeueAt == t("2026-11-26T02:00:00Z"))
         let now = t("2026-11-25T02:10:00Z")
         let running = Planner(config: config).plan(assess(herd(15), now: now), now: now,
-                                                   inFlight: [WorkloadID(kind: .deployment, namespace: "n00", name: "h00"): InFlightRestart(startedAt: t("2026-11-25T02:00:00Z"), strategy: .rollout)])
+                                                   startedRestarts: [WorkloadID(kind: .deployment, namespace: "n00", name: "h00"): StartedRestart(startedAt: t("2026-11-25T02:00:00Z"), strategy: .rollout)])
         #expect(running.restarts.isEmpty)
         #expect(running.requeueAt <= t("2026-11-25T02:20:00Z"))  // when the running one ends, at the latest
     }
@@ -141,8 +141,8 @@ import Testing
             c.add(makePod(name: "rc-\(i)", namespace: "a", containers: [TestContainer(startedAt: start)], owner: ownerRef("ReplicationController", "rc")))
         }
         let id = WorkloadID(kind: .replicationController, namespace: "a", name: "rc")
-        let flight = InFlightRestart(startedAt: now - 600, strategy: .evict)
-        return Planner().plan(c.assess(now: now), now: now, inFlight: [id: flight])
+        let flight = StartedRestart(startedAt: now - 600, strategy: .evict)
+        return Planner().plan(c.assess(now: now), now: now, startedRestarts: [id: flight])
     }
 
     @Test func goesOnWhileOldPodsRemain() {

@@ -29,43 +29,43 @@ import Testing
         var restartedAt: String?
         /// The deadline web's restart was for (default: its current one).
         var handledDeadline = PlannerRolloutTimeoutTests.webDeadline
-        var inFlight: [WorkloadID: InFlightRestart] = [:]
+        var startedRestarts: [WorkloadID: StartedRestart] = [:]
         var apiNamespace = "b"
         var config = PlannerConfig()  // 1 at once, 1 per namespace, 15 min timeout
         var expected: [String]
         var apiAction: PlanAction
-        var activeRestarts: Int
+        var runningCount: Int
         var testDescription: String { name }
     }
 
     static let cases: [Case] = [
         Case(name: "within the timeout: in progress, holds the slot", rollout: .rolling, restartedAt: "2026-11-23T18:55:00Z",
-             expected: ["web:in-progress", "api:deferred"], apiAction: .deferred(.clusterLimit, until: nil), activeRestarts: 1),
+             expected: ["web:in-progress", "api:deferred"], apiAction: .deferred(.clusterLimit, until: nil), runningCount: 1),
         Case(name: "past the timeout, still rolling: reported, keeps the cluster slot", rollout: .rolling,
              restartedAt: "2026-11-23T18:40:00Z",
-             expected: ["web:rollout-timed-out", "api:deferred"], apiAction: .deferred(.clusterLimit, until: nil), activeRestarts: 1),
+             expected: ["web:rollout-timed-out", "api:deferred"], apiAction: .deferred(.clusterLimit, until: nil), runningCount: 1),
         Case(name: "past the timeout and the progress deadline: keeps the slot", rollout: .stuck,
              restartedAt: "2026-11-23T18:40:00Z",
-             expected: ["web:rollout-timed-out", "api:deferred"], apiAction: .deferred(.clusterLimit, until: nil), activeRestarts: 1),
+             expected: ["web:rollout-timed-out", "api:deferred"], apiAction: .deferred(.clusterLimit, until: nil), runningCount: 1),
         Case(name: "past the timeout, still rolling: keeps the namespace slot", rollout: .rolling,
              restartedAt: "2026-11-23T18:40:00Z", apiNamespace: "a", config: PlannerConfig(maxConcurrent: 2),
-             expected: ["web:rollout-timed-out", "api:deferred"], apiAction: .deferred(.namespaceLimit, until: nil), activeRestarts: 1),
+             expected: ["web:rollout-timed-out", "api:deferred"], apiAction: .deferred(.namespaceLimit, until: nil), runningCount: 1),
         Case(name: "past the timeout, complete: the slot is free", rollout: .complete, restartedAt: "2026-11-23T18:40:00Z",
-             expected: ["web:already-restarted", "api:restart"], apiAction: .restart(.rollout, resume: false), activeRestarts: 1),
+             expected: ["web:already-restarted", "api:restart"], apiAction: .restart(.rollout, resume: false), runningCount: 1),
         Case(name: "a later rollout after a restart for another deadline is someone else's", rollout: .rolling,
              restartedAt: "2026-11-23T18:40:00Z", handledDeadline: "2026-11-01T00:00:00Z",
-             expected: ["web:deferred", "api:restart"], apiAction: .restart(.rollout, resume: false), activeRestarts: 1),
+             expected: ["web:deferred", "api:restart"], apiAction: .restart(.rollout, resume: false), runningCount: 1),
         Case(name: "in flight past the timeout, annotation not seen yet, rolling: keeps the slot", rollout: .rolling, restartedAt: nil,
-             inFlight: [web: InFlightRestart(startedAt: now - 1200, strategy: .rollout, deadline: t(webDeadline))],
-             expected: ["web:rollout-timed-out", "api:deferred"], apiAction: .deferred(.clusterLimit, until: nil), activeRestarts: 1),
+             startedRestarts: [web: StartedRestart(startedAt: now - 1200, strategy: .rollout, deadline: t(webDeadline))],
+             expected: ["web:rollout-timed-out", "api:deferred"], apiAction: .deferred(.clusterLimit, until: nil), runningCount: 1),
         Case(name: "in flight past the timeout, complete: the slot is free", rollout: .complete, restartedAt: nil,
-             inFlight: [web: InFlightRestart(startedAt: now - 1200, strategy: .rollout, deadline: t(webDeadline))],
-             expected: ["web:rollout-timed-out", "api:restart"], apiAction: .restart(.rollout, resume: false), activeRestarts: 1),
+             startedRestarts: [web: StartedRestart(startedAt: now - 1200, strategy: .rollout, deadline: t(webDeadline))],
+             expected: ["web:rollout-timed-out", "api:restart"], apiAction: .restart(.rollout, resume: false), runningCount: 1),
         Case(name: "an eviction sequence past its timeout whose workload is gone: the slot is free", rollout: .complete,
              restartedAt: "2026-11-23T18:40:00Z",
-             inFlight: [WorkloadID(kind: .replicationController, namespace: "q", name: "gone"):
-                 InFlightRestart(startedAt: now - 1200, strategy: .evict)],
-             expected: ["web:already-restarted", "api:restart"], apiAction: .restart(.rollout, resume: false), activeRestarts: 1),
+             startedRestarts: [WorkloadID(kind: .replicationController, namespace: "q", name: "gone"):
+                 StartedRestart(startedAt: now - 1200, strategy: .evict)],
+             expected: ["web:already-restarted", "api:restart"], apiAction: .restart(.rollout, resume: false), runningCount: 1),
     ]
 
     static func cluster(_ c: Case) -> Cluster {
@@ -84,11 +84,11 @@ import Testing
     }
 
     @Test(arguments: cases) func timedOutRollouts(_ c: Case) throws {
-        let plan = Planner(config: c.config).plan(Self.cluster(c).assess(now: Self.now), now: Self.now, inFlight: c.inFlight)
+        let plan = Planner(config: c.config).plan(Self.cluster(c).assess(now: Self.now), now: Self.now, startedRestarts: c.startedRestarts)
         #expect(plan.decisions.map { "\($0.workload.name):\($0.action.name)" } == c.expected)
         let api = try #require(plan.decisions.first { $0.workload.name == "api" })
         #expect(api.action == c.apiAction)
-        #expect(plan.activeRestarts == c.activeRestarts)
+        #expect(plan.running.count == c.runningCount)
         if case .rolloutTimedOut(let since) = plan.decisions[0].action {
             #expect(since == (c.restartedAt.map(t) ?? Self.now - 1200))
         }

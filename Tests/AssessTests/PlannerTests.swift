@@ -54,7 +54,7 @@ enum Tests {
         #expect(plan.decisions[0].deadline == t("2026-11-30T23:11:44Z"))
         #expect(plan.decisions[1].action == .deferred(.clusterLimit, until: nil))
         #expect(plan.decisions[0].pods == [ObjectRef(kind: "Pod", namespace: "y", name: "early-1", uid: "uid-early-1")])
-        #expect(plan.activeRestarts == 1)
+        #expect(plan.running.count == 1)
         #expect(plan.forecast.map(\.earliestStart) == [now, now + 300, now + 600])
         #expect(plan.forecast.map(\.expectedCompletion) == [now + 300, now + 600, now + 900])
         #expect(plan.predictedMisses.isEmpty)
@@ -192,7 +192,7 @@ enum Tests {
         var c = Cluster()
         c.deployment("web", start: s1)
         let other = WorkloadID(kind: .replicationController, namespace: "q", name: "gone")
-        let plan = Planner().plan(c.assess(now: now), now: now, inFlight: [other: InFlightRestart(startedAt: now - 60, strategy: .evict)])
+        let plan = Planner().plan(c.assess(now: now), now: now, startedRestarts: [other: StartedRestart(startedAt: now - 60, strategy: .evict)])
         #expect(plan.decisions.map(\.action) == [.deferred(.clusterLimit, until: nil)])
         #expect(plan.forecast.first?.earliestStart == now + 240)
     }

@@ -2,7 +2,7 @@ import Foundation
 import KubeSim
 
 /// The simulated API server for the Act tests, behind plain types: this file alone imports
-/// KubeSim, whose `APIStatus` and `JSONValue` would clash with APIClient's in the test files.
+/// KubeSim, whose `StatusError` and `JSONValue` would clash with APIClient's in the test files.
 final class ActSim: Sendable {
     let sim: KubeSim
     /// The simulated controllers and kubelet, when asked for.
@@ -94,8 +94,8 @@ final class ActSim: Sendable {
 
     /// Every eviction is refused as a PodDisruptionBudget refuses it (the golden 429).
     func refuseEvictions(budget: String, needs: Int, has: Int) {
-        sim.evictionHandler = { _, _ throws(APIStatus) in
-            throw APIStatus(
+        sim.evictionHandler = { _, _ throws(StatusError) in
+            throw StatusError(
                 code: 429, reason: "TooManyRequests", message: "Cannot evict pod as it would violate the pod's disruption budget.",
                 causes: [.init(reason: "DisruptionBudget", message: "The disruption budget \(budget) needs \(needs) healthy pods and has \(has) currently")])
         }

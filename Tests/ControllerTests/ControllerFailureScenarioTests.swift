@@ -235,14 +235,14 @@ import TestSupport
         defer { harness.stop() }
         let store = harness.sim.store
         let oldUID = try #require(store.get(ResourceCatalog.pods, namespace: "tools", name: "tool")?.uid)
-        try store.modify(ResourceCatalog.pods, namespace: "tools", name: "tool") { value throws(APIStatus) in
+        try store.modify(ResourceCatalog.pods, namespace: "tools", name: "tool") { value throws(StatusError) in
             value.set(["example.com/hold"], at: ["metadata", "finalizers"])
         }
         let replica = try harness.start(try harness.runtime(maxConcurrent: 2))
         // The Deployment restarts while the bare pod is still terminating.
         #expect(try await harness.wait(seconds: 20) { harness.completed(["shop/web"]) })
         #expect(store.get(ResourceCatalog.pods, namespace: "tools", name: "tool")?.deletionPending == true)
-        try store.modify(ResourceCatalog.pods, namespace: "tools", name: "tool") { value throws(APIStatus) in
+        try store.modify(ResourceCatalog.pods, namespace: "tools", name: "tool") { value throws(StatusError) in
             value.set([], at: ["metadata", "finalizers"])
         }
         let recreated = try await harness.wait(seconds: 20) {

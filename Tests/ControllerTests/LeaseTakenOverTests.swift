@@ -17,7 +17,7 @@ import Testing
         #expect(try await harness.wait(seconds: 20) { a.runtime.isLeader && !harness.restartPatches().isEmpty })
 
         // Identity "b" takes the lease in the store, as another replica whose clock ran ahead would.
-        try harness.sim.store.modify(ResourceCatalog.leases, namespace: "default", name: "token-warden") { value throws(APIStatus) in
+        try harness.sim.store.modify(ResourceCatalog.leases, namespace: "default", name: "token-warden") { value throws(StatusError) in
             value.set(.string("b"), at: ["spec", "holderIdentity"])
             value.set(.string(ISO8601DateFormatter.microseconds(Date().timeIntervalSince1970 + 30)), at: ["spec", "renewTime"])
             value.set(30, at: ["spec", "leaseDurationSeconds"])

@@ -14,7 +14,7 @@ import Testing
     let now = ActFixtures.now
     let evict = ActFixtures.decision(.replicationController, name: "legacy", uid: "rc-1", action: .restart(.evict, resume: false))
     var id: WorkloadID { evict.workload }
-    var flight: PassEffect { .beginInFlight(id, InFlightRestart(startedAt: now, strategy: .evict, deadline: ActFixtures.deadline)) }
+    var flight: PassEffect { .rememberStarted(id, StartedRestart(startedAt: now, strategy: .evict, deadline: ActFixtures.deadline)) }
 
     @Test func anEvictedPodEndsTheBackoffAndIsTold() {
         let pod = ObjectRef(kind: "Pod", namespace: "shop", name: "legacy-a", uid: "p-1")
@@ -43,7 +43,7 @@ import Testing
     @Test func aSequenceThatGaveUpFreesItsSlotAndIsTriedAgainAfterABackoff() {
         let effects = PassEffects.evictionStep(.timedOut, evict, restartedAt: now, givesUpAt: nil, workload: nil, now: now)
         #expect(effects == [
-            flight, .endInFlight(id), .countEviction(kind: "ReplicationController", .timedOut),
+            flight, .forgetStarted(id), .countEviction(kind: "ReplicationController", .timedOut),
             .recordFailure(id, .gaveUp(deadline: ActFixtures.deadline), cause: "the eviction sequence gave up after --evict-timeout",
                            generation: nil, then: .retryNoticed),
         ])
@@ -52,7 +52,7 @@ import Testing
     @Test func aFinishedSequenceIsAnnouncedOnceAndRecordedOnTheWorkload() throws {
         let restartedAt = now - 600
         let effects = PassEffects.evictionStep(.done, evict, restartedAt: restartedAt, givesUpAt: nil, workload: nil, now: now)
-        #expect(Array(effects.prefix(3)) == [flight, .endInFlight(id), .clearFailures(id)])
+        #expect(Array(effects.prefix(3)) == [flight, .forgetStarted(id), .clearFailures(id)])
         guard case .once(let key, let paced, let then, let otherwise) = try #require(effects.last) else {
             Issue.record("no completion: \(effects)")
             return
@@ -65,7 +65,7 @@ import Testing
         #expect(then.last == PassEffect.recordCompletion(evict.ref, id))
         // Without a known start there is nothing to announce.
         #expect(PassEffects.evictionStep(.done, evict, restartedAt: nil, givesUpAt: nil, workload: nil, now: now)
-            == [flight, .endInFlight(id), .clearFailures(id)])
+            == [flight, .forgetStarted(id), .clearFailures(id)])
         // Said before: not built again.
         #expect(PassEffects.completion(evict.ref, id: id, restartedAt: restartedAt, alreadySaid: { $0 == key }).isEmpty)
     }

@@ -40,7 +40,7 @@ import TestSupport
         let client = KubeClient(config: config)
         let snapshot = try await SnapshotFetcher(client: client, namespace: nil).fetch()
         let assessment = Assessor(defaults: PolicyDefaults(mode: .report)).assess(snapshot, now: now)
-        return (assessment, Planner(config: PlannerConfig()).plan(assessment, now: now, inFlight: [:]))
+        return (assessment, Planner(config: PlannerConfig()).plan(assessment, now: now, startedRestarts: [:]))
     }
 
     @Test func exactWorkloadsAndDeadlines() async throws {

@@ -5,7 +5,7 @@ import TestSupport
 @testable import KubeSim
 
 @Suite(.serialized) struct ClusterEvictionTests {
-    private func evict(_ harness: ClusterHarness, _ name: String) -> APIStatus? {
+    private func evict(_ harness: ClusterHarness, _ name: String) -> StatusError? {
         do {
             try harness.cluster.evictionHandler(EvictionRequest(namespace: "apps", name: name), harness.store)
             return nil
@@ -118,7 +118,7 @@ import TestSupport
         #expect(blocked.status == 429)
         #expect(try blocked.json() == JSONParser.parse([UInt8](Fixtures.golden("errors/429-eviction-blocked-by-pdb.json"))))
 
-        try sim.store.modify(ResourceCatalog.replicationControllers, namespace: "golden", name: "legacy") { value throws(APIStatus) in
+        try sim.store.modify(ResourceCatalog.replicationControllers, namespace: "golden", name: "legacy") { value throws(StatusError) in
             value.set(2, at: ["spec", "replicas"])
         }
         while readyPods().count != 2 && Date() < deadline { usleep(10_000) }

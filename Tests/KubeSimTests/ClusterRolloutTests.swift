@@ -18,7 +18,7 @@ private final class PodCensus: @unchecked Sendable {
     private var deletedNames: [String] = []
     private var subscription: StoreSubscription?
 
-    init(store: ObjectStore, app: String, namespace: String = "apps") {
+    init(store: ResourceStore, app: String, namespace: String = "apps") {
         subscription = store.subscribe([ResourceCatalog.pods, ResourceCatalog.replicaSets], name: "census") { [weak self, weak store] delivery in
             guard let self, let store, case .events(let events) = delivery else { return }
             let pods = store.objects(ResourceCatalog.pods, namespace: namespace).filter { $0.labels["app"] == app }.map(\.value)
@@ -122,7 +122,7 @@ private final class PodCensus: @unchecked Sendable {
         try harness.store.create(ResourceCatalog.deployments, namespace: "apps", object: ClusterHarness.deployment("quiet", replicas: 2))
         harness.wait("quiet complete") { complete(harness.object(ResourceCatalog.deployments, "quiet")) }
         let before = Set(harness.pods(label: ("app", "quiet")).map(\.uid))
-        try harness.store.modify(ResourceCatalog.deployments, namespace: "apps", name: "quiet") { value throws(APIStatus) in
+        try harness.store.modify(ResourceCatalog.deployments, namespace: "apps", name: "quiet") { value throws(StatusError) in
             value.set(true, at: ["spec", "paused"])
         }
         try harness.restart(ResourceCatalog.deployments, "quiet")
@@ -133,7 +133,7 @@ private final class PodCensus: @unchecked Sendable {
         usleep(300_000)
         #expect(Set(harness.pods(label: ("app", "quiet")).map(\.uid)) == before)
         #expect(harness.store.objects(ResourceCatalog.replicaSets, namespace: "apps").count == 1)
-        try harness.store.modify(ResourceCatalog.deployments, namespace: "apps", name: "quiet") { value throws(APIStatus) in
+        try harness.store.modify(ResourceCatalog.deployments, namespace: "apps", name: "quiet") { value throws(StatusError) in
             value.remove(at: ["spec", "paused"])
         }
         harness.wait("quiet rolled after resume") {

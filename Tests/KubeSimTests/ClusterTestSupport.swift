@@ -5,12 +5,12 @@ import Testing
 
 /// A store with a running simulated cluster (pods ready at once), and helpers to build and wait.
 final class ClusterHarness {
-    let store: ObjectStore
+    let store: ResourceStore
     let cluster: SimulatedCluster
 
     init(readyDelay: TimeInterval = 0, nodes: [String] = ["node-1", "node-2", "node-3"], seed: [JSONValue] = [],
          namespaces: [String] = ["apps"], skipSettled: Bool = false) throws {
-        store = ObjectStore()
+        store = ResourceStore()
         try store.load(namespaces.map { ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string($0)]] } + seed)
         var options = ClusterOptions()
         options.readyDelay = readyDelay
@@ -55,11 +55,11 @@ final class ClusterHarness {
     /// What `kubectl rollout restart` does: a strategic merge patch of the template annotation.
     func restart(_ type: ResourceType, _ name: String, namespace: String = "apps", at stamp: String = "2026-11-23T20:00:00Z") throws {
         let patch: JSONValue = ["spec": ["template": ["metadata": ["annotations": ["kubectl.kubernetes.io/restartedAt": .string(stamp)]]]]]
-        try store.modify(type, namespace: namespace, name: name) { value throws(APIStatus) in
+        try store.modify(type, namespace: namespace, name: name) { value throws(StatusError) in
             do throws(PatchError) {
                 value = try StrategicMergePatch.apply(patch, to: value)
             } catch {
-                throw APIStatus.badRequest(error.message)
+                throw StatusError.badRequest(error.message)
             }
         }
     }

@@ -111,9 +111,9 @@ struct GoldenErrorTests {
         try sim.load([["apiVersion": "v1", "kind": "Pod", "metadata": ["name": "p", "namespace": "golden"],
                        "spec": ["containers": [["name": "c", "image": "x"]]]]])
         let blocked = try Self.golden("429-eviction-blocked-by-pdb")
-        sim.evictionHandler = { request, _ throws(APIStatus) in
+        sim.evictionHandler = { request, _ throws(StatusError) in
             if request.name == "p" {
-                throw APIStatus(code: 429, reason: "TooManyRequests",
+                throw StatusError(code: 429, reason: "TooManyRequests",
                                 message: "Cannot evict pod as it would violate the pod's disruption budget.",
                                 causes: [.init(reason: "DisruptionBudget", message: "The disruption budget legacy needs 1 healthy pods and has 1 currently")])
             }

@@ -166,7 +166,7 @@ import Testing
     @Test func lineSplitterHandlesEveryChunkBoundary() {
         let text = Array("alpha\nbeta\n\ngamma-is-longer-than-ten\ndelta".utf8)
         for chunkSize in 1...text.count {
-            var splitter = LineSplitter(maximumLineLength: 10)
+            var splitter = AuditLineSplitter(maximumLineLength: 10)
             var seen: [String] = []
             var offset = 0
             while offset < text.count {

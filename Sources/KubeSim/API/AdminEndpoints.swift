@@ -20,7 +20,7 @@ extension KubeAPIServer {
     static let adminPrefix = "/kube-sim/"
 
     /// Serves an admin request (the caller checked the admin grant). `restart` runs after the response.
-    func serveAdmin(_ request: HTTPRequest, writer: any HTTPResponseWriter, restart: () -> Void) throws(APIStatus) {
+    func serveAdmin(_ request: HTTPRequest, writer: any HTTPResponseWriter, restart: () -> Void) throws(StatusError) {
         let path = String(request.path.dropFirst(Self.adminPrefix.count))
         let body = request.body.isEmpty ? JSONValue.object(JSONObject()) : try Self.body(request)
         switch (request.method, path) {
@@ -48,7 +48,7 @@ extension KubeAPIServer {
             return
         case ("POST", "tokens"):
             guard let token = body["token"]?.stringValue, let user = body["user"]?.stringValue else {
-                throw APIStatus.badRequest("token and user are required")
+                throw StatusError.badRequest("token and user are required")
             }
             let rules = body["rules"]?.arrayValue.map { items in
                 items.map { rule in
@@ -77,7 +77,7 @@ extension KubeAPIServer {
             ResponseWriting.json(writer, bytes: out, contentType: "application/x-ndjson")
             return
         default:
-            throw APIStatus(code: 404, reason: "NotFound", message: "the server could not find the requested resource", hasDetails: true)
+            throw StatusError(code: 404, reason: "NotFound", message: "the server could not find the requested resource", hasDetails: true)
         }
         ResponseWriting.json(writer, value: ResponseWriting.success(code: 200))
     }

@@ -65,9 +65,9 @@ public struct TokenGrant: Sendable {
     }
 
     /// The 403 Status for a denied request (apiserver endpoints/handlers/responsewriters).
-    static func forbidden(user: String, info: RequestInfo) -> APIStatus {
+    static func forbidden(user: String, info: RequestInfo) -> StatusError {
         guard info.isResourceRequest else {
-            return APIStatus(code: 403, reason: "Forbidden",
+            return StatusError(code: 403, reason: "Forbidden",
                              message: "forbidden: User \"\(user)\" cannot \(info.verb) path \"\(info.path)\"", hasDetails: true)
         }
         let resource = info.subresource.isEmpty ? info.resource : "\(info.resource)/\(info.subresource)"
@@ -79,7 +79,7 @@ public struct TokenGrant: Sendable {
         }
         let qualified = info.group.isEmpty ? info.resource : "\(info.resource).\(info.group)"
         let subject = info.name.isEmpty ? "\(qualified) is forbidden" : "\(qualified) \"\(info.name)\" is forbidden"
-        return APIStatus(code: 403, reason: "Forbidden", message: "\(subject): \(reasonText)",
+        return StatusError(code: 403, reason: "Forbidden", message: "\(subject): \(reasonText)",
                          name: info.name.isEmpty ? nil : info.name, group: info.group.isEmpty ? nil : info.group,
                          kind: info.resource)
     }

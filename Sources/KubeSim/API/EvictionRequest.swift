@@ -14,20 +14,20 @@ public struct EvictionRequest: Sendable {
     }
 }
 
-/// Decides an eviction: throw an `APIStatus` (e.g. the PDB 429) to refuse, return to accept.
+/// Decides an eviction: throw an `StatusError` (e.g. the PDB 429) to refuse, return to accept.
 /// Accepting means the handler has deleted (or marked) the pod.
-public typealias EvictionHandler = @Sendable (EvictionRequest, ObjectStore) throws(APIStatus) -> Void
+public typealias EvictionHandler = @Sendable (EvictionRequest, ResourceStore) throws(StatusError) -> Void
 
 public enum DefaultEviction {
     /// No disruption budgets: delete the pod (honouring deleteOptions preconditions and grace).
-    public static let handler: EvictionHandler = { request, store throws(APIStatus) in
+    public static let handler: EvictionHandler = { request, store throws(StatusError) in
         let options = request.deleteOptions
         let uid = options?.value(at: ["preconditions", "uid"])?.stringValue
         let version = options?.value(at: ["preconditions", "resourceVersion"])?.stringValue
         let grace = options?["gracePeriodSeconds"]?.intValue.map { Int($0) }
         guard !request.dryRun else {
             if store.get(ResourceCatalog.pods, namespace: request.namespace, name: request.name) == nil {
-                throw APIStatus.notFound(ResourceCatalog.pods, name: request.name)
+                throw StatusError.notFound(ResourceCatalog.pods, name: request.name)
             }
             return
         }

@@ -32,7 +32,7 @@ public final class FaultInjector: Sendable {
     /// What a matching burst does to one request.
     struct Injected {
         /// nil: the connection is dropped without an answer.
-        var status: APIStatus?
+        var status: StatusError?
         var afterServing: Bool
     }
 
@@ -117,25 +117,25 @@ public final class FaultInjector: Sendable {
         }
     }
 
-    private static func status(for burst: ErrorBurst) -> APIStatus? {
+    private static func status(for burst: ErrorBurst) -> StatusError? {
         switch burst.code {
         case 0:
             return nil
         case 429:
-            return APIStatus(code: 429, reason: "TooManyRequests",
+            return StatusError(code: 429, reason: "TooManyRequests",
                              message: "Too many requests, please try again later.", causes: [],
                              hasDetails: true, retryAfterSeconds: burst.retryAfterSeconds)
         case 503:
-            var status = APIStatus.serviceUnavailable("The server is currently unable to handle the request")
+            var status = StatusError.serviceUnavailable("The server is currently unable to handle the request")
             status.retryAfterSeconds = burst.retryAfterSeconds
             return status
         case 504:
             // The API server's words when a request outlives its timeout (the work may still finish).
-            return APIStatus(code: 504, reason: "Timeout",
+            return StatusError(code: 504, reason: "Timeout",
                              message: "Timeout: request did not complete within requested timeout - context deadline exceeded",
                              hasDetails: true)
         default:
-            return APIStatus(code: burst.code, reason: "InternalError",
+            return StatusError(code: burst.code, reason: "InternalError",
                              message: "Internal error occurred: injected fault", hasDetails: true)
         }
     }

@@ -11,9 +11,9 @@ extension KubeAPIServer {
     static let tableContentType = "application/json;as=Table;v=v1;g=meta.k8s.io"
 
     func serveGet(_ request: HTTPRequest, type: ResourceType, namespace: String, name: String,
-                  writer: any HTTPResponseWriter) throws(APIStatus) {
+                  writer: any HTTPResponseWriter) throws(StatusError) {
         guard let object = store.get(type, namespace: namespace, name: name) else {
-            throw APIStatus.notFound(type, name: name)
+            throw StatusError.notFound(type, name: name)
         }
         if Self.wantsTable(request) {
             let table = TableRenderer.table([object], type: type, resourceVersion: nil, continueToken: nil,
@@ -37,7 +37,7 @@ extension KubeAPIServer {
         var isEmpty: Bool { labels.isEmpty && fields.isEmpty }
     }
 
-    static func selection(_ request: HTTPRequest, type: ResourceType, name: String = "") throws(APIStatus) -> Selection {
+    static func selection(_ request: HTTPRequest, type: ResourceType, name: String = "") throws(StatusError) -> Selection {
         var selection = Selection()
         if let text = request.query("labelSelector"), !text.isEmpty { selection.labels = try LabelSelector.parse(text) }
         if let text = request.query("fieldSelector"), !text.isEmpty { selection.fields = try FieldSelector.parse(text, type: type) }
@@ -48,27 +48,27 @@ extension KubeAPIServer {
     }
 
     func serveList(_ request: HTTPRequest, type: ResourceType, namespace: String,
-                   writer: any HTTPResponseWriter) throws(APIStatus) {
+                   writer: any HTTPResponseWriter) throws(StatusError) {
         let selection = try Self.selection(request, type: type)
         var limit: Int?
         if let text = request.query("limit"), !text.isEmpty {
-            guard let value = Int(text) else { throw APIStatus.badRequest("limit: Invalid value: \"\(text)\"") }
+            guard let value = Int(text) else { throw StatusError.badRequest("limit: Invalid value: \"\(text)\"") }
             limit = value > 0 ? value : nil
         }
         let continueToken = request.query("continue").flatMap { $0.isEmpty ? nil : $0 }
         if let text = request.query("resourceVersion"), !text.isEmpty, text != "0", continueToken == nil {
             guard let requested = Int64(text) else {
-                throw APIStatus.badRequest("invalid resource version: \(text)")
+                throw StatusError.badRequest("invalid resource version: \(text)")
             }
             let current = store.resourceVersion
             if requested > current {
-                throw APIStatus(code: 504, reason: "Timeout",
+                throw StatusError(code: 504, reason: "Timeout",
                                 message: "Too large resource version: \(requested), current: \(current)",
                                 causes: [.init(reason: "ResourceVersionTooLarge", message: "Too large resource version")],
                                 retryAfterSeconds: 1)
             }
             if request.query("resourceVersionMatch") == "Exact" && requested < store.oldestResourceVersion {
-                throw APIStatus.tooOldResourceVersion(requested: requested, oldest: store.oldestResourceVersion)
+                throw StatusError.tooOldResourceVersion(requested: requested, oldest: store.oldestResourceVersion)
             }
         }
         let page = try store.list(type, namespace: namespace, labelSelector: selection.labels,

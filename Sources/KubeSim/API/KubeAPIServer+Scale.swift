@@ -23,9 +23,9 @@ extension KubeAPIServer {
 
     /// GET, PUT and PATCH of the scale subresource: only spec.replicas is written through.
     func serveScale(_ request: HTTPRequest, type: ResourceType, namespace: String, info: RequestInfo,
-                    writer: any HTTPResponseWriter) throws(APIStatus) {
+                    writer: any HTTPResponseWriter) throws(StatusError) {
         guard let current = store.get(type, namespace: namespace, name: info.name) else {
-            throw APIStatus.notFound(type, name: info.name)
+            throw StatusError.notFound(type, name: info.name)
         }
         let replicas: Int64
         switch info.verb {
@@ -35,12 +35,12 @@ extension KubeAPIServer {
         case "update":
             let body = try Self.body(request)
             guard let value = body.value(at: ["spec", "replicas"])?.intValue else {
-                throw APIStatus.badRequest("Scale.spec.replicas is required")
+                throw StatusError.badRequest("Scale.spec.replicas is required")
             }
             if let version = body.value(at: ["metadata", "resourceVersion"])?.stringValue, !version.isEmpty,
                 version != String(current.resourceVersion)
             {
-                throw APIStatus.conflict(type, name: info.name)
+                throw StatusError.conflict(type, name: info.name)
             }
             replicas = value
         case "patch":
@@ -59,19 +59,19 @@ extension KubeAPIServer {
                 }
             } catch {
                 if contentType.isEmpty || !contentType.hasPrefix("application/") || !contentType.hasSuffix("json") {
-                    throw APIStatus.unsupportedMediaType
+                    throw StatusError.unsupportedMediaType
                 }
-                if error.isBadRequest { throw APIStatus.badRequest(error.message) }
-                throw APIStatus(code: 422, reason: "Invalid", message: error.message, hasDetails: true)
+                if error.isBadRequest { throw StatusError.badRequest(error.message) }
+                throw StatusError(code: 422, reason: "Invalid", message: error.message, hasDetails: true)
             }
             guard let value = patched.value(at: ["spec", "replicas"])?.intValue else {
-                throw APIStatus.badRequest("Scale.spec.replicas is required")
+                throw StatusError.badRequest("Scale.spec.replicas is required")
             }
             replicas = value
         default:
-            throw APIStatus.methodNotAllowed("the server does not allow this method on the requested resource")
+            throw StatusError.methodNotAllowed("the server does not allow this method on the requested resource")
         }
-        let updated = try store.modify(type, namespace: namespace, name: info.name) { value throws(APIStatus) in
+        let updated = try store.modify(type, namespace: namespace, name: info.name) { value throws(StatusError) in
             value.set(.int(replicas), at: ["spec", "replicas"])
         }
         ResponseWriting.json(writer, value: Self.scale(of: updated))

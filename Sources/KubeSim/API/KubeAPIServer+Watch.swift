@@ -5,7 +5,7 @@ extension KubeAPIServer {
     /// A watch: chunked stream of `{"type":...,"object":...}` lines. From a resourceVersion older
     /// than the history: HTTP 200 and one ERROR event with a 410 Expired Status (as upstream).
     func serveWatch(_ request: HTTPRequest, type: ResourceType, namespace: String, name: String,
-                    writer: any HTTPResponseWriter) throws(APIStatus) {
+                    writer: any HTTPResponseWriter) throws(StatusError) {
         let selection = try Self.selection(request, type: type, name: name)
         let asTable = Self.wantsTable(request)
         let bookmarks = request.query("allowWatchBookmarks") == "true"
@@ -19,12 +19,12 @@ extension KubeAPIServer {
             timeout = Double.random(in: 1800..<3600)  // --min-request-timeout 1800, randomised up to 2x
         }
         if sendInitialEvents && support == .rejected {
-            throw APIStatus(code: 422, reason: "Invalid",
+            throw StatusError(code: 422, reason: "Invalid",
                             message: "ListOptions.meta.k8s.io \"\" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled",
                             kind: "ListOptions")
         }
         if sendInitialEvents && !(bookmarks && request.query("resourceVersionMatch") == "NotOlderThan") {
-            throw APIStatus(code: 422, reason: "Invalid",
+            throw StatusError(code: 422, reason: "Invalid",
                             message: "ListOptions.meta.k8s.io \"\" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled or resourceVersionMatch is set to NotOlderThan and allowWatchBookmarks is set to true",
                             kind: "ListOptions")
         }
@@ -40,10 +40,10 @@ extension KubeAPIServer {
             startVersion = state.resourceVersion
         } else {
             guard let version = Int64(requestedVersion) else {
-                throw APIStatus.badRequest("invalid resource version: \(requestedVersion)")
+                throw StatusError.badRequest("invalid resource version: \(requestedVersion)")
             }
             guard writer.startStream(status: 200, headers: ResponseWriting.headers()) else { return }
-            do throws(APIStatus) {
+            do throws(StatusError) {
                 watch = try store.watch([type], namespace: namespace.isEmpty ? nil : namespace, from: version)
             } catch {
                 stream.send(error: error)
@@ -173,7 +173,7 @@ final class WatchStream {
     }
 
     @discardableResult
-    func send(error: APIStatus) -> Bool {
+    func send(error: StatusError) -> Bool {
         var line = Array("{\"type\":\"ERROR\",\"object\":".utf8)
         line.append(contentsOf: JSONSerializer.serialize(error.json))
         line.append(contentsOf: "}\n".utf8)

@@ -2,32 +2,32 @@ import Foundation
 import HTTPServer
 
 extension KubeAPIServer {
-    static func body(_ request: HTTPRequest) throws(APIStatus) -> JSONValue {
+    static func body(_ request: HTTPRequest) throws(StatusError) -> JSONValue {
         // Only JSON bodies are understood (no protobuf, CBOR or YAML): 415 as the API server
         // answers a media type it has no serializer for.
         if let contentType = request.header("Content-Type")?.lowercased(), !contentType.isEmpty,
             !contentType.hasPrefix("application/json"), !contentType.hasPrefix("*/*")
         {
-            throw APIStatus.unsupportedMediaType
+            throw StatusError.unsupportedMediaType
         }
         do {
             return try JSONParser.parse(request.body)
         } catch {
-            throw APIStatus.badRequest("error decoding body: \(error.message)")
+            throw StatusError.badRequest("error decoding body: \(error.message)")
         }
     }
 
     /// 400 when the body names another kind or apiVersion than the URL.
-    static func checkKind(_ value: JSONValue, type: ResourceType) throws(APIStatus) {
+    static func checkKind(_ value: JSONValue, type: ResourceType) throws(StatusError) {
         let kind = value["kind"]?.stringValue ?? ""
         let apiVersion = value["apiVersion"]?.stringValue ?? ""
         if (!kind.isEmpty && kind != type.kind) || (!apiVersion.isEmpty && apiVersion != type.apiVersion) {
-            throw APIStatus.badRequest("the API version in the data (\(apiVersion)) does not match the expected API version (\(type.apiVersion))")
+            throw StatusError.badRequest("the API version in the data (\(apiVersion)) does not match the expected API version (\(type.apiVersion))")
         }
     }
 
     func serveCreate(_ request: HTTPRequest, type: ResourceType, namespace: String,
-                     writer: any HTTPResponseWriter) throws(APIStatus) {
+                     writer: any HTTPResponseWriter) throws(StatusError) {
         var value = try Self.body(request)
         try Self.checkKind(value, type: type)
         // What the registries' PrepareForCreate does with a client's status.
@@ -47,7 +47,7 @@ extension KubeAPIServer {
         {
             // events.k8s.io validates generateName itself as a name (core/v1 does not).
             let name = prefix + NameGenerator.suffix()
-            throw APIStatus(code: 422, reason: "Invalid",
+            throw StatusError(code: 422, reason: "Invalid",
                             message: "Event \"\(name)\" is invalid: metadata.generateName: Invalid value: \"\(prefix)\": \(NameValidation.subdomainMessage)",
                             name: name, kind: "Event",
                             causes: [.init(reason: "FieldValueInvalid", message: "Invalid value: \"\(prefix)\": \(NameValidation.subdomainMessage)",
@@ -65,7 +65,7 @@ extension KubeAPIServer {
     }
 
     func serveUpdate(_ request: HTTPRequest, type: ResourceType, namespace: String, info: RequestInfo,
-                     writer: any HTTPResponseWriter) throws(APIStatus) {
+                     writer: any HTTPResponseWriter) throws(StatusError) {
         let value = try Self.body(request)
         try Self.checkKind(value, type: type)
         let subresource: Subresource = info.subresource == "status" ? .status : .main
@@ -76,7 +76,7 @@ extension KubeAPIServer {
     }
 
     func servePatch(_ request: HTTPRequest, type: ResourceType, namespace: String, info: RequestInfo,
-                    writer: any HTTPResponseWriter) throws(APIStatus) {
+                    writer: any HTTPResponseWriter) throws(StatusError) {
         let contentType = (request.header("Content-Type") ?? "").split(separator: ";").first.map {
             String($0).trimmingCharacters(in: " ").lowercased()
         } ?? ""
@@ -89,15 +89,15 @@ extension KubeAPIServer {
         case "application/json-patch+json":
             apply = { target throws(PatchError) in try JSONPatch.apply(patchBytes: request.body, to: target) }
         default:
-            throw APIStatus.unsupportedMediaType
+            throw StatusError.unsupportedMediaType
         }
         let subresource: Subresource = info.subresource == "status" ? .status : .main
-        let patched = try store.modify(type, namespace: namespace, name: info.name, subresource: subresource) { value throws(APIStatus) in
+        let patched = try store.modify(type, namespace: namespace, name: info.name, subresource: subresource) { value throws(StatusError) in
             do throws(PatchError) {
                 value = try apply(value)
             } catch {
-                if error.isBadRequest { throw APIStatus.badRequest(error.message) }
-                throw APIStatus(code: 422, reason: "Invalid", message: error.message, hasDetails: true)
+                if error.isBadRequest { throw StatusError.badRequest(error.message) }
+                throw StatusError(code: 422, reason: "Invalid", message: error.message, hasDetails: true)
             }
         }
         var bytes = patched.bytes
@@ -106,7 +106,7 @@ extension KubeAPIServer {
     }
 
     /// DeleteOptions from the body or the query (gracePeriodSeconds, preconditions).
-    static func deleteOptions(_ request: HTTPRequest) throws(APIStatus) -> (uid: String?, version: String?, grace: Int?) {
+    static func deleteOptions(_ request: HTTPRequest) throws(StatusError) -> (uid: String?, version: String?, grace: Int?) {
         var uid: String?
         var version: String?
         var grace = request.query("gracePeriodSeconds").flatMap { Int($0) }
@@ -120,7 +120,7 @@ extension KubeAPIServer {
     }
 
     func serveDelete(_ request: HTTPRequest, type: ResourceType, namespace: String, name: String,
-                     writer: any HTTPResponseWriter) throws(APIStatus) {
+                     writer: any HTTPResponseWriter) throws(StatusError) {
         let options = try Self.deleteOptions(request)
         let outcome = try store.delete(type, namespace: namespace, name: name, preconditionUID: options.uid,
                                        preconditionResourceVersion: options.version, gracePeriodSeconds: options.grace)
@@ -143,12 +143,12 @@ extension KubeAPIServer {
     }
 
     func serveDeleteCollection(_ request: HTTPRequest, type: ResourceType, namespace: String,
-                               writer: any HTTPResponseWriter) throws(APIStatus) {
+                               writer: any HTTPResponseWriter) throws(StatusError) {
         let selection = try Self.selection(request, type: type)
         let options = try Self.deleteOptions(request)
         var deleted: [StoredObject] = []
         for object in store.objects(type, namespace: namespace.isEmpty ? nil : namespace) where selection.matches(object) {
-            do throws(APIStatus) {
+            do throws(StatusError) {
                 if case .deleted(let last) = try store.delete(type, namespace: object.namespace, name: object.name,
                                                               gracePeriodSeconds: options.grace) {
                     deleted.append(last)
@@ -162,10 +162,10 @@ extension KubeAPIServer {
     }
 
     func serveEviction(_ request: HTTPRequest, namespace: String, name: String,
-                       writer: any HTTPResponseWriter) throws(APIStatus) {
+                       writer: any HTTPResponseWriter) throws(StatusError) {
         let body = request.body.isEmpty ? JSONValue.object(JSONObject()) : try Self.body(request)
         if let bodyName = body.value(at: ["metadata", "name"])?.stringValue, bodyName != name {
-            throw APIStatus.badRequest("name in URL does not match name in Eviction object")
+            throw StatusError.badRequest("name in URL does not match name in Eviction object")
         }
         let dryRun = request.query("dryRun") == "All"
             || (body.value(at: ["deleteOptions", "dryRun"])?.arrayValue?.contains(.string("All")) ?? false)

@@ -6,7 +6,7 @@ import Synchronization
 /// The Kubernetes API on top of the store: routing, authentication, authorization, fault
 /// injection and the request log. `handle` is the HTTPServer handler.
 public final class KubeAPIServer: Sendable {
-    public let store: ObjectStore
+    public let store: ResourceStore
     /// The built-in types and the installed CRDs: what discovery lists and requests may name.
     public let served: [ResourceType]
     public let tokens: TokenRegistry
@@ -24,7 +24,7 @@ public final class KubeAPIServer: Sendable {
     /// What POST /kube-sim/restart does (set by KubeSim: close every connection).
     let restartHook = Mutex<(@Sendable () -> Void)?>(nil)
 
-    public init(store: ObjectStore, tokens: TokenRegistry = TokenRegistry(), faults: FaultInjector = FaultInjector(),
+    public init(store: ResourceStore, tokens: TokenRegistry = TokenRegistry(), faults: FaultInjector = FaultInjector(),
                 requestLog: RequestLog = RequestLog(), bookmarkInterval: TimeInterval = 60,
                 watchList: WatchListSupport = .enabled, crds: [ResourceType] = [], logger: Logger = Logger(label: "kube-sim.api")) {
         self.store = store
@@ -91,7 +91,7 @@ public final class KubeAPIServer: Sendable {
                 ResponseWriting.status(recorder, TokenGrant.forbidden(user: user, info: info))
                 return
             }
-            do throws(APIStatus) {
+            do throws(StatusError) {
                 try serveAdmin(request, writer: recorder) { restartHook.withLock { $0 }?() }
             } catch {
                 ResponseWriting.status(recorder, error)
@@ -120,11 +120,11 @@ public final class KubeAPIServer: Sendable {
             return
         }
         guard let type = ResourceCatalog.find(group: info.group, version: info.version, resource: info.resource), served.contains(type) else {
-            ResponseWriting.status(writer, APIStatus(code: 404, reason: "NotFound",
+            ResponseWriting.status(writer, StatusError(code: 404, reason: "NotFound",
                                                      message: "the server could not find the requested resource", hasDetails: true))
             return
         }
-        do throws(APIStatus) {
+        do throws(StatusError) {
             try serveResource(request, info: info, type: type, writer: writer)
         } catch {
             ResponseWriting.status(writer, error)
@@ -140,7 +140,7 @@ public final class KubeAPIServer: Sendable {
 
     private func serveNonResource(_ request: HTTPRequest, info: RequestInfo, writer: any HTTPResponseWriter) {
         guard request.method == "GET" || request.method == "HEAD" else {
-            ResponseWriting.status(writer, APIStatus.methodNotAllowed("the server does not allow this method on the requested resource"))
+            ResponseWriting.status(writer, StatusError.methodNotAllowed("the server does not allow this method on the requested resource"))
             return
         }
         let wantsAggregated = (request.header("Accept") ?? "").contains("as=APIGroupDiscoveryList")
@@ -185,12 +185,12 @@ public final class KubeAPIServer: Sendable {
     }
 
     private func serveResource(_ request: HTTPRequest, info: RequestInfo, type: ResourceType,
-                               writer: any HTTPResponseWriter) throws(APIStatus) {
+                               writer: any HTTPResponseWriter) throws(StatusError) {
         if !info.subresource.isEmpty && !type.subresources.contains(info.subresource) {
-            throw APIStatus(code: 404, reason: "NotFound", message: "the server could not find the requested resource", hasDetails: true)
+            throw StatusError(code: 404, reason: "NotFound", message: "the server could not find the requested resource", hasDetails: true)
         }
         if type.namespaced == false && !info.namespace.isEmpty && type.resource != "namespaces" {
-            throw APIStatus(code: 404, reason: "NotFound", message: "the server could not find the requested resource", hasDetails: true)
+            throw StatusError(code: 404, reason: "NotFound", message: "the server could not find the requested resource", hasDetails: true)
         }
         let namespace = type.namespaced ? info.namespace : ""
         if info.subresource == "scale" {
@@ -207,20 +207,20 @@ public final class KubeAPIServer: Sendable {
             } else if info.name.isEmpty {
                 try serveCreate(request, type: type, namespace: namespace, writer: writer)
             } else {
-                throw APIStatus.methodNotAllowed("the server does not allow this method on the requested resource")
+                throw StatusError.methodNotAllowed("the server does not allow this method on the requested resource")
             }
         case "update": try serveUpdate(request, type: type, namespace: namespace, info: info, writer: writer)
         case "patch": try servePatch(request, type: type, namespace: namespace, info: info, writer: writer)
         case "delete": try serveDelete(request, type: type, namespace: namespace, name: info.name, writer: writer)
         case "deletecollection": try serveDeleteCollection(request, type: type, namespace: namespace, writer: writer)
         default:
-            throw APIStatus.methodNotAllowed("the server does not allow this method on the requested resource")
+            throw StatusError.methodNotAllowed("the server does not allow this method on the requested resource")
         }
     }
 
-    func evict(_ request: EvictionRequest) throws(APIStatus) {
+    func evict(_ request: EvictionRequest) throws(StatusError) {
         let handler = evictionHandler
-        try evictionSerializer.withLock { _ throws(APIStatus) in
+        try evictionSerializer.withLock { _ throws(StatusError) in
             try handler(request, store)
         }
     }

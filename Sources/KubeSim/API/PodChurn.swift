@@ -5,12 +5,12 @@ import Synchronization
 /// one MODIFIED event each — for measuring a controller's steady state (`POST /kube-sim/churn`).
 /// The pods are the ones that exist when it starts; one deleted since is skipped.
 final class PodChurn: Sendable {
-    private let store: ObjectStore
+    private let store: ResourceStore
     /// Bumped by every start and stop: a running loop ends when it no longer matches.
     private let generation = Atomic<Int>(0)
     let changes = Atomic<Int>(0)
 
-    init(store: ObjectStore) { self.store = store }
+    init(store: ResourceStore) { self.store = store }
 
     /// Starts changing `perSecond` pods a second (0 or less: stops).
     func start(perSecond: Double) {

@@ -19,7 +19,7 @@ enum ResponseWriting {
         json(writer, status: status, bytes: bytes, contentType: contentType)
     }
 
-    static func status(_ writer: any HTTPResponseWriter, _ status: APIStatus) {
+    static func status(_ writer: any HTTPResponseWriter, _ status: StatusError) {
         var headers = headers()
         if let retry = status.retryAfterSeconds { headers.append(("Retry-After", String(retry))) }
         writer.respond(status: status.code, headers: headers, body: status.bytes)

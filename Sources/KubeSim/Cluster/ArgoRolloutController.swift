@@ -11,7 +11,7 @@ import Logging
 enum ArgoRolloutController {
     static let hashLabel = "rollouts-pod-template-hash"
 
-    static func reconcile(namespace: String, name: String, cluster: SimulatedCluster) throws(APIStatus) -> TimeInterval? {
+    static func reconcile(namespace: String, name: String, cluster: SimulatedCluster) throws(StatusError) -> TimeInterval? {
         let store = cluster.store
         guard let stored = store.get(ResourceCatalog.argoRollouts, namespace: namespace, name: name), !stored.deletionPending else { return nil }
         let rollout = stored.value
@@ -20,7 +20,7 @@ enum ArgoRolloutController {
         let set: StoredObject
         if let newest = owned.last { set = newest.stored } else { set = try createReplicaSet(for: stored, rollout: rollout, store: store) }
         if PodFacts.int(set.value.value(at: ["spec", "replicas"]), default: 1) != replicas {
-            try store.modify(ResourceCatalog.replicaSets, namespace: namespace, name: set.name) { value throws(APIStatus) in
+            try store.modify(ResourceCatalog.replicaSets, namespace: namespace, name: set.name) { value throws(StatusError) in
                 value.set(.int(Int64(replicas)), at: ["spec", "replicas"])
             }
         }
@@ -50,7 +50,7 @@ enum ArgoRolloutController {
         let hash = set.labels[hashLabel] ?? ""
         let restarting = requeue != nil
         let settled = ready >= replicas && !restarting
-        try store.modify(ResourceCatalog.argoRollouts, namespace: namespace, name: name, subresource: .status) { value throws(APIStatus) in
+        try store.modify(ResourceCatalog.argoRollouts, namespace: namespace, name: name, subresource: .status) { value throws(StatusError) in
             var status = value["status"]?.objectValue ?? JSONObject()
             status["replicas"] = .int(Int64(pods.filter { !isTerminating($0) }.count))
             status["updatedReplicas"] = .int(Int64(pods.filter { !isTerminating($0) }.count))
@@ -69,7 +69,7 @@ enum ArgoRolloutController {
 
     private static func isTerminating(_ pod: JSONValue) -> Bool { pod.value(at: ["metadata", "deletionTimestamp"]) != nil }
 
-    private static func createReplicaSet(for owner: StoredObject, rollout: JSONValue, store: ObjectStore) throws(APIStatus) -> StoredObject {
+    private static func createReplicaSet(for owner: StoredObject, rollout: JSONValue, store: ResourceStore) throws(StatusError) -> StoredObject {
         var template = rollout.value(at: ["spec", "template"]) ?? [:]
         let hash = TemplateHash.hash(PodFacts.templateIgnoring(label: hashLabel, in: template))
         template.set(.string(hash), at: ["metadata", "labels", hashLabel])

@@ -8,7 +8,7 @@ import Foundation
 enum DaemonSetController {
     static let revisionLabel = "controller-revision-hash"
 
-    static func reconcile(namespace: String, name: String, cluster: SimulatedCluster) throws(APIStatus) {
+    static func reconcile(namespace: String, name: String, cluster: SimulatedCluster) throws(StatusError) {
         let store = cluster.store
         guard let stored = store.get(ResourceCatalog.daemonSets, namespace: namespace, name: name), !stored.deletionPending else { return }
         let set = stored.value
@@ -60,7 +60,7 @@ enum DaemonSetController {
         let scheduled = nodes.filter { byNode[$0] != nil }.count
         let ready = nodes.filter { byNode[$0]?.contains(where: PodFacts.isReady) ?? false }.count
         let updated = nodes.filter { byNode[$0]?.contains(where: isCurrent) ?? false }.count
-        try store.modify(ResourceCatalog.daemonSets, namespace: namespace, name: name, subresource: .status) { value throws(APIStatus) in
+        try store.modify(ResourceCatalog.daemonSets, namespace: namespace, name: name, subresource: .status) { value throws(StatusError) in
             var status = value["status"]?.objectValue ?? JSONObject()
             status["currentNumberScheduled"] = .int(Int64(scheduled))
             status["numberMisscheduled"] = 0

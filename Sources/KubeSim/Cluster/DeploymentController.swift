@@ -25,7 +25,7 @@ enum DeploymentController {
         var name: String { stored.name }
     }
 
-    static func reconcile(namespace: String, name: String, cluster: SimulatedCluster) throws(APIStatus) {
+    static func reconcile(namespace: String, name: String, cluster: SimulatedCluster) throws(StatusError) {
         let store = cluster.store
         guard let stored = store.get(ResourceCatalog.deployments, namespace: namespace, name: name), !stored.deletionPending else { return }
         let deployment = stored.value
@@ -58,7 +58,7 @@ enum DeploymentController {
                                    createdNew: createdNew, paused: paused, cluster: cluster)
     }
 
-    static func ownedReplicaSets(of owner: StoredObject, deployment: JSONValue, store: ObjectStore) -> [Owned] {
+    static func ownedReplicaSets(of owner: StoredObject, deployment: JSONValue, store: ResourceStore) -> [Owned] {
         let selector = deployment.value(at: ["spec", "selector"])
         var result: [Owned] = []
         for set in store.objects(ResourceCatalog.replicaSets, namespace: owner.namespace)
@@ -73,7 +73,7 @@ enum DeploymentController {
     }
 
     private static func createReplicaSet(for owner: StoredObject, deployment: JSONValue, owned: [Owned],
-                                         store: ObjectStore) throws(APIStatus) -> Owned {
+                                         store: ResourceStore) throws(StatusError) -> Owned {
         var template = deployment.value(at: ["spec", "template"]) ?? [:]
         let replicas = PodFacts.int(deployment.value(at: ["spec", "replicas"]), default: 1)
         let revision = (owned.map(\.revision).max() ?? 0) + 1
@@ -105,7 +105,7 @@ enum DeploymentController {
             ]
             do {
                 let created = try store.create(ResourceCatalog.replicaSets, namespace: owner.namespace, object: set)
-                try store.modify(ResourceCatalog.deployments, namespace: owner.namespace, name: owner.name) { value throws(APIStatus) in
+                try store.modify(ResourceCatalog.deployments, namespace: owner.namespace, name: owner.name) { value throws(StatusError) in
                     value.set(.string(String(revision)), at: ["metadata", "annotations", revisionAnnotation])
                 }
                 return Owned(stored: created, value: created.value)
@@ -115,15 +115,15 @@ enum DeploymentController {
         }
     }
 
-    private static func scale(_ set: Owned, to replicas: Int, store: ObjectStore) throws(APIStatus) {
+    private static func scale(_ set: Owned, to replicas: Int, store: ResourceStore) throws(StatusError) {
         guard set.specReplicas != replicas else { return }
-        try store.modify(ResourceCatalog.replicaSets, namespace: set.stored.namespace, name: set.name) { value throws(APIStatus) in
+        try store.modify(ResourceCatalog.replicaSets, namespace: set.stored.namespace, name: set.name) { value throws(StatusError) in
             value.set(.int(Int64(replicas)), at: ["spec", "replicas"])
         }
     }
 
     private static func rollingUpdate(deployment: JSONValue, newSet: Owned, old: [Owned], replicas: Int,
-                                      store: ObjectStore) throws(APIStatus) {
+                                      store: ResourceStore) throws(StatusError) {
         let rolling = deployment.value(at: ["spec", "strategy", "rollingUpdate"])
         let maxSurge = DisruptionBudgetMath.scaled(rolling?["maxSurge"] ?? "25%", of: replicas)
         var maxUnavailable = DisruptionBudgetMath.scaledDown(rolling?["maxUnavailable"] ?? "25%", of: replicas)
@@ -168,7 +168,7 @@ enum DeploymentController {
         }
     }
 
-    private static func recreate(newSet: Owned, old: [Owned], replicas: Int, cluster: SimulatedCluster) throws(APIStatus) {
+    private static func recreate(newSet: Owned, old: [Owned], replicas: Int, cluster: SimulatedCluster) throws(StatusError) {
         for set in old where set.specReplicas > 0 { try scale(set, to: 0, store: cluster.store) }
         let oldPodsLeft = old.contains { set in
             !ReplicaSetController.ownedPods(of: set.stored, object: set.value, store: cluster.store).isEmpty
@@ -177,7 +177,7 @@ enum DeploymentController {
     }
 
     /// Old ReplicaSets beyond revisionHistoryLimit (default 10) that are scaled to zero are deleted.
-    private static func cleanUpHistory(deployment: JSONValue, old: [Owned], store: ObjectStore) throws(APIStatus) {
+    private static func cleanUpHistory(deployment: JSONValue, old: [Owned], store: ResourceStore) throws(StatusError) {
         let limit = PodFacts.int(deployment.value(at: ["spec", "revisionHistoryLimit"]), default: 10)
         let idle = old.filter { $0.specReplicas == 0 && $0.statusReplicas == 0 }
         guard idle.count > limit else { return }

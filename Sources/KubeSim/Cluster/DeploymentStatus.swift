@@ -5,7 +5,7 @@ import Foundation
 enum DeploymentStatus {
     static func write(deployment stored: StoredObject, value deployment: JSONValue, sets: [DeploymentController.Owned],
                       newSet: DeploymentController.Owned?, createdNew: Bool, paused: Bool,
-                      cluster: SimulatedCluster) throws(APIStatus) {
+                      cluster: SimulatedCluster) throws(StatusError) {
         let replicas = PodFacts.int(deployment.value(at: ["spec", "replicas"]), default: 1)
         let maxUnavailable = DisruptionBudgetMath.scaledDown(
             deployment.value(at: ["spec", "strategy", "rollingUpdate", "maxUnavailable"]) ?? "25%", of: replicas)
@@ -34,7 +34,7 @@ enum DeploymentStatus {
             : ("False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.")
 
         try cluster.store.modify(ResourceCatalog.deployments, namespace: stored.namespace, name: stored.name,
-                                 subresource: .status) { value throws(APIStatus) in
+                                 subresource: .status) { value throws(StatusError) in
             var status = value["status"]?.objectValue ?? JSONObject()
             let oldConditions = status["conditions"]?.arrayValue ?? []
             status["observedGeneration"] = .int(stored.generation)

@@ -12,14 +12,14 @@ enum DisruptionController {
         var math: DisruptionBudgetMath.Result
     }
 
-    static func reconcile(namespace: String, cluster: SimulatedCluster) throws(APIStatus) {
+    static func reconcile(namespace: String, cluster: SimulatedCluster) throws(StatusError) {
         for budget in cluster.store.objects(ResourceCatalog.podDisruptionBudgets, namespace: namespace) {
             let assessment = assess(budget, store: cluster.store)
             try writeStatus(assessment, store: cluster.store)
         }
     }
 
-    static func assess(_ budget: StoredObject, store: ObjectStore) -> Assessment {
+    static func assess(_ budget: StoredObject, store: ResourceStore) -> Assessment {
         let value = budget.value
         let selector = value.value(at: ["spec", "selector"])
         var pods: [JSONValue] = []
@@ -37,7 +37,7 @@ enum DisruptionController {
 
     /// getExpectedScale: the replicas of each distinct controller of the pods (a ReplicaSet of a
     /// Deployment counts as the Deployment); pods of unknown controllers count as one each.
-    static func ownersScale(of pods: [JSONValue], namespace: String, store: ObjectStore) -> Int {
+    static func ownersScale(of pods: [JSONValue], namespace: String, store: ResourceStore) -> Int {
         var seen = Set<String>()
         var total = 0
         for pod in pods {
@@ -73,11 +73,11 @@ enum DisruptionController {
         return total
     }
 
-    static func writeStatus(_ assessment: Assessment, store: ObjectStore, disruptionsAllowed: Int? = nil) throws(APIStatus) {
+    static func writeStatus(_ assessment: Assessment, store: ResourceStore, disruptionsAllowed: Int? = nil) throws(StatusError) {
         let budget = assessment.budget
         let allowed = disruptionsAllowed ?? assessment.math.disruptionsAllowed
         try store.modify(ResourceCatalog.podDisruptionBudgets, namespace: budget.namespace, name: budget.name,
-                         subresource: .status) { value throws(APIStatus) in
+                         subresource: .status) { value throws(StatusError) in
             var status = value["status"]?.objectValue ?? JSONObject()
             let wasAllowed = status["conditions"]?.arrayValue?.first?["status"]?.stringValue
             let isAllowed = allowed > 0 ? "True" : "False"

@@ -6,9 +6,9 @@ import Foundation
 /// disruption, else 429 TooManyRequests with a DisruptionBudget cause, exactly as the API server
 /// words it. An unready pod may go while the budget is met (IfHealthyBudget).
 enum Eviction {
-    static func evict(_ request: EvictionRequest, store: ObjectStore, cluster: SimulatedCluster) throws(APIStatus) {
+    static func evict(_ request: EvictionRequest, store: ResourceStore, cluster: SimulatedCluster) throws(StatusError) {
         guard let stored = store.get(ResourceCatalog.pods, namespace: request.namespace, name: request.name) else {
-            throw APIStatus.notFound(ResourceCatalog.pods, name: request.name)
+            throw StatusError.notFound(ResourceCatalog.pods, name: request.name)
         }
         let pod = stored.value
         let phase = PodFacts.phase(pod)
@@ -21,7 +21,7 @@ enum Eviction {
             return
         }
         guard budgets.count == 1, let budget = budgets.first else {
-            throw APIStatus(code: 500, reason: "InternalError",
+            throw StatusError(code: 500, reason: "InternalError",
                             message: "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.")
         }
         let assessment = DisruptionController.assess(budget, store: store)
@@ -30,7 +30,7 @@ enum Eviction {
             return
         }
         guard assessment.math.disruptionsAllowed > 0 else {
-            throw APIStatus(
+            throw StatusError(
                 code: 429, reason: "TooManyRequests", message: "Cannot evict pod as it would violate the pod's disruption budget.",
                 causes: [.init(reason: "DisruptionBudget",
                                message: "The disruption budget \(budget.name) needs \(assessment.math.desiredHealthy) healthy pods and has \(assessment.healthy) currently")])
@@ -40,7 +40,7 @@ enum Eviction {
         try delete(request, store: store)
     }
 
-    private static func delete(_ request: EvictionRequest, store: ObjectStore) throws(APIStatus) {
+    private static func delete(_ request: EvictionRequest, store: ResourceStore) throws(StatusError) {
         if request.dryRun { return }
         let options = request.deleteOptions
         try store.delete(ResourceCatalog.pods, namespace: request.namespace, name: request.name,

@@ -5,7 +5,7 @@ import Logging
 /// a Deployment's ReplicaSets, and the pods of ReplicaSets, ReplicationControllers,
 /// StatefulSets, DaemonSets and Jobs.
 enum GarbageCollector {
-    static func collect(owner: StoredObject, store: ObjectStore, logger: Logger) {
+    static func collect(owner: StoredObject, store: ResourceStore, logger: Logger) {
         let dependents: [ResourceType] = owner.type == ResourceCatalog.deployments
             ? [ResourceCatalog.replicaSets] : [ResourceCatalog.pods]
         for type in dependents {
@@ -28,7 +28,7 @@ enum GarbageCollector {
 enum ForeignOwners {
     static let simulatedKinds: Set<String> = ["ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet", "Job", "Node"]
 
-    static func replace(deleted pod: JSONValue, store: ObjectStore, logger: Logger) {
+    static func replace(deleted pod: JSONValue, store: ResourceStore, logger: Logger) {
         guard let owner = PodFacts.controllerReference(pod), let kind = owner["kind"]?.stringValue,
             !simulatedKinds.contains(kind)
         else { return }

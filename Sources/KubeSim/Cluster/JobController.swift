@@ -4,7 +4,7 @@ import Foundation
 /// active pods than `parallelism` (default 1) gets pods from its template, owned by it. The
 /// simulated kubelet runs them; they do not finish on their own. Completed Jobs are left alone.
 enum JobController {
-    static func reconcile(namespace: String, name: String, cluster: SimulatedCluster) throws(APIStatus) {
+    static func reconcile(namespace: String, name: String, cluster: SimulatedCluster) throws(StatusError) {
         let store = cluster.store
         guard let stored = store.get(ResourceCatalog.jobs, namespace: namespace, name: name), !stored.deletionPending else { return }
         let job = stored.value
@@ -32,7 +32,7 @@ enum JobController {
             }
         }
         let ready = active.filter(PodFacts.isReady).count
-        try store.modify(ResourceCatalog.jobs, namespace: namespace, name: name, subresource: .status) { value throws(APIStatus) in
+        try store.modify(ResourceCatalog.jobs, namespace: namespace, name: name, subresource: .status) { value throws(StatusError) in
             var status = value["status"]?.objectValue ?? JSONObject()
             if status["startTime"] == nil { status["startTime"] = .string(PodFacts.timestamp(store.now())) }
             status["active"] = .int(Int64(max(active.count, wanted)))

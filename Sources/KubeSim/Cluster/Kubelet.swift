@@ -5,7 +5,7 @@ import Foundation
 /// a pod marked for graceful deletion is removed.
 enum Kubelet {
     /// Returns when to look at the pod again.
-    static func reconcile(namespace: String, name: String, cluster: SimulatedCluster) throws(APIStatus) -> TimeInterval? {
+    static func reconcile(namespace: String, name: String, cluster: SimulatedCluster) throws(StatusError) -> TimeInterval? {
         let store = cluster.store
         guard let stored = store.get(ResourceCatalog.pods, namespace: namespace, name: name) else { return nil }
         if stored.deletionPending {
@@ -20,7 +20,7 @@ enum Kubelet {
         if (pod.value(at: ["spec", "nodeName"])?.stringValue ?? "").isEmpty {
             let nodes = cluster.options.nodes.isEmpty ? ["node-1"] : cluster.options.nodes
             let node = nodes[abs(Int(truncatingIfNeeded: stableHash(stored.uid))) % nodes.count]
-            try store.modify(ResourceCatalog.pods, namespace: namespace, name: name) { value throws(APIStatus) in
+            try store.modify(ResourceCatalog.pods, namespace: namespace, name: name) { value throws(StatusError) in
                 value.set(.string(node), at: ["spec", "nodeName"])
             }
         }
@@ -33,7 +33,7 @@ enum Kubelet {
         let wait = firstSeen.addingTimeInterval(cluster.options.readyDelay).timeIntervalSinceNow
         if wait > 0 { return wait }
         cluster.pendingSince.withLock { _ = $0.removeValue(forKey: stored.uid) }
-        try store.modify(ResourceCatalog.pods, namespace: namespace, name: name, subresource: .status) { value throws(APIStatus) in
+        try store.modify(ResourceCatalog.pods, namespace: namespace, name: name, subresource: .status) { value throws(StatusError) in
             guard PodFacts.phase(value) == "Pending" else { return }
             value["status"] = runningStatus(for: value, now: store.now())
         }

@@ -15,7 +15,7 @@ enum ReplicaSetController {
         var kind: String { self == .replicaSet ? "ReplicaSet" : "ReplicationController" }
     }
 
-    static func reconcile(_ flavor: Flavor, namespace: String, name: String, cluster: SimulatedCluster) throws(APIStatus) {
+    static func reconcile(_ flavor: Flavor, namespace: String, name: String, cluster: SimulatedCluster) throws(StatusError) {
         let store = cluster.store
         guard let stored = store.get(flavor.type, namespace: namespace, name: name), !stored.deletionPending else { return }
         let object = stored.value
@@ -47,7 +47,7 @@ enum ReplicaSetController {
             }
         }
         let ready = active.filter { PodFacts.isReady($0) }.count
-        try store.modify(flavor.type, namespace: namespace, name: name, subresource: .status) { value throws(APIStatus) in
+        try store.modify(flavor.type, namespace: namespace, name: name, subresource: .status) { value throws(StatusError) in
             var status = value["status"]?.objectValue ?? JSONObject()
             status["replicas"] = .int(Int64(active.count))
             status["fullyLabeledReplicas"] = .int(Int64(active.count))
@@ -65,7 +65,7 @@ enum ReplicaSetController {
 
     /// Pods in the namespace that the selector matches and whose controller is this object.
     static func ownedPods(of owner: StoredObject, object: JSONValue, plainSelector: Bool = false,
-                          store: ObjectStore) -> [JSONValue] {
+                          store: ResourceStore) -> [JSONValue] {
         let selector = object.value(at: ["spec", "selector"])
         var result: [JSONValue] = []
         for pod in store.objects(ResourceCatalog.pods, namespace: owner.namespace)

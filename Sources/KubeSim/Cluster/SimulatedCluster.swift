@@ -10,7 +10,7 @@ import Logging
 /// Usage: `let cluster = SimulatedCluster(store: sim.store)`, `cluster.start()`,
 /// `sim.evictionHandler = cluster.evictionHandler`, … `cluster.stop()`.
 public final class SimulatedCluster: Sendable {
-    public let store: ObjectStore
+    public let store: ResourceStore
     public let options: ClusterOptions
     public let recorder: RolloutRecorder
     let logger: Logger
@@ -21,7 +21,7 @@ public final class SimulatedCluster: Sendable {
     private let running = LockedBox<(subscription: StoreSubscription?, worker: Thread?)>((nil, nil))
     private let admissionInstalled = LockedBox(false)
 
-    public init(store: ObjectStore, options: ClusterOptions = ClusterOptions(),
+    public init(store: ResourceStore, options: ClusterOptions = ClusterOptions(),
                 logger: Logger = Logger(label: "kube-sim.cluster")) {
         self.store = store
         self.options = options
@@ -40,9 +40,9 @@ public final class SimulatedCluster: Sendable {
         if installHook {
             for type in [ResourceCatalog.pods, ResourceCatalog.deployments, ResourceCatalog.statefulSets, ResourceCatalog.daemonSets,
                          ResourceCatalog.replicaSets, ResourceCatalog.replicationControllers, ResourceCatalog.jobs] {
-                store.addAdmissionHook(for: type) { _, object, _ throws(APIStatus) in APIDefaults.apply(&object, kind: type.kind) }
+                store.addAdmissionHook(for: type) { _, object, _ throws(StatusError) in APIDefaults.apply(&object, kind: type.kind) }
             }
-            store.addAdmissionHook(for: ResourceCatalog.pods) { operation, object, _ throws(APIStatus) in
+            store.addAdmissionHook(for: ResourceCatalog.pods) { operation, object, _ throws(StatusError) in
                 if operation == .create {
                     var random = SystemRandomNumberGenerator()
                     ServiceAccountAdmission.admit(&object, volumeSuffix: Self.randomSuffix(using: &random))
@@ -77,7 +77,7 @@ public final class SimulatedCluster: Sendable {
 
     /// The eviction decision for `KubeSim.evictionHandler`: PodDisruptionBudgets honoured.
     public var evictionHandler: EvictionHandler {
-        { [self] request, store throws(APIStatus) in try Eviction.evict(request, store: store, cluster: self) }
+        { [self] request, store throws(StatusError) in try Eviction.evict(request, store: store, cluster: self) }
     }
 
     /// True when nothing is queued (tests wait for a settled cluster with this and the recorder).
@@ -202,7 +202,7 @@ public final class SimulatedCluster: Sendable {
 
     private func workLoop() {
         while let key = queue.next() {
-            do throws(APIStatus) {
+            do throws(StatusError) {
                 try reconcile(key)
             } catch where error.code == 409 || error.code == 404 {
                 queue.add(key, after: 0.05)  // raced with another writer: look again
@@ -213,7 +213,7 @@ public final class SimulatedCluster: Sendable {
         }
     }
 
-    private func reconcile(_ key: WorkKey) throws(APIStatus) {
+    private func reconcile(_ key: WorkKey) throws(StatusError) {
         var requeue: TimeInterval?
         switch key.kind {
         case .pod: requeue = try Kubelet.reconcile(namespace: key.namespace, name: key.name, cluster: self)

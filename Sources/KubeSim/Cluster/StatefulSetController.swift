@@ -9,7 +9,7 @@ import Foundation
 enum StatefulSetController {
     static let revisionLabel = "controller-revision-hash"
 
-    static func reconcile(namespace: String, name: String, cluster: SimulatedCluster) throws(APIStatus) {
+    static func reconcile(namespace: String, name: String, cluster: SimulatedCluster) throws(StatusError) {
         let store = cluster.store
         guard let stored = store.get(ResourceCatalog.statefulSets, namespace: namespace, name: name), !stored.deletionPending else { return }
         let set = stored.value
@@ -73,7 +73,7 @@ enum StatefulSetController {
         let complete = updated == replicas && ready == replicas && live.count == replicas
         let currentRevision = complete ? updateRevision : previousCurrent
         let current = live.filter { revision($0) == currentRevision }.count
-        try store.modify(ResourceCatalog.statefulSets, namespace: namespace, name: name, subresource: .status) { value throws(APIStatus) in
+        try store.modify(ResourceCatalog.statefulSets, namespace: namespace, name: name, subresource: .status) { value throws(StatusError) in
             var status = value["status"]?.objectValue ?? JSONObject()
             status["observedGeneration"] = .int(stored.generation)
             status["replicas"] = .int(Int64(live.count))
@@ -90,7 +90,7 @@ enum StatefulSetController {
                                 inProgress: strategy == "RollingUpdate" ? !complete : ready < replicas)
     }
 
-    static func deletePod(_ pod: JSONValue, namespace: String, store: ObjectStore) throws(APIStatus) {
+    static func deletePod(_ pod: JSONValue, namespace: String, store: ResourceStore) throws(StatusError) {
         let name = pod.value(at: ["metadata", "name"])?.stringValue ?? ""
         let uid = pod.value(at: ["metadata", "uid"])?.stringValue
         do {

@@ -2,7 +2,7 @@ import Foundation
 
 /// Generates a whole cluster population from a `GenerateSpec`: Namespaces, workloads (with their
 /// ReplicaSets), PodDisruptionBudgets and Running pods, deterministic from the seed, ready for
-/// `ObjectStore.load`. Objects come in dependency order (namespaces, then each workload before
+/// `ResourceStore.load`. Objects come in dependency order (namespaces, then each workload before
 /// its pods).
 public enum ClusterGenerator {
     /// Everything at once (convenient for small populations and tests).

@@ -31,7 +31,7 @@ public final class KubeSim: Sendable {
         public init() {}
     }
 
-    public let store: ObjectStore
+    public let store: ResourceStore
     public let api: KubeAPIServer
     /// The CA clients must trust (nil with plain HTTP).
     public let certificateAuthority: CertificateAuthority?
@@ -43,7 +43,7 @@ public final class KubeSim: Sendable {
 
     public init(options: Options = Options()) throws {
         self.options = options
-        let store = ObjectStore(historyCapacity: options.historyCapacity, logger: options.logger)
+        let store = ResourceStore(historyCapacity: options.historyCapacity, logger: options.logger)
         self.store = store
         self.api = KubeAPIServer(store: store, bookmarkInterval: options.bookmarkInterval, watchList: options.watchList,
                                  crds: options.crds, logger: options.logger)
@@ -130,7 +130,7 @@ public final class KubeSim: Sendable {
 
     // MARK: Objects
 
-    /// Seeds objects as given (see `ObjectStore.load`).
+    /// Seeds objects as given (see `ResourceStore.load`).
     @discardableResult
     public func load(_ objects: [JSONValue]) throws -> [StoredObject] {
         try store.load(objects)

@@ -45,7 +45,7 @@ public struct FieldSelector: Sendable, Equatable {
         return fields
     }
 
-    public static func parse(_ text: String, type: ResourceType) throws(APIStatus) -> FieldSelector {
+    public static func parse(_ text: String, type: ResourceType) throws(StatusError) -> FieldSelector {
         let supported = supportedFields(type)
         var requirements: [Requirement] = []
         for term in text.split(separator: ",") {
@@ -60,10 +60,10 @@ public struct FieldSelector: Sendable, Equatable {
                 }
             }
             guard let requirement = parsed else {
-                throw APIStatus.badRequest("invalid selector: '\(text)'; can't understand '\(term)'")
+                throw StatusError.badRequest("invalid selector: '\(text)'; can't understand '\(term)'")
             }
             guard supported.contains(requirement.field) else {
-                throw APIStatus.badRequest(
+                throw StatusError.badRequest(
                     "field label not supported: \(requirement.field)")
             }
             requirements.append(requirement)

@@ -32,7 +32,7 @@ public struct LabelSelector: Sendable, Equatable {
     }
 
     /// Parses the `labelSelector` query parameter; throws a 400 with the API server's wording.
-    public static func parse(_ text: String) throws(APIStatus) -> LabelSelector {
+    public static func parse(_ text: String) throws(StatusError) -> LabelSelector {
         var requirements: [Requirement] = []
         for term in splitTerms(text) {
             let trimmed = term.trimmingCharacters(in: " ")
@@ -61,12 +61,12 @@ public struct LabelSelector: Sendable, Equatable {
         return terms
     }
 
-    private static func parseTerm(_ term: String, whole: String) throws(APIStatus) -> Requirement {
+    private static func parseTerm(_ term: String, whole: String) throws(StatusError) -> Requirement {
         let words = term.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         if words.count >= 2, words[1] == "in" || words[1] == "notin" {
             let rest = words.dropFirst(2).joined(separator: " ").trimmingCharacters(in: " ")
             guard rest.hasPrefix("("), rest.hasSuffix(")") else {
-                throw APIStatus.badRequest("unable to parse requirement: found '\(rest)', expected: '('")
+                throw StatusError.badRequest("unable to parse requirement: found '\(rest)', expected: '('")
             }
             let values = Set(rest.dropFirst().dropLast().split(separator: ",").map {
                 String($0).trimmingCharacters(in: " ")
@@ -81,13 +81,13 @@ public struct LabelSelector: Sendable, Equatable {
                 let key = String(term[..<range.lowerBound]).trimmingCharacters(in: " ")
                 let value = String(term[range.upperBound...]).trimmingCharacters(in: " ")
                 guard !key.isEmpty else {
-                    throw APIStatus.badRequest("unable to parse requirement: found '\(op)', expected: identifier")
+                    throw StatusError.badRequest("unable to parse requirement: found '\(op)', expected: identifier")
                 }
                 return op == "!=" ? .notEquals(key, value) : .equals(key, value)
             }
         }
         guard words.count == 1 else {
-            throw APIStatus.badRequest("unable to parse requirement: found '\(words[1])', expected: in, notin, =, ==, !=, gt, lt")
+            throw StatusError.badRequest("unable to parse requirement: found '\(words[1])', expected: in, notin, =, ==, !=, gt, lt")
         }
         return .exists(term)
     }

@@ -21,11 +21,11 @@ enum NameValidation {
     }
 
     /// nil when valid, else the 422 for metadata.name.
-    static func check(_ type: ResourceType, name: String) -> APIStatus? {
+    static func check(_ type: ResourceType, name: String) -> StatusError? {
         let labelOnly = type.resource == "namespaces"
         let valid = labelOnly ? isLabel(name) : isSubdomain(name)
         guard !valid else { return nil }
         let detail = "Invalid value: \"\(name)\": " + (labelOnly ? labelMessage : subdomainMessage)
-        return APIStatus.invalid(type, name: name, field: "metadata.name", detail: detail)
+        return StatusError.invalid(type, name: name, field: "metadata.name", detail: detail)
     }
 }

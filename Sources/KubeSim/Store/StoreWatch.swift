@@ -9,12 +9,12 @@ public final class StoreWatch: @unchecked Sendable {
         /// Nothing happened before the deadline.
         case timedOut
         /// The events after the cursor were compacted away (410); start over with a new list.
-        case expired(APIStatus)
+        case expired(StatusError)
         /// The watch was cancelled, interrupted (fault injection) or the store closed.
         case closed
     }
 
-    private let store: ObjectStore
+    private let store: ResourceStore
     private let typeKeys: Set<String>
     private let namespace: String?
     private let epoch: Int
@@ -23,7 +23,7 @@ public final class StoreWatch: @unchecked Sendable {
     private var cursor: Int64
     private var cancelled = false
 
-    init(store: ObjectStore, types: [ResourceType], namespace: String?, from version: Int64, epoch: Int,
+    init(store: ResourceStore, types: [ResourceType], namespace: String?, from version: Int64, epoch: Int,
          survivesInterruptions: Bool = false) {
         self.survivesInterruptions = survivesInterruptions
         self.store = store
@@ -48,7 +48,7 @@ public final class StoreWatch: @unchecked Sendable {
         while true {
             if cancelled || store.closed || (store.watchEpoch != epoch && !survivesInterruptions) { return .closed }
             guard let batch = store.history.events(after: cursor, limit: limit) else {
-                let status = APIStatus.tooOldResourceVersion(requested: cursor, oldest: store.history.floor)
+                let status = StatusError.tooOldResourceVersion(requested: cursor, oldest: store.history.floor)
                 return .expired(status)
             }
             if let last = batch.last {
@@ -89,7 +89,7 @@ public final class StoreSubscription: Sendable {
     public enum Delivery: Sendable {
         case events([WatchEvent])
         /// Events were lost (history compacted past this subscriber): re-read the state you need
-        /// with `ObjectStore.objects`; delivery continues from the current resourceVersion.
+        /// with `ResourceStore.objects`; delivery continues from the current resourceVersion.
         case resync
     }
 
@@ -104,14 +104,14 @@ public final class StoreSubscription: Sendable {
     }
 }
 
-extension ObjectStore {
+extension ResourceStore {
     /// A watch from a resourceVersion (nil: from now). 410 Expired when older than the history.
-    public func watch(_ types: [ResourceType], namespace: String? = nil, from version: Int64? = nil) throws(APIStatus) -> StoreWatch {
+    public func watch(_ types: [ResourceType], namespace: String? = nil, from version: Int64? = nil) throws(StatusError) -> StoreWatch {
         condition.lock()
         defer { condition.unlock() }
         let start = version ?? history.newest
         if start < history.floor {
-            throw APIStatus.tooOldResourceVersion(requested: start, oldest: history.floor)
+            throw StatusError.tooOldResourceVersion(requested: start, oldest: history.floor)
         }
         return StoreWatch(store: self, types: types, namespace: namespace, from: start, epoch: watchEpoch)
     }

@@ -4,7 +4,7 @@ import Foundation
 
 /// How to reach the cluster, with kubectl's conventions (also as `kubectl token-warden`):
 /// `--kubeconfig`, else `$KUBECONFIG`, else the in-cluster ServiceAccount, else `~/.kube/config`.
-struct ClusterOptions: ParsableArguments {
+struct ClusterConnectionOptions: ParsableArguments {
     @Option(help: "Path to a kubeconfig file (default: $KUBECONFIG, in-cluster, then ~/.kube/config).")
     var kubeconfig: String?
 

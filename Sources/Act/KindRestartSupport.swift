@@ -4,17 +4,17 @@ import KubeModel
 
 /// What the executor can do with each workload kind, read from the kind's registry entry
 /// (`WorkloadKindRegistry`): where it lives, the patch that restarts it, what blocks that.
-struct WorkloadActions: Sendable {
+struct KindRestartSupport: Sendable {
     /// Where the workload object lives; nil when it cannot be patched (a custom owner: the
     /// controller knows neither its resource name nor has RBAC for it).
     var resource: ResourceDescriptor?
     /// The kind's registry entry; nil for bare pods and custom owners.
     var spec: WorkloadKindSpec?
 
-    static func of(_ kind: WorkloadKind) -> WorkloadActions {
-        if let spec = WorkloadKindRegistry.spec(for: kind) { return WorkloadActions(resource: spec.resource, spec: spec) }
-        if kind == .pod { return WorkloadActions(resource: .pods, spec: nil) }
-        return WorkloadActions(resource: nil, spec: nil)  // custom owners: pods can be evicted, the owner cannot be patched
+    static func of(_ kind: WorkloadKind) -> KindRestartSupport {
+        if let spec = WorkloadKindRegistry.spec(for: kind) { return KindRestartSupport(resource: spec.resource, spec: spec) }
+        if kind == .pod { return KindRestartSupport(resource: .pods, spec: nil) }
+        return KindRestartSupport(resource: nil, spec: nil)  // custom owners: pods can be evicted, the owner cannot be patched
     }
 
     /// Why the object the server returned (after the restart patch) cannot roll; nil: it can.

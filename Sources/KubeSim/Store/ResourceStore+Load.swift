@@ -1,6 +1,6 @@
 import Foundation
 
-extension ObjectStore {
+extension ResourceStore {
     /// Seeds objects exactly as given — status, uids, ownerReferences, timestamps included — as a
     /// restored etcd would serve them. Fills only what is missing (namespace "default" for
     /// namespaced kinds, uid, creationTimestamp, generation; a name from generateName) and
@@ -8,7 +8,7 @@ extension ObjectStore {
     /// recorded: the history starts after the load (older resourceVersions are 410).
     /// Returns the stored objects in input order.
     @discardableResult
-    public func load(_ values: [JSONValue]) throws(APIStatus) -> [StoredObject] {
+    public func load(_ values: [JSONValue]) throws(StatusError) -> [StoredObject] {
         var prepared: [(ResourceType, JSONValue)] = []
         prepared.reserveCapacity(values.count)
         var namespacesSeen: [String] = []
@@ -17,7 +17,7 @@ extension ObjectStore {
             let apiVersion = value["apiVersion"]?.stringValue ?? ""
             let kind = value["kind"]?.stringValue ?? ""
             guard let type = ResourceCatalog.find(apiVersion: apiVersion, kind: kind) else {
-                throw APIStatus.badRequest("no kind \"\(kind)\" is registered for version \"\(apiVersion)\" in the simulated API server")
+                throw StatusError.badRequest("no kind \"\(kind)\" is registered for version \"\(apiVersion)\" in the simulated API server")
             }
             if type.namespaced {
                 let namespace = value.value(at: ["metadata", "namespace"])?.stringValue ?? ""
@@ -29,7 +29,7 @@ extension ObjectStore {
             }
             if (value.value(at: ["metadata", "name"])?.stringValue ?? "").isEmpty {
                 guard let generateName = value.value(at: ["metadata", "generateName"])?.stringValue else {
-                    throw APIStatus.badRequest("\(kind) without metadata.name or metadata.generateName")
+                    throw StatusError.badRequest("\(kind) without metadata.name or metadata.generateName")
                 }
                 value.set(.string(generateName + NameGenerator.suffix()), at: ["metadata", "name"])
             }

@@ -1,6 +1,6 @@
 /// A failure as kube-apiserver reports it: the `Status` object of every error response.
 /// Thrown by the store and rendered by the HTTP layer.
-public struct APIStatus: Error, Sendable, Equatable, CustomStringConvertible {
+public struct StatusError: Error, Sendable, Equatable, CustomStringConvertible {
     public struct Cause: Sendable, Equatable {
         public var reason: String
         public var message: String
@@ -45,68 +45,68 @@ public struct APIStatus: Error, Sendable, Equatable, CustomStringConvertible {
 
     // MARK: The errors of k8s.io/apimachinery/pkg/api/errors, with their exact messages.
 
-    public static func notFound(_ type: ResourceType, name: String) -> APIStatus {
-        APIStatus(code: 404, reason: "NotFound", message: "\(type.qualifiedName) \"\(name)\" not found",
+    public static func notFound(_ type: ResourceType, name: String) -> StatusError {
+        StatusError(code: 404, reason: "NotFound", message: "\(type.qualifiedName) \"\(name)\" not found",
                   name: name, group: type.group.isEmpty ? nil : type.group, kind: type.resource)
     }
 
-    public static func alreadyExists(_ type: ResourceType, name: String) -> APIStatus {
-        APIStatus(code: 409, reason: "AlreadyExists", message: "\(type.qualifiedName) \"\(name)\" already exists",
+    public static func alreadyExists(_ type: ResourceType, name: String) -> StatusError {
+        StatusError(code: 409, reason: "AlreadyExists", message: "\(type.qualifiedName) \"\(name)\" already exists",
                   name: name, group: type.group.isEmpty ? nil : type.group, kind: type.resource)
     }
 
     public static func conflict(_ type: ResourceType, name: String,
-                                detail: String = "the object has been modified; please apply your changes to the latest version and try again") -> APIStatus {
-        APIStatus(code: 409, reason: "Conflict",
+                                detail: String = "the object has been modified; please apply your changes to the latest version and try again") -> StatusError {
+        StatusError(code: 409, reason: "Conflict",
                   message: "Operation cannot be fulfilled on \(type.qualifiedName) \"\(name)\": \(detail)",
                   name: name, group: type.group.isEmpty ? nil : type.group, kind: type.resource)
     }
 
-    public static func badRequest(_ message: String) -> APIStatus {
-        APIStatus(code: 400, reason: "BadRequest", message: message)
+    public static func badRequest(_ message: String) -> StatusError {
+        StatusError(code: 400, reason: "BadRequest", message: message)
     }
 
     /// 422: `Kind "name" is invalid: field: message`.
-    public static func invalid(_ type: ResourceType, name: String, field: String, detail: String) -> APIStatus {
-        APIStatus(code: 422, reason: "Invalid", message: "\(type.kind) \"\(name)\" is invalid: \(field): \(detail)",
+    public static func invalid(_ type: ResourceType, name: String, field: String, detail: String) -> StatusError {
+        StatusError(code: 422, reason: "Invalid", message: "\(type.kind) \"\(name)\" is invalid: \(field): \(detail)",
                   name: name, group: type.group.isEmpty ? nil : type.group, kind: type.kind,
                   causes: [Cause(reason: "FieldValueInvalid", message: detail, field: field)])
     }
 
     /// The 410 of a watch or list from a resourceVersion older than the history kept.
-    public static func expired(_ message: String) -> APIStatus {
-        APIStatus(code: 410, reason: "Expired", message: message)
+    public static func expired(_ message: String) -> StatusError {
+        StatusError(code: 410, reason: "Expired", message: message)
     }
 
-    public static func tooOldResourceVersion(requested: Int64, oldest: Int64) -> APIStatus {
+    public static func tooOldResourceVersion(requested: Int64, oldest: Int64) -> StatusError {
         expired("too old resource version: \(requested) (\(oldest))")
     }
 
-    public static let continueExpired = APIStatus.expired(
+    public static let continueExpired = StatusError.expired(
         "The provided continue parameter is too old to display a consistent list result. You can start a new list "
             + "without the continue parameter, or use the continue value from the response to retrieve the remainder "
             + "of the results.")
 
-    public static let unauthorized = APIStatus(code: 401, reason: "Unauthorized", message: "Unauthorized")
+    public static let unauthorized = StatusError(code: 401, reason: "Unauthorized", message: "Unauthorized")
 
-    public static let unsupportedMediaType = APIStatus(
+    public static let unsupportedMediaType = StatusError(
         code: 415, reason: "UnsupportedMediaType", message: "415: Unsupported Media Type", hasDetails: true)
 
-    public static func methodNotAllowed(_ message: String) -> APIStatus {
-        APIStatus(code: 405, reason: "MethodNotAllowed", message: message, hasDetails: true)
+    public static func methodNotAllowed(_ message: String) -> StatusError {
+        StatusError(code: 405, reason: "MethodNotAllowed", message: message, hasDetails: true)
     }
 
-    public static func internalError(_ message: String) -> APIStatus {
-        APIStatus(code: 500, reason: "InternalError", message: "Internal error occurred: \(message)",
+    public static func internalError(_ message: String) -> StatusError {
+        StatusError(code: 500, reason: "InternalError", message: "Internal error occurred: \(message)",
                   causes: [Cause(reason: "", message: message)])
     }
 
-    public static func tooManyRequests(_ message: String, retryAfterSeconds: Int) -> APIStatus {
-        APIStatus(code: 429, reason: "TooManyRequests", message: message, retryAfterSeconds: retryAfterSeconds)
+    public static func tooManyRequests(_ message: String, retryAfterSeconds: Int) -> StatusError {
+        StatusError(code: 429, reason: "TooManyRequests", message: message, retryAfterSeconds: retryAfterSeconds)
     }
 
-    public static func serviceUnavailable(_ message: String) -> APIStatus {
-        APIStatus(code: 503, reason: "ServiceUnavailable", message: message)
+    public static func serviceUnavailable(_ message: String) -> StatusError {
+        StatusError(code: 503, reason: "ServiceUnavailable", message: message)
     }
 
     // MARK: Rendering

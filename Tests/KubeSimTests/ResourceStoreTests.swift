@@ -2,8 +2,8 @@ import Foundation
 import KubeSim
 import Testing
 
-@Suite("ObjectStore")
-struct ObjectStoreTests {
+@Suite("ResourceStore")
+struct ResourceStoreTests {
     static func deployment(_ name: String, namespace: String = "default", image: String = "nginx:1") -> JSONValue {
         [
             "apiVersion": "apps/v1", "kind": "Deployment",
@@ -12,8 +12,8 @@ struct ObjectStoreTests {
         ]
     }
 
-    static func store() throws -> ObjectStore {
-        let store = ObjectStore(historyCapacity: 50)
+    static func store() throws -> ResourceStore {
+        let store = ResourceStore(historyCapacity: 50)
         try store.load([["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "default"]]])
         return store
     }
@@ -27,10 +27,10 @@ struct ObjectStoreTests {
         #expect(!created.uid.isEmpty)
         let text = String(decoding: created.bytes, as: UTF8.self)
         #expect(text.hasPrefix("{\"kind\":\"Deployment\",\"apiVersion\":\"apps/v1\",\"metadata\":{\"name\":\"web\",\"namespace\":\"default\",\"uid\":"))
-        #expect(throws: APIStatus.alreadyExists(ResourceCatalog.deployments, name: "web")) {
+        #expect(throws: StatusError.alreadyExists(ResourceCatalog.deployments, name: "web")) {
             try store.create(ResourceCatalog.deployments, namespace: "default", object: Self.deployment("web"))
         }
-        #expect(throws: APIStatus.notFound(ResourceCatalog.namespaces, name: "nope")) {
+        #expect(throws: StatusError.notFound(ResourceCatalog.namespaces, name: "nope")) {
             try store.create(ResourceCatalog.deployments, namespace: "nope", object: Self.deployment("web", namespace: "nope"))
         }
     }
@@ -66,10 +66,10 @@ struct ObjectStoreTests {
         var stale = created.value
         try store.modify(ResourceCatalog.deployments, namespace: "default", name: "web") { $0.set("b", at: ["metadata", "labels", "a"]) }
         stale.set("c", at: ["metadata", "labels", "a"])
-        #expect(throws: APIStatus.conflict(ResourceCatalog.deployments, name: "web")) {
+        #expect(throws: StatusError.conflict(ResourceCatalog.deployments, name: "web")) {
             try store.update(ResourceCatalog.deployments, namespace: "default", name: "web", object: stale)
         }
-        #expect(APIStatus.conflict(ResourceCatalog.leases, name: "token-warden").message
+        #expect(StatusError.conflict(ResourceCatalog.leases, name: "token-warden").message
             == "Operation cannot be fulfilled on leases.coordination.k8s.io \"token-warden\": the object has been modified; please apply your changes to the latest version and try again")
     }
 
@@ -90,7 +90,7 @@ struct ObjectStoreTests {
         #expect(third.objects.map(\.name) == ["d6"])
         #expect(third.continueToken == nil)
         store.compact()
-        #expect(throws: APIStatus.continueExpired) {
+        #expect(throws: StatusError.continueExpired) {
             try store.list(ResourceCatalog.deployments, namespace: "default", limit: 3, continueToken: first.continueToken)
         }
     }
@@ -107,7 +107,7 @@ struct ObjectStoreTests {
         #expect(try LabelSelector.parse("!app").matches([:]))
         #expect(try LabelSelector.parse("app").matches(["app": "x"]))
         #expect(try !LabelSelector.parse("app notin (x)").matches(["app": "x"]))
-        #expect(throws: APIStatus.self) { try FieldSelector.parse("spec.bogus=1", type: ResourceCatalog.pods) }
+        #expect(throws: StatusError.self) { try FieldSelector.parse("spec.bogus=1", type: ResourceCatalog.pods) }
     }
 
     @Test func watchDeliversInOrderAndExpires() throws {
@@ -127,7 +127,7 @@ struct ObjectStoreTests {
         for i in 0..<60 {
             try store.create(ResourceCatalog.deployments, namespace: "default", object: Self.deployment("n\(i)"))
         }
-        #expect(throws: APIStatus.tooOldResourceVersion(requested: start, oldest: store.oldestResourceVersion)) {
+        #expect(throws: StatusError.tooOldResourceVersion(requested: start, oldest: store.oldestResourceVersion)) {
             try store.watch([ResourceCatalog.deployments], from: start)
         }
         guard case .expired(let status) = watch.next(timeout: 0) else {

@@ -11,13 +11,13 @@ public struct ListPage: Sendable {
     public var remainingItemCount: Int?
 }
 
-extension ObjectStore {
+extension ResourceStore {
     /// A LIST with selectors and paging. The first page of a paged list pins a snapshot; later
     /// pages (by `continueToken`) read the same snapshot. A token older than the history gets 410.
     public func list(
         _ type: ResourceType, namespace: String? = nil, labelSelector: LabelSelector = LabelSelector(),
         fieldSelector: FieldSelector = FieldSelector(), limit: Int? = nil, continueToken: String? = nil
-    ) throws(APIStatus) -> ListPage {
+    ) throws(StatusError) -> ListPage {
         var startKey = ""
         let table: ResourceTable
         let version: Int64
@@ -25,11 +25,11 @@ extension ObjectStore {
         if let continueToken {
             guard let token = ContinueToken.decode(continueToken) else {
                 condition.unlock()
-                throw APIStatus.badRequest("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
+                throw StatusError.badRequest("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
             }
             guard token.resourceVersion >= history.floor else {
                 condition.unlock()
-                throw APIStatus.continueExpired
+                throw StatusError.continueExpired
             }
             startKey = token.startKey
             version = token.resourceVersion

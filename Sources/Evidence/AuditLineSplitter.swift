@@ -8,7 +8,7 @@ import Darwin
 ///
 /// Lines longer than `maximumLineLength` are skipped up to their newline and counted: a
 /// RequestResponse-level event of a huge object must not make the reader's memory grow.
-struct LineSplitter {
+struct AuditLineSplitter {
     let maximumLineLength: Int
     private var carry: [UInt8] = []
     private var discarding = false

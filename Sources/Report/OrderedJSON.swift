@@ -1,15 +1,15 @@
 /// A JSON value with ordered object keys, so the report's `-o json` output has a stable,
 /// documented key order and explicit nulls.
-enum JSONValue {
+enum OrderedJSON {
     case string(String)
     case int(Int64)
     case bool(Bool)
     case null
-    case array([JSONValue])
-    case object([(String, JSONValue)])
+    case array([OrderedJSON])
+    case object([(String, OrderedJSON)])
 
-    static func string(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
-    static func int(_ value: Int64?) -> JSONValue { value.map(JSONValue.int) ?? .null }
+    static func string(_ value: String?) -> OrderedJSON { value.map(OrderedJSON.string) ?? .null }
+    static func int(_ value: Int64?) -> OrderedJSON { value.map(OrderedJSON.int) ?? .null }
 
     /// Pretty-printed with four-space indentation, like `kubectl -o json`.
     func serialized() -> String {
@@ -28,7 +28,7 @@ enum JSONValue {
     /// Appends the value as `serialized()` writes it at this indentation (no trailing newline).
     func write(into out: inout [UInt8], indent: Int) {
         switch self {
-        case .string(let s): JSONValue.quote(s, into: &out)
+        case .string(let s): OrderedJSON.quote(s, into: &out)
         case .int(let i): out.append(contentsOf: String(i).utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .null: out.append(contentsOf: "null".utf8)
@@ -37,22 +37,22 @@ enum JSONValue {
             out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.newline(&out, indent + 4)
+                OrderedJSON.newline(&out, indent + 4)
                 item.write(into: &out, indent: indent + 4)
             }
-            JSONValue.newline(&out, indent)
+            OrderedJSON.newline(&out, indent)
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             if members.isEmpty { out.append(contentsOf: "{}".utf8); return }
             out.append(UInt8(ascii: "{"))
             for (i, (key, value)) in members.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.newline(&out, indent + 4)
-                JSONValue.quote(key, into: &out)
+                OrderedJSON.newline(&out, indent + 4)
+                OrderedJSON.quote(key, into: &out)
                 out.append(contentsOf: ": ".utf8)
                 value.write(into: &out, indent: indent + 4)
             }
-            JSONValue.newline(&out, indent)
+            OrderedJSON.newline(&out, indent)
             out.append(UInt8(ascii: "}"))
         }
     }

@@ -6,16 +6,16 @@ import Logging
 ///
 /// Thread-safe. Reads and writes are short critical sections under one lock; watchers wait on
 /// the same lock's condition. Hooks and `modify` bodies run outside the lock and may use the store.
-public final class ObjectStore: @unchecked Sendable {
+public final class ResourceStore: @unchecked Sendable {
     /// What a hook sees: the operation, the object about to be written (mutable), the old object.
     public enum Operation: String, Sendable {
         case create = "CREATE"
         case update = "UPDATE"
     }
 
-    /// Admission: may change the object or reject the write by throwing an `APIStatus`.
+    /// Admission: may change the object or reject the write by throwing an `StatusError`.
     public typealias AdmissionHook = @Sendable (_ operation: Operation, _ object: inout JSONValue,
-                                                _ old: StoredObject?) throws(APIStatus) -> Void
+                                                _ old: StoredObject?) throws(StatusError) -> Void
 
     let condition = NSCondition()
     // Everything below is guarded by `condition`.

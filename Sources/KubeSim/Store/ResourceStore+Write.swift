@@ -16,12 +16,12 @@ public enum DeleteOutcome: Sendable {
     case pending(StoredObject)
 }
 
-extension ObjectStore {
+extension ResourceStore {
     /// Creates an object (POST). Sets uid, creationTimestamp, generation and resourceVersion; a
     /// `generateName` gets a random suffix. 409 AlreadyExists, 404 for a missing namespace, 422 for
     /// an invalid name. Status is stored as given (the HTTP layer resets it for client creates).
     @discardableResult
-    public func create(_ type: ResourceType, namespace: String?, object: JSONValue) throws(APIStatus) -> StoredObject {
+    public func create(_ type: ResourceType, namespace: String?, object: JSONValue) throws(StatusError) -> StoredObject {
         var value = try normalizedForCreate(type, namespace: namespace, object: object)
         for hook in hooks(for: type) { try hook(.create, &value, nil) }
         let generateName = value.value(at: ["metadata", "generateName"])?.stringValue
@@ -36,15 +36,15 @@ extension ObjectStore {
             condition.lock()
             defer { condition.unlock() }
             if type.namespaced, tables[ResourceCatalog.namespaces.storageKey]?.object(forKey: ns) == nil {
-                throw APIStatus.notFound(ResourceCatalog.namespaces, name: ns)
+                throw StatusError.notFound(ResourceCatalog.namespaces, name: ns)
             }
             if tables[type.storageKey]?.object(forKey: StoredObject.key(namespace: ns, name: name)) != nil {
                 if generateName != nil && value.value(at: ["metadata", "name"]) == nil { continue }
-                throw APIStatus.alreadyExists(type, name: name)
+                throw StatusError.alreadyExists(type, name: name)
             }
             return commitLocked(type, value: candidate, previous: nil)
         }
-        throw APIStatus.alreadyExists(type, name: generateName ?? "")
+        throw StatusError.alreadyExists(type, name: generateName ?? "")
     }
 
     /// Replaces an object (PUT). A non-empty metadata.resourceVersion must match (else 409 Conflict);
@@ -52,16 +52,16 @@ extension ObjectStore {
     @discardableResult
     public func update(
         _ type: ResourceType, namespace: String?, name: String, object: JSONValue, subresource: Subresource = .main
-    ) throws(APIStatus) -> StoredObject {
+    ) throws(StatusError) -> StoredObject {
         if let bodyName = object.value(at: ["metadata", "name"])?.stringValue, bodyName != name {
-            throw APIStatus.badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
+            throw StatusError.badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
         }
         let expected = object.value(at: ["metadata", "resourceVersion"])?.stringValue.flatMap { Int64($0) }
         // A PUT's uid is a precondition (DefaultUpdatedObjectInfo.Preconditions): 409 when it differs.
         let preconditionUID = object.value(at: ["metadata", "uid"])?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-        return try modify(type, namespace: namespace, name: name, subresource: subresource) { value throws(APIStatus) in
+        return try modify(type, namespace: namespace, name: name, subresource: subresource) { value throws(StatusError) in
             if let preconditionUID, let current = value.value(at: ["metadata", "uid"])?.stringValue, current != preconditionUID {
-                throw APIStatus.conflict(type, name: name, detail: "Precondition failed: UID in precondition: \(preconditionUID), UID in object meta: \(current)")
+                throw StatusError.conflict(type, name: name, detail: "Precondition failed: UID in precondition: \(preconditionUID), UID in object meta: \(current)")
             }
             value = object
             if expected == nil { value.remove(at: ["metadata", "resourceVersion"]) }
@@ -75,23 +75,23 @@ extension ObjectStore {
     @discardableResult
     public func modify(
         _ type: ResourceType, namespace: String?, name: String, subresource: Subresource = .main,
-        _ body: (inout JSONValue) throws(APIStatus) -> Void
-    ) throws(APIStatus) -> StoredObject {
+        _ body: (inout JSONValue) throws(StatusError) -> Void
+    ) throws(StatusError) -> StoredObject {
         let ns = type.namespaced ? namespace ?? "" : ""
         for _ in 0..<64 {
-            guard let current = get(type, namespace: ns, name: name) else { throw APIStatus.notFound(type, name: name) }
+            guard let current = get(type, namespace: ns, name: name) else { throw StatusError.notFound(type, name: name) }
             let old = current.value
             var changed = old
             try body(&changed)
             if let version = changed.value(at: ["metadata", "resourceVersion"])?.stringValue, !version.isEmpty,
                 version != String(current.resourceVersion)
             {
-                throw APIStatus.conflict(type, name: name)
+                throw StatusError.conflict(type, name: name)
             }
             // metadata.uid is immutable (ValidateObjectMetaUpdate): a patch naming another uid — the
             // object was replaced under the same name — is refused with 422 and changes nothing.
             if let uid = changed.value(at: ["metadata", "uid"])?.stringValue, !uid.isEmpty, uid != current.uid {
-                throw APIStatus.invalid(type, name: name, field: "metadata.uid", detail: "Invalid value: \"\(uid)\": field is immutable")
+                throw StatusError.invalid(type, name: name, field: "metadata.uid", detail: "Invalid value: \"\(uid)\": field is immutable")
             }
             var merged = Self.merge(type, old: old, new: changed, subresource: subresource)
             for hook in hooks(for: type) { try hook(.update, &merged, current) }
@@ -108,7 +108,7 @@ extension ObjectStore {
             if JSONSerializer.serialize(merged) == current.bytes { return current }
             return commitLocked(type, value: merged, previous: current)
         }
-        throw APIStatus.conflict(type, name: name)
+        throw StatusError.conflict(type, name: name)
     }
 
     /// Deletes an object. With finalizers (or graceful pod deletion on a node) it is only marked
@@ -118,7 +118,7 @@ extension ObjectStore {
     public func delete(
         _ type: ResourceType, namespace: String?, name: String, preconditionUID: String? = nil,
         preconditionResourceVersion: String? = nil, gracePeriodSeconds: Int? = nil
-    ) throws(APIStatus) -> DeleteOutcome {
+    ) throws(StatusError) -> DeleteOutcome {
         let ns = type.namespaced ? namespace ?? "" : ""
         if type.storageKey == ResourceCatalog.namespaces.storageKey {
             deleteContents(ofNamespace: name)
@@ -126,13 +126,13 @@ extension ObjectStore {
         condition.lock()
         defer { condition.unlock() }
         guard let current = tables[type.storageKey]?.object(forKey: StoredObject.key(namespace: ns, name: name)) else {
-            throw APIStatus.notFound(type, name: name)
+            throw StatusError.notFound(type, name: name)
         }
         if let preconditionUID, preconditionUID != current.uid {
-            throw APIStatus.conflict(type, name: name, detail: "Precondition failed: UID in precondition: \(preconditionUID), UID in object meta: \(current.uid)")
+            throw StatusError.conflict(type, name: name, detail: "Precondition failed: UID in precondition: \(preconditionUID), UID in object meta: \(current.uid)")
         }
         if let preconditionResourceVersion, preconditionResourceVersion != String(current.resourceVersion) {
-            throw APIStatus.conflict(type, name: name, detail: "Precondition failed: ResourceVersion in precondition: \(preconditionResourceVersion), ResourceVersion in object meta: \(current.resourceVersion)")
+            throw StatusError.conflict(type, name: name, detail: "Precondition failed: ResourceVersion in precondition: \(preconditionResourceVersion), ResourceVersion in object meta: \(current.resourceVersion)")
         }
         let grace = gracePeriodSeconds ?? 30
         let graceful = type.storageKey == "pods" && gracefulPodDeletionLocked && grace > 0
@@ -203,8 +203,8 @@ extension ObjectStore {
     }
 
     /// Fills what the API server sets on create.
-    func normalizedForCreate(_ type: ResourceType, namespace: String?, object: JSONValue) throws(APIStatus) -> JSONValue {
-        guard case .object = object else { throw APIStatus.badRequest("the body of the request was not a JSON object") }
+    func normalizedForCreate(_ type: ResourceType, namespace: String?, object: JSONValue) throws(StatusError) -> JSONValue {
+        guard case .object = object else { throw StatusError.badRequest("the body of the request was not a JSON object") }
         var value = object
         value["kind"] = .string(type.kind)
         value["apiVersion"] = .string(type.apiVersion)
@@ -212,7 +212,7 @@ extension ObjectStore {
             let bodyNamespace = value.value(at: ["metadata", "namespace"])?.stringValue ?? ""
             let requested = namespace ?? ""
             if !bodyNamespace.isEmpty, !requested.isEmpty, bodyNamespace != requested {
-                throw APIStatus.badRequest("the namespace of the provided object does not match the namespace sent on the request")
+                throw StatusError.badRequest("the namespace of the provided object does not match the namespace sent on the request")
             }
             let effective = requested.isEmpty ? (bodyNamespace.isEmpty ? "default" : bodyNamespace) : requested
             value.set(.string(effective), at: ["metadata", "namespace"])
@@ -222,9 +222,9 @@ extension ObjectStore {
         let name = value.value(at: ["metadata", "name"])?.stringValue ?? ""
         let generateName = value.value(at: ["metadata", "generateName"])?.stringValue ?? ""
         if name.isEmpty && generateName.isEmpty {
-            throw APIStatus(code: 422, reason: "Invalid",
+            throw StatusError(code: 422, reason: "Invalid",
                             message: "\(type.kind) \"\" is invalid: metadata.name: Required value: name or generateName is required",
-                            kind: type.kind, causes: [APIStatus.Cause(reason: "FieldValueRequired", message: "Required value: name or generateName is required", field: "metadata.name")])
+                            kind: type.kind, causes: [StatusError.Cause(reason: "FieldValueRequired", message: "Required value: name or generateName is required", field: "metadata.name")])
         }
         value.set(.string(NameGenerator.uid()), at: ["metadata", "uid"])
         value.set(.string(KubeTime.format(now())), at: ["metadata", "creationTimestamp"])
