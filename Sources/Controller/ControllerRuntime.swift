@@ -122,7 +122,8 @@ public final class ControllerRuntime: Sendable {
             clock: clock, logger: logger, mayWrite: mayWrite, clusterTokenLifetime: { tokenLifetime.current.lifetime })
         if let address = configuration.httpAddress {
             let (host, port) = try ListenAddress.parse(address)
-            endpoints = ObservabilityServer(host: host, port: port, routes: ObservabilityRoutes(health: health, metrics: metrics), logger: logger)
+            let routes = ObservabilityRoutes(health: health, metrics: metrics, cacheDigests: { [caches] in caches.digests() })
+            endpoints = ObservabilityServer(host: host, port: port, routes: routes, logger: logger)
         } else {
             endpoints = nil
         }
