@@ -235,7 +235,8 @@ class Soak:
         restarts = self.restarts()
         started, duplicates, unexpected = self.restart_verdict(restarts)
         row = {"minute": minute, "t_s": time.perf_counter() - t0, "caches_equal": equal, "settle_s": settle, "polls": polls,
-               "pods": int(server.get("pods", "0 0").split()[0]), **figures,
+               "pods": int(server.get("pods", "0 0").split()[0]),
+               "objects": {k: int(v.split()[0]) for k, v in server.items()}, **figures,
                "restarts": sum(started.values()), "evictions": sum(restarts["evictions"].values()),
                "duplicates": len(duplicates), "unexpected": len(unexpected)}
         if duplicates or unexpected:
@@ -347,6 +348,11 @@ class Soak:
                          f"{r['rss_bytes'] / 1e6:.1f} | {r['cpu_s']:.0f} | {r['fds']} | {r['threads']} | {r['restarts']} | "
                          f"{r['evictions']} | {r['duplicates']} / {r['unexpected']} | {', '.join(faults) or '—'} |")
         cpu = (s[-1]["cpu_s"] - s[0]["cpu_s"]) / max(1, s[-1]["t_s"] - s[0]["t_s"])
+        # What the caches must hold grows with the churn's rollouts (old ReplicaSets are kept up
+        # to revisionHistoryLimit): said beside the RSS slope, which it explains in part.
+        objects = lambda r: sum(r.get("objects", {}).values())
+        lines += ["", f"objects watched: {objects(s[0])} at the start, {objects(s[-1])} at the end "
+                  f"(ReplicaSets {s[0].get('objects', {}).get('replicasets.apps')} → {s[-1].get('objects', {}).get('replicasets.apps')})"]
         settles = sorted(r["settle_s"] for r in s)
         kinds = ", ".join(f"{sum(f['fault'] == x for f in self.faults)} {x}" for x in FAULTS)
         lines += ["", f"{len(s)} samples, {len(self.faults)} faults ({kinds}); "
