@@ -337,9 +337,10 @@ class Soak:
                  f"population: `{self.spec}`; due at the start: {len(self.due)} workloads; ready after {self.ready_s:.1f} s", "",
                  "| minute | caches | settled in | pods | RSS MB | CPU s | fds | threads | restarts | evictions | dup / unexp | faults since last row |",
                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
-        # Condensed: minute 0, every 5th minute, any row with a failure, and the last.
-        shown = [r for i, r in enumerate(s) if i == 0 or i == len(s) - 1 or not r["caches_equal"] or r["duplicates"]
-                 or r["unexpected"] or int(r["minute"]) % 5 == 0]
+        # Condensed: minute 0, every 5th minute, a row whose caches differ or whose duplicate or
+        # unexpected count grew, and the last.
+        shown = [r for i, r in enumerate(s) if i == 0 or i == len(s) - 1 or not r["caches_equal"] or int(r["minute"]) % 5 == 0
+                 or r["duplicates"] > s[i - 1]["duplicates"] or r["unexpected"] > s[i - 1]["unexpected"]]
         previous = -1
         for r in shown:
             faults = [f["fault"] for f in self.faults if previous < f["t_s"] <= r["t_s"]]
