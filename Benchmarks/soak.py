@@ -33,48 +33,15 @@ bench-results/soak-DATE.md and .json. Loopback only.
 import argparse, datetime, json, os, platform, re, secrets, subprocess, sys, time, urllib.error, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import ROOT, Sim, free_port, log, rss_bytes  # noqa: E402
-from steady_bench import admin_request, process_cpu_ticks_seconds  # noqa: E402
+from bench import ROOT, Sim, free_port, log  # noqa: E402
+from steady_bench import admin_request  # noqa: E402
+from soak_measure import digest_lines, proc_figures, slope_per_hour  # noqa: E402
 
 CONTROLLER_USER = "system:serviceaccount:token-warden:token-warden"
 ROLLOUT_KINDS = {"deployments", "statefulsets", "daemonsets"}
 FAULTS = ["watch-drop", "gone-410", "throttle-429", "server-restart"]
 DUE_STATUSES = {"expired", "at-risk", "invalidated", "confirmed-stale"}
 FD_MARGIN, THREAD_MARGIN = 8, 4
-
-
-def proc_figures(pid):
-    """RSS bytes, CPU seconds (user + system, exited threads included), open fds, threads."""
-    threads = None
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("Threads:"):
-                threads = int(line.split()[1])
-    return {"rss_bytes": rss_bytes(pid), "cpu_s": process_cpu_ticks_seconds(pid),
-            "fds": len(os.listdir(f"/proc/{pid}/fd")), "threads": threads}
-
-
-def digest_lines(text):
-    """{resource: "COUNT DIGEST"} from /debug/caches or /kube-sim/digest (its resourceVersion line aside)."""
-    out = {}
-    for line in text.splitlines():
-        parts = line.split()
-        if len(parts) == 3:
-            out[parts[0]] = f"{parts[1]} {parts[2]}"
-    return out
-
-
-def slope_per_hour(points):
-    """Least-squares slope of (seconds, value) points, per hour."""
-    if len(points) < 2:
-        return 0.0
-    n = len(points)
-    mx = sum(p[0] for p in points) / n
-    my = sum(p[1] for p in points) / n
-    sxx = sum((p[0] - mx) ** 2 for p in points)
-    if sxx == 0:
-        return 0.0
-    return sum((p[0] - mx) * (p[1] - my) for p in points) / sxx * 3600
 
 
 class Soak:
