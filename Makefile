@@ -1,7 +1,7 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
 SWIFT ?= swift
 
-.PHONY: deps build demo test release bench bench-full lint reliability fuzz twin clean
+.PHONY: deps build demo test release bench bench-full soak lint reliability fuzz twin clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -36,6 +36,16 @@ bench-full: deps
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(BENCH_SCRATCH) --product warden-bench
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(BENCH_SCRATCH) --product token-warden
 	BENCH_BIN=$(BENCH_SCRATCH)/release ./Benchmarks/run.sh --full
+
+# The soak: the release controller against kube-sim (20k pods, 100 pod changes/s, a fault every
+# few minutes) for SOAK_MINUTES, sampled every minute; one table and a verdict (exit 1 unless it
+# passes) in bench-results/soak-DATE.md. SOAK_FLAGS adds Benchmarks/soak.py flags.
+SOAK_MINUTES ?= 60
+SOAK_FLAGS ?=
+soak: deps
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(BENCH_SCRATCH) --product kube-sim
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(BENCH_SCRATCH) --product token-warden
+	BENCH_BIN=$(BENCH_SCRATCH)/release python3 Benchmarks/soak.py --minutes $(SOAK_MINUTES) $(SOAK_FLAGS)
 
 # Fault and bad-input scenarios under load (prints the table; exit 1 unless every row is green),
 # then the parser/stream fuzzers for a bounded time (FUZZ_SECONDS per fuzzer).

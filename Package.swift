@@ -100,7 +100,7 @@ let package = Package(
         ),
         .target(
             name: "KubeSim",
-            dependencies: ["HTTPServer", "CTLS", "Yams", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["HTTPServer", "CTLS", "KubeModel", "Yams", .product(name: "Logging", package: "swift-log")]
         ),
 
         // `token-warden demo`: the controller against an in-process simulated cluster.

@@ -40,12 +40,13 @@ def timed(cmd, stdout=subprocess.PIPE):
 
 
 class Sim:
-    def __init__(self, binary, spec, workdir):
+    def __init__(self, binary, spec, workdir, extra_args=()):
         self.kubeconfig = os.path.join(workdir, "kubeconfig")
         log(f"starting kube-sim --generate {spec}")
         started = time.time()
         self.proc = subprocess.Popen(
-            [binary, "--port", "0", "--generate", spec, "--write-kubeconfig", self.kubeconfig, "--log-level", "warning"],
+            [binary, "--port", "0", "--generate", spec, "--write-kubeconfig", self.kubeconfig, "--log-level", "warning",
+             *extra_args],
             stdout=subprocess.PIPE, stderr=open(os.path.join(workdir, "kube-sim.log"), "w"), text=True)
         for line in self.proc.stdout:
             if "ready at" in line:

@@ -17,17 +17,23 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench import ROOT, Sim, free_port, log, rss_bytes  # noqa: E402
 
 
-def admin_post(kubeconfig, path, body):
-    """POST to kube-sim's admin API with the kubeconfig's token, verified against its CA."""
+def admin_request(kubeconfig, method, path, body=None, timeout=10):
+    """A request to kube-sim's admin API with the kubeconfig's token, verified against its CA; the answer's body."""
     text = open(kubeconfig).read()
     server = re.search(r"server: (\S+)", text).group(1)
     token = re.search(r"token: (\S+)", text).group(1)
     ca = base64.b64decode(re.search(r"certificate-authority-data: (\S+)", text).group(1)).decode()
     context = ssl.create_default_context(cadata=ca)
-    request = urllib.request.Request(server + path, data=json.dumps(body).encode(), method="POST",
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(server + path, data=data, method=method,
                                      headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, context=context, timeout=10) as response:
-        response.read()
+    with urllib.request.urlopen(request, context=context, timeout=timeout) as response:
+        return response.read()
+
+
+def admin_post(kubeconfig, path, body):
+    """POST to kube-sim's admin API (see admin_request)."""
+    admin_request(kubeconfig, "POST", path, body)
 
 
 def process_cpu_ticks_seconds(pid):

@@ -53,6 +53,16 @@ public final class ClusterCaches: Sendable {
         pods.hasSynced && namespaces.hasSynced && workloads.allSatisfy(\.hasSynced)
     }
 
+    /// One digest per cached resource, named as the API server names it (`/debug/caches`).
+    public func digests() -> [CacheDigest] {
+        [
+            pods.digest(resource: "\(ResourceDescriptor.pods)"), namespaces.digest(resource: "\(Namespace.resource)"),
+            replicaSets.digest(resource: "\(ReplicaSet.resource)"), deployments.digest(resource: "\(Deployment.resource)"),
+            statefulSets.digest(resource: "\(StatefulSet.resource)"), daemonSets.digest(resource: "\(DaemonSet.resource)"),
+            replicationControllers.digest(resource: "\(ReplicationController.resource)"), jobs.digest(resource: "\(Job.resource)"),
+        ]
+    }
+
     /// A consistent-enough view for one reconcile: each store is copied atomically.
     public func snapshot() -> ClusterSnapshot {
         var snapshot = ClusterSnapshot(podRecords: pods.list(), namespaces: namespaces.list())

@@ -141,7 +141,8 @@ public final class ControllerRuntime: Sendable {
         publication.attach(reconciler)
         if let address = configuration.httpAddress {
             let (host, port) = try ListenAddress.parse(address)
-            endpoints = ObservabilityServer(host: host, port: port, routes: ObservabilityRoutes(health: health, metrics: metrics), logger: logger)
+            let routes = ObservabilityRoutes(health: health, metrics: metrics, cacheDigests: { [caches] in caches.digests() })
+            endpoints = ObservabilityServer(host: host, port: port, routes: routes, logger: logger)
         } else {
             endpoints = nil
         }

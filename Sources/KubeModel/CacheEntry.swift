@@ -6,6 +6,8 @@ public protocol CacheEntry: Sendable {
     var cacheKey: CacheKey { get }
     var cacheNamespace: String? { get }
     var cacheResourceVersion: String? { get }
+    /// `metadata.uid` (for `CacheDigest`).
+    var cacheUID: String? { get }
     static func cacheKey(namespace: String?, name: String) -> CacheKey
 
     // The cache table keeps entries without their keys and asks the entries instead. Entries

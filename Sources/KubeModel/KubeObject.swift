@@ -22,6 +22,7 @@ extension KubeObject {
     public var cacheKey: String { key }
     public var cacheNamespace: String? { metadata.namespace }
     public var cacheResourceVersion: String? { metadata.resourceVersion }
+    public var cacheUID: String? { metadata.uid }
 
     // The key's bytes, hashed and compared in place: a store of 48k ReplicaSets would otherwise
     // build a `namespace/name` string per probe.

@@ -158,6 +158,7 @@ public final class PodRecord: CacheEntry {
     public var cacheKey: PodKey { key }
     public var cacheNamespace: String? { namespace }
     public var cacheResourceVersion: String? { resourceVersion }
+    public var cacheUID: String? { uid?.description }
     public static func cacheKey(namespace: String?, name: String) -> PodKey { PodKey(namespace: namespace ?? "", name: name) }
 
     public func hashCacheKey(into hasher: inout Hasher) {

@@ -49,6 +49,16 @@ public final class ObjectStore<Object: CacheEntry>: Sendable {
     /// A consistent copy of every cached entry.
     public func list() -> [Object] { state.withLock { $0.items.values } }
 
+    /// The digest of every cached entry's uid and resourceVersion, taken in one step (what
+    /// `/debug/caches` shows to compare the cache with the server's objects).
+    public func digest(resource: String) -> CacheDigest {
+        state.withLock { s in
+            var digest = CacheDigest(resource: resource)
+            s.items.forEach { digest.add(uid: $0.cacheUID ?? "", resourceVersion: $0.cacheResourceVersion ?? "") }
+            return digest
+        }
+    }
+
     /// Swaps in a full list atomically; reports additions, changes and disappearances.
     /// `partition` limits the swap to the entries one reflector owns (one namespace of several
     /// watched into the same store); nil means the list is the whole store.

@@ -13,6 +13,7 @@ import TestSupport
         var cacheKey: Int { key }
         var cacheNamespace: String? { nil }
         var cacheResourceVersion: String? { version }
+        var cacheUID: String? { nil }
         static func cacheKey(namespace: String?, name: String) -> Int { Int(name) ?? -1 }
         func hashCacheKey(into hasher: inout Hasher) { hasher.combine(key % 7) }
         static func cacheKeyHash(_ key: Int) -> Int { (key % 7).hashValue }

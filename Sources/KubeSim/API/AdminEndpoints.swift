@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import KubeModel
 
 /// Runtime control of a running kube-sim over HTTP (admin token only), for scripts and demos that
 /// run it as a separate process. Paths under /kube-sim/:
@@ -7,7 +8,9 @@ import HTTPServer
 ///     POST /kube-sim/faults        {"code":429,"count":5,"verbs":["list"],"resources":["pods"],"retryAfterSeconds":2}
 ///     POST /kube-sim/latency       {"seconds":0.2}
 ///     POST /kube-sim/watches       {"stall":true} | {"dropAfterEvents":10} | {"drop":true}
-///     POST /kube-sim/churn         {"perSecond":100} (random pods' annotation changed at that rate; 0 stops)
+///     POST /kube-sim/churn         {"perSecond":100} (random pods' annotation changed at that rate; 0 stops);
+///                                  with "labels", "deletes", "rollouts": the shares of changes that set a label,
+///                                  delete a pod, or roll a Deployment's template instead (see PodChurn.Mix)
 ///     POST /kube-sim/compact       (old resourceVersions → 410)
 ///     POST /kube-sim/restart       (every connection closed, state kept)
 ///     POST /kube-sim/clear         (all faults off)
@@ -16,8 +19,16 @@ import HTTPServer
 ///                                  (no "rules": admin)
 ///     DELETE /kube-sim/tokens/T    (revoke)
 ///     GET  /kube-sim/requests      (the request log as JSON lines)
+///     GET  /kube-sim/digest        (per resource the watched kinds' count and CacheDigest, one
+///                                   `RESOURCE COUNT DIGEST` line each, then `resourceVersion RV`)
 extension KubeAPIServer {
     static let adminPrefix = "/kube-sim/"
+
+    /// The kinds token-warden's watch caches hold, in the order its `/debug/caches` lists them.
+    static let digestedTypes = [
+        ResourceCatalog.pods, ResourceCatalog.namespaces, ResourceCatalog.replicaSets, ResourceCatalog.deployments,
+        ResourceCatalog.statefulSets, ResourceCatalog.daemonSets, ResourceCatalog.replicationControllers, ResourceCatalog.jobs,
+    ]
 
     /// Serves an admin request (the caller checked the admin grant). `restart` runs after the response.
     func serveAdmin(_ request: HTTPRequest, writer: any HTTPResponseWriter, restart: () -> Void) throws(StatusError) {
@@ -37,7 +48,9 @@ extension KubeAPIServer {
             if let after = body["dropAfterEvents"] { faults.dropWatchesAfterEvents = after.intValue.map { Int($0) } }
             if body["drop"]?.boolValue == true { store.interruptWatches() }
         case ("POST", "churn"):
-            churn.start(perSecond: body["perSecond"]?.doubleValue ?? 0)
+            let mix = PodChurn.Mix(labels: body["labels"]?.doubleValue ?? 0, deletes: body["deletes"]?.doubleValue ?? 0,
+                                   rollouts: body["rollouts"]?.doubleValue ?? 0)
+            churn.start(perSecond: body["perSecond"]?.doubleValue ?? 0, mix: mix)
         case ("POST", "compact"):
             store.compact()
         case ("POST", "clear"):
@@ -63,6 +76,16 @@ extension KubeAPIServer {
             tokens.add(token, grant: TokenGrant(user: user, rules: rules, expiresAt: expiresAt))
         case ("DELETE", let tokenPath) where tokenPath.hasPrefix("tokens/"):
             tokens.revoke(String(tokenPath.dropFirst("tokens/".count)))
+        case ("GET", "digest"):
+            var text = ""
+            for type in Self.digestedTypes {
+                var digest = CacheDigest(resource: type.qualifiedName)
+                for object in store.objects(type) { digest.add(uid: object.uid, resourceVersion: String(object.resourceVersion)) }
+                text += digest.line + "\n"
+            }
+            text += "resourceVersion \(store.resourceVersion)\n"
+            writer.respond(status: 200, headers: ResponseWriting.headers(contentType: "text/plain; charset=utf-8"), body: Array(text.utf8))
+            return
         case ("GET", "requests"):
             var out: [UInt8] = []
             for record in requestLog.all {
@@ -70,6 +93,7 @@ extension KubeAPIServer {
                     "verb": .string(record.verb), "group": .string(record.group), "resource": .string(record.resource),
                     "subresource": .string(record.subresource), "namespace": .string(record.namespace),
                     "name": .string(record.name), "user": .string(record.user), "code": .int(Int64(record.code)),
+                    "contentType": .string(record.contentType),
                 ]
                 JSONSerializer.append(line, to: &out)
                 out.append(UInt8(ascii: "\n"))

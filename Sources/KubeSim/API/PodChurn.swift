@@ -1,10 +1,23 @@
 import Foundation
 import Synchronization
 
-/// Changes random pods at a steady rate — the annotation `kube-sim.dev/churn` set to a counter,
-/// one MODIFIED event each — for measuring a controller's steady state (`POST /kube-sim/churn`).
-/// The pods are the ones that exist when it starts; one deleted since is skipped.
+/// Changes random pods at a steady rate (`POST /kube-sim/churn`), for measuring a controller's
+/// steady state and for soaking it. Each change is, by the `Mix`'s shares: an annotation
+/// `kube-sim.dev/churn` set to a counter (the default: one MODIFIED event), a label of that name
+/// set, a pod deleted whose owner's controller replaces it, or a rollout — a random
+/// Deployment's pod-template annotation `kube-sim.dev/churn-rollout` set, which the simulated
+/// Deployment controller rolls out pod by pod. The pods and Deployments are the ones that exist when it starts; one deleted since is skipped.
 final class PodChurn: Sendable {
+    /// Shares of the changes (0...1 each, the rest annotation changes).
+    struct Mix: Sendable {
+        var labels = 0.0
+        var deletes = 0.0
+        var rollouts = 0.0
+    }
+
+    /// Owners whose simulated controller replaces a deleted pod (a custom owner has none here).
+    static let replacingOwners: Set<String> = ["ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet"]
+
     private let store: ResourceStore
     /// Bumped by every start and stop: a running loop ends when it no longer matches.
     private let generation = Atomic<Int>(0)
@@ -13,21 +26,37 @@ final class PodChurn: Sendable {
     init(store: ResourceStore) { self.store = store }
 
     /// Starts changing `perSecond` pods a second (0 or less: stops).
-    func start(perSecond: Double) {
+    func start(perSecond: Double, mix: Mix = Mix()) {
         let mine = generation.add(1, ordering: .relaxed).newValue
         guard perSecond > 0 else { return }
-        let pods = store.objects(ResourceCatalog.pods).map { ($0.namespace, $0.name) }
+        let all = store.objects(ResourceCatalog.pods)
+        let pods = all.map { ($0.namespace, $0.name) }
+        let owned = all.filter { object in
+            let kind = object.value.value(at: ["metadata", "ownerReferences"])?.arrayValue?.first?["kind"]?.stringValue ?? ""
+            return Self.replacingOwners.contains(kind)
+        }.map { ($0.namespace, $0.name) }
+        let deployments = store.objects(ResourceCatalog.deployments).map { ($0.namespace, $0.name) }
         guard !pods.isEmpty else { return }
         let interval = 1.0 / perSecond
         let thread = Thread { [self] in
             var random = SystemRandomNumberGenerator()
             var next = Date()
             while generation.load(ordering: .relaxed) == mine {
-                let (namespace, name) = pods.randomElement(using: &random)!  // not empty: checked above
                 let count = changes.add(1, ordering: .relaxed).newValue
+                let draw = Double.random(in: 0..<1, using: &random)
                 do {
-                    try store.modify(ResourceCatalog.pods, namespace: namespace, name: name) { value in
-                        value.set(.string(String(count)), at: ["metadata", "annotations", "kube-sim.dev/churn"])
+                    if draw < mix.rollouts, let (namespace, name) = deployments.randomElement(using: &random) {
+                        try store.modify(ResourceCatalog.deployments, namespace: namespace, name: name) { value in
+                            value.set(.string(String(count)), at: ["spec", "template", "metadata", "annotations", "kube-sim.dev/churn-rollout"])
+                        }
+                    } else if draw < mix.rollouts + mix.deletes, let (namespace, name) = owned.randomElement(using: &random) {
+                        try store.delete(ResourceCatalog.pods, namespace: namespace, name: name)
+                    } else {
+                        let (namespace, name) = pods.randomElement(using: &random)!  // not empty: checked above
+                        let field = draw < mix.rollouts + mix.deletes + mix.labels ? "labels" : "annotations"
+                        try store.modify(ResourceCatalog.pods, namespace: namespace, name: name) { value in
+                            value.set(.string(String(count)), at: ["metadata", field, "kube-sim.dev/churn"])
+                        }
                     }
                 } catch {
                     // Deleted since the churn started (a rollout replaced it): skipped, not an error.

@@ -1,3 +1,5 @@
+import KubeModel
+
 /// A request as the observability endpoints need it, independent of the HTTP server in use.
 public struct EndpointRequest: Sendable {
     public var method: String
@@ -44,16 +46,20 @@ public struct EndpointResponse: Sendable {
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
 }
 
-/// The routing of `/healthz`, `/readyz`, `/livez` and `/metrics`, as a pure function from request
-/// to response so it can be tested without a socket. Nothing here can change what the controller
-/// does: audit batches go to the webhook's own authenticated TLS listener (Evidence).
+/// The routing of `/healthz`, `/readyz`, `/livez`, `/metrics` and `/debug/caches`, as a pure
+/// function from request to response so it can be tested without a socket. Nothing here can
+/// change what the controller does: audit batches go to the webhook's own authenticated TLS
+/// listener (Evidence).
 public struct ObservabilityRoutes: Sendable {
     public let health: HealthState
     public let metrics: WardenMetrics
+    /// The watch caches' digests, one per resource (`/debug/caches`).
+    public let cacheDigests: @Sendable () -> [CacheDigest]
 
-    public init(health: HealthState, metrics: WardenMetrics) {
+    public init(health: HealthState, metrics: WardenMetrics, cacheDigests: @escaping @Sendable () -> [CacheDigest] = { [] }) {
         self.health = health
         self.metrics = metrics
+        self.cacheDigests = cacheDigests
     }
 
     public func respond(to request: EndpointRequest) -> EndpointResponse {
@@ -68,6 +74,11 @@ public struct ObservabilityRoutes: Sendable {
             guard request.method == "GET" || request.method == "HEAD" else { return Self.methodNotAllowed("GET") }
             return EndpointResponse(
                 status: 200, headers: [("Content-Type", WardenMetrics.expositionContentType)], body: metrics.exposition())
+        case "/debug/caches":
+            guard request.method == "GET" || request.method == "HEAD" else { return Self.methodNotAllowed("GET") }
+            // Counts and digests only (no names, no contents): the same lines kube-sim's
+            // /kube-sim/digest prints from its objects, so a soak can compare the two.
+            return .text(200, cacheDigests().map { $0.line + "\n" }.joined())
         default:
             return .text(404, "404 page not found\n")
         }
