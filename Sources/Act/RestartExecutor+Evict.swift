@@ -156,7 +156,12 @@ extension RestartExecutor {
         // the planner says, a recorded sequence for this deadline is resumed, never restarted.
         let isNew: Bool = if case .restart(_, resume: false) = decision.action, resource != nil { true } else { false }
         let owners = Set(pods.compactMap { $0.metadata.controllerOwner?.uid })
-        if !isNew, let recorded = try await recordedRestart(decision, resource: resource, pods: pods, deadline: deadline) {
+        // A resumed sequence (the planner checked it began within the timeout) or one recorded on
+        // its custom owner's remaining old pods is carried on even though the deadline moved later
+        // as its first pods were replaced.
+        let resumed: Bool = if case .restart(_, resume: true) = decision.action { true } else { false }
+        if !isNew, let recorded = try await recordedRestart(decision, resource: resource, pods: pods,
+                                                             deadline: resumed || resource == nil ? nil : deadline) {
             logger.notice("resuming eviction sequence", metadata: Self.metadata(decision).merging(["restartedAt": "\(recorded.rfc3339)"]) { $1 })
             return EvictionSequence(restartedAt: recorded, lastProgress: now, decision: decision, ownerUIDs: owners, lastSeenPods: now)
         }
@@ -179,9 +184,10 @@ extension RestartExecutor {
         return EvictionSequence(restartedAt: now, lastProgress: now, decision: decision, ownerUIDs: owners, lastSeenPods: now)
     }
 
-    /// `restarted-at` recorded for this deadline on the owner (or, for custom owners, on its pods).
+    /// `restarted-at` recorded on the owner (or, for custom owners, on its pods) for this deadline
+    /// or a later one; with no deadline, for any.
     private func recordedRestart(
-        _ decision: Decision, resource: ResourceDescriptor?, pods: [Pod], deadline: Timestamp
+        _ decision: Decision, resource: ResourceDescriptor?, pods: [Pod], deadline: Timestamp?
     ) async throws -> Timestamp? {
         var candidates: [[String: String]] = []
         if let resource {
@@ -191,7 +197,7 @@ extension RestartExecutor {
         }
         let recorded = candidates.compactMap { annotations -> Timestamp? in
             guard let handled = annotations[PolicyAnnotation.restartForDeadline].flatMap(Timestamp.init(rfc3339:)),
-                  handled >= deadline else { return nil }
+                  deadline.map({ handled >= $0 }) ?? true else { return nil }
             return annotations[PolicyAnnotation.restartedAt].flatMap(Timestamp.init(rfc3339:))
         }
         return recorded.min()

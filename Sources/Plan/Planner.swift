@@ -98,7 +98,9 @@ public struct Planner: Sendable {
                 continue
             }
             let state = workload.restartState
-            if let handled = state.restartForDeadline, let deadline = workload.deadline, handled == deadline {
+            if let handled = state.restartForDeadline, let deadline = workload.deadline,
+               handled == deadline || Planner.sequenceUnderWay(workload, method, handled: handled, deadline: deadline, now: now,
+                                                               timeout: timeout(for: workload)) {
                 if let since = state.restartedAt, Planner.onlyReplacementsRemain(workload, restartedAt: since) {
                     // The pods still flagged were started by our restart; the estimate's refresh lag
                     // keeps them flagged a little longer (key rotation). Nothing to do.
@@ -209,6 +211,16 @@ public struct Planner: Sendable {
         let cap = now + config.resyncInterval
         let requeueAt = min(wakeUps.filter { $0 > now }.min() ?? cap, cap)
         return Plan(generatedAt: now, decisions: decisions, forecast: spread.forecast, requeueAt: requeueAt, running: running)
+    }
+
+    /// An eviction sequence moves the workload's deadline later as it replaces the oldest pods, so
+    /// a record for an earlier deadline that began within the timeout is that sequence,
+    /// interrupted (a new process or leader), not a reason for another restart.
+    static func sequenceUnderWay(
+        _ workload: WorkloadAssessment, _ method: RestartMethod, handled: Timestamp, deadline: Timestamp, now: Timestamp, timeout: Int64
+    ) -> Bool {
+        guard method != .rollout, handled < deadline, let since = workload.restartState.restartedAt else { return false }
+        return now - since <= timeout
     }
 
     /// Since when a restart of ours is running on `workload`, if one is.

@@ -163,6 +163,25 @@ struct ActEvictionTests {
         #expect(annotations["token-warden.dev/restarted-at"] == ActFixtures.now.rfc3339, "the state is not rewritten")
     }
 
+    /// After its first eviction the workload's deadline is a later pod's: a new leader resuming
+    /// the sequence finds the record for the earlier deadline and evicts no replacement.
+    @Test func aSequenceResumedAfterItsDeadlineMovedEvictsNoReplacement() async throws {
+        let sim = try ActSim()
+        try Self.legacyCluster(sim, count: 2)
+        let first = ActFixtures.executor(sim)
+        let start = ActFixtures.decision(.replicationController, name: "legacy", uid: "rc-1", action: .restart(.evict, resume: false))
+        _ = try await first.evictNext(start, workloadPods: try Self.pods(sim), now: ActFixtures.now, timeout: 600)
+        try sim.create("pods", namespace: "shop", json: ActFixtures.pod(
+            "legacy-new", uid: "new-0", started: (ActFixtures.now + 20).rfc3339, owner: Self.rcOwner))
+
+        let second = ActFixtures.executor(sim)
+        let moved = ActFixtures.decision(.replicationController, name: "legacy", uid: "rc-1", action: .restart(.evict, resume: true),
+                                         deadline: ActFixtures.deadline + 86_400)
+        let step = try await second.evictNext(moved, workloadPods: try Self.pods(sim), now: ActFixtures.now + 60, timeout: 600)
+        #expect(step == .evicted(ObjectRef(kind: "Pod", namespace: "shop", name: "legacy-1", uid: "old-1")), "the replacement is not evicted")
+        #expect(second.evictionRestartedAt(moved.workload) == ActFixtures.now, "the sequence is resumed, not begun again")
+    }
+
     @Test func customOwnersKeepTheStateOnTheirPods() async throws {
         let sim = try ActSim()
         let owner = ActFixtures.Owner(apiVersion: "example.com/v1", kind: "Widget", name: "w", uid: "w-1")
