@@ -39,8 +39,10 @@ enum PassEffects {
             // A restart is over when the workload no longer needs one and nothing is rolling: seen
             // here for every strategy, since the planner stops handing a healthy workload to the executor.
             // One recorded in the cluster (restart-completed-at) was announced by this or an earlier process.
+            // A sequence still evicting (its remaining old pods need no restart by themselves) is not over yet.
             if let restartedAt = workload.restartState.restartedAt, !workload.classification.needsRestart,
-               !workload.rollout.isInProgress, now - restartedAt < 86_400, !workload.restartState.completionRecorded {
+               !workload.rollout.isInProgress, plan.running[workload.id] == nil, now - restartedAt < 86_400,
+               !workload.restartState.completionRecorded {
                 effects += completion(workload.ref, id: workload.id, restartedAt: restartedAt, alreadySaid: alreadySaid)
             }
         }

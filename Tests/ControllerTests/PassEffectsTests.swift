@@ -154,3 +154,28 @@ import Testing
         #expect(gauges.lastSuccessfulSync == Double(reconcileNow.seconds))
     }
 }
+
+/// A restart's completion is announced when nothing of it runs any more: an eviction sequence
+/// whose remaining old pods need no restart by themselves is still under way.
+@Suite struct CompletionAnnouncementTests {
+    @Test func aRestartStillRunningIsNotAnnouncedAsCompleted() {
+        let restarted = DeploymentFamily("shop", "web", replicas: 2, ageDays: 1, annotations: [
+            PolicyAnnotation.restartedAt: (reconcileNow - 3 * 3600).rfc3339,
+            PolicyAnnotation.restartForDeadline: (reconcileNow + 300 * 86_400).rfc3339,
+        ])
+        let assessment = Assessor().assess(makeCaches([restarted]).snapshot(), now: reconcileNow)
+        let id = WorkloadID(kind: .deployment, namespace: "shop", name: "web")
+        func completed(_ effects: [PassEffect]) -> Bool {
+            effects.contains { effect in
+                guard case .once(let key, _, _, _) = effect else { return false }
+                return key.hasPrefix("completed:")
+            }
+        }
+        let finished = Planner().plan(assessment, now: reconcileNow)
+        #expect(completed(PassEffects.announcements(assessment, finished, now: reconcileNow)))
+        let running = Planner().plan(assessment, now: reconcileNow,
+                                     startedRestarts: [id: StartedRestart(startedAt: reconcileNow - 60, strategy: .evict)])
+        #expect(running.running[id] != nil)
+        #expect(!completed(PassEffects.announcements(assessment, running, now: reconcileNow)))
+    }
+}
