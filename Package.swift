@@ -1,8 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The data path is visible in the target names:
+// The data path is visible in the target names, in Sources/:
 // Transport (libcurl) → APIClient → WatchCache → Evidence → Assess → Plan → Act / Observe → Controller.
+// The test bed — the simulated cluster, the demo, the reliability suite, the benchmarks and the
+// digital twin — lives in TestBed/; the product's executable links none of it.
 let package = Package(
     name: "token-warden",
     platforms: [.macOS(.v15)],
@@ -100,11 +102,11 @@ let package = Package(
         ),
         .target(
             name: "KubeSim",
-            dependencies: ["HTTPServer", "CTLS", "KubeModel", "Yams", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["HTTPServer", "CTLS", "KubeModel", "Yams", .product(name: "Logging", package: "swift-log")], path: "TestBed/KubeSim"
         ),
 
         // `token-warden demo`: the controller against an in-process simulated cluster.
-        .target(name: "Demo", dependencies: ["Controller", "KubeSim", "Report"]),
+        .target(name: "Demo", dependencies: ["Controller", "KubeSim", "Report"], path: "TestBed/Demo"),
 
         // `make reliability`: fault and bad-input scenarios under load, and their table.
         .target(
@@ -113,9 +115,9 @@ let package = Package(
                 "Controller", "KubeSim", "HTTPServer", "APIClient", "Assess", "Plan", "Transport", "Observe",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ], path: "TestBed/ReliabilitySuite"
         ),
-        .executableTarget(name: "reliability", dependencies: ["ReliabilitySuite"]),
+        .executableTarget(name: "reliability", dependencies: ["ReliabilitySuite"], path: "TestBed/reliability"),
 
         // Executables.
         .executableTarget(
@@ -128,11 +130,11 @@ let package = Package(
         // The demo links the simulated cluster; the product's executable (and so the image) does not.
         .executableTarget(
             name: "token-warden-demo",
-            dependencies: ["Demo", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Demo", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "TestBed/token-warden-demo"
         ),
         .executableTarget(
             name: "kube-sim",
-            dependencies: ["KubeSim", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["KubeSim", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "TestBed/kube-sim"
         ),
         // `make bench`: token-warden's list/watch/assess/plan path measured against kubectl.
         .executableTarget(
@@ -140,14 +142,14 @@ let package = Package(
             dependencies: [
                 "APIClient", "WatchCache", "KubeModel", "Assess", "Plan", "Evidence", "Observe", "HTTPServer", "Transport",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ], path: "TestBed/warden-bench"
         ),
 
         // `make twin`: the real Assess and Plan over two simulated years of a cluster's life.
-        .target(name: "DigitalTwin", dependencies: ["Assess", "Plan", "KubeModel", "WatchCache"]),
+        .target(name: "DigitalTwin", dependencies: ["Assess", "Plan", "KubeModel", "WatchCache"], path: "TestBed/DigitalTwin"),
         .executableTarget(
             name: "warden-twin",
-            dependencies: ["DigitalTwin", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["DigitalTwin", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "TestBed/warden-twin"
         ),
 
         // Tests.
