@@ -11,6 +11,8 @@ import KubeModel
 /// costs a few forecasts (a binary search over days), and only when the plain forecast is late.
 struct HerdSpreader {
     var config: PlannerConfig
+    /// What this process's restarts took: the forecast's durations.
+    var durations = RestartDurations()
     /// Restarts should finish at least this long before the deadline: a margin for rollouts
     /// slower than the typical one.
     static let margin: Int64 = 86_400
@@ -46,7 +48,7 @@ struct HerdSpreader {
         var all: [(workload: WorkloadAssessment, notBefore: Timestamp, early: Int?)] =
             pending.map { ($0.0, $0.notBefore, nil) } + early.enumerated().map { ($1.workload, $1.due, $0) }
         all = Self.inPriorityOrder(all)
-        let simulator = ForecastSimulator(config: config)
+        let simulator = ForecastSimulator(config: config, durations: durations)
         let prepared = simulator.prepare(all.map(\.workload), now: now)
         // Each early entry's due time and max-lead, read once for the few forecasts below.
         let earlyDue = early.map(\.due)
