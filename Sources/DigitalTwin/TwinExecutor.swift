@@ -167,7 +167,7 @@ extension DigitalTwin {
     /// The restart's slot is free: the controller forgets it and keeps how long it held it
     /// (`Reconciler.forgetSettledRestarts`), a given-up sequence too.
     func finishFlight(_ i: Int, _ id: WorkloadID) {
-        guard let flight = inFlight.removeValue(forKey: id) else { return }
+        guard let flight = inFlight.removeValue(forKey: id), options.learnDurations else { return }
         let held = now - flight.startedAt.seconds
         switch flight.strategy {
         case .rollout: durations.recordRollout(seconds: held)
