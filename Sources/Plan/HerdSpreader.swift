@@ -60,9 +60,16 @@ struct HerdSpreader {
                 return max(now, earlyDue[i] - min(lead, earlyMaxLead[i]))
             }
         }
+        // Leads past every early entry's due time (or max-lead) give the same start times: the
+        // forecast of one set of start times is made once.
+        var made: [[Timestamp]: (entries: [ForecastEntry], late: Int)] = [:]
         func forecast(lead: Int64) -> (entries: [ForecastEntry], late: Int) {
-            let entries = simulator.run(now: now, active: active, prepared, notBefore: startTimes(lead: lead))
-            return (entries, entries.filter(Self.isLate).count)
+            let starts = startTimes(lead: lead)
+            if let known = made[starts] { return known }
+            let entries = simulator.run(now: now, active: active, prepared, notBefore: starts)
+            let result = (entries, entries.filter(Self.isLate).count)
+            made[starts] = result
+            return result
         }
 
         let plain = forecast(lead: 0)
