@@ -36,6 +36,8 @@ public final class Reconciler: Sendable {
     /// Restarts this process started whose effect the caches may not show yet, so the planner
     /// neither repeats them nor ignores them when counting against the limits.
     let startedRestarts = Mutex<[WorkloadID: StartedRestart]>([:])
+    /// How long this process's finished restarts held their slot: the forecast's durations.
+    let restartDurations = Mutex(RestartDurations())
     /// The earliest moment a refused step asked to be retried (a PDB's Retry-After), this pass.
     let retryAt = Mutex<Timestamp?>(nil)
     /// Paces announcements cluster-wide (see `ControllerConfiguration.announcementBurst`).
@@ -120,7 +122,8 @@ public final class Reconciler: Sendable {
             return memory.blocked(now: now, generation: generation)
         }
         let plan = Planner(config: configuration.planner)
-            .plan(assessment, now: now, startedRestarts: startedRestarts.withLock { $0 }, backingOff: backingOff)
+            .plan(assessment, now: now, startedRestarts: startedRestarts.withLock { $0 }, backingOff: backingOff,
+                  durations: restartDurations.withLock { $0 })
         record(assessment, tally, plan, now: now)
         if let metrics, !arrivals.isEmpty {
             let decided = ContinuousClock.now
@@ -217,10 +220,21 @@ public final class Reconciler: Sendable {
                 let age = now - flight.startedAt
                 let timeout = configuration.planner.rolloutTimeout
                 // An eviction sequence holds its slot while it is driven, then until the caches show it.
-                let settled = flight.strategy == .rollout
-                    ? (visible ? !Planner.stillRolling(workload) : age > 4 * timeout)
+                let finished = flight.strategy == .rollout
+                    ? visible && !Planner.stillRolling(workload)
                     : !driven.contains(id) && (visible || age > timeout)
-                if settled { flights[id] = nil }
+                let settled = finished || (flight.strategy == .rollout && !visible && age > 4 * timeout)
+                guard settled else { continue }
+                flights[id] = nil
+                // A rollout never seen (lost patch) measures nothing; a finished or given-up one held its slot that long.
+                guard finished else { continue }
+                restartDurations.withLock { durations in
+                    if flight.strategy == .rollout {
+                        durations.recordRollout(seconds: age)
+                    } else {
+                        durations.recordEviction(seconds: age, pods: workload.podsInScope.count)
+                    }
+                }
             }
         }
     }

@@ -2,10 +2,12 @@ import Assess
 import KubeModel
 
 /// Simulates the planner forward: restarts start earliest-deadline-first whenever the workload's
-/// window is open and the limits allow, each taking the typical rollout duration. The result says
-/// when each workload can expect its restart and whether that is after its deadline.
+/// window is open and the limits allow, each taking as long as this process's restarts of its
+/// strategy took (`RestartDurations`; the configured typical duration until it has observed some).
+/// The result says when each workload can expect its restart and whether that is after its deadline.
 struct ForecastSimulator {
     var config: PlannerConfig
+    var durations = RestartDurations()
     /// Safety net against a pathological input; each step starts or finishes at least one restart.
     private let maxSteps = 1_000_000
 
@@ -18,6 +20,8 @@ struct ForecastSimulator {
         var id: WorkloadID
         var deadline: Timestamp?
         var upcoming: Bool
+        /// How long its restart holds a slot.
+        var duration: Int64
     }
 
     /// The pending restarts in priority order with their windows: sorted and resolved once, then
@@ -50,7 +54,8 @@ struct ForecastSimulator {
             }
             let id = workload.id
             return Item(workload: index, namespace: id.namespace, window: window, id: id, deadline: workload.deadline,
-                        upcoming: !workload.classification.needsRestart)
+                        upcoming: !workload.classification.needsRestart,
+                        duration: durations.expected(workload, prior: config.typicalRolloutDuration))
         }
         return Prepared(workloads: workloads, items: items, windows: windows)
     }
@@ -59,8 +64,10 @@ struct ForecastSimulator {
     func run(now: Timestamp, active: [WorkloadID: Timestamp], _ prepared: Prepared, notBefore: [Timestamp]) -> [ForecastEntry] {
         let pending = prepared.items
         var windows = prepared.windows
+        // A running restart's strategy is not known here: it is taken for a rollout.
+        let runningDuration = durations.rolloutEstimate(prior: config.typicalRolloutDuration)
         var running: [(end: Timestamp, namespace: String)] = active.map { id, since in
-            (max(since + config.typicalRolloutDuration, now), id.namespace)
+            (max(since + runningDuration, now), id.namespace)
         }
         var entries: [ForecastEntry] = []
         entries.reserveCapacity(pending.count)
@@ -127,7 +134,7 @@ struct ForecastSimulator {
                 }
                 let item = pending[index]
                 if let w = item.window { waitingOnWindow[w] -= 1 }
-                let end = time + config.typicalRolloutDuration
+                let end = time + item.duration
                 running.append((end, item.namespace))
                 perNamespace[item.namespace, default: 0] += 1
                 entries.append(entry(item, start: time, end: end, now: now))

@@ -11,6 +11,8 @@ import KubeModel
 /// costs a few forecasts (a binary search over days), and only when the plain forecast is late.
 struct HerdSpreader {
     var config: PlannerConfig
+    /// What this process's restarts took: the forecast's durations.
+    var durations = RestartDurations()
     /// Restarts should finish at least this long before the deadline: a margin for rollouts
     /// slower than the typical one.
     static let margin: Int64 = 86_400
@@ -46,7 +48,7 @@ struct HerdSpreader {
         var all: [(workload: WorkloadAssessment, notBefore: Timestamp, early: Int?)] =
             pending.map { ($0.0, $0.notBefore, nil) } + early.enumerated().map { ($1.workload, $1.due, $0) }
         all = Self.inPriorityOrder(all)
-        let simulator = ForecastSimulator(config: config)
+        let simulator = ForecastSimulator(config: config, durations: durations)
         let prepared = simulator.prepare(all.map(\.workload), now: now)
         // Each early entry's due time and max-lead, read once for the few forecasts below.
         let earlyDue = early.map(\.due)
@@ -58,9 +60,16 @@ struct HerdSpreader {
                 return max(now, earlyDue[i] - min(lead, earlyMaxLead[i]))
             }
         }
+        // Leads past every early entry's due time (or max-lead) give the same start times: the
+        // forecast of one set of start times is made once.
+        var made: [[Timestamp]: (entries: [ForecastEntry], late: Int)] = [:]
         func forecast(lead: Int64) -> (entries: [ForecastEntry], late: Int) {
-            let entries = simulator.run(now: now, active: active, prepared, notBefore: startTimes(lead: lead))
-            return (entries, entries.filter(Self.isLate).count)
+            let starts = startTimes(lead: lead)
+            if let known = made[starts] { return known }
+            let entries = simulator.run(now: now, active: active, prepared, notBefore: starts)
+            let result = (entries, entries.filter(Self.isLate).count)
+            made[starts] = result
+            return result
         }
 
         let plain = forecast(lead: 0)

@@ -12,9 +12,11 @@ public struct Planner: Sendable {
     /// - Parameter backingOff: workloads whose last write was refused or failed, and until when
     ///   they must not be tried (`FailureMemory`): deferred with cause `backoff`. A running
     ///   restart in backoff (an eviction a PodDisruptionBudget refuses) keeps its slot.
+    /// - Parameter durations: how long this process's finished restarts took: the forecast's
+    ///   duration per restart (the configured typical duration while it knows none).
     public func plan(
         _ assessment: Assessment, now: Timestamp, startedRestarts: [WorkloadID: StartedRestart] = [:],
-        backingOff: [WorkloadID: Timestamp] = [:]
+        backingOff: [WorkloadID: Timestamp] = [:], durations: RestartDurations = RestartDurations()
     ) -> Plan {
         var decisions: [Decision] = []
         /// Workloads to restart now if windows and limits allow, and how.
@@ -148,7 +150,7 @@ public struct Planner: Sendable {
 
         // The forecast; when it is late and spreading is on, which not-yet-due workloads start early.
         let runningBefore = running
-        let spread = HerdSpreader(config: config).plan(
+        let spread = HerdSpreader(config: config, durations: durations).plan(
             now: now, active: runningBefore, pending: candidates.map { ($0.workload, now) } + deferredForForecast, early: early)
         var startingEarly: [WorkloadID: Int64] = [:]  // how long before its restart is due
         if !spread.startNow.isEmpty {

@@ -8,7 +8,8 @@ public struct PlannerConfig: Hashable, Sendable {
     public var rolloutTimeout: Int64
     /// No new restart of a workload this soon after its last one (`--restart-cooldown`, seconds).
     public var cooldown: Int64
-    /// How long a restart usually takes (observed by the controller); drives the forecast.
+    /// How long a restart usually takes: the forecast's prior until the process has observed its
+    /// own restarts (`RestartDurations`), and the planner's wake-up for a running one.
     public var typicalRolloutDuration: Int64
     /// Re-evaluate at least this often (`--resync-interval`, seconds).
     public var resyncInterval: Int64

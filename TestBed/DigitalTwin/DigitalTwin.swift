@@ -34,6 +34,8 @@ public final class DigitalTwin {
     var stepped: Set<Int> = []
     /// Refused and given-up restarts, backed off (the controller's memory).
     var failures = FailureMemory()
+    /// How long the controller's finished restarts took (its memory): the forecast's durations.
+    var durations = RestartDurations()
     var renewals: [[Int64]]
     var firstStarts: [Int64]
     var controllerDown = false
@@ -84,6 +86,7 @@ public final class DigitalTwin {
         }
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        ledger.durationsAtEnd = durations
         return TwinResult(options: options, ledger: ledger, workloads: workloads, minimum: minimumRestarts(), runtimeSeconds: seconds)
     }
 
@@ -127,6 +130,7 @@ public final class DigitalTwin {
             startedRestarts.removeAll()  // the controller's memory; the cluster keeps its annotations
             sequences.removeAll()
             failures = FailureMemory()
+            durations = RestartDurations()
         case .outageEnd:
             controllerDown = false
             requestPass(at: now)
@@ -153,7 +157,8 @@ public final class DigitalTwin {
         if rotationLimits, !assessment.workloads.contains(where: { $0.classification == .invalidated && workloads[index(of: $0.id) ?? 0].kind.protectable }) {
             rotationLimits = false  // every invalidated workload restarted: back to the usual limits
         }
-        let plan = Planner(config: config).plan(assessment, now: at, startedRestarts: startedRestarts, backingOff: failures.blocked(now: at))
+        let plan = Planner(config: config).plan(assessment, now: at, startedRestarts: startedRestarts, backingOff: failures.blocked(now: at),
+                                                durations: durations)
         for miss in plan.predictedMisses {
             guard let i = index(of: miss.workload), let deadline = miss.deadline else { continue }
             let key = TwinLedger.MissKey(workload: i, deadline: deadline.seconds)

@@ -33,7 +33,7 @@ extension DigitalTwin {
             // As the controller does: an eviction sequence past the planner's timeout stops, its
             // restart state is removed and it is tried again after a backoff; a rollout runs on.
             if workloads[i].kind == .replicationController, failures.blockedUntil(decision.workload, now: Timestamp(seconds: now), generation: nil) == nil {
-                startedRestarts[decision.workload] = nil
+                finishFlight(i, decision.workload)
                 giveUp(i, decision)
             }
         default:
@@ -90,7 +90,7 @@ extension DigitalTwin {
         guard let candidate = old.first else {
             if notReady.isEmpty {
                 sequences[i] = nil  // every pod replaced: the sequence is done
-                startedRestarts[decision.workload] = nil
+                finishFlight(i, decision.workload)
                 failures.recordSuccess(decision.workload)
             } else {
                 wait(i, decision, sequence)
@@ -115,7 +115,7 @@ extension DigitalTwin {
     /// Waiting for a replacement to be Ready; gives up when nothing moved for the evict timeout.
     private func wait(_ i: Int, _ decision: Decision, _ sequence: TwinEviction) {
         guard now - sequence.lastProgress <= options.evictTimeout else {
-            startedRestarts[decision.workload] = nil
+            finishFlight(i, decision.workload)
             ledger.rolloutTimeouts.insert("\(i)@\(sequence.restartedAt)")
             giveUp(i, decision)
             return
@@ -164,6 +164,17 @@ extension DigitalTwin {
         return min(1800, max(60, Int64(240 * exp(0.5 * normal))))
     }
 
+    /// The restart's slot is free: the controller forgets it and keeps how long it held it
+    /// (`Reconciler.forgetSettledRestarts`), a given-up sequence too.
+    func finishFlight(_ i: Int, _ id: WorkloadID) {
+        guard let flight = startedRestarts.removeValue(forKey: id), options.learnDurations else { return }
+        let held = now - flight.startedAt.seconds
+        switch flight.strategy {
+        case .rollout: durations.recordRollout(seconds: held)
+        default: durations.recordEviction(seconds: held, pods: workloads[i].replicas)
+        }
+    }
+
     private func countEarly(_ decision: Decision) {
         guard let early = decision.early else { return }
         ledger.earlyStarts += 1
@@ -178,7 +189,7 @@ extension DigitalTwin {
             guard let i = index(of: id) else { continue }
             switch flight.strategy {
             case .rollout:
-                if !(workloads[i].rolloutEnds.map { $0 > now } ?? false) { startedRestarts[id] = nil }
+                if !(workloads[i].rolloutEnds.map { $0 > now } ?? false) { finishFlight(i, id) }
             default:
                 // An eviction sequence holds its slot while it is driven, then until the workload shows it.
                 let visible = workloads[i].restartForDeadline.map { handled in flight.deadline.map { handled >= $0.seconds } ?? true } ?? false

@@ -1,3 +1,5 @@
+import Plan
+
 /// What the twin measures while it runs: incidents, restarts, breaches, forecasts.
 struct TwinLedger {
     static let year: Int64 = 365 * 86_400
@@ -27,6 +29,8 @@ struct TwinLedger {
     /// Each restart reported as timed out (workload@start), once.
     var rolloutTimeouts: Set<String> = []
     var evictionsRefused = 0
+    /// What the controller had learned of its restarts' durations when the run ended.
+    var durationsAtEnd = RestartDurations()
 
     struct MissKey: Hashable {
         var workload: Int

@@ -8,6 +8,9 @@ public struct TwinOptions: Sendable {
     public var namespaces: Int = 60
     /// Herd spreading (the planner's `--spread-herds`).
     public var spreadHerds: Bool = true
+    /// The controller learns its restarts' durations for the forecast (`RestartDurations`); off,
+    /// the forecast keeps the configured typical duration, for comparison.
+    public var learnDurations: Bool = true
     public var maxConcurrent: Int = 1
     public var maxConcurrentPerNamespace: Int = 1
     /// The controller's --restart-before, in days.

@@ -1,4 +1,5 @@
 import Foundation
+import Plan
 
 /// The twin's table: one line per check, each with its verdict.
 public struct TwinResult: Sendable {
@@ -26,8 +27,7 @@ public struct TwinResult: Sendable {
         if let rotation = ledger.rotationAt {
             // Old clients fail from the rotation until restarted: unavoidable, but every one must be
             // restarted within a week (every window opens nightly; the operator raised the limits).
-            // The first plan's forecast is shown beside it: it assumes the typical rollout duration
-            // for eviction sequences too, so it is optimistic.
+            // The first plan's forecast is shown beside it, with the restart durations learned by then.
             let worst = ledger.rotationOutage.values.max() ?? 0
             let forecast = ledger.rotationForecastEnd.map { $0 == .max ? Int64.max : $0 - rotation } ?? 0
             let forecastText = forecast == .max ? "never" : Self.duration(forecast)
@@ -59,6 +59,11 @@ public struct TwinResult: Sendable {
         lines.append(Line(check: "deadline misses predicted (ForecastMiss)",
                           value: "\(predicted.count) of \(expiryMisses.count)\(ahead)", passed: predicted.count == expiryMisses.count))
         lines.append(Line(check: "rollouts timed out (reported)", value: "\(ledger.rolloutTimeouts.count)", passed: true))
+        let learned = ledger.durationsAtEnd, prior = options.plannerConfig(rotationLimits: false).typicalRolloutDuration
+        lines.append(Line(check: "forecast's restart duration, learned (prior)",
+                          value: "rollout \(learned.rolloutEstimate(prior: prior)) s of \(learned.rollout.values.count) samples, "
+                              + "eviction \(learned.evictionEstimate(pods: 1, prior: prior)) s per pod of \(learned.evictionPerPod.values.count) (\(prior) s)",
+                          passed: true))
         lines.append(Line(check: "run: workloads / pods / days / passes",
                           value: "\(workloads.count) / \(workloads.map(\.replicas).reduce(0, +)) / \(options.days) / \(ledger.passes)", passed: true))
         lines.append(Line(check: "runtime", value: String(format: "%.1f s", runtimeSeconds), passed: true))

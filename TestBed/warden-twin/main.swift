@@ -17,6 +17,8 @@ struct WardenTwin: ParsableCommand {
     @Option(help: "Restarts running at once in one namespace.") var maxConcurrentPerNamespace: Int = 1
     @Flag(inversion: .prefixedNo, help: "Herd spreading (the controller's --spread-herds).") var spreadHerds = true
     @Flag(help: "Run twice, spreading on and off, and print both tables.") var compare = false
+    @Flag(inversion: .prefixedNo, help: "The forecast learns the restarts' durations (off: it keeps the configured 300 s).")
+    var learnDurations = true
     @Flag(help: "Assess and plan the whole cluster on every pass (as the controller does): the same result, far slower.")
     var wholeClusterPasses = false
     @Option(help: "Instead of a run: the CPU cost of one assessment and plan on that day of the run (a herd on its way).")
@@ -34,6 +36,7 @@ struct WardenTwin: ParsableCommand {
         options.restartBeforeDays = restartBeforeDays
         options.maxConcurrentPerNamespace = maxConcurrentPerNamespace
         options.wholeClusterPasses = wholeClusterPasses
+        options.learnDurations = learnDurations
         options.outageDay = min(options.outageDay, max(0, days - 3))
         options.upgradeDay = min(options.upgradeDay, max(0, days - 1))
         options.spreadHerds = compare ? true : spreadHerds
