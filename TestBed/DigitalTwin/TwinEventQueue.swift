@@ -1,6 +1,8 @@
+import Assess
+
 /// What happens next in the twin, earliest first (ties in the order they were scheduled).
 struct TwinEventQueue {
-    enum Event {
+    enum Event: Equatable {
         /// The controller runs a pass (its requeue, or a change it watches).
         case pass
         /// The owners redeploy the workload (every pod replaced).
@@ -21,40 +23,27 @@ struct TwinEventQueue {
         case outageEnd
     }
 
-    private var heap: [(time: Int64, order: Int, event: Event)] = []
+    /// Ties in the order they were scheduled.
+    private struct Scheduled: Comparable {
+        var time: Int64
+        var order: Int
+        var event: Event
+
+        static func < (a: Scheduled, b: Scheduled) -> Bool { (a.time, a.order) < (b.time, b.order) }
+    }
+
+    private var heap = MinHeap<Scheduled>()
     private var scheduled = 0
 
     var isEmpty: Bool { heap.isEmpty }
     var nextTime: Int64? { heap.first?.time }
 
     mutating func schedule(_ event: Event, at time: Int64) {
-        heap.append((time, scheduled, event))
+        heap.push(Scheduled(time: time, order: scheduled, event: event))
         scheduled += 1
-        var child = heap.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard less(child, parent) else { break }
-            heap.swapAt(child, parent)
-            child = parent
-        }
     }
 
     mutating func pop() -> (time: Int64, event: Event)? {
-        guard !heap.isEmpty else { return nil }
-        heap.swapAt(0, heap.count - 1)
-        let top = heap.removeLast()
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1, right = left + 1
-            var smallest = parent
-            if left < heap.count, less(left, smallest) { smallest = left }
-            if right < heap.count, less(right, smallest) { smallest = right }
-            if smallest == parent { break }
-            heap.swapAt(parent, smallest)
-            parent = smallest
-        }
-        return (top.time, top.event)
+        heap.pop().map { ($0.time, $0.event) }
     }
-
-    private func less(_ a: Int, _ b: Int) -> Bool { (heap[a].time, heap[a].order) < (heap[b].time, heap[b].order) }
 }
