@@ -11,11 +11,11 @@ public struct PassPacing: Sendable, Equatable {
     public var debounce: Duration
     /// The longest rest between two passes under a burst (the loop's `minimumInterval`).
     public var maximumRest: Duration
-    /// Seconds of rest per second of pass: 4 keeps passes under continuous change to at most a
-    /// fifth of the wall time.
+    /// Seconds of rest per second of pass: 19 keeps passes under continuous change to at most a
+    /// twentieth of the wall time (5 % of a core, the steady-state budget).
     public var restPerPassSecond: Double
 
-    public init(debounce: Duration = .milliseconds(5), maximumRest: Duration = .milliseconds(200), restPerPassSecond: Double = 4) {
+    public init(debounce: Duration = .milliseconds(5), maximumRest: Duration = .milliseconds(200), restPerPassSecond: Double = 19) {
         self.debounce = min(debounce, maximumRest)
         self.maximumRest = maximumRest
         self.restPerPassSecond = max(0, restPerPassSecond)

@@ -4,7 +4,7 @@ import Testing
 /// The reconcile loop's pacing: a lone change is taken in after the debounce, a burst waits out
 /// the rest after the last pass, and the rest follows what a pass costs within its bounds.
 @Suite struct PassPacingTests {
-    let pacing = PassPacing(debounce: .milliseconds(5), maximumRest: .milliseconds(200), restPerPassSecond: 4)
+    let pacing = PassPacing(debounce: .milliseconds(5), maximumRest: .milliseconds(200), restPerPassSecond: 19)
 
     @Test func aChangeAfterAQuietPeriodWaitsOnlyTheDebounce() {
         let now = ContinuousClock.now
@@ -20,8 +20,8 @@ import Testing
     }
 
     @Test func theRestIsProportionalToThePassWithinItsBounds() {
-        #expect(pacing.rest(afterPassOf: .microseconds(300)) == .milliseconds(5))
-        #expect(pacing.rest(afterPassOf: .milliseconds(10)) == .milliseconds(40))
+        #expect(pacing.rest(afterPassOf: .microseconds(100)) == .milliseconds(5))
+        #expect(pacing.rest(afterPassOf: .milliseconds(2)) == .milliseconds(38))
         #expect(pacing.rest(afterPassOf: .milliseconds(150)) == .milliseconds(200))
     }
 
