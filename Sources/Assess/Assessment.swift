@@ -24,7 +24,8 @@ public struct Assessment: Hashable, Sendable {
     public func workload(_ id: WorkloadID) -> WorkloadAssessment? { workloads.first { $0.id == id } }
 
     /// The earliest instant any classification changes by the clock alone.
-    public var nextTransition: Timestamp? { workloads.compactMap(\.nextTransition).min() }
+    /// Lazy: planned at every pass over tens of thousands of workloads, nothing is copied.
+    public var nextTransition: Timestamp? { workloads.lazy.compactMap(\.nextTransition).min() }
 
     /// `workloads` in `deadlineOrder`: small keys are sorted, then the large values are put in
     /// place by swaps (moves, not copies that would retain every field).
