@@ -24,7 +24,16 @@ public struct Assessment: Hashable, Sendable {
     public func workload(_ id: WorkloadID) -> WorkloadAssessment? { workloads.first { $0.id == id } }
 
     /// The earliest instant any classification changes by the clock alone.
-    public var nextTransition: Timestamp? { workloads.compactMap(\.nextTransition).min() }
+    /// A plain loop: read at every pass over tens of thousands of workloads, where a lazy
+    /// key-path `compactMap` projected (copied) each workload through the key path (a sixth of
+    /// the steady pass's CPU at 48k workloads).
+    public var nextTransition: Timestamp? {
+        var next: Timestamp?
+        for workload in workloads {
+            if let instant = workload.nextTransition, next.map({ instant < $0 }) ?? true { next = instant }
+        }
+        return next
+    }
 
     /// `workloads` in `deadlineOrder`: small keys are sorted, then the large values are put in
     /// place by swaps (moves, not copies that would retain every field).

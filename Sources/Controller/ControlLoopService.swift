@@ -37,9 +37,10 @@ public struct ControlLoopService: Service {
 }
 
 extension ControllerRuntime {
-    /// Reconciles on every change (coalesced) and whenever the plan asks to look again.
+    /// Reconciles on every change (coalesced, see `PassPacing`) and whenever the plan asks to look again.
     func loop() async {
         var requeueAt = clock()
+        var restingUntil: ContinuousClock.Instant?
         var releasedStartupMemory = false
         defer { loopStep.withLock { $0 = "ended" } }
         while !Task.isCancelled {
@@ -47,23 +48,26 @@ extension ControllerRuntime {
             loopStep.withLock { $0 = "waiting for a change" }
             await signal.wait(timeout: .milliseconds(Int64(Double(simulated) * 1000 / clockRate)))
             if Task.isCancelled { break }
+            loopStep.withLock { $0 = "letting events settle" }
+            do {
+                try await Task.sleep(for: pacing.delay(wokenAt: ContinuousClock.now, restingUntil: restingUntil))
+            } catch {
+                break  // cancelled: shutting down
+            }
             health.setCachesSynced(caches.hasSynced)
             checkToken()
             if let event = tokenLifetime.refresh() { await events.emit(event) }
             loopStep.withLock { $0 = "in a reconcile pass" }
+            let passStarted = ContinuousClock.now
             let outcome = await reconciler.reconcile(isLeader: leader.load(ordering: .relaxed))
+            let passEnded = ContinuousClock.now
             onOutcome?(outcome)
             metrics.recordEventsDropped(total: events.droppedEvents)
             requeueAt = outcome.requeueAt
+            restingUntil = passEnded + pacing.rest(afterPassOf: passEnded - passStarted, requeueDue: requeueAt <= clock())
             if releasesStartupMemory && !releasedStartupMemory && caches.hasSynced {
                 releasedStartupMemory = true
                 ProcessMemory.releaseStartupMemory()
-            }
-            loopStep.withLock { $0 = "letting events settle" }
-            do {
-                try await Task.sleep(for: minimumInterval)  // let a burst of watch events settle
-            } catch {
-                break  // cancelled: shutting down
             }
         }
     }

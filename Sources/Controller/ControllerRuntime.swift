@@ -37,7 +37,8 @@ public final class ControllerRuntime: Sendable {
     let clock: @Sendable () -> Timestamp
     /// Controller seconds per real second (1 in production; the demo compresses time).
     let clockRate: Double
-    let minimumInterval: Duration
+    /// When a change is taken into a pass; its longest rest between passes is `minimumInterval`.
+    let pacing: PassPacing
     let onOutcome: (@Sendable (Reconciler.Outcome) -> Void)?
     /// After the first reconcile on synced caches, hand start-up-only memory back to the kernel
     /// (`ProcessMemory.releaseStartupMemory`). For the `token-warden run` process, not for
@@ -63,7 +64,7 @@ public final class ControllerRuntime: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.clockRate = clockRate
-        self.minimumInterval = minimumInterval
+        pacing = PassPacing(maximumRest: minimumInterval)
         self.onOutcome = onOutcome
         self.releasesStartupMemory = releasesStartupMemory
         let health = HealthState()

@@ -41,8 +41,9 @@ public struct Planner: Sendable {
         for since in running.values { wakeUps.append(since + config.rolloutTimeout + 1) }
 
         // The assessment is in deadline order already; confirmed-stale workloads move to the front.
-        let ordered = assessment.workloads.filter { $0.classification == .confirmedStale }
-            + assessment.workloads.filter { $0.classification != .confirmedStale }
+        // Without any (the usual case) the assessment's array is walked as it is, not copied.
+        let stale = assessment.workloads.filter { $0.classification == .confirmedStale }
+        let ordered = stale.isEmpty ? assessment.workloads : stale + assessment.workloads.filter { $0.classification != .confirmedStale }
         for workload in ordered {
             let needsRestart = workload.classification.needsRestart
             if workload.classification == .ok, let due = workload.restartDue, due > now,

@@ -1,0 +1,39 @@
+/// When the reconcile loop runs its next pass after a change. A change that comes after a quiet
+/// period is taken in after a short debounce (a rollout's first events arrive within milliseconds
+/// of each other), so a lone event is decided within milliseconds. A change that comes while the
+/// loop is still resting from its last pass waits until the rest is over: under a burst the
+/// passes are spaced by a rest proportional to what a pass costs (`restPerPassSecond` seconds of
+/// rest per second of pass), at least the debounce and at most `maximumRest`, so cheap passes
+/// follow the changes closely and expensive ones cannot take more than a bounded share of a core.
+/// Pure: the loop passes in the pass's duration and where it is in time.
+public struct PassPacing: Sendable, Equatable {
+    /// The wait after a quiet period, to take a burst's first events in one pass.
+    public var debounce: Duration
+    /// The longest rest between two passes under a burst (the loop's `minimumInterval`).
+    public var maximumRest: Duration
+    /// Seconds of rest per second of pass: 19 keeps passes under continuous change to at most a
+    /// twentieth of the wall time (5 % of a core, the steady-state budget).
+    public var restPerPassSecond: Double
+
+    public init(debounce: Duration = .milliseconds(5), maximumRest: Duration = .milliseconds(200), restPerPassSecond: Double = 19) {
+        self.debounce = min(debounce, maximumRest)
+        self.maximumRest = maximumRest
+        self.restPerPassSecond = max(0, restPerPassSecond)
+    }
+
+    /// How long the loop rests after a pass that took `passDuration`. A pass that asks to run
+    /// again at once (its requeue is already due: the clock's resolution is a second) rests the
+    /// longest, so the loop never spins on its own requeue.
+    public func rest(afterPassOf passDuration: Duration, requeueDue: Bool = false) -> Duration {
+        if requeueDue { return maximumRest }
+        let proportional = passDuration * restPerPassSecond
+        return max(debounce, min(maximumRest, proportional))
+    }
+
+    /// How long to wait before the pass once woken at `now`: until the rest after the last pass
+    /// is over (`restingUntil`), or the debounce when the loop was already quiet.
+    public func delay(wokenAt now: ContinuousClock.Instant, restingUntil: ContinuousClock.Instant?) -> Duration {
+        guard let restingUntil, now < restingUntil else { return debounce }
+        return max(debounce, restingUntil - now)
+    }
+}
