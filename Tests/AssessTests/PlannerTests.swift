@@ -175,14 +175,20 @@ enum Tests {
         #expect(plan.decision(for: WorkloadID(kind: .pod, namespace: "c", name: "bare"))?.message.contains("strategy: recreate") == true)
     }
 
-    @Test func interruptedEvictionSequenceResumes() {
+    /// A ReplicationController whose eviction sequence is recorded, one old pod left and one replaced.
+    private func legacySequence(restartedAt: String, handled: String) -> Cluster {
         var c = Cluster()
         let rc = ReplicationController(metadata: meta("legacy", kind: "ReplicationController", annotations: [
-            PolicyAnnotation.restartedAt: "2026-11-23T18:58:00Z", PolicyAnnotation.restartForDeadline: "2026-11-30T23:11:44Z",
+            PolicyAnnotation.restartedAt: restartedAt, PolicyAnnotation.restartForDeadline: handled,
         ]), spec: ReplicaSpec(replicas: 2), status: ReplicaStatus(replicas: 2, readyReplicas: 2, availableReplicas: 2))
         c.snapshot.replicationControllers = [rc]
         c.add(makePod(name: "legacy-old", containers: [TestContainer(startedAt: s1)], owner: ownerRef("ReplicationController", "legacy")))
         c.add(makePod(name: "legacy-new", containers: [TestContainer(startedAt: "2026-11-23T18:59:00Z")], owner: ownerRef("ReplicationController", "legacy")))
+        return c
+    }
+
+    @Test func interruptedEvictionSequenceResumes() {
+        let c = legacySequence(restartedAt: "2026-11-23T18:58:00Z", handled: "2026-11-30T23:11:44Z")
         let plan = Planner().plan(c.assess(now: now), now: now)
         #expect(plan.decisions.map(\.action) == [.restart(.evict, resume: true)])
         #expect(plan.decisions[0].pods.map(\.name) == ["legacy-old"])
@@ -192,13 +198,7 @@ enum Tests {
     /// The record for the earlier deadline is the same sequence, resumed — unless it is old.
     @Test(arguments: [("2026-11-23T18:58:00Z", "2026-11-29T00:00:00Z", true), ("2025-11-20T10:00:00Z", "2025-11-27T00:00:00Z", false)])
     func aSequenceWhoseDeadlineMovedResumesWithinTheTimeout(restartedAt: String, handled: String, resumes: Bool) {
-        var c = Cluster()
-        let rc = ReplicationController(metadata: meta("legacy", kind: "ReplicationController", annotations: [
-            PolicyAnnotation.restartedAt: restartedAt, PolicyAnnotation.restartForDeadline: handled,
-        ]), spec: ReplicaSpec(replicas: 2), status: ReplicaStatus(replicas: 2, readyReplicas: 2, availableReplicas: 2))
-        c.snapshot.replicationControllers = [rc]
-        c.add(makePod(name: "legacy-old", containers: [TestContainer(startedAt: s1)], owner: ownerRef("ReplicationController", "legacy")))
-        c.add(makePod(name: "legacy-new", containers: [TestContainer(startedAt: "2026-11-23T18:59:00Z")], owner: ownerRef("ReplicationController", "legacy")))
+        let c = legacySequence(restartedAt: restartedAt, handled: handled)
         let plan = Planner().plan(c.assess(now: now), now: now)
         #expect(plan.decisions.map(\.action) == [.restart(.evict, resume: resumes)])
     }
