@@ -34,7 +34,7 @@ import argparse, datetime, json, os, platform, re, secrets, subprocess, sys, tim
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench import ROOT, Sim, free_port, log  # noqa: E402
-from steady_bench import admin_request  # noqa: E402
+from steady_bench import admin_request, wait_ready  # noqa: E402
 from soak_measure import digest_lines, proc_figures, slope_per_hour  # noqa: E402
 
 CONTROLLER_USER = "system:serviceaccount:token-warden:token-warden"
@@ -105,17 +105,7 @@ class Soak:
         started = time.perf_counter()
         self.proc = subprocess.Popen(cmd, env={**os.environ, "GNUTLS_NO_IMPLICIT_INIT": "1"}, stdout=subprocess.DEVNULL,
                                      stderr=open(self.controller_log, "w"))
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"token-warden run exited ({self.proc.returncode}); see {self.controller_log}")
-            if time.perf_counter() - started > 600:
-                raise RuntimeError("token-warden run was not ready within 10 minutes")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/readyz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
+        wait_ready(self.proc, self.port, started, self.controller_log)
         return time.perf_counter() - started
 
     def controller_digests(self):

@@ -17,6 +17,21 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench import ROOT, Sim, free_port, log, rss_bytes  # noqa: E402
 
 
+def wait_ready(proc, port, started, log_path):
+    """Waits until `token-warden run` answers /readyz (10 minutes at most, or until it exits)."""
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"token-warden run exited ({proc.returncode}); see {log_path}")
+        if time.perf_counter() - started > 600:
+            raise RuntimeError("token-warden run was not ready within 10 minutes")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+
+
 def admin_request(kubeconfig, method, path, body=None, timeout=10):
     """A request to kube-sim's admin API with the kubeconfig's token, verified against its CA; the answer's body."""
     text = open(kubeconfig).read()
@@ -101,17 +116,7 @@ def run_controller(args, name, sim, workdir, reconcile):
                             env={**os.environ, "GNUTLS_NO_IMPLICIT_INIT": "1"}, stdout=subprocess.DEVNULL,
                             stderr=open(os.path.join(workdir, f"token-warden-{reconcile}.log"), "w"))
     try:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"token-warden run exited ({proc.returncode}); see {workdir}/token-warden-{reconcile}.log")
-            if time.perf_counter() - started > 600:
-                raise RuntimeError("token-warden run was not ready within 10 minutes")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
+        wait_ready(proc, port, started, f"{workdir}/token-warden-{reconcile}.log")
         result["ready_s"] = time.perf_counter() - started
         log(f"steady {name} ({reconcile}): ready after {result['ready_s']:.1f}s; settling {args.settle}s")
         time.sleep(args.settle)  # the first passes, Events and memo fill-up
