@@ -116,19 +116,14 @@ enum ActingUnderFailureScenarios {
     /// Lease renewals stall mid-restart: the leader writes nothing once its renew deadline passed.
     static func leaseStalls(_ load: LoadProfile) async throws -> ScenarioRow {
         let run = try ScenarioRun(name: "lease-stalls", faults: "lease requests answered 3 s late mid-restart", load: load)
-        var options = run.options
-        options.leaderElection = true
-        options.identity = "a"
+        var options = run.leaderOptions(identity: "a")
         let a = try run.start(options)
         if await run.waitForFirstRestart() {
             run.faultInjected()
             run.harness.sim.faults.setLatency(3, resource: "leases")
             do { try await Task.sleep(for: .milliseconds(1300)) } catch {}
-            let logged = run.harness.sim.requestLog.all.count
-            do { try await Task.sleep(for: .seconds(2)) } catch {}
-            let late = run.harness.sim.requestLog.all.dropFirst(logged)
-                .filter { !["get", "list", "watch"].contains($0.verb) && $0.resource != "leases" }
-            run.check(late.isEmpty, "\(late.count) writes after the renew deadline passed")
+            let late = await run.writes(overSeconds: 2)
+            run.check(late == 0, "\(late) writes after the renew deadline passed")
             run.check(await a.stop(gracefully: false), "the stalled replica did not stop")
             run.harness.sim.faults.setLatency(0, resource: "leases")
             options.identity = "b"

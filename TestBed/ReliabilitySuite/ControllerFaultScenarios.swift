@@ -20,9 +20,7 @@ enum ControllerFaultScenarios {
 
     static func leaderKilled(_ load: LoadProfile) async throws -> ScenarioRow {
         let run = try ScenarioRun(name: "leader-killed", faults: "2 replicas, leader SIGKILLed mid-rollout", load: load)
-        var options = run.options
-        options.leaderElection = true
-        options.identity = "left"
+        var options = run.leaderOptions(identity: "left")
         let left = try run.start(options)
         options.identity = "right"
         let right = try run.start(options)

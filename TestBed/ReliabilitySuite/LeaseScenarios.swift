@@ -17,9 +17,7 @@ enum LeaseScenarios {
             s.namespace("db")
             s.statefulSet("db", "pg", replicas: 1, ageDays: 350)
         })
-        var options = run.options
-        options.leaderElection = true
-        options.identity = "a"
+        var options = run.leaderOptions(identity: "a")
         run.harness.sim.faults.inject(.init(code: 403, verbs: ["patch"], resources: ["statefulsets"], retryAfterSeconds: 0))
         run.faultInjected()
         let a = try run.start(options)
@@ -45,9 +43,7 @@ enum LeaseScenarios {
     /// it (its next renewal or write), and the new holder finishes without a duplicate.
     static func leaseTaken(_ load: LoadProfile) async throws -> ScenarioRow {
         let run = try ScenarioRun(name: "lease-taken", faults: "the lease taken by another identity mid-restart", load: load)
-        var options = run.options
-        options.leaderElection = true
-        options.identity = "a"
+        var options = run.leaderOptions(identity: "a")
         let a = try run.start(options)
         if await run.waitForFirstRestart() {
             run.faultInjected()
@@ -62,11 +58,8 @@ enum LeaseScenarios {
             }
             run.check(await run.harness.wait(seconds: 5) { !a.runtime.isLeader }, "the replica never noticed")
             do { try await Task.sleep(for: .milliseconds(300)) } catch {}  // a write already on the wire
-            let logged = run.harness.sim.requestLog.all.count
-            do { try await Task.sleep(for: .seconds(2)) } catch {}
-            let late = run.harness.sim.requestLog.all.dropFirst(logged)
-                .filter { !["get", "list", "watch"].contains($0.verb) && $0.resource != "leases" }
-            run.check(late.isEmpty, "\(late.count) writes after the lease was taken")
+            let late = await run.writes(overSeconds: 2)
+            run.check(late == 0, "\(late) writes after the lease was taken")
             run.check(await a.stop(gracefully: false), "the replica did not stop")
             options.identity = "b"
             try run.start(options)
@@ -77,9 +70,7 @@ enum LeaseScenarios {
     /// A change of leader after the restarts completed: the new leader announces and counts nothing again.
     static func leaderChange(_ load: LoadProfile) async throws -> ScenarioRow {
         let run = try ScenarioRun(name: "leader-change", faults: "a change of leader after the restarts completed", load: load)
-        var options = run.options
-        options.leaderElection = true
-        options.identity = "a"
+        var options = run.leaderOptions(identity: "a")
         let a = try run.start(options)
         run.check(await run.harness.wait(seconds: load.deadlineSeconds) { run.harness.finished(run.awaited) }, "the first leader did not finish")
         do { try await Task.sleep(for: .seconds(1)) } catch {}  // completion recorded on the workloads

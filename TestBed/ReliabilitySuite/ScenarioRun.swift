@@ -111,3 +111,22 @@ public final class ScenarioRun {
         return row
     }
 }
+
+extension ScenarioRun {
+    /// The run's options for a replica that takes part in leader election as `identity`.
+    func leaderOptions(identity: String) -> ReliabilityHarness.RuntimeOptions {
+        var options = self.options
+        options.leaderElection = true
+        options.identity = identity
+        return options
+    }
+
+    /// The writes (any verb but get, list and watch; the Lease's own renewals aside) the simulator
+    /// logs over the next `seconds`: what a replica that may no longer write still sent.
+    func writes(overSeconds seconds: Int) async -> Int {
+        let logged = harness.sim.requestLog.all.count
+        do { try await Task.sleep(for: .seconds(seconds)) } catch {}
+        return harness.sim.requestLog.all.dropFirst(logged)
+            .filter { !["get", "list", "watch"].contains($0.verb) && $0.resource != "leases" }.count
+    }
+}
