@@ -43,9 +43,15 @@ public final class RestartExecutor: Sendable {
     ///
     /// If the server's answer shows the rollout cannot proceed (paused since the assessment,
     /// OnDelete), the restart state is removed again and `RestartError.rolloutBlocked` is thrown.
+    /// After a failed attempt (`afterFailedAttempt`) the workload is read from the server first: a
+    /// patch whose answer was lost may have landed although the caches do not show it yet, and
+    /// sending it again with a new restartedAt would start a second rollout. If the server shows
+    /// this deadline's restart state, that rollout is reported as started and nothing is sent; if
+    /// it cannot be read, nothing is sent either (the read's error is thrown).
+    ///
     /// Thrown errors are the caller's to report (a RestartFailed Event); `report` is told only
     /// what was done or did not throw (a rollout started, or in report mode would have).
-    public func startRollout(_ decision: Decision, now: Timestamp) async throws {
+    public func startRollout(_ decision: Decision, now: Timestamp, afterFailedAttempt: Bool = false) async throws {
         let ref = decision.ref
         guard let spec = KindRestartSupport.of(decision.workload.kind).spec, let restart = spec.restart else {
             throw RestartError.unsupported(ref, "a \(decision.workload.kind.kindName) has no rollout; use evict")
@@ -64,6 +70,12 @@ public final class RestartExecutor: Sendable {
             return
         }
 
+        if afterFailedAttempt, let started = try await restartStateOnServer(resource: resource, ref: ref, deadline: deadline) {
+            logger.notice("an earlier rollout patch for this deadline landed; not sent again",
+                          metadata: metadata.merging(["restartedAt": "\(started.rfc3339)"]) { $1 })
+            await report(.rolloutStarted(decision, patch: patch.summary))
+            return
+        }
         let answer: [UInt8]
         do {
             answer = try await client.patch(resource, namespace: ref.namespace, name: ref.name,
@@ -99,6 +111,17 @@ public final class RestartExecutor: Sendable {
             ])
             return nil
         }
+    }
+
+    /// When this deadline's rollout was started, if the server's copy of the workload (the same
+    /// object: uid) carries its restart state; nil if it does not.
+    func restartStateOnServer(resource: ResourceDescriptor, ref: ObjectRef, deadline: Timestamp) async throws -> Timestamp? {
+        let (_, metadata) = try await serverCopy(resource, ref)
+        guard ref.uid == nil || metadata.uid == ref.uid else { return nil }
+        // Malformed values were reported when the caches read them; here they only mean "not this deadline".
+        let (state, _) = RestartState.read(annotations: metadata.annotations, object: ref)
+        guard state.restartForDeadline == deadline else { return nil }
+        return state.restartedAt ?? deadline
     }
 
     /// The object as the server has it now (not as the caches last saw it): its JSON and metadata.

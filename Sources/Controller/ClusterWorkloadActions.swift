@@ -17,8 +17,8 @@ public struct ClusterWorkloadActions: WorkloadActions {
         await events.emit(event)
     }
 
-    public func startRollout(_ decision: Decision, now: Timestamp) async throws {
-        try await executor.startRollout(decision, now: now)
+    public func startRollout(_ decision: Decision, now: Timestamp, afterFailedAttempt: Bool) async throws {
+        try await executor.startRollout(decision, now: now, afterFailedAttempt: afterFailedAttempt)
     }
 
     public func evictNext(_ decision: Decision, workloadPods: [Pod], now: Timestamp, timeoutSeconds: Int64) async throws -> EvictionStep {

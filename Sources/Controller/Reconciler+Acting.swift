@@ -14,8 +14,9 @@ extension Reconciler {
         switch decision.action {
         case .restart(.rollout, _):
             guard startedRestarts.withLock({ $0[decision.workload] == nil }) else { return }
+            let afterFailure = failures.withLock { $0.entries[decision.workload] != nil }
             do {
-                try await actions.startRollout(decision, now: now)  // the executor logs the action
+                try await actions.startRollout(decision, now: now, afterFailedAttempt: afterFailure)  // the executor logs the action
                 await perform(PassEffects.rolloutStarted(decision, now: now), now: now, log: log)
             } catch {
                 await fail(decision, error, generation: assessment.workload(decision.workload)?.generation, now: now, log: log)

@@ -8,7 +8,9 @@ import Plan
 public protocol WorkloadActions: Sendable {
     func emit(_ event: WardenEvent) async
     /// Patches the pod template (kubectl's restartedAt) and records the restart state on the workload.
-    func startRollout(_ decision: Decision, now: Timestamp) async throws
+    /// `afterFailedAttempt`: the last attempt for this workload failed, perhaps after the server
+    /// applied it; the server is asked first whether this deadline's rollout already started.
+    func startRollout(_ decision: Decision, now: Timestamp, afterFailedAttempt: Bool) async throws
     /// One step of a pod-by-pod eviction sequence.
     func evictNext(_ decision: Decision, workloadPods: [Pod], now: Timestamp, timeoutSeconds: Int64) async throws -> EvictionStep
     /// One step of deleting a bare pod and creating it again from its own spec (opt-in

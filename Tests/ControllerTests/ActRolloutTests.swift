@@ -65,6 +65,45 @@ struct ActRolloutTests {
         #expect(try ActFixtures.events(sim, namespace: "shop", about: "web").map(\.reason) == ["RestartStarted"])
     }
 
+    /// The answer lost and the server unreachable for the read-back too (an API server restart):
+    /// the attempt fails. The next attempt asks the server first and, finding this deadline's
+    /// restart state, sends nothing: one rollout, not two.
+    @Test func aRetryAfterALostAnswerAsksTheServerFirstAndDoesNotPatchAgain() async throws {
+        let (sim, executor, decision) = try Self.webDeployment()
+        sim.loseTheAnswer("deployments", verb: "patch", code: 0)
+        sim.refuse("deployments", verb: "get", code: 503)
+        await #expect(throws: APIError.self) { try await executor.startRollout(decision, now: ActFixtures.now) }
+        sim.clearFaults()
+        let generation = { ((sim.object("deployments", namespace: "shop", name: "web")?["metadata"] as? [String: Any])?["generation"] as? Int) }
+        #expect(generation() == 2, "the first patch landed")
+
+        sim.clearRequests()
+        try await executor.startRollout(decision, now: ActFixtures.now + 60, afterFailedAttempt: true)
+        let calls = sim.requests.filter { $0.resource == "deployments" }.map(\.description)
+        #expect(calls == ["get deployments web → 200"])
+        #expect(generation() == 2, "no second rollout")
+        #expect(try ActFixtures.events(sim, namespace: "shop", about: "web").map(\.reason) == ["RestartStarted"])
+    }
+
+    /// After a failure that did not land, the read finds no restart state for the deadline and the patch goes out.
+    @Test func aRetryAfterAFailureThatDidNotLandPatches() async throws {
+        let (sim, executor, decision) = try Self.webDeployment()
+        sim.clearRequests()
+        try await executor.startRollout(decision, now: ActFixtures.now, afterFailedAttempt: true)
+        let calls = sim.requests.filter { $0.resource == "deployments" }.map(\.verb)
+        #expect(calls == ["get", "patch"])
+        #expect(ActFixtures.annotations(sim.object("deployments", namespace: "shop", name: "web"))["token-warden.dev/restart-for-deadline"] == "2026-12-10T08:00:00Z")
+    }
+
+    /// The read-back itself failing sends nothing: no patch without knowing the first did not land.
+    @Test func aRetryThatCannotReadTheServerSendsNothing() async throws {
+        let (sim, executor, decision) = try Self.webDeployment()
+        sim.refuse("deployments", verb: "get", code: 503)
+        sim.clearRequests()
+        await #expect(throws: APIError.self) { try await executor.startRollout(decision, now: ActFixtures.now, afterFailedAttempt: true) }
+        #expect(!sim.requests.contains { $0.resource == "deployments" && $0.verb == "patch" })
+    }
+
     /// The same failures without the write: the server's answer (or the lost connection) is the error.
     @Test(arguments: [0, 504])
     func aPatchThatDidNotLandFailsWithItsError(code: Int) async throws {

@@ -24,7 +24,7 @@ import Testing
 
         func emit(_ event: WardenEvent) async {}
 
-        func startRollout(_ decision: Decision, now: Timestamp) async throws {
+        func startRollout(_ decision: Decision, now: Timestamp, afterFailedAttempt: Bool) async throws {
             state.withLock { $0.patches += 1 }
             throw APIError.status(code: 403, status: APIStatus(message: "deployments.apps \"web\" is forbidden", reason: "Forbidden", code: 403),
                                   retryAfterSeconds: nil, verb: "PATCH", path: "/apis/apps/v1/namespaces/shop/deployments/web")

@@ -21,7 +21,7 @@ final class RecordingActions: WorkloadActions {
 
     func emit(_ event: WardenEvent) async { log.withLock { $0.events.append(event) } }
 
-    func startRollout(_ decision: Decision, now: Timestamp) async throws {
+    func startRollout(_ decision: Decision, now: Timestamp, afterFailedAttempt: Bool) async throws {
         log.withLock { $0.rollouts.append("\(decision.workload.namespace)/\(decision.workload.name)") }
     }
 
