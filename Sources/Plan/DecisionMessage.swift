@@ -8,7 +8,7 @@ enum DecisionMessage {
         if let early, case .restart(let strategy, _) = action {
             let herd = EarlyStart.grouped(early.lateWithout)
             return "starting restart (\(strategy.rawValue)) \(early.leadText): otherwise \(herd) workload(s) sharing the deadline window "
-                + "would not be restarted in time with the current maintenance windows and limits; \(deadline)"
+                + "might not be restarted in time with the current maintenance windows and limits; \(deadline)"
         }
         switch action {
         case .restart(let strategy, let resume):

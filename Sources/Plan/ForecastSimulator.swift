@@ -29,7 +29,14 @@ struct ForecastSimulator {
     struct Prepared {
         fileprivate(set) var workloads: [WorkloadAssessment]
         fileprivate var items: [Item]
-        fileprivate var windows: [WindowTimeline]
+        fileprivate var windows: Windows
+    }
+
+    /// The windows' timelines, shared by every run of one preparation: what one run learns of a
+    /// window's openings (time-zone arithmetic, the costly part) the next run does not compute again.
+    final class Windows {
+        fileprivate var timelines: [WindowTimeline] = []
+        var count: Int { timelines.count }
     }
 
     func run(now: Timestamp, active: [WorkloadID: Timestamp], pending input: [(WorkloadAssessment, notBefore: Timestamp)]) -> [ForecastEntry] {
@@ -39,7 +46,7 @@ struct ForecastSimulator {
 
     /// `workloads` must be in priority order (`Planner.priorityOrder`).
     func prepare(_ workloads: [WorkloadAssessment], now: Timestamp) -> Prepared {
-        var windows: [WindowTimeline] = []
+        let windows = Windows()
         var windowIndex: [String: Int] = [:]
         let items: [Item] = workloads.enumerated().map { index, workload in
             var window: Int?
@@ -49,7 +56,7 @@ struct ForecastSimulator {
                 } else {
                     window = windows.count
                     windowIndex[w.spec] = windows.count
-                    windows.append(WindowTimeline(w, from: now))
+                    windows.timelines.append(WindowTimeline(w, from: now))
                 }
             }
             let id = workload.id
@@ -61,11 +68,17 @@ struct ForecastSimulator {
     }
 
     /// The forecast when `prepared.workloads[i]` may start at `notBefore[i]` at the earliest.
-    func run(now: Timestamp, active: [WorkloadID: Timestamp], _ prepared: Prepared, notBefore: [Timestamp]) -> [ForecastEntry] {
+    /// `durationScale`: every restart is taken to last that many times its expected duration (1:
+    /// the forecast as published; the herd spreader chooses its lead with a pessimistic one).
+    func run(now: Timestamp, active: [WorkloadID: Timestamp], _ prepared: Prepared, notBefore: [Timestamp],
+             durationScale: Double = 1) -> [ForecastEntry] {
+        func scaled(_ seconds: Int64) -> Int64 {
+            durationScale == 1 ? seconds : Int64((Double(seconds) * durationScale).rounded(.up))
+        }
         let pending = prepared.items
-        var windows = prepared.windows
+        let windows = prepared.windows
         // A running restart's strategy is not known here: it is taken for a rollout.
-        let runningDuration = durations.rolloutEstimate(prior: config.typicalRolloutDuration)
+        let runningDuration = scaled(durations.rolloutEstimate(prior: config.typicalRolloutDuration))
         var running: [(end: Timestamp, namespace: String)] = active.map { id, since in
             (max(since + runningDuration, now), id.namespace)
         }
@@ -113,7 +126,7 @@ struct ForecastSimulator {
                 var best: (group: Int, position: Int)?
                 for g in released.indices where heads[g] < released[g].count {
                     if g < windows.count {
-                        if open[g] == nil { open[g] = windows[g].isOpen(at: time) }
+                        if open[g] == nil { open[g] = windows.timelines[g].isOpen(at: time) }
                         if open[g] == false { continue }
                     }
                     var position = heads[g]
@@ -134,7 +147,7 @@ struct ForecastSimulator {
                 }
                 let item = pending[index]
                 if let w = item.window { waitingOnWindow[w] -= 1 }
-                let end = time + item.duration
+                let end = time + scaled(item.duration)
                 running.append((end, item.namespace))
                 perNamespace[item.namespace, default: 0] += 1
                 entries.append(entry(item, start: time, end: end, now: now))
@@ -146,8 +159,8 @@ struct ForecastSimulator {
             var next = running.map(\.end).min()
             func consider(_ t: Timestamp) { if t > time, next.map({ t < $0 }) ?? true { next = t } }
             if nextRelease < releaseOrder.count { consider(notBefore[releaseOrder[nextRelease]]) }
-            for w in windows.indices where waitingOnWindow[w] > 0 {
-                if let opens = windows[w].nextOpen(atOrAfter: time), opens > time { consider(opens) }
+            for w in 0..<windows.count where waitingOnWindow[w] > 0 {
+                if let opens = windows.timelines[w].nextOpen(atOrAfter: time), opens > time { consider(opens) }
             }
             guard let upcoming = next, upcoming > time else { break }
             time = upcoming

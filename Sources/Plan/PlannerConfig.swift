@@ -19,11 +19,15 @@ public struct PlannerConfig: Hashable, Sendable {
     /// Start a herd of deadlines early (up to each workload's max-lead) when the forecast shows
     /// the windows and limits cannot restart it in time otherwise (`--spread-herds`).
     public var spreadHerds: Bool
+    /// How many times its expected duration a restart is taken to last when the spreading lead is
+    /// chosen; nil: the less the process has observed, the more (`HerdSpreader.safety(samples:)`).
+    /// 1 judges the lead on the expected durations alone.
+    public var leadSafety: Double?
 
     public init(
         maxConcurrent: Int = 1, maxConcurrentPerNamespace: Int = 1, rolloutTimeout: Int64 = 900, cooldown: Int64 = 3600,
         typicalRolloutDuration: Int64 = 300, resyncInterval: Int64 = 60, forecastHorizon: Int64 = 7 * 86_400,
-        spreadHerds: Bool = true
+        spreadHerds: Bool = true, leadSafety: Double? = nil
     ) {
         self.maxConcurrent = max(1, maxConcurrent)
         self.maxConcurrentPerNamespace = max(1, maxConcurrentPerNamespace)
@@ -33,5 +37,6 @@ public struct PlannerConfig: Hashable, Sendable {
         self.resyncInterval = max(1, resyncInterval)
         self.forecastHorizon = max(0, forecastHorizon)
         self.spreadHerds = spreadHerds
+        self.leadSafety = leadSafety.map { max(1, $0) }
     }
 }

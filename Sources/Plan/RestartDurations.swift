@@ -56,6 +56,9 @@ public struct RestartDurations: Hashable, Sendable {
         evictionPerPod.add(seconds / Int64(max(1, pods)))
     }
 
+    /// How many finished restarts the estimates rest on.
+    public var samples: Int { rollout.values.count + evictionPerPod.values.count }
+
     /// The forecast's duration of one rollout.
     public func rolloutEstimate(prior: Int64) -> Int64 { rollout.estimate(prior: prior) }
 

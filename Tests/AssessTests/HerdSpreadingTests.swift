@@ -7,11 +7,12 @@ import Testing
 /// 20-minute rollouts: three restarts a night. Every pod of the herd started at one moment, so
 /// every workload has the deadline 2026-11-30T23:11:44Z; with restart-before 4 d its restart is
 /// due 2026-11-26T23:11:44Z, which leaves the nights of the 27th, 28th and 29th before the
-/// deadline − 1 d margin: nine restarts.
+/// deadline − 1 d margin: nine restarts. The lead is judged on the expected durations here
+/// (`leadSafety: 1`); `HerdSpreadingSafetyTests` judge it pessimistically, as the controller does.
 @Suite struct HerdSpreadingTests {
     let deadline = t("2026-11-30T23:11:44Z")
     let due = t("2026-11-26T23:11:44Z")
-    let config = PlannerConfig(maxConcurrent: 1, typicalRolloutDuration: 1200, resyncInterval: 30 * 86_400)
+    let config = PlannerConfig(maxConcurrent: 1, typicalRolloutDuration: 1200, resyncInterval: 30 * 86_400, leadSafety: 1)
 
     func herd(_ size: Int, annotations: [String: String]? = nil) -> Cluster {
         var c = Cluster()
@@ -69,7 +70,7 @@ import Testing
         #expect(plan.forecast.compactMap(\.expectedCompletion).max()! <= deadline - 86_400)
 
         // The same herd with spreading off: nothing early, and the forecast sees the misses.
-        let off = PlannerConfig(maxConcurrent: 1, typicalRolloutDuration: 1200, resyncInterval: 30 * 86_400, spreadHerds: false)
+        let off = PlannerConfig(maxConcurrent: 1, typicalRolloutDuration: 1200, resyncInterval: 30 * 86_400, spreadHerds: false, leadSafety: 1)
         let plain = Planner(config: off).plan(assess(herd(15), now: now), now: now)
         #expect(plain.decisions.isEmpty)
         #expect(plain.predictedMisses.count == 3)  // 12 fit before the deadline itself
