@@ -38,6 +38,8 @@ public final class Reconciler: Sendable {
     let startedRestarts = Mutex<[WorkloadID: StartedRestart]>([:])
     /// How long this process's finished restarts held their slot: the forecast's durations.
     let restartDurations = Mutex(RestartDurations())
+    /// The last plan's herd-spreading lead: the next plan's hint (`Planner.plan(leadHint:)`).
+    let spreadLead = Mutex(Int64(0))
     /// The earliest moment a refused step asked to be retried (a PDB's Retry-After), this pass.
     let retryAt = Mutex<Timestamp?>(nil)
     /// Paces announcements cluster-wide (see `ControllerConfiguration.announcementBurst`).
@@ -123,7 +125,8 @@ public final class Reconciler: Sendable {
         }
         let plan = Planner(config: configuration.planner)
             .plan(assessment, now: now, startedRestarts: startedRestarts.withLock { $0 }, backingOff: backingOff,
-                  durations: restartDurations.withLock { $0 })
+                  durations: restartDurations.withLock { $0 }, leadHint: spreadLead.withLock { $0 })
+        spreadLead.withLock { $0 = plan.spreadLead }
         record(assessment, tally, plan, now: now)
         if let metrics, !arrivals.isEmpty {
             let decided = ContinuousClock.now

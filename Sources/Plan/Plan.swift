@@ -15,16 +15,20 @@ public struct Plan: Hashable, Sendable {
     /// Restarts in progress (including those this plan starts) and since when: the controller
     /// watches these to report "restart done" or a timeout.
     public var running: [WorkloadID: Timestamp]
+    /// The herd spreader's lead (seconds before their due time that herd workloads start; 0:
+    /// nothing starts early). The next plan's `leadHint`.
+    public var spreadLead: Int64
 
     public init(
         generatedAt: Timestamp, decisions: [Decision], forecast: [ForecastEntry], requeueAt: Timestamp,
-        running: [WorkloadID: Timestamp] = [:]
+        running: [WorkloadID: Timestamp] = [:], spreadLead: Int64 = 0
     ) {
         self.generatedAt = generatedAt
         self.decisions = decisions
         self.forecast = forecast
         self.requeueAt = requeueAt
         self.running = running
+        self.spreadLead = spreadLead
     }
 
     public var requeueAfter: Int64 { max(1, requeueAt - generatedAt) }

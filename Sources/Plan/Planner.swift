@@ -14,9 +14,11 @@ public struct Planner: Sendable {
     ///   restart in backoff (an eviction a PodDisruptionBudget refuses) keeps its slot.
     /// - Parameter durations: how long this process's finished restarts took: the forecast's
     ///   duration per restart (the configured typical duration while it knows none).
+    /// - Parameter leadHint: the last plan's `spreadLead`; it makes finding the lead cheaper, and
+    ///   does not change it.
     public func plan(
         _ assessment: Assessment, now: Timestamp, startedRestarts: [WorkloadID: StartedRestart] = [:],
-        backingOff: [WorkloadID: Timestamp] = [:], durations: RestartDurations = RestartDurations()
+        backingOff: [WorkloadID: Timestamp] = [:], durations: RestartDurations = RestartDurations(), leadHint: Int64 = 0
     ) -> Plan {
         var decisions: [Decision] = []
         /// Workloads to restart now if windows and limits allow, and how.
@@ -152,7 +154,8 @@ public struct Planner: Sendable {
         // The forecast; when it is late and spreading is on, which not-yet-due workloads start early.
         let runningBefore = running
         let spread = HerdSpreader(config: config, durations: durations).plan(
-            now: now, active: runningBefore, pending: candidates.map { ($0.workload, now) } + deferredForForecast, early: early)
+            now: now, active: runningBefore, pending: candidates.map { ($0.workload, now) } + deferredForForecast, early: early,
+            leadHint: leadHint)
         var startingEarly: [WorkloadID: Int64] = [:]  // how long before its restart is due
         if !spread.startNow.isEmpty {
             for i in spread.startNow { startingEarly[early[i].workload.id] = early[i].due - now }
@@ -213,7 +216,7 @@ public struct Planner: Sendable {
 
         let cap = now + config.resyncInterval
         let requeueAt = min(wakeUps.filter { $0 > now }.min() ?? cap, cap)
-        return Plan(generatedAt: now, decisions: decisions, forecast: spread.forecast, requeueAt: requeueAt, running: running)
+        return Plan(generatedAt: now, decisions: decisions, forecast: spread.forecast, requeueAt: requeueAt, running: running, spreadLead: spread.lead)
     }
 
     /// An eviction sequence moves the workload's deadline later as it replaces the oldest pods, so

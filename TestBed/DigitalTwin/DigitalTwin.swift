@@ -39,9 +39,13 @@ public final class DigitalTwin {
     var renewals: [[Int64]]
     var firstStarts: [Int64]
     var controllerDown = false
-    /// The operator's raised limits after the key rotation are in force.
-    var rotationLimits = false
-    var config: PlannerConfig { options.plannerConfig(rotationLimits: rotationLimits) }
+    /// The operator's raised cluster-wide limit after the key rotation, while in force.
+    var rotationLimit: Int?
+    /// The key was rotated and the operator has not chosen the raised limits yet.
+    var rotationLimitPending = false
+    var config: PlannerConfig { options.plannerConfig(rotationLimit: rotationLimit) }
+    /// The last plan's herd-spreading lead (the controller's memory of it; the next plan's hint).
+    var spreadLead: Int64 = 0
     var plannedPass: Int64?
     var lastPass: Int64?
     var now: Int64
@@ -123,7 +127,7 @@ public final class DigitalTwin {
             ledger.rotationAt = now
             // The platform rotated the key; the operator sets --tokens-invalid-before to that instant.
             defaults.tokensInvalidBefore = Timestamp(seconds: now)
-            rotationLimits = true
+            rotationLimitPending = true
             requestPass(at: now + 600)
         case .outageStart:
             controllerDown = true
@@ -154,11 +158,16 @@ public final class DigitalTwin {
             quietWake = assessments.nextWake(after: now)
         }
         settleInFlight(assessment)
-        if rotationLimits, !assessment.workloads.contains(where: { $0.classification == .invalidated && workloads[index(of: $0.id) ?? 0].kind.protectable }) {
-            rotationLimits = false  // every invalidated workload restarted: back to the usual limits
+        if rotationLimitPending {
+            rotationLimitPending = false
+            rotationLimit = raisedLimit(for: assessment, at: at)
+            ledger.rotationLimit = rotationLimit
+        } else if rotationLimit != nil, !assessment.workloads.contains(where: { $0.classification == .invalidated && workloads[index(of: $0.id) ?? 0].kind.protectable }) {
+            rotationLimit = nil  // every invalidated workload restarted: back to the usual limits
         }
         let plan = Planner(config: config).plan(assessment, now: at, startedRestarts: startedRestarts, backingOff: failures.blocked(now: at),
-                                                durations: durations)
+                                                durations: durations, leadHint: spreadLead)
+        spreadLead = plan.spreadLead
         for miss in plan.predictedMisses {
             guard let i = index(of: miss.workload), let deadline = miss.deadline else { continue }
             let key = TwinLedger.MissKey(workload: i, deadline: deadline.seconds)
@@ -178,6 +187,19 @@ public final class DigitalTwin {
         }
         driveRunningSteps()
         requestPass(at: min(plan.requeueAt.seconds, quietWake ?? .max))
+    }
+
+    /// What the runbook's operator does after the rotation: raise the limits step by step until
+    /// the forecast says every invalidated workload will be restarted within the target.
+    private func raisedLimit(for assessment: Assessment, at: Timestamp) -> Int {
+        let steps = options.rotationLimitSteps
+        for limit in steps {
+            let plan = Planner(config: options.plannerConfig(rotationLimit: limit))
+                .plan(assessment, now: at, startedRestarts: startedRestarts, backingOff: failures.blocked(now: at), durations: durations)
+            let ends = plan.forecast.filter { $0.deadline == defaults.tokensInvalidBefore }.map { $0.expectedCompletion?.seconds ?? .max }
+            if (ends.max() ?? now) - now <= options.rotationTarget { return limit }
+        }
+        return steps.last ?? options.rotationMaxConcurrent
     }
 
     func requestPass(at time: Int64) {

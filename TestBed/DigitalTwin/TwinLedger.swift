@@ -12,6 +12,8 @@ struct TwinLedger {
     /// When the first plan after the rotation expected the last invalidated workload restarted
     /// (Int64.max: some never).
     var rotationForecastEnd: Int64?
+    /// The cluster-wide limit the operator raised it to after the rotation.
+    var rotationLimit: Int?
     /// Old clients in bare pods (report only) that held an expired token.
     var unprotectedIncidents: Set<Int> = []
     var windowBreaches = 0

@@ -27,12 +27,13 @@ public struct TwinOptions: Sendable {
     /// one, which started every pod that has not been redeployed since, was `herdAgeDays` before the run.
     public var upgradeDay: Int = 300
     public var herdAgeDays: Int = 200
-    /// Re-evaluate at least this often (virtual seconds). Coarser than the controller's 60 s: the
-    /// plan's own wake-ups (windows, transitions, rollouts finishing) bring every pass that matters.
     /// After the key rotation the operator raises the limits until every invalidated workload is
-    /// restarted (docs/key-rotation.md).
+    /// restarted, as docs/key-rotation.md says: from 10 / 2, doubled (the namespace limit a fifth
+    /// of the cluster's, at least 2) until the forecast drains the queue within `rotationTarget`,
+    /// up to `rotationMaxConcurrentCap`.
     public var rotationMaxConcurrent: Int = 10
-    public var rotationMaxConcurrentPerNamespace: Int = 2
+    public var rotationMaxConcurrentCap: Int = 80
+    public var rotationTarget: Int64 = 5 * 86_400
     /// Passes are at least this far apart (virtual seconds): changes and wake-ups that come
     /// sooner are taken together, as the controller's work queue does with a burst of events.
     public var minPassInterval: Int64 = 300
@@ -45,9 +46,15 @@ public struct TwinOptions: Sendable {
 
     public init() {}
 
-    func plannerConfig(rotationLimits: Bool) -> PlannerConfig {
-        PlannerConfig(maxConcurrent: rotationLimits ? rotationMaxConcurrent : maxConcurrent,
-                      maxConcurrentPerNamespace: rotationLimits ? rotationMaxConcurrentPerNamespace : maxConcurrentPerNamespace,
+    /// `rotationLimit`: the operator's raised cluster-wide limit after the key rotation, if in force.
+    func plannerConfig(rotationLimit: Int? = nil) -> PlannerConfig {
+        PlannerConfig(maxConcurrent: rotationLimit ?? maxConcurrent,
+                      maxConcurrentPerNamespace: rotationLimit.map { max(2, $0 / 5) } ?? maxConcurrentPerNamespace,
                       resyncInterval: resyncInterval, spreadHerds: spreadHerds)
+    }
+
+    /// The limits the operator tries after the key rotation, in order.
+    var rotationLimitSteps: [Int] {
+        Array(sequence(first: rotationMaxConcurrent) { $0 * 2 }.prefix { $0 <= max(rotationMaxConcurrent, rotationMaxConcurrentCap) })
     }
 }

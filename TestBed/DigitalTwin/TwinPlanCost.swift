@@ -31,11 +31,11 @@ public struct TwinPlanCost: Sendable {
             let t0 = cpuSeconds()
             assessment = Assessor(defaults: defaults).assess(snapshot, now: at)
             let t1 = cpuSeconds()
-            plan = Planner(config: options.plannerConfig(rotationLimits: false)).plan(assessment, now: at)
+            plan = Planner(config: options.plannerConfig()).plan(assessment, now: at)
             let t2 = cpuSeconds()
             var off = options
             off.spreadHerds = false
-            _ = Planner(config: off.plannerConfig(rotationLimits: false)).plan(assessment, now: at)
+            _ = Planner(config: off.plannerConfig()).plan(assessment, now: at)
             let t3 = cpuSeconds()
             best = (min(best.assess, t1 - t0), min(best.on, t2 - t1), min(best.off, t3 - t2))
         }

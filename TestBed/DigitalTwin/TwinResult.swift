@@ -32,7 +32,8 @@ public struct TwinResult: Sendable {
             let forecast = ledger.rotationForecastEnd.map { $0 == .max ? Int64.max : $0 - rotation } ?? 0
             let forecastText = forecast == .max ? "never" : Self.duration(forecast)
             lines.append(Line(check: "key rotation \(Self.date(rotation)): protectable old clients until restarted",
-                              value: "\(ledger.rotationOutage.count) workloads, longest \(Self.duration(worst)) (forecast \(forecastText))",
+                              value: "\(ledger.rotationOutage.count) workloads, longest \(Self.duration(worst)) (forecast \(forecastText))"
+                                  + (ledger.rotationLimit.map { ", limits \($0) / \(max(2, $0 / 5))" } ?? ""),
                               passed: worst <= 7 * 86_400))
         }
         let restarted = protectable.filter { $0.restartsByWarden > 0 }
@@ -59,7 +60,7 @@ public struct TwinResult: Sendable {
         lines.append(Line(check: "deadline misses predicted (ForecastMiss)",
                           value: "\(predicted.count) of \(expiryMisses.count)\(ahead)", passed: predicted.count == expiryMisses.count))
         lines.append(Line(check: "rollouts timed out (reported)", value: "\(ledger.rolloutTimeouts.count)", passed: true))
-        let learned = ledger.durationsAtEnd, prior = options.plannerConfig(rotationLimits: false).typicalRolloutDuration
+        let learned = ledger.durationsAtEnd, prior = options.plannerConfig().typicalRolloutDuration
         lines.append(Line(check: "forecast's restart duration, learned (prior)",
                           value: "rollout \(learned.rolloutEstimate(prior: prior)) s of \(learned.rollout.values.count) samples, "
                               + "eviction \(learned.evictionEstimate(pods: 1, prior: prior)) s per pod of \(learned.evictionPerPod.values.count) (\(prior) s)",

@@ -52,4 +52,18 @@ import Testing
         let early = Planner(config: config).plan(base.assess(base.herd(5), now: now), now: now, durations: slow)
         #expect(base.starts(early) == ["h00"])
     }
+
+    /// The last plan's lead is a hint for the search, not an input of the answer: every hint gives
+    /// the plan made without one.
+    @Test func theLastLeadAsAHintChangesNothing() {
+        for size in [3, 5, 7, 12] {
+            for now in [t("2026-11-23T02:00:00Z"), t("2026-11-24T12:00:00Z"), t("2026-11-25T02:00:00Z")] {
+                let assessment = base.assess(base.herd(size), now: now)
+                let plain = Planner(config: config).plan(assessment, now: now)
+                for hint in [1, 2, 3, 5, 40].map({ Int64($0) * 86_400 }) + [3_600] {
+                    #expect(Planner(config: config).plan(assessment, now: now, leadHint: hint) == plain, "herd \(size) at \(now), hint \(hint)")
+                }
+            }
+        }
+    }
 }
