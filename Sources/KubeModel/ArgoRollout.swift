@@ -1,25 +1,19 @@
 /// An Argo Rollout (`argoproj.io/v1alpha1`, a CRD): only what a restart reads and writes.
 /// Argo restarts its pods itself when `spec.restartAt` passes: one pod at a time, oldest
 /// ReplicaSet last, until every pod is newer; then it sets `status.restartedAt` to the same instant.
-public struct ArgoRollout: KubeObject, Hashable {
+public typealias ArgoRollout = WorkloadObject<ArgoRolloutModel>
+
+public enum ArgoRolloutModel: WorkloadModel {
     public static var resource: ResourceDescriptor { .argoRollouts }
 
-    public var metadata: ObjectMeta
-    public var spec: Spec
-    public var status: Status?
-
-    public init(metadata: ObjectMeta, spec: Spec = Spec(), status: Status? = nil) {
-        self.metadata = metadata
-        self.spec = spec
-        self.status = status
-    }
-
-    public struct Spec: Codable, Hashable, Sendable {
+    public struct Spec: PodTemplateSpec {
         public var replicas: Int?
         public var paused: Bool?
         /// RFC 3339: pods created before it are restarted (`kubectl argo rollouts restart`).
         public var restartAt: String?
         public var template: PodTemplate?
+
+        public init() {}
 
         public init(replicas: Int? = nil, paused: Bool? = nil, restartAt: String? = nil, template: PodTemplate? = nil) {
             self.replicas = replicas
@@ -58,12 +52,5 @@ public struct ArgoRollout: KubeObject, Hashable {
             self.readyReplicas = readyReplicas
             self.availableReplicas = availableReplicas
         }
-    }
-}
-
-extension ArgoRollout: PodTemplateOwner {
-    public var podTemplate: PodTemplate? {
-        get { spec.template }
-        set { spec.template = newValue }
     }
 }

@@ -31,17 +31,3 @@ public enum CachedMetadata {
         return template
     }
 }
-
-/// A workload whose spec carries a pod template: the cache trims the template's annotations too.
-public protocol PodTemplateOwner: KubeObject {
-    var podTemplate: PodTemplate? { get set }
-}
-
-extension PodTemplateOwner {
-    public var cachedForm: Self {
-        var kept = self
-        kept.metadata = CachedMetadata.metadata(metadata)
-        kept.podTemplate = CachedMetadata.template(podTemplate)
-        return kept
-    }
-}

@@ -1,19 +1,13 @@
-public struct DaemonSet: KubeObject, Hashable {
+public typealias DaemonSet = WorkloadObject<DaemonSetModel>
+
+public enum DaemonSetModel: WorkloadModel {
     public static var resource: ResourceDescriptor { .daemonSets }
 
-    public var metadata: ObjectMeta
-    public var spec: Spec
-    public var status: Status?
-
-    public init(metadata: ObjectMeta, spec: Spec = Spec(), status: Status? = nil) {
-        self.metadata = metadata
-        self.spec = spec
-        self.status = status
-    }
-
-    public struct Spec: Codable, Hashable, Sendable {
+    public struct Spec: PodTemplateSpec {
         public var updateStrategy: UpdateStrategy?
         public var template: PodTemplate?
+
+        public init() {}
 
         public init(updateStrategy: UpdateStrategy? = nil, template: PodTemplate? = nil) {
             self.updateStrategy = updateStrategy
@@ -43,12 +37,5 @@ public struct DaemonSet: KubeObject, Hashable {
             self.numberAvailable = numberAvailable
             self.numberUnavailable = numberUnavailable
         }
-    }
-}
-
-extension DaemonSet: PodTemplateOwner {
-    public var podTemplate: PodTemplate? {
-        get { spec.template }
-        set { spec.template = newValue }
     }
 }

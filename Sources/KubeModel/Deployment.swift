@@ -1,21 +1,15 @@
-public struct Deployment: KubeObject, Hashable {
+public typealias Deployment = WorkloadObject<DeploymentModel>
+
+public enum DeploymentModel: WorkloadModel {
     public static var resource: ResourceDescriptor { .deployments }
 
-    public var metadata: ObjectMeta
-    public var spec: Spec
-    public var status: Status?
-
-    public init(metadata: ObjectMeta, spec: Spec = Spec(), status: Status? = nil) {
-        self.metadata = metadata
-        self.spec = spec
-        self.status = status
-    }
-
-    public struct Spec: Codable, Hashable, Sendable {
+    public struct Spec: PodTemplateSpec {
         public var replicas: Int?
         public var paused: Bool?
         public var strategy: UpdateStrategy?
         public var template: PodTemplate?
+
+        public init() {}
 
         public init(replicas: Int? = nil, paused: Bool? = nil, strategy: UpdateStrategy? = nil, template: PodTemplate? = nil) {
             self.replicas = replicas
@@ -47,12 +41,5 @@ public struct Deployment: KubeObject, Hashable {
             self.unavailableReplicas = unavailableReplicas
             self.conditions = conditions
         }
-    }
-}
-
-extension Deployment: PodTemplateOwner {
-    public var podTemplate: PodTemplate? {
-        get { spec.template }
-        set { spec.template = newValue }
     }
 }

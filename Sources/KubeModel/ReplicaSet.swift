@@ -14,22 +14,19 @@ public struct ReplicaStatus: Codable, Hashable, Sendable {
 }
 
 /// `spec` shared by ReplicaSets and ReplicationControllers.
-public struct ReplicaSpec: Codable, Hashable, Sendable {
+public struct ReplicaSpec: WorkloadSpec {
     public var replicas: Int?
 
-    public init(replicas: Int? = nil) { self.replicas = replicas }
+    public init() {}
+
+    public init(replicas: Int?) { self.replicas = replicas }
 }
 
-public struct ReplicaSet: KubeObject, Hashable {
+public typealias ReplicaSet = WorkloadObject<ReplicaSetModel>
+
+public enum ReplicaSetModel: WorkloadModel {
+    public typealias Spec = ReplicaSpec
+    public typealias Status = ReplicaStatus
+
     public static var resource: ResourceDescriptor { .replicaSets }
-
-    public var metadata: ObjectMeta
-    public var spec: ReplicaSpec
-    public var status: ReplicaStatus?
-
-    public init(metadata: ObjectMeta, spec: ReplicaSpec = ReplicaSpec(), status: ReplicaStatus? = nil) {
-        self.metadata = metadata
-        self.spec = spec
-        self.status = status
-    }
 }

@@ -1,20 +1,14 @@
-public struct StatefulSet: KubeObject, Hashable {
+public typealias StatefulSet = WorkloadObject<StatefulSetModel>
+
+public enum StatefulSetModel: WorkloadModel {
     public static var resource: ResourceDescriptor { .statefulSets }
 
-    public var metadata: ObjectMeta
-    public var spec: Spec
-    public var status: Status?
-
-    public init(metadata: ObjectMeta, spec: Spec = Spec(), status: Status? = nil) {
-        self.metadata = metadata
-        self.spec = spec
-        self.status = status
-    }
-
-    public struct Spec: Codable, Hashable, Sendable {
+    public struct Spec: PodTemplateSpec {
         public var replicas: Int?
         public var updateStrategy: UpdateStrategy?
         public var template: PodTemplate?
+
+        public init() {}
 
         public init(replicas: Int? = nil, updateStrategy: UpdateStrategy? = nil, template: PodTemplate? = nil) {
             self.replicas = replicas
@@ -47,12 +41,5 @@ public struct StatefulSet: KubeObject, Hashable {
             self.currentRevision = currentRevision
             self.updateRevision = updateRevision
         }
-    }
-}
-
-extension StatefulSet: PodTemplateOwner {
-    public var podTemplate: PodTemplate? {
-        get { spec.template }
-        set { spec.template = newValue }
     }
 }

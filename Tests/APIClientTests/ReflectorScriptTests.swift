@@ -44,15 +44,8 @@ import WatchCache
     }
 
     @Test func listWatchBookmarkGoneRelistWatchInMilliseconds() async throws {
-        let changes = Mutex<[String]>([])
-        let store = ObjectStore<Pod> { change in
-            changes.withLock {
-                switch change {
-                case .upserted(let p): $0.append("+\(p.metadata.name)")
-                case .deleted(let p): $0.append("-\(p.metadata.name)")
-                }
-            }
-        }
+        let changes = PodChangeLog()
+        let store = ObjectStore<Pod>(onChange: changes.record)
         let restarts = Restarts()
         let started = ContinuousClock.now
         let script = try await Self.play([
@@ -69,7 +62,7 @@ import WatchCache
         #expect(Set(store.list().map { "\($0.metadata.name)@\($0.metadata.resourceVersion ?? "")" }) == ["a@5", "c@21"])
         #expect(store.resourceVersion == "21")
         #expect(store.hasSynced)
-        let log = changes.withLock { $0 }
+        let log = changes.entries
         #expect(log.prefix(2).sorted() == ["+a", "+gone-later"])
         #expect(log.contains("+b") && log.contains("-gone-later") && log.contains("-b") && log.contains("+c"))
         #expect(restarts.reasons.withLock { $0 } == ["expired"])

@@ -52,15 +52,8 @@ import WatchCache
                 while !writer.isClosed { usleep(20_000) }
             }
         }
-        let changes = Mutex<[String]>([])
-        let store = ObjectStore<Pod> { change in
-            changes.withLock {
-                switch change {
-                case .upserted(let p): $0.append("+\(p.metadata.name)")
-                case .deleted(let p): $0.append("-\(p.metadata.name)")
-                }
-            }
-        }
+        let changes = PodChangeLog()
+        let store = ObjectStore<Pod>(onChange: changes.record)
         let client = KubeClient(config: server.clusterConfig())
         let reflector = Reflector(
             client: client, store: store,
@@ -75,7 +68,7 @@ import WatchCache
         #expect(script.watches.withLock { $0 } == ["10", "15", "20", "20"])
         #expect(Set(store.list().map(\.metadata.name)) == ["a", "c"])
         #expect(store.hasSynced)
-        let log = changes.withLock { $0 }
+        let log = changes.entries
         #expect(log.contains("+b"))
         #expect(log.contains("-gone-later"))
         #expect(log.contains("-b"))  // b vanished in the relist: reported as deleted

@@ -70,26 +70,12 @@ enum ArgoRolloutController {
     private static func isTerminating(_ pod: JSONValue) -> Bool { pod.value(at: ["metadata", "deletionTimestamp"]) != nil }
 
     private static func createReplicaSet(for owner: StoredObject, rollout: JSONValue, store: ResourceStore) throws(StatusError) -> StoredObject {
-        var template = rollout.value(at: ["spec", "template"]) ?? [:]
-        let hash = TemplateHash.hash(PodFacts.templateIgnoring(label: hashLabel, in: template))
-        template.set(.string(hash), at: ["metadata", "labels", hashLabel])
-        var selector = rollout.value(at: ["spec", "selector"]) ?? [:]
-        selector.set(.string(hash), at: ["matchLabels", hashLabel])
-        var labels = template.value(at: ["metadata", "labels"]) ?? [:]
-        labels[hashLabel] = .string(hash)
-        let set: JSONValue = [
-            "kind": "ReplicaSet", "apiVersion": "apps/v1",
-            "metadata": [
-                "name": .string("\(owner.name)-\(hash)"), "namespace": .string(owner.namespace), "labels": labels,
-                "ownerReferences": [[
-                    "apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "name": .string(owner.name), "uid": .string(owner.uid),
-                    "controller": true, "blockOwnerDeletion": true,
-                ]],
-            ],
-            "spec": ["replicas": .int(Int64(PodFacts.int(rollout.value(at: ["spec", "replicas"]), default: 1))),
-                     "selector": selector, "template": template],
-            "status": ["replicas": 0],
-        ]
+        let template = rollout.value(at: ["spec", "template"]) ?? [:]
+        let maker = ReplicaSetMaker(owner: owner, ownerAPIVersion: "argoproj.io/v1alpha1", ownerKind: "Rollout", hashLabel: hashLabel)
+        let set = maker.manifest(
+            template: template, selector: rollout.value(at: ["spec", "selector"]) ?? [:],
+            hash: TemplateHash.hash(PodFacts.templateIgnoring(label: hashLabel, in: template)),
+            replicas: PodFacts.int(rollout.value(at: ["spec", "replicas"]), default: 1))
         return try store.create(ResourceCatalog.replicaSets, namespace: owner.namespace, object: set)
     }
 }

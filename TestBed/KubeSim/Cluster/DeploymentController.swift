@@ -74,35 +74,21 @@ enum DeploymentController {
 
     private static func createReplicaSet(for owner: StoredObject, deployment: JSONValue, owned: [Owned],
                                          store: ResourceStore) throws(StatusError) -> Owned {
-        var template = deployment.value(at: ["spec", "template"]) ?? [:]
+        let template = deployment.value(at: ["spec", "template"]) ?? [:]
+        let selector = deployment.value(at: ["spec", "selector"]) ?? [:]
         let replicas = PodFacts.int(deployment.value(at: ["spec", "replicas"]), default: 1)
         let revision = (owned.map(\.revision).max() ?? 0) + 1
         let surge = DisruptionBudgetMath.scaled(deployment.value(at: ["spec", "strategy", "rollingUpdate", "maxSurge"]) ?? "25%", of: replicas)
+        let maker = ReplicaSetMaker(owner: owner, ownerAPIVersion: "apps/v1", ownerKind: "Deployment", hashLabel: hashLabel)
+        let annotations: JSONValue = [
+            "deployment.kubernetes.io/desired-replicas": .string(String(replicas)),
+            "deployment.kubernetes.io/max-replicas": .string(String(replicas + surge)),
+            .init(stringLiteral: revisionAnnotation): .string(String(revision)),
+        ]
         var collisions: Int64 = 0
         while true {
             let hash = TemplateHash.hash(PodFacts.templateIgnoring(label: hashLabel, in: template), collisionCount: collisions)
-            template.set(.string(hash), at: ["metadata", "labels", hashLabel])
-            var selector = deployment.value(at: ["spec", "selector"]) ?? [:]
-            selector.set(.string(hash), at: ["matchLabels", hashLabel])
-            var labels = template.value(at: ["metadata", "labels"]) ?? [:]
-            labels[hashLabel] = .string(hash)
-            let set: JSONValue = [
-                "kind": "ReplicaSet", "apiVersion": "apps/v1",
-                "metadata": [
-                    "name": .string("\(owner.name)-\(hash)"), "namespace": .string(owner.namespace), "labels": labels,
-                    "annotations": [
-                        "deployment.kubernetes.io/desired-replicas": .string(String(replicas)),
-                        "deployment.kubernetes.io/max-replicas": .string(String(replicas + surge)),
-                        .init(stringLiteral: revisionAnnotation): .string(String(revision)),
-                    ],
-                    "ownerReferences": [[
-                        "apiVersion": "apps/v1", "kind": "Deployment", "name": .string(owner.name), "uid": .string(owner.uid),
-                        "controller": true, "blockOwnerDeletion": true,
-                    ]],
-                ],
-                "spec": ["replicas": 0, "selector": selector, "template": template],
-                "status": ["replicas": 0],
-            ]
+            let set = maker.manifest(template: template, selector: selector, hash: hash, replicas: 0, annotations: annotations)
             do {
                 let created = try store.create(ResourceCatalog.replicaSets, namespace: owner.namespace, object: set)
                 try store.modify(ResourceCatalog.deployments, namespace: owner.namespace, name: owner.name) { value throws(StatusError) in
