@@ -156,6 +156,15 @@ extension RestartExecutor {
         // the planner says, a recorded sequence for this deadline is resumed, never restarted.
         let isNew: Bool = if case .restart(_, resume: false) = decision.action, resource != nil { true } else { false }
         let owners = Set(pods.compactMap { $0.metadata.controllerOwner?.uid })
+        if case .inProgress(let since) = decision.action {
+            // The planner saw this sequence under way since `since` (this process's memory of it, or
+            // the restart state on the workload) although no step of this process drives it: a new
+            // leader carrying on a sequence whose workload is no longer due (its first pods were
+            // replaced). It goes on from there; begun again, it would evict the first part's
+            // replacements and announce a second restart.
+            logger.notice("resuming eviction sequence", metadata: Self.metadata(decision).merging(["restartedAt": "\(since.rfc3339)"]) { $1 })
+            return EvictionSequence(restartedAt: since, lastProgress: now, decision: decision, ownerUIDs: owners, lastSeenPods: now)
+        }
         // A resumed sequence (the planner checked it began within the timeout) or one recorded on
         // its custom owner's remaining old pods is carried on even though the deadline moved later
         // as its first pods were replaced.

@@ -182,6 +182,29 @@ struct ActEvictionTests {
         #expect(second.evictionRestartedAt(moved.workload) == ActFixtures.now, "the sequence is resumed, not begun again")
     }
 
+    /// A new leader finds a sequence under way whose workload is no longer due (its first pods were
+    /// replaced, its deadline moved a year on): the planner says "in progress since", and the
+    /// sequence goes on from then, without a second RestartStarted and without evicting the
+    /// replacement.
+    @Test func aSequenceInProgressAfterALeaderChangeIsCarriedOnNotBegunAgain() async throws {
+        let sim = try ActSim()
+        try Self.legacyCluster(sim, count: 2)
+        let first = ActFixtures.executor(sim)
+        let start = ActFixtures.decision(.replicationController, name: "legacy", uid: "rc-1", action: .restart(.evict, resume: false))
+        _ = try await first.evictNext(start, workloadPods: try Self.pods(sim), now: ActFixtures.now, timeout: 600)
+        try sim.create("pods", namespace: "shop", json: ActFixtures.pod(
+            "legacy-new", uid: "new-0", started: (ActFixtures.now + 20).rfc3339, owner: Self.rcOwner))
+
+        let second = ActFixtures.executor(sim)
+        let carriedOn = ActFixtures.decision(.replicationController, name: "legacy", uid: "rc-1", action: .inProgress(since: ActFixtures.now),
+                                             deadline: ActFixtures.deadline + 365 * 86_400)
+        let step = try await second.evictNext(carriedOn, workloadPods: try Self.pods(sim), now: ActFixtures.now + 300, timeout: 600)
+        #expect(step == .evicted(ObjectRef(kind: "Pod", namespace: "shop", name: "legacy-1", uid: "old-1")), "the replacement is not evicted")
+        #expect(second.evictionRestartedAt(carriedOn.workload) == ActFixtures.now)
+        let started = try ActFixtures.events(sim, namespace: "shop", about: "legacy").filter { $0.reason == "RestartStarted" }
+        #expect(started.count == 1, "one RestartStarted, from the first leader")
+    }
+
     @Test func customOwnersKeepTheStateOnTheirPods() async throws {
         let sim = try ActSim()
         let owner = ActFixtures.Owner(apiVersion: "example.com/v1", kind: "Widget", name: "w", uid: "w-1")
