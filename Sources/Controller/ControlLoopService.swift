@@ -42,6 +42,7 @@ extension ControllerRuntime {
         var requeueAt = clock()
         var restingUntil: ContinuousClock.Instant?
         var releasedStartupMemory = false
+        var relistsTrimmed = 0
         defer { loopStep.withLock { $0 = "ended" } }
         while !Task.isCancelled {
             let simulated = max(0, requeueAt - clock())
@@ -68,6 +69,8 @@ extension ControllerRuntime {
             if releasesStartupMemory && !releasedStartupMemory && caches.hasSynced {
                 releasedStartupMemory = true
                 ProcessMemory.releaseStartupMemory()
+            } else if releasedStartupMemory {
+                relistsTrimmed = ProcessMemory.returnFreedHeapAfterRelists(seen: relistsTrimmed)
             }
         }
     }

@@ -25,6 +25,7 @@ public struct MetricsBridge: APIClientObserver, ReflectorObserver {
 
     public func relisted(resource: String, objects: Int) {
         metrics.recordRelist(resource: resource)
+        ProcessMemory.noteRelist()
     }
 
     public func watchRestarted(resource: String, reason: String) {

@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 
@@ -65,6 +66,27 @@ public enum ProcessMemory {
             _ = madvise(UnsafeMutableRawPointer(bitPattern: range.start), Int(range.end - range.start), pageOutAdvice)
         }
         #endif
+    }
+
+    /// Relists finished since the process started (`noteRelist`, from the reflectors' observer).
+    private static let relists = Atomic<Int>(0)
+
+    /// A reflector replaced its cache with a fresh list (after a 410, a server restart, …).
+    public static func noteRelist() {
+        relists.add(1, ordering: .relaxed)
+    }
+
+    /// Gives freed heap pages back (`malloc_trim(0)`) if a relist finished since `seen` (the
+    /// count this returns; pass it next time). A relist holds the new list beside the old cache
+    /// until it swaps them; glibc keeps the old cache's pages mapped once freed, so without this
+    /// every kind of fault raises the RSS to a new high-water mark that stays (the soak's steps).
+    /// About a millisecond per call, at most once per pass that follows a relist.
+    public static func returnFreedHeapAfterRelists(seen: Int) -> Int {
+        let now = relists.load(ordering: .relaxed)
+        #if canImport(Glibc)
+        if now != seen { _ = glibcMallocTrim(0) }
+        #endif
+        return now
     }
 
     /// `start-end perms offset dev inode path` → the range, for a private read-only (`r--p`,
