@@ -22,8 +22,11 @@ public struct IncrementalAssessor: Sendable {
         if changes.everything || state.defaults != defaults || state.assessedAt.map({ now < $0 }) ?? true {
             state = AssessmentState()
             state.defaults = defaults
+            state.lastPassAssessedEverything = true
             groups = Set(cluster.podGroups())
         } else {
+            state.lastPassAssessedEverything = false
+            state.lastChanged.removeAll(keepingCapacity: true)
             var changed = Set<WorkloadID>()
             for group in changes.podGroups { if let id = state.workloadOfGroup[group] { changed.insert(id) } }
             for key in changes.objects { changed.formUnion(state.dependents[key] ?? []) }
