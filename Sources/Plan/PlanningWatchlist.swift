@@ -15,7 +15,12 @@ import KubeModel
 /// Restarts running or started by this process are added by the caller (`view(at:including:)`).
 public struct PlanningWatchlist: Sendable {
     public let config: PlannerConfig
-    private var inView: [WorkloadID: WorkloadAssessment] = [:]
+    private var inView: [WorkloadID: WorkloadAssessment] = [:] {
+        didSet { sortedInView = nil }
+    }
+    /// `inView` in deadline order, sorted again only after it changed (most passes change only
+    /// workloads out of view).
+    private var sortedInView: [WorkloadAssessment]?
     private var waiting: [WorkloadID: WorkloadAssessment] = [:]
     /// When each waiting workload comes into view.
     private var entries = InstantIndex()
@@ -40,7 +45,7 @@ public struct PlanningWatchlist: Sendable {
 
     /// `workload`'s new assessment (nil: it is gone).
     public mutating func update(_ id: WorkloadID, to workload: WorkloadAssessment?) {
-        inView[id] = nil
+        if inView[id] != nil { inView[id] = nil }
         waiting[id] = nil
         entries.set(id, nil)
         poolEntries.set(id, nil)
@@ -62,14 +67,19 @@ public struct PlanningWatchlist: Sendable {
             poolEntries.set(id, nil)
             inView[id] = waiting.removeValue(forKey: id)
         }
-        var workloads = Array(inView.values)
-        for workload in extra where inView[workload.id] == nil { workloads.append(workload) }
-        workloads.sort(by: Assessment.deadlineOrder)
-        // `extra` may name one workload twice (started and driven): one entry in the view.
-        var unique: [WorkloadAssessment] = []
-        unique.reserveCapacity(workloads.count)
-        for workload in workloads where unique.last?.id != workload.id { unique.append(workload) }
-        return PlanningView(workloads: unique, nextTransition: transitions.earliest(), poolEntry: poolEntries.earliest())
+        let sorted = sortedInView ?? inView.values.sorted(by: Assessment.deadlineOrder)
+        sortedInView = sorted
+        var workloads = sorted
+        let added = extra.filter { inView[$0.id] == nil }
+        if !added.isEmpty {
+            workloads = (workloads + added).sorted(by: Assessment.deadlineOrder)
+            // `extra` may name one workload twice (started and driven): one entry in the view.
+            var unique: [WorkloadAssessment] = []
+            unique.reserveCapacity(workloads.count)
+            for workload in workloads where unique.last?.id != workload.id { unique.append(workload) }
+            workloads = unique
+        }
+        return PlanningView(workloads: workloads, nextTransition: transitions.earliest(), poolEntry: poolEntries.earliest())
     }
 
     /// The planner may act on it, or an announcement be due, at any instant.
