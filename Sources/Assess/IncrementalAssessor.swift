@@ -89,12 +89,10 @@ public struct IncrementalAssessor: Sendable {
             state.workloadOfGroup[group] = id
             state.groupsOfWorkload[id, default: []].insert(group)
         }
-        for workload in reassessed.workloads {
-            // Removed above already (every group of a workload re-assessed is included); this
-            // keeps the tables consistent should that ever not hold.
-            state.remove(workload.id)
-            state.insert(workload)
-        }
+        // Removed above already (every group of a workload re-assessed is included); this
+        // keeps the tables consistent should that ever not hold.
+        for workload in reassessed.workloads { state.remove(workload.id) }
+        state.insert(contentsOf: reassessed.workloads)
         state.lastReassessed = reassessed.workloads.count
     }
 
