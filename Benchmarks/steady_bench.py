@@ -32,7 +32,7 @@ def wait_ready(proc, port, started, log_path):
             time.sleep(0.2)
 
 
-def admin_request(kubeconfig, method, path, body=None, timeout=10):
+def admin_request(kubeconfig, method, path, body=None, timeout=60):
     """A request to kube-sim's admin API with the kubeconfig's token, verified against its CA; the answer's body."""
     text = open(kubeconfig).read()
     server = re.search(r"server: (\S+)", text).group(1)

@@ -62,8 +62,14 @@ public struct Assessment: Hashable, Sendable {
     }
 
     /// Deadline order used everywhere: earliest deadline, then most urgent class, then name.
+    /// Field by field: a tuple of the three would copy both ids (a retain per string) at every
+    /// comparison of the sorted state's binary search, although most are decided by the deadline.
     public static func deadlineOrder(_ a: WorkloadAssessment, _ b: WorkloadAssessment) -> Bool {
         let never = Timestamp(seconds: .max)
-        return (a.deadline ?? never, a.classification.urgency, a.id) < (b.deadline ?? never, b.classification.urgency, b.id)
+        let first = a.deadline ?? never, second = b.deadline ?? never
+        if first != second { return first < second }
+        let firstUrgency = a.classification.urgency, secondUrgency = b.classification.urgency
+        if firstUrgency != secondUrgency { return firstUrgency < secondUrgency }
+        return a.id < b.id
     }
 }

@@ -17,9 +17,8 @@ public struct AssessmentState: Sendable {
     /// The workloads whose assessment read an object (the workload itself, its ReplicaSets, …).
     var dependents: [CachedObjectKey: Set<WorkloadID>] = [:]
     var dependencies: [WorkloadID: [CachedObjectKey]] = [:]
-    var transitions = TransitionQueue()
-    /// Each workload's instant in `transitions` (see `changesByClock`).
-    var wakeUps: [WorkloadID: Timestamp] = [:]
+    /// Each workload's first instant the clock changes its assessment (see `changesByClock`).
+    var transitions = InstantIndex()
     /// How many workloads report each diagnostic (`Assessment.diagnostics` is its sorted keys).
     var diagnostics: [Diagnostic: Int] = [:]
     /// The counts the metrics report, kept workload by workload.
@@ -29,6 +28,14 @@ public struct AssessmentState: Sendable {
 
     /// Workloads assessed again by the last pass (for logs and benchmarks).
     public internal(set) var lastReassessed = 0
+    /// The last pass started afresh and assessed every workload (`lastChanged` is then not kept).
+    public internal(set) var lastPassAssessedEverything = false
+    /// The workloads the last pass assessed again or dropped: what a follower of the state
+    /// (`PlanningWatchlist`) takes in.
+    public internal(set) var lastChanged: Set<WorkloadID> = []
+
+    /// Every workload's assessment, in no particular order.
+    public var allWorkloads: Dictionary<WorkloadID, WorkloadAssessment>.Values { workloads.values }
 
     public var workloadCount: Int { workloads.count }
 
@@ -46,7 +53,8 @@ public struct AssessmentState: Sendable {
 
     mutating func remove(_ id: WorkloadID) {
         guard let old = workloads.removeValue(forKey: id) else { return }
-        wakeUps[id] = nil
+        if !lastPassAssessedEverything { lastChanged.insert(id) }
+        transitions.set(id, nil)
         tally.subtract(old)
         let at = position(of: old)
         if at < ordered.count, ordered[at].id == id { ordered.remove(at: at) }
@@ -61,18 +69,50 @@ public struct AssessmentState: Sendable {
     }
 
     mutating func insert(_ workload: WorkloadAssessment) {
+        ordered.insert(workload, at: position(of: workload))
+        record(workload)
+    }
+
+    /// `added`, in `Assessment.deadlineOrder` (an `Assessor`'s output), none of them held, put
+    /// in place in one sweep from the end: the elements after the first insertion point move up
+    /// once, by swaps (moves, no retains), instead of the array's tail moving at each insertion
+    /// (the first pass at 48k workloads spent seconds on that) or every element being copied
+    /// into a merged array (a retain and a release each, 48k per pass).
+    mutating func insert(contentsOf added: [WorkloadAssessment]) {
+        guard added.count > 1 else {
+            for workload in added { insert(workload) }
+            return
+        }
+        // Where each goes in the array as it is: in order, as `added` is.
+        let positions = added.map(position(of:))
+        let oldCount = ordered.count
+        ordered.append(contentsOf: added)  // the room; these copies are overwritten below
+        ordered.withUnsafeMutableBufferPointer { buffer in
+            var source = oldCount - 1, target = buffer.count - 1
+            for index in added.indices.reversed() {
+                while source >= positions[index] {
+                    buffer.swapAt(source, target)
+                    source -= 1
+                    target -= 1
+                }
+                buffer[target] = added[index]
+                target -= 1
+            }
+        }
+        for workload in added { record(workload) }
+    }
+
+    /// Every table but `ordered` takes in `workload`.
+    private mutating func record(_ workload: WorkloadAssessment) {
         let id = workload.id
         workloads[id] = workload
+        if !lastPassAssessedEverything { lastChanged.insert(id) }
         tally.add(workload)
-        ordered.insert(workload, at: position(of: workload))
         let keys = Self.dependencies(of: workload, groups: groupsOfWorkload[id] ?? [])
         dependencies[id] = keys
         for key in keys { dependents[key, default: []].insert(id) }
         for diagnostic in workload.diagnostics { diagnostics[diagnostic, default: 0] += 1 }
-        if let next = Self.changesByClock(workload) {
-            wakeUps[id] = next
-            transitions.insert(id, at: next)
-        }
+        transitions.set(id, Self.changesByClock(workload))
     }
 
     /// The first instant the clock alone changes anything in the assessment: the workload's
@@ -88,9 +128,7 @@ public struct AssessmentState: Sendable {
     /// Workloads whose classification the clock changes by `now`; reminders of workloads
     /// re-assessed since are dropped.
     mutating func dueTransitions(_ now: Timestamp) -> [WorkloadID] {
-        let due = transitions.popDue(now).filter { id, at in wakeUps[id] == at }.map(\.0)
-        if transitions.count > 2 * wakeUps.count + 1024 { transitions.rebuild(wakeUps.map { ($0.key, $0.value) }) }
-        return due
+        transitions.removeDue(now)
     }
 
     /// The objects an assessment read: the workload object, each pod group's controller (every

@@ -22,8 +22,11 @@ public struct IncrementalAssessor: Sendable {
         if changes.everything || state.defaults != defaults || state.assessedAt.map({ now < $0 }) ?? true {
             state = AssessmentState()
             state.defaults = defaults
+            state.lastPassAssessedEverything = true
             groups = Set(cluster.podGroups())
         } else {
+            state.lastPassAssessedEverything = false
+            state.lastChanged.removeAll(keepingCapacity: true)
             var changed = Set<WorkloadID>()
             for group in changes.podGroups { if let id = state.workloadOfGroup[group] { changed.insert(id) } }
             for key in changes.objects { changed.formUnion(state.dependents[key] ?? []) }
@@ -86,12 +89,10 @@ public struct IncrementalAssessor: Sendable {
             state.workloadOfGroup[group] = id
             state.groupsOfWorkload[id, default: []].insert(group)
         }
-        for workload in reassessed.workloads {
-            // Removed above already (every group of a workload re-assessed is included); this
-            // keeps the tables consistent should that ever not hold.
-            state.remove(workload.id)
-            state.insert(workload)
-        }
+        // Removed above already (every group of a workload re-assessed is included); this
+        // keeps the tables consistent should that ever not hold.
+        for workload in reassessed.workloads { state.remove(workload.id) }
+        state.insert(contentsOf: reassessed.workloads)
         state.lastReassessed = reassessed.workloads.count
     }
 

@@ -3,20 +3,28 @@
 /// of each other), so a lone event is decided within milliseconds. A change that comes while the
 /// loop is still resting from its last pass waits until the rest is over: under a burst the
 /// passes are spaced by a rest proportional to what a pass costs (`restPerPassSecond` seconds of
-/// rest per second of pass), at least the debounce and at most `maximumRest`, so cheap passes
-/// follow the changes closely and expensive ones cannot take more than a bounded share of a core.
+/// rest per second of pass), at least `minimumRest` and at most `maximumRest`, so expensive
+/// passes cannot take more than a bounded share of a core, and cheap ones (a millisecond or
+/// less: an incremental pass) do not run a hundred times a second to follow every event of a
+/// steady stream one by one: 20 ms keeps an event's wait well under the 50 ms goal.
 /// Pure: the loop passes in the pass's duration and where it is in time.
 public struct PassPacing: Sendable, Equatable {
     /// The wait after a quiet period, to take a burst's first events in one pass.
     public var debounce: Duration
+    /// The shortest rest between two passes under a burst.
+    public var minimumRest: Duration
     /// The longest rest between two passes under a burst (the loop's `minimumInterval`).
     public var maximumRest: Duration
     /// Seconds of rest per second of pass: 19 keeps passes under continuous change to at most a
     /// twentieth of the wall time (5 % of a core, the steady-state budget).
     public var restPerPassSecond: Double
 
-    public init(debounce: Duration = .milliseconds(5), maximumRest: Duration = .milliseconds(200), restPerPassSecond: Double = 19) {
+    public init(
+        debounce: Duration = .milliseconds(5), minimumRest: Duration = .milliseconds(20), maximumRest: Duration = .milliseconds(200),
+        restPerPassSecond: Double = 19
+    ) {
         self.debounce = min(debounce, maximumRest)
+        self.minimumRest = min(max(minimumRest, self.debounce), maximumRest)
         self.maximumRest = maximumRest
         self.restPerPassSecond = max(0, restPerPassSecond)
     }
@@ -27,7 +35,7 @@ public struct PassPacing: Sendable, Equatable {
     public func rest(afterPassOf passDuration: Duration, requeueDue: Bool = false) -> Duration {
         if requeueDue { return maximumRest }
         let proportional = passDuration * restPerPassSecond
-        return max(debounce, min(maximumRest, proportional))
+        return max(minimumRest, min(maximumRest, proportional))
     }
 
     /// How long to wait before the pass once woken at `now`: until the rest after the last pass

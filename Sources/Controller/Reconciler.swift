@@ -33,6 +33,8 @@ public final class Reconciler: Sendable {
     /// The assessments kept between passes: only workloads whose inputs changed (or whose
     /// classification the clock changed) are assessed again.
     let assessmentState = Mutex(AssessmentState())
+    /// What an incremental pass plans, announces and acts on, kept up to date from `assessmentState`.
+    let watchlist: Mutex<PlanningWatchlist>
     /// Restarts this process started whose effect the caches may not show yet, so the planner
     /// neither repeats them nor ignores them when counting against the limits.
     let startedRestarts = Mutex<[WorkloadID: StartedRestart]>([:])
@@ -86,6 +88,7 @@ public final class Reconciler: Sendable {
         self.logger = logger
         self.mayWrite = mayWrite
         failures = Mutex(FailureMemory(policy: configuration.backoff))
+        watchlist = Mutex(PlanningWatchlist(config: configuration.planner))
         announcementPace = Mutex(TokenBucket(
             burst: configuration.announcementBurst, ratePerSecond: configuration.announcementsPerSecond, now: Double(clock().seconds)))
     }
@@ -98,12 +101,17 @@ public final class Reconciler: Sendable {
         if let clusterTokenLifetime { defaults.tokenLifetime = clusterTokenLifetime() }
         let (changes, arrivals) = caches.changes.drain()
         let assessment: Assessment, tally: AssessmentTally, generation: (WorkloadID) -> Int64?
+        /// What the pass plans, announces and acts on: a full pass, every workload; an
+        /// incremental one, the watchlist's view (the same plan, Events and steps).
+        let view: PlanningView, acting: Assessment
         if configuration.fullPasses {
             assessment = Assessor(defaults: defaults).assess(caches.snapshot(), now: now, evidence: evidence?.evidence() ?? [:])
             tally = AssessmentTally(assessment)
             var generations: [WorkloadID: Int64] = [:]
             for workload in assessment.workloads { if let known = workload.generation { generations[workload.id] = known } }
             generation = { generations[$0] }
+            view = PlanningView(assessment)
+            acting = assessment
         } else {
             // Taken out of the lock while the pass updates it: a copy left behind would make the
             // update copy every table.
@@ -116,18 +124,21 @@ public final class Reconciler: Sendable {
             tally = state.tally
             let kept = state
             generation = { kept.workload($0)?.generation }
+            view = planningView(following: state, now: now)
             assessmentState.withLock { $0 = state }
+            acting = Assessment(generatedAt: assessment.generatedAt, workloads: view.workloads, diagnostics: assessment.diagnostics)
         }
-        forgetSettledRestarts(assessment, now: now)
+        forgetSettledRestarts(acting, now: now)
         let backingOff = failures.withLock { memory in
             memory.forget(before: now - 3600)
             return memory.blocked(now: now, generation: generation)
         }
         let plan = Planner(config: configuration.planner)
-            .plan(assessment, now: now, startedRestarts: startedRestarts.withLock { $0 }, backingOff: backingOff,
+            .plan(view, now: now, startedRestarts: startedRestarts.withLock { $0 }, backingOff: backingOff,
                   durations: restartDurations.withLock { $0 }, leadHint: spreadLead.withLock { $0 })
         spreadLead.withLock { $0 = plan.spreadLead }
-        record(assessment, tally, plan, now: now)
+        record(assessment, tally, plan, now: now,
+               needingRestart: configuration.fullPasses ? nil : acting.workloads.filter { $0.classification.needsRestart })
         if let metrics, !arrivals.isEmpty {
             let decided = ContinuousClock.now
             metrics.observeEventToDecision(arrivals.map { decided - $0 })
@@ -137,12 +148,12 @@ public final class Reconciler: Sendable {
         stepped.withLock { $0.removeAll() }
         fenced.withLock { $0 = false }
         if isLeader, writable() {
-            await announce(assessment, plan, now: now)
+            await announce(acting, plan, now: now)
             for decision in plan.decisions {
                 guard writable() else { break }
-                await execute(decision, in: assessment, now: now)
+                await execute(decision, in: acting, now: now)
             }
-            await driveRunningSteps(plan, in: assessment, now: now)
+            await driveRunningSteps(plan, in: acting, now: now)
         }
         var requeueAt = retryAt.withLock { $0 }.map { min($0, plan.requeueAt) } ?? plan.requeueAt
         if announcementsHeldBack.withLock({ $0 }) {
@@ -242,9 +253,23 @@ public final class Reconciler: Sendable {
         }
     }
 
-    private func record(_ assessment: Assessment, _ tally: AssessmentTally, _ plan: Plan, now: Timestamp) {
+    private func record(_ assessment: Assessment, _ tally: AssessmentTally, _ plan: Plan, now: Timestamp, needingRestart: [WorkloadAssessment]?) {
         guard let metrics else { return }
-        PassGauges(assessment, tally: tally, plan, now: now, nextEarliest: metrics.deadlineSelection.nextEarliest).set(on: metrics)
+        PassGauges(assessment, tally: tally, plan, now: now, nextEarliest: metrics.deadlineSelection.nextEarliest,
+                   needingRestart: needingRestart).set(on: metrics)
+    }
+
+    /// The watchlist after `state`'s pass, viewed at `now` with the workloads of the restarts this
+    /// process started or still drives (they may act while healthy: an eviction sequence goes on).
+    private func planningView(following state: AssessmentState, now: Timestamp) -> PlanningView {
+        var driven = Set(startedRestarts.withLock { $0.keys })
+        driven.formUnion(actions.runningEvictions().map(\.decision.workload))
+        driven.formUnion(actions.runningRecreations().map(\.workload))
+        let extra = driven.compactMap(state.workload)
+        return watchlist.withLock { watchlist in
+            watchlist.follow(state)
+            return watchlist.view(at: now, including: extra)
+        }
     }
 }
 

@@ -20,21 +20,31 @@ public struct Planner: Sendable {
         _ assessment: Assessment, now: Timestamp, startedRestarts: [WorkloadID: StartedRestart] = [:],
         backingOff: [WorkloadID: Timestamp] = [:], durations: RestartDurations = RestartDurations(), leadHint: Int64 = 0
     ) -> Plan {
+        plan(PlanningView(assessment), now: now, startedRestarts: startedRestarts, backingOff: backingOff, durations: durations,
+             leadHint: leadHint)
+    }
+
+    /// The same plan from a view of the assessment (`PlanningWatchlist`): its workloads and what
+    /// it summarises of the others.
+    public func plan(
+        _ view: PlanningView, now: Timestamp, startedRestarts: [WorkloadID: StartedRestart] = [:],
+        backingOff: [WorkloadID: Timestamp] = [:], durations: RestartDurations = RestartDurations(), leadHint: Int64 = 0
+    ) -> Plan {
         var decisions: [Decision] = []
         /// Workloads to restart now if windows and limits allow, and how.
         var candidates: [(workload: WorkloadAssessment, method: RestartMethod)] = []
         var deferredForForecast: [(WorkloadAssessment, notBefore: Timestamp)] = []
         var early: [HerdSpreader.Early] = []
         /// When the next workload comes within reach of spreading.
-        var poolEntry: Timestamp?
+        var poolEntry = view.poolEntry
         var wakeUps: [Timestamp] = []
-        if let next = assessment.nextTransition { wakeUps.append(next) }
+        if let next = view.nextTransition { wakeUps.append(next) }
 
         // Restarts running now, cluster-wide and per namespace (whether or not still at risk).
         var running: [WorkloadID: Timestamp] = [:]
         /// Past the rollout timeout but still rolling on the server: they hold a slot, nothing more.
         var timedOut: Set<WorkloadID> = []
-        for workload in assessment.workloads {
+        for workload in view.workloads {
             if let since = runningSince(workload, startedRestarts: startedRestarts[workload.id], now: now) { running[workload.id] = since }
         }
         for (id, flight) in startedRestarts where running[id] == nil && now - flight.startedAt <= config.rolloutTimeout {
@@ -44,8 +54,8 @@ public struct Planner: Sendable {
 
         // The assessment is in deadline order already; confirmed-stale workloads move to the front.
         // Without any (the usual case) the assessment's array is walked as it is, not copied.
-        let stale = assessment.workloads.filter { $0.classification == .confirmedStale }
-        let ordered = stale.isEmpty ? assessment.workloads : stale + assessment.workloads.filter { $0.classification != .confirmedStale }
+        let stale = view.workloads.filter { $0.classification == .confirmedStale }
+        let ordered = stale.isEmpty ? view.workloads : stale + view.workloads.filter { $0.classification != .confirmedStale }
         for workload in ordered {
             let needsRestart = workload.classification.needsRestart
             if workload.classification == .ok, let due = workload.restartDue, due > now,

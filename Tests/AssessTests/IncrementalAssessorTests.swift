@@ -6,15 +6,20 @@ import Testing
 /// The incremental pass against the full one, its oracle: on randomized populations and change
 /// sequences (pods added, deleted, restarted and adopted, owners changed and removed, rollouts,
 /// namespace policy, evidence, the clock across thresholds, other defaults) both give the same
-/// assessment and the same plan after every step.
+/// assessment and the same plan after every step, and so does the plan of the watchlist that
+/// follows the incremental state (the default planner, and one whose short horizon and long
+/// max-lead bring waiting workloads into view as the clock moves).
 @Suite struct IncrementalAssessorTests {
     static let seeds: [UInt64] = Array(1...8)
     static let steps = 120
+    static let planners = [Planner(), Planner(config: PlannerConfig(forecastHorizon: 2 * 86_400))]
 
-    /// Steps at which the incremental pass differed from the full one.
-    func mismatches(seed: UInt64, skipping: Bool) -> [String] {
+    /// Steps at which the incremental pass differed from the full one. `skipping`: the pass skips
+    /// one changed workload; `watchlistLags`: every tenth pass is not taken in by the watchlists.
+    func mismatches(seed: UInt64, skipping: Bool, watchlistLags: Bool = false) -> [String] {
         var world = IncrementalWorld(seed: seed)
         var state = AssessmentState()
+        var watchlists = Self.planners.map { PlanningWatchlist(config: $0.config) }
         var found: [String] = []
         for step in 0..<Self.steps {
             if step > 0 { world.step() }
@@ -26,11 +31,19 @@ import Testing
             world.changes = ClusterChanges()
             let oracle = Assessor(defaults: world.defaults).assess(snapshot, now: world.now, evidence: world.evidence)
             let planner = Planner()
+            if !watchlistLags || step % 10 != 5 {
+                for index in watchlists.indices { watchlists[index].follow(state) }
+            }
+            let watched = zip(Self.planners, watchlists.indices).filter { planner, index in
+                planner.plan(watchlists[index].view(at: world.now), now: world.now) != planner.plan(oracle, now: world.now)
+            }
             if assessed != oracle {
                 let differing = zip(assessed.workloads, oracle.workloads).first { $0 != $1 }.map { "\($0.0.id) vs \($0.1.id)" } ?? "count"
                 found.append("seed \(seed) step \(step): assessments differ (\(assessed.workloads.count) vs \(oracle.workloads.count) workloads; \(differing))")
             } else if planner.plan(assessed, now: world.now) != planner.plan(oracle, now: world.now) {
                 found.append("seed \(seed) step \(step): plans differ")
+            } else if let (planner, _) = watched.first {
+                found.append("seed \(seed) step \(step): the watchlist's plan differs (forecast horizon \(planner.config.forecastHorizon) s)")
             }
         }
         return found
@@ -45,6 +58,12 @@ import Testing
     /// The property test's own test: a pass that skips one changed workload must be caught.
     @Test func skippingOneChangedWorkloadIsCaught() {
         let caught = Self.seeds.prefix(3).map { mismatches(seed: $0, skipping: true).count }
+        #expect(caught.allSatisfy { $0 > 0 }, "mismatches per seed: \(caught)")
+    }
+
+    /// The same for the watchlist: one that misses passes must be caught.
+    @Test func aWatchlistThatMissesPassesIsCaught() {
+        let caught = Self.seeds.prefix(3).map { mismatches(seed: $0, skipping: false, watchlistLags: true).count }
         #expect(caught.allSatisfy { $0 > 0 }, "mismatches per seed: \(caught)")
     }
 

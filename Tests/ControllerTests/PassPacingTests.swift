@@ -4,7 +4,7 @@ import Testing
 /// The reconcile loop's pacing: a lone change is taken in after the debounce, a burst waits out
 /// the rest after the last pass, and the rest follows what a pass costs within its bounds.
 @Suite struct PassPacingTests {
-    let pacing = PassPacing(debounce: .milliseconds(5), maximumRest: .milliseconds(200), restPerPassSecond: 19)
+    let pacing = PassPacing(debounce: .milliseconds(5), minimumRest: .milliseconds(20), maximumRest: .milliseconds(200), restPerPassSecond: 19)
 
     @Test func aChangeAfterAQuietPeriodWaitsOnlyTheDebounce() {
         let now = ContinuousClock.now
@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func theRestIsProportionalToThePassWithinItsBounds() {
-        #expect(pacing.rest(afterPassOf: .microseconds(100)) == .milliseconds(5))
+        #expect(pacing.rest(afterPassOf: .microseconds(100)) == .milliseconds(20))
         #expect(pacing.rest(afterPassOf: .milliseconds(2)) == .milliseconds(38))
         #expect(pacing.rest(afterPassOf: .milliseconds(150)) == .milliseconds(200))
     }
@@ -32,6 +32,8 @@ import Testing
     @Test func theDebounceNeverExceedsTheLongestRest() {
         let tight = PassPacing(debounce: .milliseconds(80), maximumRest: .milliseconds(50))
         #expect(tight.debounce == .milliseconds(50))
+        #expect(tight.minimumRest == .milliseconds(50))
         #expect(tight.rest(afterPassOf: .seconds(1)) == .milliseconds(50))
+        #expect(tight.rest(afterPassOf: .microseconds(1)) == .milliseconds(50))
     }
 }
