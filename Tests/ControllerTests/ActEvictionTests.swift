@@ -163,16 +163,23 @@ struct ActEvictionTests {
         #expect(annotations["token-warden.dev/restarted-at"] == ActFixtures.now.rfc3339, "the state is not rewritten")
     }
 
+    /// Two old pods of shop/legacy; a first leader began the sequence at `ActFixtures.now` and
+    /// evicted one, whose replacement now runs; then it went away.
+    static func firstLeaderReplacedOnePod() async throws -> ActSim {
+        let sim = try ActSim()
+        try legacyCluster(sim, count: 2)
+        let first = ActFixtures.executor(sim)
+        let start = ActFixtures.decision(.replicationController, name: "legacy", uid: "rc-1", action: .restart(.evict, resume: false))
+        _ = try await first.evictNext(start, workloadPods: try pods(sim), now: ActFixtures.now, timeout: 600)
+        try sim.create("pods", namespace: "shop", json: ActFixtures.pod(
+            "legacy-new", uid: "new-0", started: (ActFixtures.now + 20).rfc3339, owner: rcOwner))
+        return sim
+    }
+
     /// After its first eviction the workload's deadline is a later pod's: a new leader resuming
     /// the sequence finds the record for the earlier deadline and evicts no replacement.
     @Test func aSequenceResumedAfterItsDeadlineMovedEvictsNoReplacement() async throws {
-        let sim = try ActSim()
-        try Self.legacyCluster(sim, count: 2)
-        let first = ActFixtures.executor(sim)
-        let start = ActFixtures.decision(.replicationController, name: "legacy", uid: "rc-1", action: .restart(.evict, resume: false))
-        _ = try await first.evictNext(start, workloadPods: try Self.pods(sim), now: ActFixtures.now, timeout: 600)
-        try sim.create("pods", namespace: "shop", json: ActFixtures.pod(
-            "legacy-new", uid: "new-0", started: (ActFixtures.now + 20).rfc3339, owner: Self.rcOwner))
+        let sim = try await Self.firstLeaderReplacedOnePod()
 
         let second = ActFixtures.executor(sim)
         let moved = ActFixtures.decision(.replicationController, name: "legacy", uid: "rc-1", action: .restart(.evict, resume: true),
@@ -187,13 +194,7 @@ struct ActEvictionTests {
     /// sequence goes on from then, without a second RestartStarted and without evicting the
     /// replacement.
     @Test func aSequenceInProgressAfterALeaderChangeIsCarriedOnNotBegunAgain() async throws {
-        let sim = try ActSim()
-        try Self.legacyCluster(sim, count: 2)
-        let first = ActFixtures.executor(sim)
-        let start = ActFixtures.decision(.replicationController, name: "legacy", uid: "rc-1", action: .restart(.evict, resume: false))
-        _ = try await first.evictNext(start, workloadPods: try Self.pods(sim), now: ActFixtures.now, timeout: 600)
-        try sim.create("pods", namespace: "shop", json: ActFixtures.pod(
-            "legacy-new", uid: "new-0", started: (ActFixtures.now + 20).rfc3339, owner: Self.rcOwner))
+        let sim = try await Self.firstLeaderReplacedOnePod()
 
         let second = ActFixtures.executor(sim)
         let carriedOn = ActFixtures.decision(.replicationController, name: "legacy", uid: "rc-1", action: .inProgress(since: ActFixtures.now),
