@@ -120,33 +120,52 @@ struct HerdSpreader {
     /// The smallest lead, in whole days up to `maxLead`, whose forecast has as few late as the
     /// widest lead's (its forecast with it); no lead when even the widest saves nobody.
     ///
-    /// Passes come minutes apart while a herd is under way, and its lead rarely changes between
-    /// them: when the herd fits with the last plan's lead (`hint`) and not with a day less, that
-    /// is the answer, in two forecasts instead of a search of eight or nine. Lateness does not grow
-    /// with the lead (an earlier start never delays anything behind it), so the answer is the
-    /// search's own.
+    /// Passes come minutes apart while a herd is under way, and its lead changes little between
+    /// them (it shrinks as the herd is worked off): when the herd fits with the last plan's lead
+    /// (`hint`), the search goes down from it in doubling steps until a lead does not fit, then
+    /// halves between the two — two or three forecasts instead of eight or nine. Lateness does not
+    /// grow with the lead (an earlier start never delays anything behind it), so the answer is the
+    /// full search's own.
     static func searchLead(
         maxLead: Int64, hint: Int64, plain: (entries: [ForecastEntry], late: Int),
         forecast: (Int64) -> (entries: [ForecastEntry], late: Int)
     ) -> (lead: Int64, forecast: (entries: [ForecastEntry], late: Int)) {
         let days = (maxLead + leadStep - 1) / leadStep
         let hintDays = min(days, (hint + leadStep - 1) / leadStep)
-        if hintDays > 0 {
-            let atHint = forecast(min(hintDays * leadStep, maxLead))
-            if atHint.late == 0, hintDays == 1 || forecast((hintDays - 1) * leadStep).late > 0 {
-                return (min(hintDays * leadStep, maxLead), atHint)
-            }
-        }
-        let widest = forecast(maxLead)
-        guard widest.late < plain.late else { return (0, plain) }
-        // Smallest number of days that does as well as the widest lead.
+        // Smallest number of days that does as well as the widest lead: between `failing` (too
+        // few; 0 is, since the plain forecast is late) and `passing`.
         var failing: Int64 = 0
-        var passing = days
-        var passingForecast = widest
+        var passing: Int64
+        var passingForecast: (entries: [ForecastEntry], late: Int)
+        let atHint = hintDays > 0 ? forecast(min(hintDays * leadStep, maxLead)) : nil
+        if let atHint, atHint.late == 0 {
+            // Nothing late with the hint: the widest lead can do no better.
+            passing = hintDays
+            passingForecast = atHint
+            var step: Int64 = 1
+            while passing - step > 0 {
+                let attempt = forecast((passing - step) * leadStep)
+                guard attempt.late == 0 else {
+                    failing = passing - step
+                    break
+                }
+                passing -= step
+                passingForecast = attempt
+                step *= 2
+            }
+        } else {
+            let widest = forecast(maxLead)
+            guard widest.late < plain.late else { return (0, plain) }
+            passing = days
+            passingForecast = widest
+            // The hint with more late than the widest: too few days, the answer lies above it.
+            if let atHint, atHint.late > widest.late { failing = hintDays }
+        }
+        let target = passingForecast.late
         while passing - failing > 1 {
             let middle = (failing + passing) / 2
             let attempt = forecast(min(middle * leadStep, maxLead))
-            if attempt.late <= widest.late {
+            if attempt.late <= target {
                 passing = middle
                 passingForecast = attempt
             } else {
