@@ -37,6 +37,8 @@ public struct TwinOptions: Sendable {
     /// Passes are at least this far apart (virtual seconds): changes and wake-ups that come
     /// sooner are taken together, as the controller's work queue does with a burst of events.
     public var minPassInterval: Int64 = 300
+    /// Re-evaluate at least this often (virtual seconds). Coarser than the controller's 60 s: the
+    /// plan's own wake-ups (windows, transitions, rollouts finishing) bring every pass that matters.
     public var resyncInterval: Int64 = 6 * 3600
     /// Assess and plan the whole cluster on every pass, as the controller does, instead of only
     /// the workloads the planner could act on (`TwinAssessments`): the same result, far slower.
