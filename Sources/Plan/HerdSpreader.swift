@@ -123,9 +123,10 @@ struct HerdSpreader {
     /// Passes come minutes apart while a herd is under way, and its lead changes little between
     /// them (it shrinks as the herd is worked off): when the herd fits with the last plan's lead
     /// (`hint`), the search goes down from it in doubling steps until a lead does not fit, then
-    /// halves between the two — two or three forecasts instead of eight or nine. Lateness does not
-    /// grow with the lead (an earlier start never delays anything behind it), so the answer is the
-    /// full search's own.
+    /// halves between the two — two or three forecasts instead of eight or nine. Where lateness
+    /// does not grow with the lead the answer is the full search's own; with windows it can (a
+    /// lead a day longer may pack one restart into a later night), and then the two searches may
+    /// settle on different leads that both fit.
     static func searchLead(
         maxLead: Int64, hint: Int64, plain: (entries: [ForecastEntry], late: Int),
         forecast: (Int64) -> (entries: [ForecastEntry], late: Int)

@@ -14,8 +14,8 @@ public struct Planner: Sendable {
     ///   restart in backoff (an eviction a PodDisruptionBudget refuses) keeps its slot.
     /// - Parameter durations: how long this process's finished restarts took: the forecast's
     ///   duration per restart (the configured typical duration while it knows none).
-    /// - Parameter leadHint: the last plan's `spreadLead`; it makes finding the lead cheaper, and
-    ///   does not change it.
+    /// - Parameter leadHint: the last plan's `spreadLead`, where the search for the lead starts
+    ///   (`HerdSpreader.searchLead`).
     public func plan(
         _ assessment: Assessment, now: Timestamp, startedRestarts: [WorkloadID: StartedRestart] = [:],
         backingOff: [WorkloadID: Timestamp] = [:], durations: RestartDurations = RestartDurations(), leadHint: Int64 = 0
