@@ -53,8 +53,8 @@ import Testing
         #expect(base.starts(early) == ["h00"])
     }
 
-    /// The last plan's lead is a hint for the search, not an input of the answer: every hint gives
-    /// the plan made without one.
+    /// The last plan's lead is where the search starts: on herds whose lateness falls with the lead
+    /// (these: one window, one length of restart), every hint gives the plan made without one.
     @Test func theLastLeadAsAHintChangesNothing() {
         for size in [3, 5, 7, 12] {
             for now in [t("2026-11-23T02:00:00Z"), t("2026-11-24T12:00:00Z"), t("2026-11-25T02:00:00Z")] {
