@@ -59,7 +59,7 @@ struct HerdSpreader {
 
     /// `pending`: restarts that may start at `notBefore` (due now, cooldowns, …); `early`: not due
     /// yet, starting at `due` or, spread, up to their max-lead before. `leadHint`: the last plan's
-    /// lead, tried first (it changes the cost, not the answer: see `searchLead`).
+    /// lead, where the search starts (`searchLead`).
     func plan(now: Timestamp, active: [WorkloadID: Timestamp], pending: [(WorkloadAssessment, notBefore: Timestamp)],
               early: [Early], leadHint: Int64 = 0) -> Outcome {
         // Both lists in one priority order, sorted once; `earlyAt[i]` says which early entry is i.
@@ -79,33 +79,29 @@ struct HerdSpreader {
                 return max(now, earlyDue[i] - min(lead, earlyMaxLead[i]))
             }
         }
-        // Leads past every early entry's due time (or max-lead) give the same start times: the
-        // forecast of one set of start times is made once.
-        var made: [[Timestamp]: (entries: [ForecastEntry], late: Int)] = [:]
-        func forecast(lead: Int64) -> (entries: [ForecastEntry], late: Int) {
+        // How many the pessimistic forecast with `lead` sees finishing late. Leads past every early
+        // entry's due time (or max-lead) give the same start times: each set is forecast once.
+        var made: [[Timestamp]: Int] = [:]
+        func late(lead: Int64) -> Int {
             let starts = startTimes(lead: lead)
             if let known = made[starts] { return known }
-            let entries = simulator.run(now: now, active: active, prepared, notBefore: starts, durationScale: safety)
-            let result = (entries, entries.filter(Self.isLate).count)
-            made[starts] = result
-            return result
+            let count = simulator.run(now: now, active: active, prepared, notBefore: starts, durationScale: safety).filter(Self.isLate).count
+            made[starts] = count
+            return count
         }
 
         let maxLead = earlyMaxLead.max() ?? 0
         // Spreading off, or nothing that could start early: no pessimistic forecast is needed.
-        let plain = config.spreadHerds && maxLead > 0 ? forecast(lead: 0) : (entries: [], late: 0)
-        var chosen = (lead: Int64(0), forecast: plain)
-        if plain.late > 0 {
-            chosen = Self.searchLead(maxLead: maxLead, hint: leadHint, plain: plain) { forecast(lead: $0) }
-        }
+        let plainLate = config.spreadHerds && maxLead > 0 ? late(lead: 0) : 0
+        let lead = plainLate > 0 ? Self.searchLead(maxLead: maxLead, hint: leadHint, plainLate: plainLate) { late(lead: $0) } : 0
 
         // The forecast as published: the expected durations, the chosen start times.
-        let published = simulator.run(now: now, active: active, prepared, notBefore: startTimes(lead: chosen.lead))
+        let published = simulator.run(now: now, active: active, prepared, notBefore: startTimes(lead: lead))
         var startNow: [Int] = []
         var nextEarlyStart: Timestamp?
-        if chosen.lead > 0 {
+        if lead > 0 {
             for i in early.indices {
-                let start = earlyDue[i] - min(chosen.lead, earlyMaxLead[i])
+                let start = earlyDue[i] - min(lead, earlyMaxLead[i])
                 if start <= now {
                     startNow.append(i)
                 } else if nextEarlyStart.map({ start < $0 }) ?? true {
@@ -113,12 +109,12 @@ struct HerdSpreader {
                 }
             }
         }
-        return Outcome(forecast: published, lead: chosen.lead, startNow: startNow,
-                       lateWithoutLead: plain.late, nextEarlyStart: nextEarlyStart)
+        return Outcome(forecast: published, lead: lead, startNow: startNow,
+                       lateWithoutLead: plainLate, nextEarlyStart: nextEarlyStart)
     }
 
-    /// The smallest lead, in whole days up to `maxLead`, whose forecast has as few late as the
-    /// widest lead's (its forecast with it); no lead when even the widest saves nobody.
+    /// The smallest lead, in whole days up to `maxLead`, with as few late (`late(lead)`) as the
+    /// widest lead; 0 when even the widest saves nobody.
     ///
     /// Passes come minutes apart while a herd is under way, and its lead changes little between
     /// them (it shrinks as the herd is worked off): when the herd fits with the last plan's lead
@@ -127,53 +123,45 @@ struct HerdSpreader {
     /// does not grow with the lead the answer is the full search's own; with windows it can (a
     /// lead a day longer may pack one restart into a later night), and then the two searches may
     /// settle on different leads that both fit.
-    static func searchLead(
-        maxLead: Int64, hint: Int64, plain: (entries: [ForecastEntry], late: Int),
-        forecast: (Int64) -> (entries: [ForecastEntry], late: Int)
-    ) -> (lead: Int64, forecast: (entries: [ForecastEntry], late: Int)) {
+    static func searchLead(maxLead: Int64, hint: Int64, plainLate: Int, late: (Int64) -> Int) -> Int64 {
         let days = (maxLead + leadStep - 1) / leadStep
         let hintDays = min(days, (hint + leadStep - 1) / leadStep)
-        // Smallest number of days that does as well as the widest lead: between `failing` (too
-        // few; 0 is, since the plain forecast is late) and `passing`.
+        // Smallest number of days that does as well as the widest lead (`target` late): between
+        // `failing` (too few; 0 is, since the plain forecast is late) and `passing`.
         var failing: Int64 = 0
         var passing: Int64
-        var passingForecast: (entries: [ForecastEntry], late: Int)
-        let atHint = hintDays > 0 ? forecast(min(hintDays * leadStep, maxLead)) : nil
-        if let atHint, atHint.late == 0 {
+        var target: Int
+        let atHint = hintDays > 0 ? late(min(hintDays * leadStep, maxLead)) : nil
+        if let atHint, atHint == 0 {
             // Nothing late with the hint: the widest lead can do no better.
             passing = hintDays
-            passingForecast = atHint
+            target = 0
             var step: Int64 = 1
             while passing - step > 0 {
-                let attempt = forecast((passing - step) * leadStep)
-                guard attempt.late == 0 else {
+                guard late((passing - step) * leadStep) == 0 else {
                     failing = passing - step
                     break
                 }
                 passing -= step
-                passingForecast = attempt
                 step *= 2
             }
         } else {
-            let widest = forecast(maxLead)
-            guard widest.late < plain.late else { return (0, plain) }
+            let widest = late(maxLead)
+            guard widest < plainLate else { return 0 }
             passing = days
-            passingForecast = widest
+            target = widest
             // The hint with more late than the widest: too few days, the answer lies above it.
-            if let atHint, atHint.late > widest.late { failing = hintDays }
+            if let atHint, atHint > widest { failing = hintDays }
         }
-        let target = passingForecast.late
         while passing - failing > 1 {
             let middle = (failing + passing) / 2
-            let attempt = forecast(min(middle * leadStep, maxLead))
-            if attempt.late <= target {
+            if late(min(middle * leadStep, maxLead)) <= target {
                 passing = middle
-                passingForecast = attempt
             } else {
                 failing = middle
             }
         }
-        return (min(passing * leadStep, maxLead), passingForecast)
+        return min(passing * leadStep, maxLead)
     }
 
     /// `Planner.priorityOrder`, with each workload's sort key read once (a herd's thousands
