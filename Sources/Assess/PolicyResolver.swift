@@ -63,7 +63,7 @@ public struct PolicyResolver: Sendable {
                 ?? .failure(Problem("not an RFC 3339 instant (e.g. 2026-11-23T18:00:00Z)"))
         } ?? defaults.tokensInvalidBefore
         let window = lookup(.maintenanceWindow) { raw in
-            MaintenanceWindow.parse(raw).mapError { Problem($0.message) }
+            ParsedWindows.parse(raw).mapError { Problem($0.message) }
         } ?? defaults.maintenanceWindow
         var restartOn = lookup(.restartOn) { raw in
             RestartOn(rawValue: raw.trimmingWhitespace().lowercased()).map { .success($0) }

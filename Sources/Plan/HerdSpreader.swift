@@ -51,8 +51,9 @@ struct HerdSpreader {
         var lead: Int64
         /// Early workloads whose early start has come (indices into the `early` input).
         var startNow: [Int]
-        /// Workloads the pessimistic forecast without early starts sees finishing too late.
-        var lateWithoutLead: Int
+        /// Workloads the pessimistic forecast without early starts sees finishing too late: a
+        /// forecast of its own, run only for the message of an early start that is made.
+        var lateWithoutLead: () -> Int
         /// The next instant an early start comes, with this lead.
         var nextEarlyStart: Timestamp?
     }
@@ -62,41 +63,45 @@ struct HerdSpreader {
     /// lead, where the search starts (`searchLead`).
     func plan(now: Timestamp, active: [WorkloadID: Timestamp], pending: [(WorkloadAssessment, notBefore: Timestamp)],
               early: [Early], leadHint: Int64 = 0) -> Outcome {
-        // Both lists in one priority order, sorted once; `earlyAt[i]` says which early entry is i.
-        var all: [(workload: WorkloadAssessment, notBefore: Timestamp, early: Int?)] =
-            pending.map { ($0.0, $0.notBefore, nil) } + early.enumerated().map { ($1.workload, $1.due, $0) }
-        all = Self.inPriorityOrder(all)
+        // Both lists in one priority order, sorted once: `source[k]` says where the k-th came from.
+        let source = Self.priorityOrder(pending.map(\.0) + early.map { $0.workload })
         let simulator = ForecastSimulator(config: config, durations: durations)
-        let prepared = simulator.prepare(all.map(\.workload), now: now)
+        let prepared = simulator.prepare(source.map { $0 < pending.count ? pending[$0].0 : early[$0 - pending.count].workload }, now: now)
         let safety = config.leadSafety ?? Self.safety(samples: durations.samples)
         // Each early entry's due time and max-lead, read once for the few forecasts below.
-        let earlyDue = early.map(\.due)
-        let earlyMaxLead = early.map(\.workload.policy.maxLead)
+        let earlyDue = early.map { $0.due }
+        let earlyMaxLead = early.map { $0.workload.policy.maxLead }
+        // No lead longer than this moves any start: each early entry starts at now or at its max-lead.
+        let leadCeiling = early.indices.map { min(earlyMaxLead[$0], max(0, earlyDue[$0] - now)) }.max() ?? 0
 
         func startTimes(lead: Int64) -> [Timestamp] {
-            all.map { entry in
-                guard let i = entry.early else { return entry.notBefore }
+            source.map { k in
+                guard k >= pending.count else { return pending[k].notBefore }
+                let i = k - pending.count
                 return max(now, earlyDue[i] - min(lead, earlyMaxLead[i]))
             }
         }
-        // How many the pessimistic forecast with `lead` sees finishing late. Leads past every early
-        // entry's due time (or max-lead) give the same start times: each set is forecast once.
-        var made: [[Timestamp]: Int] = [:]
-        func late(lead: Int64) -> Int {
-            let starts = startTimes(lead: lead)
-            if let known = made[starts] { return known }
-            let count = simulator.run(now: now, active: active, prepared, notBefore: starts, durationScale: safety).filter(Self.isLate).count
-            made[starts] = count
+        // How many the pessimistic forecast with `lead` sees finishing late: exact up to `limit`,
+        // past it only "more" (the simulation stops there: a lead that does not fit is known at its
+        // first late restart). Each effective lead is simulated once, again only to learn more.
+        var made: [Int64: (count: Int, exact: Bool)] = [:]
+        func late(lead: Int64, limit: Int) -> Int {
+            let key = min(lead, leadCeiling)
+            if let known = made[key], known.exact || known.count > limit { return known.count }
+            let count = simulator.lateCount(now: now, active: active, prepared, notBefore: startTimes(lead: key),
+                                            durationScale: safety, margin: Self.margin, limit: limit)
+            made[key] = (count, count <= limit)
             return count
         }
 
         let maxLead = earlyMaxLead.max() ?? 0
         // Spreading off, or nothing that could start early: no pessimistic forecast is needed.
-        let plainLate = config.spreadHerds && maxLead > 0 ? late(lead: 0) : 0
-        let lead = plainLate > 0 ? Self.searchLead(maxLead: maxLead, hint: leadHint, plainLate: plainLate) { late(lead: $0) } : 0
+        let anyLate = config.spreadHerds && maxLead > 0 && late(lead: 0, limit: 0) > 0
+        let lead = anyLate ? Self.searchLead(maxLead: maxLead, hint: leadHint) { late(lead: $0, limit: $1) } : 0
 
         // The forecast as published: the expected durations, the chosen start times.
         let published = simulator.run(now: now, active: active, prepared, notBefore: startTimes(lead: lead))
+        prepared.windows.keep()
         var startNow: [Int] = []
         var nextEarlyStart: Timestamp?
         if lead > 0 {
@@ -110,20 +115,22 @@ struct HerdSpreader {
             }
         }
         return Outcome(forecast: published, lead: lead, startNow: startNow,
-                       lateWithoutLead: plainLate, nextEarlyStart: nextEarlyStart)
+                       lateWithoutLead: { late(lead: 0, limit: .max) }, nextEarlyStart: nextEarlyStart)
     }
 
-    /// The smallest lead, in whole days up to `maxLead`, with as few late (`late(lead)`) as the
-    /// widest lead; 0 when even the widest saves nobody.
+    /// The smallest lead, in whole days up to `maxLead`, with as few late as the widest lead; 0
+    /// when even the widest saves nobody. `late(lead, limit)`: how many the forecast with `lead`
+    /// sees late, exact up to `limit` and past it any larger number; some are late with no lead.
     ///
     /// Passes come minutes apart while a herd is under way, and its lead changes little between
     /// them (it shrinks as the herd is worked off): when the herd fits with the last plan's lead
     /// (`hint`), the search goes down from it in doubling steps until a lead does not fit, then
-    /// halves between the two — two or three forecasts instead of eight or nine. Where lateness
-    /// does not grow with the lead the answer is the full search's own; with windows it can (a
-    /// lead a day longer may pack one restart into a later night), and then the two searches may
-    /// settle on different leads that both fit.
-    static func searchLead(maxLead: Int64, hint: Int64, plainLate: Int, late: (Int64) -> Int) -> Int64 {
+    /// halves between the two — two or three forecasts instead of eight or nine, and a lead that
+    /// does not fit is known at its first late restart. Where lateness does not grow with the
+    /// lead the answer is the full search's own; with windows it can (a lead a day longer may pack
+    /// one restart into a later night), and then the two searches may settle on different leads
+    /// that both fit.
+    static func searchLead(maxLead: Int64, hint: Int64, late: (_ lead: Int64, _ limit: Int) -> Int) -> Int64 {
         let days = (maxLead + leadStep - 1) / leadStep
         let hintDays = min(days, (hint + leadStep - 1) / leadStep)
         // Smallest number of days that does as well as the widest lead (`target` late): between
@@ -131,14 +138,14 @@ struct HerdSpreader {
         var failing: Int64 = 0
         var passing: Int64
         var target: Int
-        let atHint = hintDays > 0 ? late(min(hintDays * leadStep, maxLead)) : nil
-        if let atHint, atHint == 0 {
+        let fitsAtHint = hintDays > 0 && late(min(hintDays * leadStep, maxLead), 0) == 0
+        if fitsAtHint {
             // Nothing late with the hint: the widest lead can do no better.
             passing = hintDays
             target = 0
             var step: Int64 = 1
             while passing - step > 0 {
-                guard late((passing - step) * leadStep) == 0 else {
+                guard late((passing - step) * leadStep, 0) == 0 else {
                     failing = passing - step
                     break
                 }
@@ -146,16 +153,17 @@ struct HerdSpreader {
                 step *= 2
             }
         } else {
-            let widest = late(maxLead)
-            guard widest < plainLate else { return 0 }
+            let widest = late(maxLead, .max)
+            // No lead saves anyone: as many late with the widest as with none.
+            guard late(0, widest) > widest else { return 0 }
             passing = days
             target = widest
             // The hint with more late than the widest: too few days, the answer lies above it.
-            if let atHint, atHint > widest { failing = hintDays }
+            if hintDays > 0, late(min(hintDays * leadStep, maxLead), widest) > widest { failing = hintDays }
         }
         while passing - failing > 1 {
             let middle = (failing + passing) / 2
-            if late(min(middle * leadStep, maxLead)) <= target {
+            if late(min(middle * leadStep, maxLead), target) <= target {
                 passing = middle
             } else {
                 failing = middle
@@ -164,27 +172,15 @@ struct HerdSpreader {
         return min(passing * leadStep, maxLead)
     }
 
-    /// `Planner.priorityOrder`, with each workload's sort key read once (a herd's thousands
-    /// are compared some 50,000 times).
-    static func inPriorityOrder(
-        _ items: [(workload: WorkloadAssessment, notBefore: Timestamp, early: Int?)]
-    ) -> [(workload: WorkloadAssessment, notBefore: Timestamp, early: Int?)] {
+    /// The order `Planner.priorityOrder` puts `workloads` in, as indices, with each workload's sort
+    /// key read once (a herd's thousands are compared some 50,000 times).
+    static func priorityOrder(_ workloads: [WorkloadAssessment]) -> [Int] {
         let never = Timestamp(seconds: .max)
-        let keys = items.map { item in
-            let w = item.workload
-            return (stale: w.classification == .confirmedStale ? 0 : 1, deadline: w.deadline ?? never, urgency: w.classification.urgency, id: w.id)
+        let keys = workloads.map { w in
+            (stale: w.classification == .confirmedStale ? 0 : 1, deadline: w.deadline ?? never, urgency: w.classification.urgency, id: w.id)
         }
-        let order = items.indices.sorted { a, b in
+        return workloads.indices.sorted { a, b in
             (keys[a].stale, keys[a].deadline, keys[a].urgency, keys[a].id) < (keys[b].stale, keys[b].deadline, keys[b].urgency, keys[b].id)
         }
-        return order.map { items[$0] }
-    }
-
-    /// Finishing after deadline − margin, or never starting; a deadline already passed cannot be
-    /// saved by any lead and does not count.
-    static func isLate(_ entry: ForecastEntry) -> Bool {
-        guard !entry.deadlinePassed, let deadline = entry.deadline else { return false }
-        guard let end = entry.expectedCompletion else { return true }
-        return end > deadline - margin
     }
 }

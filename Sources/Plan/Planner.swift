@@ -175,6 +175,13 @@ public struct Planner: Sendable {
         if let next = spread.nextEarlyStart { wakeUps.append(next) }
         if let poolEntry { wakeUps.append(poolEntry) }
         var earlyHeldBack = false
+        /// Counted once, and only if an early start is made (it takes a forecast of its own).
+        var lateWithout: Int?
+        func lateWithoutLead() -> Int {
+            let count = lateWithout ?? spread.lateWithoutLead()
+            lateWithout = count
+            return count
+        }
 
         // Earliest deadline first, within the window, the cluster limit and the namespace limit.
         var windowCache: [String: Timestamp??] = [:]
@@ -205,7 +212,7 @@ public struct Planner: Sendable {
                 // Not due yet: it gets a decision only when it starts (nothing to report before).
                 if case .restart = action {
                     decisions.append(makeDecision(workload, action, now: now,
-                                                  early: EarlyStart(by: lead, lateWithout: spread.lateWithoutLead)))
+                                                  early: EarlyStart(by: lead, lateWithout: lateWithoutLead())))
                 } else {
                     earlyHeldBack = true
                 }
@@ -294,12 +301,6 @@ public struct Planner: Sendable {
     }
 
     private func makeDecision(_ workload: WorkloadAssessment, _ action: PlanAction, now: Timestamp, early: EarlyStart? = nil) -> Decision {
-        // An early start replaces every pod holding a token; otherwise those that need it.
-        let pods = workload.pods.filter { early != nil ? $0.classification != .outOfScope : $0.classification.needsRestart || $0.classification == .unprotectable }
-            .sorted(by: PodAssessment.urgencyOrder)
-            .map(\.ref)
-        return Decision(workload: workload.id, ref: workload.ref, action: action, classification: workload.classification,
-                        deadline: workload.deadline, confirmedStale: workload.confirmedStale, pods: pods,
-                        message: DecisionMessage.text(workload, action, early: early), early: early)
+        Decision(workload, action, early: early)
     }
 }

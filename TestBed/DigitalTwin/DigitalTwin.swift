@@ -48,6 +48,8 @@ public final class DigitalTwin {
     var spreadLead: Int64 = 0
     var plannedPass: Int64?
     var lastPass: Int64?
+    /// Each workload's id, made once: passes look restarts up by it for thousands of workloads.
+    let ids: [WorkloadID]
     var now: Int64
     let end: Int64
 
@@ -57,10 +59,11 @@ public final class DigitalTwin {
         now = Self.epoch
         end = Self.epoch + Int64(options.days) * Self.day
         workloads = TwinPopulation.make(options, start: Self.epoch, rng: &rng)
+        ids = workloads.map(Self.workloadID)
         defaults.restartBefore = Int64(options.restartBeforeDays) * Self.day
         objects = TwinObjects(workloads: workloads.count, namespaces: TwinPopulation.namespaces(options))
         renewals = Array(repeating: [], count: workloads.count)
-        assessments = TwinAssessments(workloads: workloads.count)
+        assessments = TwinAssessments(ids: ids)
         firstStarts = workloads.map { $0.pods.map(\.start).min() ?? Self.epoch }
         for spec in TwinPopulation.windows.compactMap({ $0 }) {
             if case .success(let window) = MaintenanceWindow.parse(spec) { windows[spec] = window }
@@ -153,7 +156,7 @@ public final class DigitalTwin {
             let time = now
             assessment = assessments.assess(
                 now: now, defaults: defaults, config: config, dirty: &dirty,
-                active: { [unowned self] i in startedRestarts[id(of: workloads[i])] != nil || sequences[i] != nil },
+                active: { [unowned self] i in startedRestarts[ids[i]] != nil || sequences[i] != nil },
                 snapshot: { [unowned self] i in objects.snapshot(of: &workloads[i], now: time) })
             quietWake = assessments.nextWake(after: now)
         }
@@ -215,7 +218,9 @@ public final class DigitalTwin {
         return i
     }
 
-    func id(of w: TwinWorkload) -> WorkloadID {
+    func id(of w: TwinWorkload) -> WorkloadID { ids[w.index] }
+
+    private static func workloadID(_ w: TwinWorkload) -> WorkloadID {
         let kind: WorkloadKind = switch w.kind {
             case .deployment: .deployment
             case .statefulSet: .statefulSet

@@ -22,11 +22,21 @@ struct TwinAssessments {
     /// When the planner, had it seen an irrelevant workload, would have asked to look again.
     private var wakes = TwinTimeHeap()
     private var defaults: PolicyDefaults?
+    /// The relevant workloads in `Assessment.deadlineOrder` as of the last pass: a pass changes a
+    /// few assessments, so it sorts those and merges them in rather than sorting thousands.
+    private var order: [Int] = []
+    /// Each workload's place in id order: the order's last tie-break, compared as a number.
+    private let idRank: [Int]
 
-    init(workloads: Int) {
+    /// `ids`: each workload's id, by index.
+    init(ids: [WorkloadID]) {
+        let workloads = ids.count
         cached = Array(repeating: nil, count: workloads)
         stale = Array(repeating: true, count: workloads)
         version = Array(repeating: 0, count: workloads)
+        var rank = Array(repeating: 0, count: workloads)
+        for (place, i) in ids.indices.sorted(by: { ids[$0] < ids[$1] }).enumerated() { rank[i] = place }
+        idRank = rank
     }
 
     /// This pass's assessment of the relevant workloads; `dirty`: workloads whose objects changed
@@ -48,15 +58,49 @@ struct TwinAssessments {
         }
         let at = Timestamp(seconds: now)
         let assessor = Assessor(defaults: defaults)
+        /// Workloads whose place in the order may have changed: assessed again, or in or out of view.
+        var moved: [Int] = []
         for i in check {
+            let wasRelevant = relevant.contains(i)
+            var assessed = false
             if stale[i] || cached[i]?.nextTransition.map({ at >= $0 }) == true {
                 cached[i] = assessor.assess(snapshot(i), now: at).workloads.first
                 stale[i] = false
+                assessed = true
             }
             classify(i, now: at, config: config, active: active(i))
+            if assessed || wasRelevant != relevant.contains(i) { moved.append(i) }
         }
-        let workloads = relevant.compactMap { cached[$0] }
-        return Assessment(generatedAt: at, workloads: Assessment.sortedByDeadline(workloads), diagnostics: [])
+        reorder(moved)
+        return Assessment(generatedAt: at, workloads: order.compactMap { cached[$0] }, diagnostics: [])
+    }
+
+    /// `order` again: the workloads that did not move keep their order; the moved ones still in
+    /// view are sorted and merged in.
+    private mutating func reorder(_ moved: [Int]) {
+        guard !moved.isEmpty else { return }
+        let never = Timestamp(seconds: .max)
+        func key(_ i: Int) -> (Timestamp, Int, Int) {
+            (cached[i]?.deadline ?? never, cached[i]?.classification.urgency ?? 0, idRank[i])
+        }
+        let movedSet = Set(moved)
+        let kept = order.filter { !movedSet.contains($0) }
+        let added = moved.filter { relevant.contains($0) && cached[$0] != nil }.map { (key($0), $0) }.sorted { $0.0 < $1.0 }
+        var merged: [Int] = []
+        merged.reserveCapacity(kept.count + added.count)
+        var a = 0
+        for i in kept {
+            if a < added.count {
+                let k = key(i)
+                while a < added.count, added[a].0 < k {
+                    merged.append(added[a].1)
+                    a += 1
+                }
+            }
+            merged.append(i)
+        }
+        merged.append(contentsOf: added[a...].map(\.1))
+        order = merged
     }
 
     /// The earliest instant after `now` an irrelevant workload would have made the planner look again.

@@ -1,4 +1,4 @@
-import Assess
+@testable import Assess
 import KubeModel
 import Testing
 
@@ -50,5 +50,17 @@ import Testing
 
     @Test func normalisesSpec() {
         #expect(window("  Mon-Fri   02:00-05:00 Europe/Berlin ;Sat 01:00-02:00 ").spec == "Mon-Fri 02:00-05:00 Europe/Berlin; Sat 01:00-02:00")
+    }
+
+    @Test func aParsedWindowIsKeptAndAnswersAsParsingDoes() {
+        for text in ["Mon-Fri 02:00-05:00 Europe/Berlin", "Sat 25:00-26:00", "02:00-03:00 Mars/Olympus", ""] {
+            #expect(ParsedWindows.parse(text) == MaintenanceWindow.parse(text))
+            #expect(ParsedWindows.parse(text) == MaintenanceWindow.parse(text))  // the kept answer
+        }
+        // More distinct texts than it keeps: it starts over, and every answer is still right.
+        for minute in 0..<(ParsedWindows.capacity + 10) {
+            let text = String(format: "%02d:%02d-23:59", minute / 60 % 23, minute % 60)
+            #expect(ParsedWindows.parse(text) == MaintenanceWindow.parse(text))
+        }
     }
 }
