@@ -79,9 +79,10 @@ public struct IncrementalAssessor: Sendable {
 
         let reassessed = Assessor(defaults: defaults).assess(snapshot, now: now, evidence: state.evidence)
         // Every included group's previous workload is re-assessed here with all of its groups.
+        var removed = Set<WorkloadID>()
         for group in included {
             if let old = state.workloadOfGroup.removeValue(forKey: group) {
-                state.remove(old)
+                removed.insert(old)
                 state.groupsOfWorkload[old] = nil
             }
         }
@@ -89,10 +90,10 @@ public struct IncrementalAssessor: Sendable {
             state.workloadOfGroup[group] = id
             state.groupsOfWorkload[id, default: []].insert(group)
         }
-        // Removed above already (every group of a workload re-assessed is included); this
+        // Among the removed already (every group of a workload re-assessed is included); this
         // keeps the tables consistent should that ever not hold.
-        for workload in reassessed.workloads { state.remove(workload.id) }
-        state.insert(contentsOf: reassessed.workloads)
+        for workload in reassessed.workloads { removed.insert(workload.id) }
+        state.replace(removed, with: reassessed.workloads)
         state.lastReassessed = reassessed.workloads.count
     }
 
