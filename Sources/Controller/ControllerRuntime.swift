@@ -74,7 +74,8 @@ public final class ControllerRuntime: Sendable {
         let client = KubeClient(config: cluster, logger: logger, observer: bridge, userAgent: BuildInfo.userAgent)
         self.client = client
         // Deadlines are judged on the API server's clock (its Date header), not this node's.
-        let clock = clock ?? { Timestamp(seconds: Int64(Date().timeIntervalSince1970) + client.serverClockOffsetSeconds) }
+        let serverClock = ServerClock(offset: { client.serverClockOffsetSeconds })
+        let clock = clock ?? { serverClock.now() }
         self.clock = clock
         let signal = ChangeSignal()
         self.signal = signal
