@@ -24,6 +24,11 @@ public final class WardenMetrics: Sendable {
     private let eventsDroppedSeen = Mutex(0)
     private let clusterTokenLifetimeSeries = Mutex<(source: String, gauge: Prometheus.Gauge)?>(nil)
     private let eventToDecisionHistogram: DurationHistogram
+    /// The per-classification series, made once: every pass sets them all, and a registry
+    /// lookup builds and hashes the name and labels each time.
+    private let podGauges: [TokenClassification: Prometheus.Gauge]
+    private let workloadGauges: [TokenClassification: Prometheus.Gauge]
+    private let evidenceGauges: [EvidenceSourceLabel: Prometheus.Gauge]
 
     /// Event → decision buckets: a pass is due 200 ms after a change, so most land under 0.5 s.
     static let eventToDecisionBuckets: [Duration] = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000].map { .milliseconds($0) }
@@ -41,10 +46,20 @@ public final class WardenMetrics: Sendable {
         eventToDecisionHistogram = registry.makeDurationHistogram(
             descriptor: Self.descriptor(MetricCatalog.eventToDecision), buckets: Self.eventToDecisionBuckets)
         // Every classification has a series from the start, so alerts see 0 rather than nothing.
+        var podGauges: [TokenClassification: Prometheus.Gauge] = [:], workloadGauges = podGauges
         for classification in TokenClassification.allCases {
-            Self.gauge(registry, MetricCatalog.pods, [classification.rawValue]).set(to: 0)
-            Self.gauge(registry, MetricCatalog.workloads, [classification.rawValue]).set(to: 0)
+            podGauges[classification] = Self.gauge(registry, MetricCatalog.pods, [classification.rawValue])
+            workloadGauges[classification] = Self.gauge(registry, MetricCatalog.workloads, [classification.rawValue])
+            podGauges[classification]?.set(to: 0)
+            workloadGauges[classification]?.set(to: 0)
         }
+        self.podGauges = podGauges
+        self.workloadGauges = workloadGauges
+        var evidenceGauges: [EvidenceSourceLabel: Prometheus.Gauge] = [:]
+        for source in EvidenceSourceLabel.allCases {
+            evidenceGauges[source] = Self.gauge(registry, MetricCatalog.podsWithEvidence, [source.rawValue])
+        }
+        self.evidenceGauges = evidenceGauges
         for result in ["success", "failure"] {
             _ = Self.counter(registry, MetricCatalog.tokenReloads, [result])
         }
@@ -60,16 +75,12 @@ public final class WardenMetrics: Sendable {
 
     /// Pods per classification from one assessment; classifications not given are set to 0.
     public func setPodCounts(_ counts: [TokenClassification: Int]) {
-        for classification in TokenClassification.allCases {
-            Self.gauge(registry, MetricCatalog.pods, [classification.rawValue]).set(to: Double(counts[classification] ?? 0))
-        }
+        for (classification, gauge) in podGauges { gauge.set(to: Double(counts[classification] ?? 0)) }
     }
 
     /// Workloads per classification from one assessment; classifications not given are set to 0.
     public func setWorkloadCounts(_ counts: [TokenClassification: Int]) {
-        for classification in TokenClassification.allCases {
-            Self.gauge(registry, MetricCatalog.workloads, [classification.rawValue]).set(to: Double(counts[classification] ?? 0))
-        }
+        for (classification, gauge) in workloadGauges { gauge.set(to: Double(counts[classification] ?? 0)) }
     }
 
     /// Replaces the per-workload deadline series with the selection from `deadlines` (all workloads
@@ -176,9 +187,7 @@ public final class WardenMetrics: Sendable {
     }
 
     public func setPodsWithEvidence(_ counts: [EvidenceSourceLabel: Int]) {
-        for source in EvidenceSourceLabel.allCases {
-            Self.gauge(registry, MetricCatalog.podsWithEvidence, [source.rawValue]).set(to: Double(counts[source] ?? 0))
-        }
+        for (source, gauge) in evidenceGauges { gauge.set(to: Double(counts[source] ?? 0)) }
     }
 
     public func setEvidenceSourceUp(_ up: Bool) {
