@@ -43,6 +43,8 @@ struct HerdSpreader {
         var method: RestartMethod
         /// When its restart falls due (deadline − restart-before).
         var due: Timestamp
+        /// Its place in the planner's priority order (`Planner.priorityRanks`).
+        var rank: Int
     }
 
     struct Outcome {
@@ -59,12 +61,15 @@ struct HerdSpreader {
     }
 
     /// `pending`: restarts that may start at `notBefore` (due now, cooldowns, …); `early`: not due
-    /// yet, starting at `due` or, spread, up to their max-lead before. `leadHint`: the last plan's
-    /// lead, where the search starts (`searchLead`).
-    func plan(now: Timestamp, active: [WorkloadID: Timestamp], pending: [(WorkloadAssessment, notBefore: Timestamp)],
+    /// yet, starting at `due` or, spread, up to their max-lead before; each with its place in the
+    /// planner's priority order (`rank`). `leadHint`: the last plan's lead, where the search starts
+    /// (`searchLead`).
+    func plan(now: Timestamp, active: [WorkloadID: Timestamp], pending: [(WorkloadAssessment, notBefore: Timestamp, rank: Int)],
               early: [Early], leadHint: Int64 = 0) -> Outcome {
-        // Both lists in one priority order, sorted once: `source[k]` says where the k-th came from.
-        let source = Self.priorityOrder(pending.map(\.0) + early.map { $0.workload })
+        // Both lists in one priority order (by rank: no workload compared): `source[k]` says where
+        // the k-th came from.
+        let ranks = pending.map { $0.rank } + early.map { $0.rank }
+        let source = ranks.indices.sorted { ranks[$0] < ranks[$1] }
         let simulator = ForecastSimulator(config: config, durations: durations)
         let prepared = simulator.prepare(source.map { $0 < pending.count ? pending[$0].0 : early[$0 - pending.count].workload }, now: now)
         let safety = config.leadSafety ?? Self.safety(samples: durations.samples)
@@ -170,17 +175,5 @@ struct HerdSpreader {
             }
         }
         return min(passing * leadStep, maxLead)
-    }
-
-    /// The order `Planner.priorityOrder` puts `workloads` in, as indices, with each workload's sort
-    /// key read once (a herd's thousands are compared some 50,000 times).
-    static func priorityOrder(_ workloads: [WorkloadAssessment]) -> [Int] {
-        let never = Timestamp(seconds: .max)
-        let keys = workloads.map { w in
-            (stale: w.classification == .confirmedStale ? 0 : 1, deadline: w.deadline ?? never, urgency: w.classification.urgency, id: w.id)
-        }
-        return workloads.indices.sorted { a, b in
-            (keys[a].stale, keys[a].deadline, keys[a].urgency, keys[a].id) < (keys[b].stale, keys[b].deadline, keys[b].urgency, keys[b].id)
-        }
     }
 }

@@ -32,8 +32,8 @@ public struct Planner: Sendable {
     ) -> Plan {
         var decisions: [Decision] = []
         /// Workloads to restart now if windows and limits allow, and how.
-        var candidates: [(workload: WorkloadAssessment, method: RestartMethod)] = []
-        var deferredForForecast: [(WorkloadAssessment, notBefore: Timestamp)] = []
+        var candidates: [(workload: WorkloadAssessment, method: RestartMethod, rank: Int)] = []
+        var deferredForForecast: [(WorkloadAssessment, notBefore: Timestamp, rank: Int)] = []
         var early: [HerdSpreader.Early] = []
         /// When the next workload comes within reach of spreading.
         var poolEntry = view.poolEntry
@@ -56,7 +56,10 @@ public struct Planner: Sendable {
         // Without any (the usual case) the assessment's array is walked as it is, not copied.
         let stale = view.workloads.filter { $0.classification == .confirmedStale }
         let ordered = stale.isEmpty ? view.workloads : stale + view.workloads.filter { $0.classification != .confirmedStale }
-        for workload in ordered {
+        // Each workload's place in the priority order, which orders the forecast.
+        let ranks = Self.priorityRanks(ordered)
+        for (position, workload) in ordered.enumerated() {
+            let rank = ranks[position]
             let needsRestart = workload.classification.needsRestart
             if workload.classification == .ok, let due = workload.restartDue, due > now,
                workload.policy.mode == .restart, let method = workload.strategy.method {
@@ -66,10 +69,10 @@ public struct Planner: Sendable {
                     poolEntry = min(poolEntry ?? due - reach, due - reach)
                 }
                 if config.spreadHerds, due <= now + reach, mayStartEarly(workload, running: running, now: now) {
-                    early.append(HerdSpreader.Early(workload: workload, method: method, due: due))  // in the forecast too
+                    early.append(HerdSpreader.Early(workload: workload, method: method, due: due, rank: rank))  // in the forecast too
                 } else if due <= now + config.forecastHorizon {
                     // Not due yet, but soon: it competes for the same windows and slots in the forecast.
-                    deferredForForecast.append((workload, due))
+                    deferredForForecast.append((workload, due, rank))
                 }
             }
             if workload.classification == .ok, workload.strategy == .evict, let since = running[workload.id],
@@ -144,33 +147,33 @@ public struct Planner: Sendable {
             if let last = state.restartedAt, now < last + config.cooldown {
                 decide(.deferred(.cooldown, until: last + config.cooldown))
                 wakeUps.append(last + config.cooldown)
-                deferredForForecast.append((workload, last + config.cooldown))
+                deferredForForecast.append((workload, last + config.cooldown, rank))
                 continue
             }
             if let until = backingOff[workload.id] {
                 decide(.deferred(.backoff, until: until))
                 wakeUps.append(until)
-                deferredForForecast.append((workload, until))
+                deferredForForecast.append((workload, until, rank))
                 continue
             }
             if workload.rollout.isInProgress {
                 decide(.deferred(.rolloutInProgress, until: nil))
-                deferredForForecast.append((workload, now + config.typicalRolloutDuration))
+                deferredForForecast.append((workload, now + config.typicalRolloutDuration, rank))
                 continue
             }
-            candidates.append((workload, method))
+            candidates.append((workload, method, rank))
         }
 
         // The forecast; when it is late and spreading is on, which not-yet-due workloads start early.
         let runningBefore = running
         let spread = HerdSpreader(config: config, durations: durations).plan(
-            now: now, active: runningBefore, pending: candidates.map { ($0.workload, now) } + deferredForForecast, early: early,
+            now: now, active: runningBefore, pending: candidates.map { ($0.workload, now, $0.rank) } + deferredForForecast, early: early,
             leadHint: leadHint)
         var startingEarly: [WorkloadID: Int64] = [:]  // how long before its restart is due
         if !spread.startNow.isEmpty {
             for i in spread.startNow { startingEarly[early[i].workload.id] = early[i].due - now }
-            candidates = (candidates + spread.startNow.map { (early[$0].workload, early[$0].method) })
-                .sorted { Planner.priorityOrder($0.workload, $1.workload) }
+            candidates = (candidates + spread.startNow.map { (early[$0].workload, early[$0].method, early[$0].rank) })
+                .sorted { $0.rank < $1.rank }
         }
         if let next = spread.nextEarlyStart { wakeUps.append(next) }
         if let poolEntry { wakeUps.append(poolEntry) }
@@ -194,7 +197,7 @@ public struct Planner: Sendable {
         }
         var perNamespace: [String: Int] = [:]
         for id in running.keys { perNamespace[id.namespace, default: 0] += 1 }
-        for (workload, method) in candidates {
+        for (workload, method, _) in candidates {
             let action: PlanAction
             if let window = workload.policy.maintenanceWindow, let opens = closedUntil(window) {
                 action = .deferred(.window, until: opens)
@@ -284,6 +287,17 @@ public struct Planner: Sendable {
     }
 
     /// Confirmed stale first, then earliest deadline, most urgent class, namespace, kind, name.
+    /// Each workload's place in `priorityOrder`: its position when `workloads` are in that order
+    /// already (an assessment's deadline order with the confirmed-stale first: every pass), else
+    /// its position once sorted.
+    static func priorityRanks(_ workloads: [WorkloadAssessment]) -> [Int] {
+        let inOrder = workloads.indices.dropFirst().allSatisfy { !priorityOrder(workloads[$0], workloads[$0 - 1]) }
+        if inOrder { return Array(workloads.indices) }
+        var ranks = [Int](repeating: 0, count: workloads.count)
+        for (rank, index) in workloads.indices.sorted(by: { priorityOrder(workloads[$0], workloads[$1]) }).enumerated() { ranks[index] = rank }
+        return ranks
+    }
+
     static func priorityOrder(_ a: WorkloadAssessment, _ b: WorkloadAssessment) -> Bool {
         if a.classification == .confirmedStale, b.classification != .confirmedStale { return true }
         if b.classification == .confirmedStale, a.classification != .confirmedStale { return false }
