@@ -185,7 +185,9 @@ extension DigitalTwin {
     /// entry ends when the rollout does; an eviction sequence's once it is no longer driven and
     /// the workload shows the restart state, or after the rollout timeout.
     func settleInFlight(_ assessment: Assessment) {
-        for (id, flight) in startedRestarts {
+        // In id order: finished restarts feed the learned durations, whose window of recent samples
+        // depends on the order they come in, and a seed must give the same run in every process.
+        for (id, flight) in startedRestarts.sorted(by: { $0.key < $1.key }) {
             guard let i = index(of: id) else { continue }
             switch flight.strategy {
             case .rollout:

@@ -9,12 +9,15 @@ import Testing
     final class Readings: Sendable {
         let local = Atomic<Int64>(1_000)
         let offset = Atomic<Int64>(0)
+
+        func clock() -> ServerClock {
+            ServerClock(localSeconds: { self.local.load(ordering: .relaxed) }, offset: { self.offset.load(ordering: .relaxed) })
+        }
     }
 
     @Test func aSmallStepBackIsHeldUntilTimeCatchesUp() {
         let readings = Readings()
-        let clock = ServerClock(localSeconds: { readings.local.load(ordering: .relaxed) },
-                                offset: { readings.offset.load(ordering: .relaxed) })
+        let clock = readings.clock()
         #expect(clock.now().seconds == 1_000)
         readings.offset.store(-3, ordering: .relaxed)
         #expect(clock.now().seconds == 1_000)  // held
@@ -28,8 +31,7 @@ import Testing
 
     @Test func aLargeStepBackIsACorrectionAndIsTaken() {
         let readings = Readings()
-        let clock = ServerClock(localSeconds: { readings.local.load(ordering: .relaxed) },
-                                offset: { readings.offset.load(ordering: .relaxed) })
+        let clock = readings.clock()
         #expect(clock.now().seconds == 1_000)
         readings.offset.store(-600, ordering: .relaxed)
         #expect(clock.now().seconds == 400)
