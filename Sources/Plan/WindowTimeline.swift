@@ -21,26 +21,6 @@ struct WindowTimeline {
         coveredUntil = start + step
     }
 
-    mutating func isOpen(at t: Timestamp) -> Bool {
-        extend(to: t)
-        guard let i = lastStarting(atOrBefore: t) else { return false }
-        return t < intervals[i].end
-    }
-
-    /// `t` when open; else the next opening within a year (nil if none).
-    mutating func nextOpen(atOrAfter t: Timestamp) -> Timestamp? {
-        if isOpen(at: t) { return t }
-        var horizon = t
-        while horizon < t + 366 * 86_400 {
-            extend(to: horizon)
-            // The first opening after t (a binary search: a forecast asks this at every step).
-            let next = lastStarting(atOrBefore: t).map { $0 + 1 } ?? 0
-            if next < intervals.count { return intervals[next].start }
-            horizon = horizon + step
-        }
-        return nil
-    }
-
     /// Drops the openings over before `t`, which no question from `t` on needs.
     mutating func forget(before t: Timestamp) {
         guard t > start else { return }
@@ -62,14 +42,15 @@ struct WindowTimeline {
         fileprivate var index = -1
     }
 
-    /// `isOpen(at:)` for questions in time order: moving the cursor forward instead of a search.
+    /// Whether the window is open at `t`, for questions in time order: the cursor moves forward
+    /// instead of a search at every question.
     mutating func isOpen(at t: Timestamp, cursor: inout Cursor) -> Bool {
         extend(to: t)
         advance(&cursor, to: t)
         return cursor.index >= 0 && t < intervals[cursor.index].end
     }
 
-    /// `nextOpen(atOrAfter:)` for questions in time order.
+    /// `t` when open; else the next opening within a year (nil if none). For questions in time order.
     mutating func nextOpen(atOrAfter t: Timestamp, cursor: inout Cursor) -> Timestamp? {
         if isOpen(at: t, cursor: &cursor) { return t }
         var horizon = t
