@@ -43,7 +43,7 @@ public struct Decision: Hashable, Sendable {
     }
 
     /// The planner's decision on `subject`, its sentence and pods worked out when read.
-    init(_ subject: WorkloadAssessment, _ action: PlanAction, early: EarlyStart?) {
+    init(_ subject: WorkloadAssessment, _ action: PlanAction, early: EarlyStart? = nil) {
         self.init(workload: subject.id, ref: subject.ref, action: action, classification: subject.classification,
                   deadline: subject.deadline, confirmedStale: subject.confirmedStale, pods: nil, early: early, text: nil,
                   subject: subject)

@@ -54,7 +54,8 @@ struct HerdSpreader {
         /// Early workloads whose early start has come (indices into the `early` input).
         var startNow: [Int]
         /// Workloads the pessimistic forecast without early starts sees finishing too late: a
-        /// forecast of its own, run only for the message of an early start that is made.
+        /// forecast of its own, run only for the message of an early start that is made (once:
+        /// the plan's forecasts are kept by lead).
         var lateWithoutLead: () -> Int
         /// The next instant an early start comes, with this lead.
         var nextEarlyStart: Timestamp?

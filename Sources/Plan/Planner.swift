@@ -80,12 +80,12 @@ public struct Planner: Sendable {
                workload.podsInScope.contains(where: { pod in pod.assessContainers().contains { $0.startedAt < since } }) {
                 // An early eviction sequence goes on pod by pod: the workload is not due, so
                 // nothing else hands it to the executor.
-                decisions.append(makeDecision(workload, .inProgress(since: since), now: now))
+                decisions.append(Decision(workload, .inProgress(since: since)))
                 continue
             }
             guard needsRestart || workload.classification == .unprotectable else { continue }
             func decide(_ action: PlanAction) {
-                decisions.append(makeDecision(workload, action, now: now))
+                decisions.append(Decision(workload, action))
             }
             if workload.classification == .unprotectable {
                 decide(.warnOnly(.unprotectable))
@@ -178,13 +178,6 @@ public struct Planner: Sendable {
         if let next = spread.nextEarlyStart { wakeUps.append(next) }
         if let poolEntry { wakeUps.append(poolEntry) }
         var earlyHeldBack = false
-        /// Counted once, and only if an early start is made (it takes a forecast of its own).
-        var lateWithout: Int?
-        func lateWithoutLead() -> Int {
-            let count = lateWithout ?? spread.lateWithoutLead()
-            lateWithout = count
-            return count
-        }
 
         // Earliest deadline first, within the window, the cluster limit and the namespace limit.
         var windowCache: [String: Timestamp??] = [:]
@@ -214,14 +207,13 @@ public struct Planner: Sendable {
             if let lead = startingEarly[workload.id] {
                 // Not due yet: it gets a decision only when it starts (nothing to report before).
                 if case .restart = action {
-                    decisions.append(makeDecision(workload, action, now: now,
-                                                  early: EarlyStart(by: lead, lateWithout: lateWithoutLead())))
+                    decisions.append(Decision(workload, action, early: EarlyStart(by: lead, lateWithout: spread.lateWithoutLead())))
                 } else {
                     earlyHeldBack = true
                 }
                 continue
             }
-            decisions.append(makeDecision(workload, action, now: now))
+            decisions.append(Decision(workload, action))
         }
         if earlyHeldBack || decisions.contains(where: { if case .deferred = $0.action { return true } else { return false } }) {
             // Limits free up when running restarts finish: look again about then. A timed-out rollout
@@ -312,9 +304,5 @@ public struct Planner: Sendable {
         if let handled = state.restartForDeadline, handled == workload.deadline { return false }
         if let last = state.restartedAt, now < last + config.cooldown { return false }
         return true
-    }
-
-    private func makeDecision(_ workload: WorkloadAssessment, _ action: PlanAction, now: Timestamp, early: EarlyStart? = nil) -> Decision {
-        Decision(workload, action, early: early)
     }
 }
