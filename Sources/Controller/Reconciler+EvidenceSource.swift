@@ -11,12 +11,12 @@ extension Reconciler {
     /// on their pods: the API server's connection may stick to any of them). Said when it
     /// changes: a log line, an Event on this replica's pod; every pass: the metric and the
     /// `/readyz` line (which does not fail readiness).
-    func evidenceFallback(now: Timestamp, pods: @autoclosure () -> [PodRecord]) async -> Bool {
+    func evidenceFallback(now: Timestamp, podsInNamespace: (String) -> [PodRecord]) async -> Bool {
         guard let batchClock else { return false }
         await shareLastBatch()
         var elsewhere: Timestamp?
-        if let own = configuration.ownPod {
-            for pod in pods() where pod.namespace == own.namespace && !pod.annotations.isEmpty {
+        if let namespace = configuration.ownPod?.namespace {
+            for pod in podsInNamespace(namespace) where !pod.annotations.isEmpty {
                 guard let text = pod.annotations[PolicyAnnotation.auditBatchAt], let at = Timestamp(rfc3339: text) else { continue }
                 elsewhere = max(elsewhere ?? at, at)
             }

@@ -97,7 +97,7 @@ public final class Reconciler: Sendable {
         let now = clock()
         guard caches.hasSynced else { return Outcome(requeueAt: now + 1) }
         var defaults = configuration.defaults
-        defaults.evidenceFallback = await evidenceFallback(now: now, pods: caches.pods.list())
+        defaults.evidenceFallback = await evidenceFallback(now: now, podsInNamespace: caches.podGroupIndex.pods(inNamespace:))
         if let clusterTokenLifetime { defaults.tokenLifetime = clusterTokenLifetime() }
         let (changes, arrivals) = caches.changes.drain()
         let assessment: Assessment, tally: AssessmentTally, generation: (WorkloadID) -> Int64?

@@ -27,6 +27,12 @@ import Testing
         var indexed: [PodGroupKey: Set<String>] = [:]
         for group in caches.podGroups() { indexed[group] = Set(caches.pods(in: group).map(\.name)) }
         #expect(indexed == regrouped)
+        // And by namespace (the evidence fail-safe reads the controller's own namespace so).
+        let all = caches.pods.list()
+        for namespace in Set(all.map(\.namespace)).union(["no-such-namespace"]) {
+            let listed = all.filter { $0.namespace == namespace }.map(\.name).sorted()
+            #expect(caches.podGroupIndex.pods(inNamespace: namespace).map(\.name).sorted() == listed, "\(namespace)")
+        }
     }
 
     func expectPassEqualsFull(_ reconciler: Reconciler, _ caches: ClusterCaches, now: Timestamp) async {
