@@ -7,6 +7,6 @@ extension ClusterCaches: ClusterLookup {
     public func pods(in group: PodGroupKey) -> [PodRecord] { podGroupIndex.pods(in: group) }
     public func namespace(_ name: String) -> Namespace? { namespaces.get(namespace: nil, name: name) }
     public func object<Object: KubeObject>(_ type: Object.Type, namespace: String, name: String) -> Object? {
-        store(type).get(namespace: namespace, name: name)
+        cachedObject(type, namespace: namespace, name: name)
     }
 }

@@ -13,6 +13,8 @@ public final class ClusterCaches: Sendable {
     public let namespaces: ObjectStore<Namespace>
     /// In registry order.
     let workloads: [WorkloadCache]
+    /// The same by model type: an incremental pass looks owners up by it for every changed group.
+    private let workloadsByModel: [ObjectIdentifier: WorkloadCache]
     /// Shares owner references among cached pods.
     public let podRecords = PodRecordBuilder()
     /// The cached pods by owner, kept by the pod store on every event.
@@ -36,6 +38,13 @@ public final class ClusterCaches: Sendable {
                 notify()
             }
         }
+        workloadsByModel = Dictionary(workloads.map { (ObjectIdentifier($0.spec.model), $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// A cached object of a registered kind's model by name, without a typed store: no generic
+    /// type is made at run time for the lookup.
+    func cachedObject<Object: KubeObject>(_ type: Object.Type, namespace: String, name: String) -> Object? {
+        workloadsByModel[ObjectIdentifier(type)]?.object(namespace, name) as? Object
     }
 
     /// The cache of a registered kind's model (`caches.store(Deployment.self)`).

@@ -17,6 +17,8 @@ final class WorkloadCache: Sendable {
     private let synced: @Sendable () -> Bool
     private let partitions: @Sendable (Set<String>) -> Void
     private let copy: @Sendable (inout ClusterSnapshot) -> Void
+    /// A cached object by namespace and name.
+    let object: @Sendable (_ namespace: String, _ name: String) -> (any KubeObject)?
     private let reflector: @Sendable (KubeClient, String?, InitialSync, StreamingSyncSupport, Logger, any ReflectorObserver)
         -> @Sendable () async -> Void
 
@@ -29,6 +31,7 @@ final class WorkloadCache: Sendable {
         synced = { store.hasSynced }
         partitions = { store.expectPartitions($0) }
         copy = { snapshot in snapshot.setObjects(store.list()) }
+        object = { namespace, name in store.get(namespace: namespace, name: name) }
         reflector = { client, namespace, initialSync, streamingSupport, logger, observer in
             var partition: StorePartition<Object>?
             if let namespace {
