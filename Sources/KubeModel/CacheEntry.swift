@@ -18,6 +18,11 @@ public protocol CacheEntry: Sendable {
     static func cacheKeyHash(_ key: CacheKey) -> Int
     func hasCacheKey(_ key: CacheKey) -> Bool
     func hasSameCacheKey(as other: Self) -> Bool
+
+    /// True when this entry differs from `other`, an earlier version of it, in nothing a reader
+    /// of the cache uses (its resourceVersion at most): writing it changes no answer, so the
+    /// store tells nobody. Entries that cannot tell say false.
+    func sameContent(as other: Self) -> Bool
 }
 
 extension CacheEntry {
@@ -25,4 +30,5 @@ extension CacheEntry {
     public static func cacheKeyHash(_ key: CacheKey) -> Int { key.hashValue }
     public func hasCacheKey(_ key: CacheKey) -> Bool { cacheKey == key }
     public func hasSameCacheKey(as other: Self) -> Bool { cacheKey == other.cacheKey }
+    public func sameContent(as other: Self) -> Bool { false }
 }

@@ -111,6 +111,22 @@ public final class PodRecord: CacheEntry {
         }
     }
 
+    /// The record keeps only what the controller reads, so most updates of a pod (another
+    /// controller's labels and annotations, status fields other than its phase and readiness)
+    /// make a record equal to the last one in everything but the resourceVersion. Every stored
+    /// field but that one is compared: a field added to the record belongs here too.
+    public func sameContent(as other: PodRecord) -> Bool {
+        hasSameCacheKey(as: other) && uid == other.uid && phase == other.phase && ready == other.ready && isMirror == other.isMirror
+            && automountDisabled == other.automountDisabled && nodeName == other.nodeName && creationSeconds == other.creationSeconds
+            && deletionSeconds == other.deletionSeconds && startSeconds == other.startSeconds && tokenMounts == other.tokenMounts
+            && annotations == other.annotations && Self.sameOwner(owner, other.owner)
+    }
+
+    private static func sameOwner(_ a: PodOwner?, _ b: PodOwner?) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        return a === b || (a.packedUID == b.packedUID && a.name == b.name && a.kind == b.kind && a.apiVersion == b.apiVersion)
+    }
+
     /// Orders records by name as `a.name < b.name` would, without building the names of
     /// siblings (the assessor sorts every workload's pods).
     public static func nameOrder(_ a: PodRecord, _ b: PodRecord) -> Bool {

@@ -91,14 +91,16 @@ public final class ObjectStore<Object: CacheEntry>: Sendable {
         }
     }
 
-    /// An added or modified entry.
+    /// An added or modified entry. A modification that changes nothing readers use
+    /// (`CacheEntry.sameContent`) is stored but not reported.
     public func upsert(_ object: Object) {
-        state.withLock {
-            let old = $0.items.upsert(object)
+        let unchanged = state.withLock { s -> Bool in
+            let old = s.items.upsert(object)
             index?.update(old: old, new: object)
-            if let rv = object.cacheResourceVersion { $0.resourceVersion = rv }
+            if let rv = object.cacheResourceVersion { s.resourceVersion = rv }
+            return old.map(object.sameContent) ?? false
         }
-        onChange(.upserted(object))
+        if !unchanged { onChange(.upserted(object)) }
     }
 
     /// A deleted entry (as the server last saw it).

@@ -39,6 +39,8 @@ public final class PodGroupIndex: StoreIndex, Sendable {
             if let old, let oldKey { groups.remove(old, from: oldKey) }
             if let new, let newKey { groups.add(new, to: newKey) }
         }
+        // A new version that changes nothing the assessment reads changes no group.
+        if let old, let new, new.sameContent(as: old) { return }
         if let oldKey { changed(oldKey) }
         if let newKey, newKey != oldKey { changed(newKey) }
     }

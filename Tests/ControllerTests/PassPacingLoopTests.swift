@@ -14,7 +14,8 @@ import TestSupport
 import Transport
 
 /// The running loop's pacing against the simulated API server: a lone change after a quiet
-/// period is decided within the debounce and one pass, not after the longest rest.
+/// period is decided within the debounce and one pass, not after the longest rest; a change of
+/// nothing the controller reads runs no pass at all.
 @Suite struct PassPacingLoopTests {
     static func decided(_ metrics: WardenMetrics) -> Double {
         let text = String(decoding: metrics.exposition(), as: UTF8.self)
@@ -56,8 +57,21 @@ import Transport
 
         let names = sim.store.objects(ResourceCatalog.pods).compactMap { $0.value.value(at: ["metadata", "name"])?.stringValue }
         let pod = try #require(names.first)
-        let changed = ContinuousClock.now
+        // Another tool's label: nothing the controller keeps of a pod changes, so no pass runs.
+        let passesBefore = passes.withLock { $0.count }
         _ = try sim.store.modify(ResourceCatalog.pods, namespace: "shop", name: pod) { $0.set("changed", at: ["metadata", "labels", "touched"]) }
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(passes.withLock { $0.count } == passesBefore, "a pass ran for a change the controller does not read")
+        #expect(Self.decided(metrics) == before)
+
+        // The pod's readiness (its record keeps it): decided at once.
+        let changed = ContinuousClock.now
+        _ = try sim.store.modify(ResourceCatalog.pods, namespace: "shop", name: pod, subresource: .status) { value in
+            let ready = value.value(at: ["status", "conditions"])?.arrayValue?.contains {
+                $0["type"]?.stringValue == "Ready" && $0["status"]?.stringValue == "True"
+            } ?? false
+            value.set(.array([["type": "Ready", "status": .string(ready ? "False" : "True")]]), at: ["status", "conditions"])
+        }
         while Self.decided(metrics) == before, ContinuousClock.now - changed < .seconds(10) {
             try await Task.sleep(for: .milliseconds(10))
         }
