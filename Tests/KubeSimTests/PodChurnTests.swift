@@ -1,5 +1,5 @@
 import Foundation
-import KubeSim
+@testable import KubeSim
 import Testing
 import TestSupport
 
@@ -52,5 +52,26 @@ import TestSupport
         #expect(left.count < 10, "owned pods were deleted")
         #expect(left.contains { $0.value.value(at: ["metadata", "labels", "kube-sim.dev/churn"]) != nil })
         #expect(!left.contains { $0.value.value(at: ["metadata", "annotations", "kube-sim.dev/churn"]) != nil })
+    }
+
+    /// Readiness flips: the pod's Ready condition toggled through the status subresource (added
+    /// as False when the pod reports none), True ↔ False.
+    @Test func readinessFlipsThePodsReadyCondition() throws {
+        var pod: JSONValue = ["apiVersion": "v1", "kind": "Pod", "metadata": ["name": "p0", "namespace": "default"], "spec": ["containers": []]]
+        PodChurn.flipReadiness(&pod)
+        #expect(pod.value(at: ["status", "conditions"])?.arrayValue?.first?["status"]?.stringValue == "False")
+        PodChurn.flipReadiness(&pod)
+        #expect(pod.value(at: ["status", "conditions"])?.arrayValue?.count == 1)
+        #expect(pod.value(at: ["status", "conditions"])?.arrayValue?.first?["status"]?.stringValue == "True")
+
+        let sim = try SimServer.start(tls: false, objects: [pod])
+        defer { sim.stop() }
+        let client = try RawHTTPClient(port: sim.port)
+        #expect(client.request("POST", "/kube-sim/churn", token: sim.adminToken, body: Array(#"{"perSecond":50,"readiness":1}"#.utf8))?.status == 200)
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(client.request("POST", "/kube-sim/churn", token: sim.adminToken, body: Array(#"{"perSecond":0}"#.utf8))?.status == 200)
+        let stored = try #require(sim.store.objects(ResourceCatalog.pods).first)
+        #expect(stored.value.value(at: ["status", "conditions"])?.arrayValue?.first?["type"]?.stringValue == "Ready")
+        #expect(stored.value.value(at: ["metadata", "annotations", "kube-sim.dev/churn"]) == nil, "readiness only")
     }
 }

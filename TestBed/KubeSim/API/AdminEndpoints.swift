@@ -9,8 +9,9 @@ import KubeModel
 ///     POST /kube-sim/latency       {"seconds":0.2}
 ///     POST /kube-sim/watches       {"stall":true} | {"dropAfterEvents":10} | {"drop":true}
 ///     POST /kube-sim/churn         {"perSecond":100} (random pods' annotation changed at that rate; 0 stops);
-///                                  with "labels", "deletes", "rollouts": the shares of changes that set a label,
-///                                  delete a pod, or roll a Deployment's template instead (see PodChurn.Mix)
+///                                  with "labels", "deletes", "rollouts", "readiness": the shares of changes that
+///                                  set a label, delete a pod, roll a Deployment's template or flip a pod's Ready
+///                                  condition instead (see PodChurn.Mix)
 ///     POST /kube-sim/compact       (old resourceVersions → 410)
 ///     POST /kube-sim/restart       (every connection closed, state kept)
 ///     POST /kube-sim/clear         (all faults off)
@@ -49,7 +50,7 @@ extension KubeAPIServer {
             if body["drop"]?.boolValue == true { store.interruptWatches() }
         case ("POST", "churn"):
             let mix = PodChurn.Mix(labels: body["labels"]?.doubleValue ?? 0, deletes: body["deletes"]?.doubleValue ?? 0,
-                                   rollouts: body["rollouts"]?.doubleValue ?? 0)
+                                   rollouts: body["rollouts"]?.doubleValue ?? 0, readiness: body["readiness"]?.doubleValue ?? 0)
             churn.start(perSecond: body["perSecond"]?.doubleValue ?? 0, mix: mix)
         case ("POST", "compact"):
             store.compact()

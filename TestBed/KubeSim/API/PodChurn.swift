@@ -4,7 +4,7 @@ import Synchronization
 /// Changes random pods at a steady rate (`POST /kube-sim/churn`), for measuring a controller's
 /// steady state and for soaking it. Each change is, by the `Mix`'s shares: an annotation
 /// `kube-sim.dev/churn` set to a counter (the default: one MODIFIED event), a label of that name
-/// set, a pod deleted whose owner's controller replaces it, or a rollout — a random
+/// set, the pod's Ready condition flipped, a pod deleted whose owner's controller replaces it, or a rollout — a random
 /// Deployment's pod-template annotation `kube-sim.dev/churn-rollout` set, which the simulated
 /// Deployment controller rolls out pod by pod. The pods and Deployments are the ones that exist when it starts; one deleted since is skipped.
 final class PodChurn: Sendable {
@@ -13,6 +13,9 @@ final class PodChurn: Sendable {
         var labels = 0.0
         var deletes = 0.0
         var rollouts = 0.0
+        /// The pod's Ready condition flipped, as the kubelet reports a failing or recovering
+        /// readiness probe: a status change the controller's pod records keep.
+        var readiness = 0.0
     }
 
     /// Owners whose simulated controller replaces a deleted pod (a custom owner has none here).
@@ -53,9 +56,12 @@ final class PodChurn: Sendable {
                         }
                     } else if draw < mix.rollouts + mix.deletes, let (namespace, name) = owned.randomElement(using: &random) {
                         try store.delete(ResourceCatalog.pods, namespace: namespace, name: name)
+                    } else if draw < mix.rollouts + mix.deletes + mix.readiness {
+                        let (namespace, name) = pods.randomElement(using: &random)!  // not empty: checked above
+                        try store.modify(ResourceCatalog.pods, namespace: namespace, name: name, subresource: .status, Self.flipReadiness)
                     } else {
                         let (namespace, name) = pods.randomElement(using: &random)!  // not empty: checked above
-                        let field = draw < mix.rollouts + mix.deletes + mix.labels ? "labels" : "annotations"
+                        let field = draw < mix.rollouts + mix.deletes + mix.readiness + mix.labels ? "labels" : "annotations"
                         try store.modify(ResourceCatalog.pods, namespace: namespace, name: name) { value in
                             value.set(.string(String(count)), at: ["metadata", field, "kube-sim.dev/churn"])
                         }
@@ -70,5 +76,17 @@ final class PodChurn: Sendable {
         }
         thread.name = "kube-sim-churn"
         thread.start()
+    }
+
+    /// The Ready condition's status True ↔ False (added as False when the pod has none).
+    static func flipReadiness(_ pod: inout JSONValue) {
+        var conditions = pod.value(at: ["status", "conditions"])?.arrayValue ?? []
+        if let i = conditions.firstIndex(where: { $0.value(at: ["type"])?.stringValue == "Ready" }) {
+            let ready = conditions[i].value(at: ["status"])?.stringValue == "True"
+            conditions[i].set(.string(ready ? "False" : "True"), at: ["status"])
+        } else {
+            conditions.append(.object(JSONObject([("type", .string("Ready")), ("status", .string("False"))])))
+        }
+        pod.set(.array(conditions), at: ["status", "conditions"])
     }
 }
