@@ -15,12 +15,12 @@ import KubeModel
 /// Restarts running or started by this process are added by the caller (`view(at:including:)`).
 public struct PlanningWatchlist: Sendable {
     public let config: PlannerConfig
-    private var inView: [WorkloadID: WorkloadAssessment] = [:] {
-        didSet { sortedInView = nil }
-    }
-    /// `inView` in deadline order, sorted again only after it changed (most passes change only
-    /// workloads out of view).
-    private var sortedInView: [WorkloadAssessment]?
+    private var inView: [WorkloadID: WorkloadAssessment] = [:]
+    /// `inView` in deadline order, kept so as workloads enter and leave it: a pass moves a few of
+    /// thousands (a cluster whose pods flap keeps many workloads rolling, hence in view).
+    private var sortedInView: [WorkloadAssessment] = []
+    /// While `follow` takes in a whole assessment: `sortedInView` is only appended to.
+    private var rebuilding = false
     private var waiting: [WorkloadID: WorkloadAssessment] = [:]
     /// When each waiting workload comes into view.
     private var entries = InstantIndex()
@@ -37,7 +37,11 @@ public struct PlanningWatchlist: Sendable {
     public mutating func follow(_ state: AssessmentState) {
         if state.lastPassAssessedEverything {
             self = PlanningWatchlist(config: config)
+            // Every workload at once: the view is sorted once at the end, not kept so one by one.
+            rebuilding = true
             for workload in state.allWorkloads { update(workload.id, to: workload) }
+            rebuilding = false
+            sortedInView.sort(by: Assessment.deadlineOrder)
         } else {
             for id in state.lastChanged { update(id, to: state.workload(id)) }
         }
@@ -45,14 +49,14 @@ public struct PlanningWatchlist: Sendable {
 
     /// `workload`'s new assessment (nil: it is gone).
     public mutating func update(_ id: WorkloadID, to workload: WorkloadAssessment?) {
-        if inView[id] != nil { inView[id] = nil }
+        if let old = inView.removeValue(forKey: id) { removeFromOrder(old) }
         waiting[id] = nil
         entries.set(id, nil)
         poolEntries.set(id, nil)
         transitions.set(id, workload?.nextTransition)
         guard let workload else { return }
         if Self.alwaysInView(workload) {
-            inView[id] = workload
+            enterView(workload)
         } else if let entry = entry(workload) {
             waiting[id] = workload
             entries.set(id, entry)
@@ -65,11 +69,9 @@ public struct PlanningWatchlist: Sendable {
     public mutating func view(at now: Timestamp, including extra: [WorkloadAssessment] = []) -> PlanningView {
         for id in entries.removeDue(now) {
             poolEntries.set(id, nil)
-            inView[id] = waiting.removeValue(forKey: id)
+            if let workload = waiting.removeValue(forKey: id) { enterView(workload) }
         }
-        let sorted = sortedInView ?? inView.values.sorted(by: Assessment.deadlineOrder)
-        sortedInView = sorted
-        var workloads = sorted
+        var workloads = sortedInView
         let added = extra.filter { inView[$0.id] == nil }
         if !added.isEmpty {
             workloads = (workloads + added).sorted(by: Assessment.deadlineOrder)
@@ -80,6 +82,35 @@ public struct PlanningWatchlist: Sendable {
             workloads = unique
         }
         return PlanningView(workloads: workloads, nextTransition: transitions.earliest(), poolEntry: poolEntries.earliest())
+    }
+
+    private mutating func enterView(_ workload: WorkloadAssessment) {
+        inView[workload.id] = workload
+        if rebuilding {
+            sortedInView.append(workload)
+        } else {
+            sortedInView.insert(workload, at: orderPosition(of: workload))
+        }
+    }
+
+    private mutating func removeFromOrder(_ workload: WorkloadAssessment) {
+        // Deadline order is total (the id breaks ties): the workload is where it would go.
+        let position = orderPosition(of: workload)
+        if position < sortedInView.count, sortedInView[position].id == workload.id {
+            sortedInView.remove(at: position)
+        } else if let found = sortedInView.firstIndex(where: { $0.id == workload.id }) {
+            sortedInView.remove(at: found)
+        }
+    }
+
+    /// The first place in `sortedInView` whose workload does not come before `workload`.
+    private func orderPosition(of workload: WorkloadAssessment) -> Int {
+        var low = 0, high = sortedInView.count
+        while low < high {
+            let middle = (low + high) / 2
+            if Assessment.deadlineOrder(sortedInView[middle], workload) { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// The planner may act on it, or an announcement be due, at any instant.
