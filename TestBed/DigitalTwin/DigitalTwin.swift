@@ -154,9 +154,9 @@ public final class DigitalTwin {
             assessment = Assessor(defaults: defaults).assess(objects.snapshot(&workloads, now: now), now: at, memo: memo)
         } else {
             let time = now
+            let active = Set(startedRestarts.keys.compactMap(index(of:))).union(sequences.keys)
             assessment = assessments.assess(
-                now: now, defaults: defaults, config: config, dirty: &dirty,
-                active: { [unowned self] i in startedRestarts[ids[i]] != nil || sequences[i] != nil },
+                now: now, defaults: defaults, config: config, dirty: &dirty, active: active,
                 snapshot: { [unowned self] i in objects.snapshot(of: &workloads[i], now: time) })
             quietWake = assessments.nextWake(after: now)
         }

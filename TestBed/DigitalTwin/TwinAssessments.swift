@@ -25,6 +25,12 @@ struct TwinAssessments {
     /// The relevant workloads in `Assessment.deadlineOrder` as of the last pass: a pass changes a
     /// few assessments, so it sorts those and merges them in rather than sorting thousands.
     private var order: [Int] = []
+    /// `order`'s assessments: the pass's assessment, made again only when the order or one of
+    /// them changed (most passes change only workloads out of view).
+    private var ordered: [WorkloadAssessment] = []
+    /// The workloads with a restart of ours under way at the last pass: one that starts or ends
+    /// one may come into view or leave it.
+    private var wasActive: Set<Int> = []
     /// Each workload's place in id order: the order's last tie-break, compared as a number.
     private let idRank: [Int]
 
@@ -40,12 +46,18 @@ struct TwinAssessments {
     }
 
     /// This pass's assessment of the relevant workloads; `dirty`: workloads whose objects changed
-    /// since the last pass (emptied).
+    /// since the last pass (emptied); `active`: those with a restart of ours under way.
+    ///
+    /// Only workloads something happened to are looked at: their objects changed, their
+    /// classification may have changed with the clock (`nextTransition`), an irrelevant one's
+    /// restart came within the planner's reach, or a restart of ours began or ended. A relevant
+    /// workload stays relevant until one of those happens.
     mutating func assess(
-        now: Int64, defaults: PolicyDefaults, config: PlannerConfig, dirty: inout Set<Int>, active: (Int) -> Bool,
+        now: Int64, defaults: PolicyDefaults, config: PlannerConfig, dirty: inout Set<Int>, active: Set<Int>,
         snapshot: (Int) -> ClusterSnapshot
     ) -> Assessment {
-        var check = relevant
+        var check = active.symmetricDifference(wasActive)
+        wasActive = active
         if defaults != self.defaults {
             self.defaults = defaults
             for i in cached.indices { stale[i] = true; check.insert(i) }
@@ -68,17 +80,20 @@ struct TwinAssessments {
                 stale[i] = false
                 assessed = true
             }
-            classify(i, now: at, config: config, active: active(i))
-            if assessed || wasRelevant != relevant.contains(i) { moved.append(i) }
+            classify(i, now: at, config: config, active: active.contains(i))
+            // Only workloads in view before or after take part in the order.
+            if wasRelevant || relevant.contains(i), assessed || wasRelevant != relevant.contains(i) { moved.append(i) }
         }
-        reorder(moved)
-        return Assessment(generatedAt: at, workloads: order.compactMap { cached[$0] }, diagnostics: [])
+        if !moved.isEmpty {
+            reorder(moved)
+            ordered = order.compactMap { cached[$0] }
+        }
+        return Assessment(generatedAt: at, workloads: ordered, diagnostics: [])
     }
 
     /// `order` again: the workloads that did not move keep their order; the moved ones still in
     /// view are sorted and merged in.
     private mutating func reorder(_ moved: [Int]) {
-        guard !moved.isEmpty else { return }
         let never = Timestamp(seconds: .max)
         func key(_ i: Int) -> (Timestamp, Int, Int) {
             (cached[i]?.deadline ?? never, cached[i]?.classification.urgency ?? 0, idRank[i])
@@ -123,6 +138,8 @@ struct TwinAssessments {
         let farOff = w.restartDue.map { $0 > now + reach } ?? true
         if !quiet || active || Planner.stillRolling(w) || !farOff {
             relevant.insert(i)
+            // Assessed again when the clock may change its classification.
+            if let next = w.nextTransition { recheck.push(.init(time: next.seconds, index: i, version: version[i])) }
             return
         }
         relevant.remove(i)
