@@ -201,7 +201,7 @@ enum DeployHardening {
         #expect(at("\(container).securityContext.seccompProfile.type") as? String == "RuntimeDefault")
         #expect(at("\(container).livenessProbe.httpGet.path") as? String == "/healthz")
         #expect(at("\(container).readinessProbe.httpGet.path") as? String == "/readyz")
-        #expect(at("\(container).resources.requests.cpu") as? String == "100m")
+        #expect(at("\(container).resources.requests.cpu") as? String == "125m")
         #expect(at("\(container).resources.requests.memory") as? String == "448Mi")
         #expect(at("\(container).resources.limits.memory") as? String == "640Mi")
         #expect(at("\(container).env") == nil && at("\(container).envFrom") == nil, "no environment, hence no Secret references")
