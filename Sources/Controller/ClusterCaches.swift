@@ -13,7 +13,8 @@ public final class ClusterCaches: Sendable {
     public let namespaces: ObjectStore<Namespace>
     /// In registry order.
     let workloads: [WorkloadCache]
-    /// The same by model type: an incremental pass looks owners up by it for every changed group.
+    /// The same by model type (the first registered kind of each): an incremental pass looks
+    /// owners up by it for every changed group.
     private let workloadsByModel: [ObjectIdentifier: WorkloadCache]
     /// Shares owner references among cached pods.
     public let podRecords = PodRecordBuilder()
@@ -49,9 +50,7 @@ public final class ClusterCaches: Sendable {
 
     /// The cache of a registered kind's model (`caches.store(Deployment.self)`).
     public func store<Object: KubeObject>(_ type: Object.Type) -> ObjectStore<Object> {
-        for cache in workloads {
-            if let store = cache.store(type) { return store }
-        }
+        if let store = workloadsByModel[ObjectIdentifier(type)]?.store(type) { return store }
         preconditionFailure("\(Object.self) is not a registered workload kind's model (WorkloadKindRegistry)")
     }
 

@@ -77,8 +77,8 @@ public final class ObjectStore<Object: CacheEntry>: Sendable {
                 s.items = fresh
             }
             if let index {
-                old.forEach { index.update(old: $0, new: nil) }
-                fresh.forEach { index.update(old: nil, new: $0) }
+                old.forEach { index.update(old: $0, new: nil, changed: true) }
+                fresh.forEach { index.update(old: nil, new: $0, changed: true) }
             }
             s.resourceVersion = resourceVersion
             if let partition { s.syncedPartitions.insert(partition.name) }
@@ -96,9 +96,10 @@ public final class ObjectStore<Object: CacheEntry>: Sendable {
     public func upsert(_ object: Object) {
         let unchanged = state.withLock { s -> Bool in
             let old = s.items.upsert(object)
-            index?.update(old: old, new: object)
+            let unchanged = old.map(object.sameContent) ?? false
+            index?.update(old: old, new: object, changed: !unchanged)
             if let rv = object.cacheResourceVersion { s.resourceVersion = rv }
-            return old.map(object.sameContent) ?? false
+            return unchanged
         }
         if !unchanged { onChange(.upserted(object)) }
     }
@@ -108,7 +109,7 @@ public final class ObjectStore<Object: CacheEntry>: Sendable {
         let removed = state.withLock { s -> Object? in
             if let rv = object.cacheResourceVersion { s.resourceVersion = rv }
             let removed = s.items.remove(sameKeyAs: object)
-            if let removed { index?.update(old: removed, new: nil) }
+            if let removed { index?.update(old: removed, new: nil, changed: true) }
             return removed
         }
         onChange(.deleted(removed ?? object))

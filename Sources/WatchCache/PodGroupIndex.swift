@@ -33,14 +33,14 @@ public final class PodGroupIndex: StoreIndex, Sendable {
         self.changed = changed
     }
 
-    public func update(old: PodRecord?, new: PodRecord?) {
+    public func update(old: PodRecord?, new: PodRecord?, changed contentChanged: Bool) {
         let oldKey = old?.groupKey, newKey = new?.groupKey
         groups.withLock { groups in
             if let old, let oldKey { groups.remove(old, from: oldKey) }
             if let new, let newKey { groups.add(new, to: newKey) }
         }
         // A new version that changes nothing the assessment reads changes no group.
-        if let old, let new, new.sameContent(as: old) { return }
+        guard contentChanged else { return }
         if let oldKey { changed(oldKey) }
         if let newKey, newKey != oldKey { changed(newKey) }
     }
