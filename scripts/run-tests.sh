@@ -42,6 +42,7 @@ linebuffered=()
 command -v stdbuf > /dev/null && linebuffered=(stdbuf -oL -eL)
 # The run's own process group, so the watchdog can end it and everything it started.
 set -m
+: > "$log"  # there before the follower below starts: `tail -f` gives up on a file that is not
 "${linebuffered[@]}" $SWIFT test --skip-build --no-parallel "$@" > "$log" 2>&1 &
 runner=$!
 set +m
