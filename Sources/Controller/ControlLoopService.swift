@@ -63,6 +63,7 @@ extension ControllerRuntime {
             let outcome = await reconciler.reconcile(isLeader: leader.load(ordering: .relaxed))
             let passEnded = ContinuousClock.now
             onOutcome?(outcome)
+            metrics.observeReconcilePass(passEnded - passStarted)
             metrics.recordEventsDropped(total: events.droppedEvents)
             requeueAt = outcome.requeueAt
             restingUntil = passEnded + pacing.rest(afterPassOf: passEnded - passStarted, requeueDue: requeueAt <= clock())

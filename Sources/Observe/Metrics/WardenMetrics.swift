@@ -24,6 +24,7 @@ public final class WardenMetrics: Sendable {
     private let eventsDroppedSeen = Mutex(0)
     private let clusterTokenLifetimeSeries = Mutex<(source: String, gauge: Prometheus.Gauge)?>(nil)
     private let eventToDecisionHistogram: DurationHistogram
+    private let reconcilePassHistogram: DurationHistogram
     /// The per-classification series, made once: every pass sets them all, and a registry
     /// lookup builds and hashes the name and labels each time.
     private let podGauges: [TokenClassification: Prometheus.Gauge]
@@ -32,6 +33,8 @@ public final class WardenMetrics: Sendable {
 
     /// Event → decision buckets: a pass is due 200 ms after a change, so most land under 0.5 s.
     static let eventToDecisionBuckets: [Duration] = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000].map { .milliseconds($0) }
+    /// Pass buckets: an incremental pass takes a millisecond or less, a full one at 150k pods ~0.6 s.
+    static let reconcilePassBuckets: [Duration] = [0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500].map { .microseconds(Int64($0 * 1000)) }
 
     public init(
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
@@ -45,6 +48,8 @@ public final class WardenMetrics: Sendable {
         eventsDroppedCounter = Self.counter(registry, MetricCatalog.eventsDropped)
         eventToDecisionHistogram = registry.makeDurationHistogram(
             descriptor: Self.descriptor(MetricCatalog.eventToDecision), buckets: Self.eventToDecisionBuckets)
+        reconcilePassHistogram = registry.makeDurationHistogram(
+            descriptor: Self.descriptor(MetricCatalog.reconcilePass), buckets: Self.reconcilePassBuckets)
         // Every classification has a series from the start, so alerts see 0 rather than nothing.
         var podGauges: [TokenClassification: Prometheus.Gauge] = [:], workloadGauges = podGauges
         for classification in TokenClassification.allCases {
@@ -202,6 +207,10 @@ public final class WardenMetrics: Sendable {
     /// How long each change drained by a pass waited for that pass's decisions.
     public func observeEventToDecision(_ waits: [Duration]) {
         for wait in waits { eventToDecisionHistogram.record(wait) }
+    }
+
+    public func observeReconcilePass(_ duration: Duration) {
+        reconcilePassHistogram.record(duration)
     }
 
     // MARK: Exposition

@@ -1,10 +1,11 @@
 import KubeModel
 
-/// Reads a pod's JSON straight into the projected `Pod`, field by field in one pass, skipping
-/// everything the model does not keep (managedFields, env, resources, …) without building it.
-/// Mirrors the `Decodable` conformances in KubeModel: required fields throw when missing,
-/// optional ones accept `null` or absence. Repeating strings go through the interner.
-struct ProjectedPodReader {
+/// Reads an object's JSON straight into its projected model (a `Pod`, a workload object: see
+/// `ProjectedValue`), field by field in one pass, skipping everything the model does not keep
+/// (managedFields, env, resources, …) without building it. Mirrors the `Decodable` conformances
+/// in KubeModel: required fields throw when missing, optional ones accept `null` or absence.
+/// Repeating strings go through the interner.
+struct ProjectedReader {
     var r: JSONByteReader
     let strings: StringInterner.Table
 
@@ -58,7 +59,7 @@ struct ProjectedPodReader {
     }
 
     /// `[…]` of `element`, or nil for null.
-    mutating func optionalArray<T>(_ element: (inout ProjectedPodReader) throws -> T) throws -> [T]? {
+    mutating func optionalArray<T>(_ element: (inout ProjectedReader) throws -> T) throws -> [T]? {
         if try r.takeNull() { return nil }
         var items: [T] = []
         var first = true
@@ -67,8 +68,22 @@ struct ProjectedPodReader {
     }
 
     /// `null` or an object (for optional nested structs).
-    mutating func optionalObject<T>(_ read: (inout ProjectedPodReader) throws -> T) throws -> T? {
+    mutating func optionalObject<T>(_ read: (inout ProjectedReader) throws -> T) throws -> T? {
         try r.takeNull() ? nil : try read(&self)
+    }
+
+    /// `null` or a `ProjectedValue` (an optional nested struct).
+    mutating func optional<T: ProjectedValue>(_ type: T.Type) throws -> T? {
+        try r.takeNull() ? nil : try T.read(&self)
+    }
+
+    /// The members of an object: `field` reads the value of each key it knows and answers true;
+    /// the values of the others are skipped.
+    mutating func fields(_ field: (inout ProjectedReader, JSONByteReader.Key) throws -> Bool) throws {
+        var first = true
+        while let k = try r.nextKey(&first) {
+            if try !field(&self, k) { try r.skipValue() }
+        }
     }
 
     func key(_ key: JSONByteReader.Key, is name: StaticString) -> Bool { r.key(key, is: name) }

@@ -1,6 +1,6 @@
 import KubeModel
 
-extension ProjectedPodReader {
+extension ProjectedReader {
     // MARK: spec
 
     mutating func podSpec() throws -> PodSpec {
