@@ -74,7 +74,7 @@ struct ProjectedReader {
 
     /// `null` or a `ProjectedValue` (an optional nested struct).
     mutating func optional<T: ProjectedValue>(_ type: T.Type) throws -> T? {
-        try r.takeNull() ? nil : try T.read(&self)
+        try optionalObject { try T.read(&$0) }
     }
 
     /// The members of an object: `field` reads the value of each key it knows and answers true;
