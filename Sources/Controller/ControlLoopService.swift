@@ -43,6 +43,7 @@ extension ControllerRuntime {
         var restingUntil: ContinuousClock.Instant?
         var releasedStartupMemory = false
         var relistsTrimmed = 0
+        var pacing = self.pacing
         defer { loopStep.withLock { $0 = "ended" } }
         while !Task.isCancelled {
             let simulated = max(0, requeueAt - clock())

@@ -6,18 +6,19 @@ import KubeModel
 /// `Planner.plan` of the whole assessment: the property tests hold the two equal).
 ///
 /// A workload is *in view* when the planner, or the pass's announcements, may do something with
-/// it whatever the clock: it needs a restart, cannot be protected, is unconfirmed, is rolling, or
-/// has a restart not yet recorded as complete. A healthy workload whose restart will fall due
-/// *waits* until that instant comes within the planner's reach (the forecast horizon, or its
-/// max-lead for spreading), then stays in view until it is assessed again; any other healthy
-/// workload is out of view until it is assessed again. The planner reads two things of those
-/// left out: the earliest `nextTransition` and the earliest instant spreading reaches one.
+/// it whatever the clock: it needs a restart, cannot be protected, is unconfirmed, has a restart
+/// not yet recorded as complete, or is rolling after a restart of this controller's. A healthy
+/// workload whose restart will fall due *waits* until that instant comes within the planner's
+/// reach (the forecast horizon, or its max-lead for spreading), then stays in view until it is
+/// assessed again; any other healthy workload is out of view until it is assessed again. The
+/// planner reads two things of those left out: the earliest `nextTransition` and the earliest
+/// instant spreading reaches one.
 /// Restarts running or started by this process are added by the caller (`view(at:including:)`).
 public struct PlanningWatchlist: Sendable {
     public let config: PlannerConfig
     private var inView: [WorkloadID: WorkloadAssessment] = [:]
     /// `inView` in deadline order, kept so as workloads enter and leave it: a pass moves a few of
-    /// thousands (a cluster whose pods flap keeps many workloads rolling, hence in view).
+    /// thousands (a herd within reach, or many workloads rolling after this controller's restarts).
     private var sortedInView: [WorkloadAssessment] = []
     /// While `follow` takes in a whole assessment: `sortedInView` is only appended to.
     private var rebuilding = false
@@ -119,9 +120,13 @@ public struct PlanningWatchlist: Sendable {
         case .confirmedStale, .invalidated, .expired, .atRisk, .unprotectable, .unconfirmed: return true
         case .ok, .outOfScope: break
         }
-        if Planner.stillRolling(workload) || workload.rollout.isInProgress { return true }
+        // Rolling matters to the planner and the announcements only on a workload this controller
+        // restarted (its restart holds a slot while it rolls: `runningSince`); a healthy workload
+        // rolled by anyone else, or whose pods flap, is nothing to plan, and a cluster with many of
+        // them would otherwise make every pass plan them all.
         let state = workload.restartState
-        return state.restartedAt != nil && !state.completionRecorded
+        guard state.restartedAt != nil else { return false }
+        return Planner.stillRolling(workload) || !state.completionRecorded
     }
 
     /// When a healthy workload's restart comes within the planner's reach (it spreads and

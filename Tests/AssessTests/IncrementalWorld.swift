@@ -128,6 +128,20 @@ struct IncrementalWorld {
         return pod
     }
 
+    /// `annotations` with, at random, what the controller records of a restart in place of what
+    /// they had: none, or a restart minutes to weeks ago (for some deadline or not), recorded as
+    /// complete or not.
+    mutating func withRandomRestart(_ annotations: [String: String]?) -> [String: String]? {
+        var recorded = annotations ?? [:]
+        for key in [PolicyAnnotation.restartedAt, PolicyAnnotation.restartForDeadline, PolicyAnnotation.restartCompletedAt] { recorded[key] = nil }
+        guard random.chance(70) else { return recorded }
+        let restartedAt = now - random.pick([30, 300, 600, 3600, 86_400, 40 * 86_400] as [Int64])
+        recorded[PolicyAnnotation.restartedAt] = restartedAt.rfc3339
+        if random.chance(60) { recorded[PolicyAnnotation.restartForDeadline] = (now + Int64(random.below(400)) * 86_400).rfc3339 }
+        if random.chance(50) { recorded[PolicyAnnotation.restartCompletedAt] = (restartedAt + 600).rfc3339 }
+        return recorded
+    }
+
     mutating func addPod() {
         let (ns, owner) = random.pick(owners)
         serial += 1
@@ -138,7 +152,7 @@ struct IncrementalWorld {
     /// One random change of any kind the controller watches, or the clock, evidence or defaults.
     mutating func step() {
         let podKeys = pods.keys.sorted()
-        switch random.below(14) {
+        switch random.below(16) {
         case 0, 1: addPod()
         case 2:
             if let key = podKeys.isEmpty ? nil : random.pick(podKeys) { setPod(key, nil) }
@@ -190,6 +204,15 @@ struct IncrementalWorld {
             } else {
                 let issued = Timestamp(seconds: now.seconds - Int64(random.below(400)) * 86_400)
                 evidence[uid] = TokenEvidence(source: .webhook, firstSeen: now, lastSeen: now, serviceAccount: "default", tokenIssuedAt: issued)
+            }
+        case 13, 14:  // a workload restarted by the controller (or not) rolls, or finishes rolling
+            if random.chance(50), var d = deployments.values.sorted(by: { $0.metadata.name < $1.metadata.name }).randomElement(using: &random) {
+                d.metadata.annotations = withRandomRestart(d.metadata.annotations)
+                d.status?.updatedReplicas = random.chance(50) ? 0 : d.spec.replicas
+                setObject(d, in: \.deployments)
+            } else if var s = statefulSets.values.sorted(by: { $0.metadata.name < $1.metadata.name }).randomElement(using: &random) {
+                s.metadata.annotations = withRandomRestart(s.metadata.annotations)
+                setObject(s, in: \.statefulSets)
             }
         case 11, 12:  // the clock: a tick, an hour, days — across restart-before and deadlines
             now = now + random.pick([1, 60, 3600, 86_400, 10 * 86_400, 40 * 86_400] as [Int64])

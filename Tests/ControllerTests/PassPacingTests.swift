@@ -2,7 +2,7 @@ import Controller
 import Testing
 
 /// The reconcile loop's pacing: a lone change is taken in after the debounce, a burst waits out
-/// the rest after the last pass, and the rest follows what a pass costs within its bounds.
+/// the rest after the last pass, and the rest follows what a pass typically costs within its bounds.
 @Suite struct PassPacingTests {
     let pacing = PassPacing(debounce: .milliseconds(5), minimumRest: .milliseconds(20), maximumRest: .milliseconds(200), restPerPassSecond: 19)
 
@@ -20,17 +20,43 @@ import Testing
     }
 
     @Test func theRestIsProportionalToThePassWithinItsBounds() {
-        #expect(pacing.rest(afterPassOf: .microseconds(100)) == .milliseconds(20))
-        #expect(pacing.rest(afterPassOf: .milliseconds(2)) == .milliseconds(38))
-        #expect(pacing.rest(afterPassOf: .milliseconds(150)) == .milliseconds(200))
+        var cheap = pacing
+        #expect(cheap.rest(afterPassOf: .microseconds(100)) == .milliseconds(20))
+        var steady = pacing
+        #expect(steady.rest(afterPassOf: .milliseconds(2)) == .milliseconds(38))
+        #expect(steady.rest(afterPassOf: .milliseconds(2)) == .milliseconds(38))
+        var expensive = pacing
+        #expect(expensive.rest(afterPassOf: .milliseconds(150)) == .milliseconds(200))
+    }
+
+    @Test func oneSlowPassAmongCheapOnesDoesNotMakeTheNextEventsWaitTheLongestRest() {
+        var loop = pacing
+        for _ in 0..<50 { _ = loop.rest(afterPassOf: .milliseconds(1)) }
+        // 12 ms once: the last pass alone would rest 200 ms; the typical pass is 2.4 ms.
+        let afterOutlier = loop.rest(afterPassOf: .milliseconds(12))
+        #expect(afterOutlier > .milliseconds(20) && afterOutlier < .milliseconds(50), "rested \(afterOutlier)")
+        // Back to cheap passes: the rest decays towards 19 ms of rest per ms of pass.
+        var rest = afterOutlier
+        for _ in 0..<30 { rest = loop.rest(afterPassOf: .milliseconds(1)) }
+        #expect(rest == .milliseconds(20))
+    }
+
+    @Test func passesThatStayExpensiveGetTheirProportionalRestWithinAFewPasses() {
+        var loop = pacing
+        for _ in 0..<50 { _ = loop.rest(afterPassOf: .milliseconds(1)) }
+        var rest = Duration.zero
+        for _ in 0..<30 { rest = loop.rest(afterPassOf: .milliseconds(8)) }
+        // Within 3 % of 19 × 8 ms after 30 passes: passes stay within about a twentieth of the wall time.
+        #expect(rest > .milliseconds(148) && rest <= .milliseconds(152), "rested \(rest)")
     }
 
     @Test func aPassWhoseRequeueIsAlreadyDueRestsTheLongest() {
-        #expect(pacing.rest(afterPassOf: .microseconds(300), requeueDue: true) == .milliseconds(200))
+        var loop = pacing
+        #expect(loop.rest(afterPassOf: .microseconds(300), requeueDue: true) == .milliseconds(200))
     }
 
     @Test func theDebounceNeverExceedsTheLongestRest() {
-        let tight = PassPacing(debounce: .milliseconds(80), maximumRest: .milliseconds(50))
+        var tight = PassPacing(debounce: .milliseconds(80), maximumRest: .milliseconds(50))
         #expect(tight.debounce == .milliseconds(50))
         #expect(tight.minimumRest == .milliseconds(50))
         #expect(tight.rest(afterPassOf: .seconds(1)) == .milliseconds(50))
