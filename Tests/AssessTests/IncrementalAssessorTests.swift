@@ -5,10 +5,11 @@ import Testing
 
 /// The incremental pass against the full one, its oracle: on randomized populations and change
 /// sequences (pods added, deleted, restarted and adopted, owners changed and removed, rollouts,
-/// namespace policy, evidence, the clock across thresholds, other defaults) both give the same
-/// assessment and the same plan after every step, and so does the plan of the watchlist that
-/// follows the incremental state (the default planner, and one whose short horizon and long
-/// max-lead bring waiting workloads into view as the clock moves).
+/// the controller's restart records on workloads that roll or not, namespace policy, evidence,
+/// the clock across thresholds, other defaults) both give the same assessment and the same plan
+/// after every step, and so does the plan of the watchlist that follows the incremental state
+/// (the default planner, and one whose short horizon and long max-lead bring waiting workloads
+/// into view as the clock moves).
 @Suite struct IncrementalAssessorTests {
     static let seeds: [UInt64] = Array(1...8)
     static let steps = 120
