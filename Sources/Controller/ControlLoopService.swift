@@ -67,7 +67,8 @@ extension ControllerRuntime {
             metrics.observeReconcilePass(passEnded - passStarted)
             metrics.recordEventsDropped(total: events.droppedEvents)
             requeueAt = outcome.requeueAt
-            restingUntil = passEnded + pacing.rest(afterPassOf: passEnded - passStarted, requeueDue: requeueAt <= clock())
+            restingUntil = passEnded + pacing.rest(
+                afterPassOf: passEnded - passStarted, eventsTakenIn: outcome.eventsTakenIn, requeueDue: requeueAt <= clock())
             if releasesStartupMemory && !releasedStartupMemory && caches.hasSynced {
                 releasedStartupMemory = true
                 ProcessMemory.releaseStartupMemory()

@@ -7,11 +7,14 @@
 /// passes cannot take more than a bounded share of a core, and cheap ones (a millisecond or
 /// less: an incremental pass) do not run a hundred times a second to follow every event of a
 /// steady stream one by one: 20 ms keeps an event's wait well under the 50 ms goal.
-/// What a pass costs is its typical cost (`typicalPass`, a moving average weighted 1/8 to the
-/// newest pass, as TCP smooths round trips), not the last pass alone: one slow pass among cheap
-/// ones (a pause of the machine, a larger workload) then lengthens the next rests a little
-/// instead of making the events behind it wait the longest rest, while passes that stay
-/// expensive still get their proportional rest within a few passes.
+/// What a pass costs is its typical fixed cost (`PassCostEstimate`), not the last pass alone:
+/// one slow pass among cheap ones (a pause of the machine, a larger workload) then lengthens the
+/// next rests a little instead of making the events behind it wait the longest rest, while
+/// passes that stay expensive get their proportional rest within a few passes. And the part of
+/// a pass that grows with the events it takes in earns no rest: waiting longer would only put
+/// more events into the next pass at the same cost each, and a pass stretched by a busy machine
+/// would make the rest, the next batch and the next pass longer in turn until the loop settled
+/// at its longest rest.
 /// Pure: the loop passes in the pass's duration and where it is in time.
 public struct PassPacing: Sendable, Equatable {
     /// The wait after a quiet period, to take a burst's first events in one pass.
@@ -23,8 +26,8 @@ public struct PassPacing: Sendable, Equatable {
     /// Seconds of rest per second of pass: 19 keeps passes under continuous change to at most a
     /// twentieth of the wall time (5 % of a core, the steady-state budget).
     public var restPerPassSecond: Double
-    /// The moving average of the passes so far (nil before the first).
-    public private(set) var typicalPass: Duration?
+    /// What the passes so far cost.
+    public private(set) var cost = PassCostEstimate()
 
     public init(
         debounce: Duration = .milliseconds(5), minimumRest: Duration = .milliseconds(20), maximumRest: Duration = .milliseconds(200),
@@ -36,14 +39,13 @@ public struct PassPacing: Sendable, Equatable {
         self.restPerPassSecond = max(0, restPerPassSecond)
     }
 
-    /// How long the loop rests after a pass that took `passDuration` (taken into `typicalPass`).
-    /// A pass that asks to run again at once (its requeue is already due: the clock's resolution
-    /// is a second) rests the longest, so the loop never spins on its own requeue.
-    public mutating func rest(afterPassOf passDuration: Duration, requeueDue: Bool = false) -> Duration {
-        let typical = typicalPass.map { $0 * 0.875 + passDuration * 0.125 } ?? passDuration
-        typicalPass = typical
+    /// How long the loop rests after a pass that took `passDuration` for `eventsTakenIn` changes
+    /// (taken into `cost`). A pass that asks to run again at once (its requeue is already due:
+    /// the clock's resolution is a second) rests the longest, so the loop never spins on its own requeue.
+    public mutating func rest(afterPassOf passDuration: Duration, eventsTakenIn: Int = 0, requeueDue: Bool = false) -> Duration {
+        cost.observe(passDuration, events: eventsTakenIn)
         if requeueDue { return maximumRest }
-        let proportional = typical * restPerPassSecond
+        let proportional = (cost.fixedPart ?? passDuration) * restPerPassSecond
         return max(minimumRest, min(maximumRest, proportional))
     }
 

@@ -17,6 +17,8 @@ public final class Reconciler: Sendable {
         public var plan: Plan?
         /// When to run again even if nothing changes (deadlines move with the clock).
         public var requeueAt: Timestamp
+        /// How many watch events the pass took in (what `PassPacing` weighs its cost against).
+        public var eventsTakenIn = 0
     }
 
     let caches: ClusterCaches
@@ -161,7 +163,7 @@ public final class Reconciler: Sendable {
             let pace = Double(configuration.announcementBurst) / max(configuration.announcementsPerSecond, 0.001) / 2
             requeueAt = min(requeueAt, now + max(1, Int64(pace.rounded(.up))))
         }
-        return Outcome(assessment: assessment, plan: plan, requeueAt: requeueAt)
+        return Outcome(assessment: assessment, plan: plan, requeueAt: requeueAt, eventsTakenIn: arrivals.count)
     }
 
     // MARK: Announcing

@@ -50,6 +50,31 @@ import Testing
         #expect(rest > .milliseconds(148) && rest <= .milliseconds(152), "rested \(rest)")
     }
 
+    @Test func whatAPassSpendsPerEventEarnsNoRest() {
+        // 0.3 ms fixed and 0.2 ms an event, batches of 5 to 60 events: the rest follows the 0.3 ms.
+        var loop = pacing
+        var rest = Duration.zero
+        for i in 0..<60 {
+            let events = 5 + (i * 11) % 56
+            rest = loop.rest(afterPassOf: .microseconds(300 + 200 * events), eventsTakenIn: events)
+        }
+        #expect(rest == .milliseconds(20), "rested \(rest)")
+        // The same batches at 3 ms fixed: 57 ms, within a few percent.
+        var fixedHeavy = pacing
+        for i in 0..<60 {
+            let events = 5 + (i * 11) % 56
+            rest = fixedHeavy.rest(afterPassOf: .microseconds(3000 + 20 * events), eventsTakenIn: events)
+        }
+        #expect(rest > .milliseconds(54) && rest < .milliseconds(60), "rested \(rest)")
+    }
+
+    @Test func batchesOfOneSizeCountTheWholePassAsFixed() {
+        var loop = pacing
+        var rest = Duration.zero
+        for _ in 0..<40 { rest = loop.rest(afterPassOf: .milliseconds(4), eventsTakenIn: 30) }
+        #expect(rest > .milliseconds(75) && rest <= .milliseconds(76), "rested \(rest)")
+    }
+
     @Test func aPassWhoseRequeueIsAlreadyDueRestsTheLongest() {
         var loop = pacing
         #expect(loop.rest(afterPassOf: .microseconds(300), requeueDue: true) == .milliseconds(200))
