@@ -27,12 +27,8 @@ public struct PassCostEstimate: Sendable, Equatable {
         meanEventsTimesSeconds += w * (n * seconds - meanEventsTimesSeconds)
     }
 
-    /// The moving average of the passes (nil before the first).
-    public var typicalPass: Duration? { passes == 0 ? nil : .seconds(meanSeconds) }
-
-    /// The typical pass's fixed part (nil before the first pass): its cost less what its events cost.
-    public var fixedPart: Duration? {
-        guard passes > 0 else { return nil }
+    /// The typical pass's fixed part (zero before the first pass): its cost less what its events cost.
+    public var fixedPart: Duration {
         let variance = meanEventsSquared - meanEvents * meanEvents
         // Below one event squared of spread (a steady batch size) the line is noise.
         guard variance >= 1 else { return .seconds(meanSeconds) }

@@ -45,7 +45,7 @@ public struct PassPacing: Sendable, Equatable {
     public mutating func rest(afterPassOf passDuration: Duration, eventsTakenIn: Int = 0, requeueDue: Bool = false) -> Duration {
         cost.observe(passDuration, events: eventsTakenIn)
         if requeueDue { return maximumRest }
-        let proportional = (cost.fixedPart ?? passDuration) * restPerPassSecond
+        let proportional = cost.fixedPart * restPerPassSecond
         return max(minimumRest, min(maximumRest, proportional))
     }
 
