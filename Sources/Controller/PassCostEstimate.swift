@@ -17,7 +17,7 @@ public struct PassCostEstimate: Sendable, Equatable {
 
     /// Takes in a pass that took `duration` for `events` changes.
     public mutating func observe(_ duration: Duration, events: Int) {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+        let seconds = duration / .seconds(1)
         let n = Double(max(0, events))
         let w = passes == 0 ? 1 : Self.weight
         passes += 1
