@@ -44,6 +44,8 @@ public final class Reconciler: Sendable {
     let restartDurations = Mutex(RestartDurations())
     /// The last plan's herd-spreading lead: the next plan's hint (`Planner.plan(leadHint:)`).
     let spreadLead = Mutex(Int64(0))
+    /// The last plan's lead and forecast, reused while nothing they read has changed (`ForecastMemo`).
+    let forecastMemo = ForecastMemo()
     /// The earliest moment a refused step asked to be retried (a PDB's Retry-After), this pass.
     let retryAt = Mutex<Timestamp?>(nil)
     /// Paces announcements cluster-wide (see `ControllerConfiguration.announcementBurst`).
@@ -137,7 +139,7 @@ public final class Reconciler: Sendable {
         }
         let plan = Planner(config: configuration.planner)
             .plan(view, now: now, startedRestarts: startedRestarts.withLock { $0 }, backingOff: backingOff,
-                  durations: restartDurations.withLock { $0 }, leadHint: spreadLead.withLock { $0 })
+                  durations: restartDurations.withLock { $0 }, leadHint: spreadLead.withLock { $0 }, forecastMemo: forecastMemo)
         spreadLead.withLock { $0 = plan.spreadLead }
         record(assessment, tally, plan, now: now,
                needingRestart: configuration.fullPasses ? nil : acting.workloads.filter { $0.classification.needsRestart })

@@ -95,8 +95,29 @@ struct ForecastSimulator {
     /// the herd spreader's question, without building a forecast to answer it.
     func lateCount(now: Timestamp, active: [WorkloadID: Timestamp], _ prepared: Prepared, notBefore: [Timestamp],
                    durationScale: Double, margin: Int64, limit: Int = .max) -> Int {
+        var firstStart: Timestamp?
+        var unstarted = false
+        return lateCount(now: now, active: active, prepared, notBefore: notBefore, durationScale: durationScale, margin: margin,
+                         limit: limit, firstStart: &firstStart, unstarted: &unstarted)
+    }
+
+    /// The same count, and what `ForecastMemo` needs to know of the run: `firstStart` becomes the
+    /// earlier of itself and the run's first start, `unstarted` true if the run left an item that
+    /// could never start (no window opening within a year of the run's end: a later `now` may
+    /// find one).
+    func lateCount(now: Timestamp, active: [WorkloadID: Timestamp], _ prepared: Prepared, notBefore: [Timestamp],
+                   durationScale: Double, margin: Int64, limit: Int = .max, firstStart: inout Timestamp?,
+                   unstarted: inout Bool) -> Int {
         var late = 0
-        simulate(now: now, active: active, prepared, notBefore: notBefore, durationScale: durationScale) { index, _, end in
+        var first: Timestamp?
+        var never = false
+        defer {
+            if let first, firstStart.map({ first < $0 }) ?? true { firstStart = first }
+            if never { unstarted = true }
+        }
+        simulate(now: now, active: active, prepared, notBefore: notBefore, durationScale: durationScale) { index, start, end in
+            if first == nil, let start { first = start }
+            if start == nil { never = true }
             guard let deadline = prepared.items[index].deadline, deadline > now else { return true }
             if end.map({ $0 > deadline - margin }) ?? true { late += 1 }
             return late <= limit

@@ -64,21 +64,19 @@ struct HerdSpreader {
     /// `pending`: restarts that may start at `notBefore` (due now, cooldowns, …); `early`: not due
     /// yet, starting at `due` or, spread, up to their max-lead before; each with its place in the
     /// planner's priority order (`rank`). `leadHint`: the last plan's lead, where the search starts
-    /// (`searchLead`).
+    /// (`searchLead`). `memo`: the last plan's lead and forecast, reused when they still hold.
     func plan(now: Timestamp, active: [WorkloadID: Timestamp], pending: [(WorkloadAssessment, notBefore: Timestamp, rank: Int)],
-              early: [Early], leadHint: Int64 = 0) -> Outcome {
+              early: [Early], leadHint: Int64 = 0, memo: ForecastMemo? = nil) -> Outcome {
         // Both lists in one priority order (by rank: no workload compared): `source[k]` says where
         // the k-th came from.
         let ranks = pending.map { $0.rank } + early.map { $0.rank }
         let source = ranks.indices.sorted { ranks[$0] < ranks[$1] }
         let simulator = ForecastSimulator(config: config, durations: durations)
-        let prepared = simulator.prepare(source.map { $0 < pending.count ? pending[$0].0 : early[$0 - pending.count].workload }, now: now)
+        let workloads = source.map { $0 < pending.count ? pending[$0].0 : early[$0 - pending.count].workload }
         let safety = config.leadSafety ?? Self.safety(samples: durations.samples)
         // Each early entry's due time and max-lead, read once for the few forecasts below.
         let earlyDue = early.map { $0.due }
         let earlyMaxLead = early.map { $0.workload.policy.maxLead }
-        // No lead longer than this moves any start: each early entry starts at now or at its max-lead.
-        let leadCeiling = early.indices.map { min(earlyMaxLead[$0], max(0, earlyDue[$0] - now)) }.max() ?? 0
 
         func startTimes(lead: Int64) -> [Timestamp] {
             source.map { k in
@@ -87,27 +85,60 @@ struct HerdSpreader {
                 return max(now, earlyDue[i] - min(lead, earlyMaxLead[i]))
             }
         }
-        // How many the pessimistic forecast with `lead` sees finishing late: exact up to `limit`,
-        // past it only "more" (the simulation stops there: a lead that does not fit is known at its
-        // first late restart). Each effective lead is simulated once, again only to learn more.
-        var made: [Int64: (count: Int, exact: Bool)] = [:]
-        func late(lead: Int64, limit: Int) -> Int {
-            let key = min(lead, leadCeiling)
-            if let known = made[key], known.exact || known.count > limit { return known.count }
-            let count = simulator.lateCount(now: now, active: active, prepared, notBefore: startTimes(lead: key),
-                                            durationScale: safety, margin: Self.margin, limit: limit)
-            made[key] = (count, count <= limit)
-            return count
+        let key = memo.map { _ in
+            memoKey(now: now, source: source, workloads: workloads, pending: pending, early: early, active: active, leadHint: leadHint)
         }
+        let lead: Int64
+        let forecast: [ForecastEntry]
+        let lateWithoutLead: () -> Int
+        if let memo, let key, let kept = memo.result(for: key, now: now) {
+            lead = kept.lead
+            forecast = kept.forecast
+            // Asked only for the message of an early start: simulated then, as a fresh plan would.
+            var counted: Int?
+            lateWithoutLead = {
+                if let counted { return counted }
+                let count = simulator.lateCount(now: now, active: active, simulator.prepare(workloads, now: now),
+                                                notBefore: startTimes(lead: 0), durationScale: safety, margin: Self.margin)
+                counted = count
+                return count
+            }
+        } else {
+            let prepared = simulator.prepare(workloads, now: now)
+            // No lead longer than this moves any start: each early entry starts at now or at its max-lead.
+            let leadCeiling = early.indices.map { min(earlyMaxLead[$0], max(0, earlyDue[$0] - now)) }.max() ?? 0
+            /// The earliest start of any simulation below: until then the clock changes none of them.
+            var firstStart: Timestamp?
+            /// Whether any of them left an item that could never start: then nothing is kept.
+            var unstarted = false
+            // How many the pessimistic forecast with `lead` sees finishing late: exact up to `limit`,
+            // past it only "more" (the simulation stops there: a lead that does not fit is known at its
+            // first late restart). Each effective lead is simulated once, again only to learn more.
+            var made: [Int64: (count: Int, exact: Bool)] = [:]
+            func late(lead: Int64, limit: Int) -> Int {
+                let key = min(lead, leadCeiling)
+                if let known = made[key], known.exact || known.count > limit { return known.count }
+                let count = simulator.lateCount(now: now, active: active, prepared, notBefore: startTimes(lead: key),
+                                                durationScale: safety, margin: Self.margin, limit: limit, firstStart: &firstStart, unstarted: &unstarted)
+                made[key] = (count, count <= limit)
+                return count
+            }
 
-        let maxLead = earlyMaxLead.max() ?? 0
-        // Spreading off, or nothing that could start early: no pessimistic forecast is needed.
-        let anyLate = config.spreadHerds && maxLead > 0 && late(lead: 0, limit: 0) > 0
-        let lead = anyLate ? Self.searchLead(maxLead: maxLead, hint: leadHint) { late(lead: $0, limit: $1) } : 0
+            let maxLead = earlyMaxLead.max() ?? 0
+            // Spreading off, or nothing that could start early: no pessimistic forecast is needed.
+            let anyLate = config.spreadHerds && maxLead > 0 && late(lead: 0, limit: 0) > 0
+            lead = anyLate ? Self.searchLead(maxLead: maxLead, hint: leadHint) { late(lead: $0, limit: $1) } : 0
 
-        // The forecast as published: the expected durations, the chosen start times.
-        let published = simulator.run(now: now, active: active, prepared, notBefore: startTimes(lead: lead))
-        prepared.windows.keep()
+            // The forecast as published: the expected durations, the chosen start times.
+            forecast = simulator.run(now: now, active: active, prepared, notBefore: startTimes(lead: lead))
+            prepared.windows.keep()
+            if let memo, let key, !unstarted, !forecast.contains(where: { $0.earliestStart == nil }) {
+                let published = forecast.lazy.compactMap(\.earliestStart).min()
+                memo.keep(ForecastMemo.Result(lead: lead, forecast: forecast), for: key, computedAt: now,
+                          startsAt: [firstStart, published].compactMap { $0 }.min())
+            }
+            lateWithoutLead = { late(lead: 0, limit: .max) }
+        }
         var startNow: [Int] = []
         var nextEarlyStart: Timestamp?
         if lead > 0 {
@@ -120,8 +151,20 @@ struct HerdSpreader {
                 }
             }
         }
-        return Outcome(forecast: published, lead: lead, startNow: startNow,
-                       lateWithoutLead: { late(lead: 0, limit: .max) }, nextEarlyStart: nextEarlyStart)
+        return Outcome(forecast: forecast, lead: lead, startNow: startNow, lateWithoutLead: lateWithoutLead, nextEarlyStart: nextEarlyStart)
+    }
+
+    /// Everything `plan` reads of its inputs, for `ForecastMemo`.
+    private func memoKey(now: Timestamp, source: [Int], workloads: [WorkloadAssessment], pending: [(WorkloadAssessment, notBefore: Timestamp, rank: Int)],
+                         early: [Early], active: [WorkloadID: Timestamp], leadHint: Int64) -> ForecastMemo.Key {
+        let items = zip(source, workloads).map { k, workload in
+            let isEarly = k >= pending.count
+            return ForecastMemo.Item(
+                workload: workload.id, start: isEarly ? early[k - pending.count].due : pending[k].notBefore > now ? pending[k].notBefore : nil,
+                maxLead: isEarly ? workload.policy.maxLead : nil, deadline: workload.deadline, upcoming: !workload.classification.needsRestart,
+                window: workload.policy.maintenanceWindow, duration: durations.expected(workload, prior: config.typicalRolloutDuration))
+        }
+        return ForecastMemo.Key(config: config, durations: durations, active: active, leadHint: leadHint, items: items)
     }
 
     /// The smallest lead, in whole days up to `maxLead`, with as few late as the widest lead; 0

@@ -16,19 +16,23 @@ public struct Planner: Sendable {
     ///   duration per restart (the configured typical duration while it knows none).
     /// - Parameter leadHint: the last plan's `spreadLead`, where the search for the lead starts
     ///   (`HerdSpreader.searchLead`).
+    /// - Parameter forecastMemo: the last plan's lead and forecast, reused while they still hold
+    ///   (the same plan, without simulating the forecast again).
     public func plan(
         _ assessment: Assessment, now: Timestamp, startedRestarts: [WorkloadID: StartedRestart] = [:],
-        backingOff: [WorkloadID: Timestamp] = [:], durations: RestartDurations = RestartDurations(), leadHint: Int64 = 0
+        backingOff: [WorkloadID: Timestamp] = [:], durations: RestartDurations = RestartDurations(), leadHint: Int64 = 0,
+        forecastMemo: ForecastMemo? = nil
     ) -> Plan {
         plan(PlanningView(assessment), now: now, startedRestarts: startedRestarts, backingOff: backingOff, durations: durations,
-             leadHint: leadHint)
+             leadHint: leadHint, forecastMemo: forecastMemo)
     }
 
     /// The same plan from a view of the assessment (`PlanningWatchlist`): its workloads and what
     /// it summarises of the others.
     public func plan(
         _ view: PlanningView, now: Timestamp, startedRestarts: [WorkloadID: StartedRestart] = [:],
-        backingOff: [WorkloadID: Timestamp] = [:], durations: RestartDurations = RestartDurations(), leadHint: Int64 = 0
+        backingOff: [WorkloadID: Timestamp] = [:], durations: RestartDurations = RestartDurations(), leadHint: Int64 = 0,
+        forecastMemo: ForecastMemo? = nil
     ) -> Plan {
         var decisions: [Decision] = []
         /// Workloads to restart now if windows and limits allow, and how.
@@ -168,7 +172,7 @@ public struct Planner: Sendable {
         let runningBefore = running
         let spread = HerdSpreader(config: config, durations: durations).plan(
             now: now, active: runningBefore, pending: candidates.map { ($0.workload, now, $0.rank) } + deferredForForecast, early: early,
-            leadHint: leadHint)
+            leadHint: leadHint, memo: forecastMemo)
         var startingEarly: [WorkloadID: Int64] = [:]  // how long before its restart is due
         if !spread.startNow.isEmpty {
             for i in spread.startNow { startingEarly[early[i].workload.id] = early[i].due - now }

@@ -23,6 +23,8 @@ public final class DigitalTwin {
     var ledger = TwinLedger()
     var defaults = PolicyDefaults()
     let memo = AssessmentMemo()
+    /// The controller's memory of its last forecast (off with `--no-forecast-memo`).
+    let forecastMemo: ForecastMemo?
     var assessments: TwinAssessments
     /// Workloads whose objects changed since the last pass.
     var dirty: Set<Int> = []
@@ -55,6 +57,7 @@ public final class DigitalTwin {
 
     public init(options: TwinOptions) {
         self.options = options
+        forecastMemo = options.forecastMemo ? ForecastMemo() : nil
         rng = SplitMix64(seed: options.seed)
         now = Self.epoch
         end = Self.epoch + Int64(options.days) * Self.day
@@ -94,6 +97,7 @@ public final class DigitalTwin {
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         ledger.durationsAtEnd = durations
+        if let counts = forecastMemo?.counts { ledger.forecastsReused = (counts.hits, counts.hits + counts.misses) }
         return TwinResult(options: options, ledger: ledger, workloads: workloads, minimum: minimumRestarts(), runtimeSeconds: seconds)
     }
 
@@ -169,7 +173,7 @@ public final class DigitalTwin {
             rotationLimit = nil  // every invalidated workload restarted: back to the usual limits
         }
         let plan = Planner(config: config).plan(assessment, now: at, startedRestarts: startedRestarts, backingOff: failures.blocked(now: at),
-                                                durations: durations, leadHint: spreadLead)
+                                                durations: durations, leadHint: spreadLead, forecastMemo: forecastMemo)
         spreadLead = plan.spreadLead
         for miss in plan.predictedMisses {
             guard let i = index(of: miss.workload), let deadline = miss.deadline else { continue }

@@ -26,6 +26,8 @@ struct TwinLedger {
     /// Workloads a pass saw with their deadline passed (the estimate's expiry), by deadline.
     var misses: Set<MissKey> = []
     var passes = 0
+    /// Plans that reused the last plan's forecast, and all plans that asked (`ForecastMemo`).
+    var forecastsReused = (reused: 0, plans: 0)
     var earlyStarts = 0
     var longestEarlyLead: Int64 = 0
     /// Each restart reported as timed out (workload@start), once.

@@ -43,6 +43,9 @@ public struct TwinOptions: Sendable {
     /// Assess and plan the whole cluster on every pass, as the controller does, instead of only
     /// the workloads the planner could act on (`TwinAssessments`): the same result, far slower.
     public var wholeClusterPasses = false
+    /// Plans reuse the last plan's forecast while it holds (`ForecastMemo`, as the controller
+    /// does); off, every plan simulates it again: the same result, slower.
+    public var forecastMemo = true
     /// An eviction sequence gives up when nothing moved for this long (`--evict-timeout`).
     public var evictTimeout: Int64 = 600
 

@@ -10,6 +10,8 @@ public struct TwinResult: Sendable {
     }
 
     public let lines: [Line]
+    /// Plans that reused the last forecast (`ForecastMemo`), of all plans made.
+    public let forecastReuse: (reused: Int, plans: Int)
     public var passed: Bool { lines.allSatisfy(\.passed) }
 
     init(options: TwinOptions, ledger: TwinLedger, workloads: [TwinWorkload], minimum: [Int], runtimeSeconds: Double) {
@@ -67,7 +69,11 @@ public struct TwinResult: Sendable {
                           passed: true))
         lines.append(Line(check: "run: workloads / pods / days / passes",
                           value: "\(workloads.count) / \(workloads.map(\.replicas).reduce(0, +)) / \(options.days) / \(ledger.passes)", passed: true))
-        lines.append(Line(check: "runtime", value: String(format: "%.1f s", runtimeSeconds), passed: true))
+        let reuse = ledger.forecastsReused
+        forecastReuse = reuse
+        let share = 100 * Double(reuse.reused) / Double(max(1, reuse.plans))
+        let reused = reuse.plans > 0 ? String(format: " (%.0f %% of %d plans reused the last forecast)", share, reuse.plans) : ""
+        lines.append(Line(check: "runtime", value: String(format: "%.1f s", runtimeSeconds) + reused, passed: true))
         self.lines = lines
     }
 

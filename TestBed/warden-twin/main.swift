@@ -21,6 +21,8 @@ struct WardenTwin: ParsableCommand {
     var learnDurations = true
     @Flag(help: "Assess and plan the whole cluster on every pass (as the controller does): the same result, far slower.")
     var wholeClusterPasses = false
+    @Flag(inversion: .prefixedNo, help: "Plans reuse the last forecast while it holds (as the controller does); off: the same result, slower.")
+    var forecastMemo = true
     @Option(help: "Instead of a run: the CPU cost of one assessment and plan on that day of the run (a herd on its way).")
     var measurePlanDay: Int?
 
@@ -37,6 +39,7 @@ struct WardenTwin: ParsableCommand {
         options.maxConcurrentPerNamespace = maxConcurrentPerNamespace
         options.wholeClusterPasses = wholeClusterPasses
         options.learnDurations = learnDurations
+        options.forecastMemo = forecastMemo
         options.outageDay = min(options.outageDay, max(0, days - 3))
         options.upgradeDay = min(options.upgradeDay, max(0, days - 1))
         options.spreadHerds = compare ? true : spreadHerds
