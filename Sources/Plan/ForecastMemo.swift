@@ -25,7 +25,8 @@ public final class ForecastMemo: Sendable {
         var maxLead: Int64?
         var deadline: Timestamp?
         var upcoming: Bool
-        var window: MaintenanceWindow?
+        /// The window's text: it is parsed from that alone, and compares faster than its rules.
+        var window: String?
         var duration: Int64
     }
 

@@ -67,8 +67,13 @@ struct ForecastSimulator {
                 }
             }
             let namespace = workload.id.namespace
-            let namespaceIndex = namespaces[namespace] ?? namespaces.count
-            namespaces[namespace] = namespaceIndex
+            let namespaceIndex: Int
+            if let known = namespaces[namespace] {
+                namespaceIndex = known
+            } else {
+                namespaceIndex = namespaces.count
+                namespaces[namespace] = namespaceIndex
+            }
             return Item(workload: index, namespace: namespaceIndex, window: window, deadline: workload.deadline,
                         upcoming: !workload.classification.needsRestart,
                         duration: durations.expected(workload, prior: config.typicalRolloutDuration))
@@ -174,6 +179,9 @@ struct ForecastSimulator {
         var open = [Bool?](repeating: nil, count: timelines.count)
         // Time only moves forward within a run: each window's position in its timeline moves with it.
         var cursors = [WindowTimeline.Cursor](repeating: WindowTimeline.Cursor(), count: timelines.count)
+        /// A closed window's next opening, once asked: closed until then, so neither question
+        /// needs the timeline again before it (most steps are restarts finishing in other windows).
+        var closedUntil = [Timestamp?](repeating: nil, count: timelines.count)
         var time = now
         var steps = 0
         simulation: while remaining > 0, steps < maxSteps {
@@ -211,7 +219,9 @@ struct ForecastSimulator {
                 var best: (group: Int, position: Int)?
                 for g in released.indices where heads[g] < released[g].count {
                     if g < timelines.count {
-                        if open[g] == nil { open[g] = timelines[g].isOpen(at: time, cursor: &cursors[g]) }
+                        if open[g] == nil {
+                            open[g] = closedUntil[g].map { time < $0 } == true ? false : timelines[g].isOpen(at: time, cursor: &cursors[g])
+                        }
                         if open[g] == false { continue }
                     }
                     var position = heads[g]
@@ -246,7 +256,12 @@ struct ForecastSimulator {
             func consider(_ t: Timestamp) { if t > time, next.map({ t < $0 }) ?? true { next = t } }
             if nextRelease < releaseOrder.count { consider(notBefore[releaseOrder[nextRelease]]) }
             for w in 0..<timelines.count where waitingOnWindow[w] > 0 {
-                if let opens = timelines[w].nextOpen(atOrAfter: time, cursor: &cursors[w]), opens > time { consider(opens) }
+                if let until = closedUntil[w], time < until {
+                    consider(until)
+                } else if let opens = timelines[w].nextOpen(atOrAfter: time, cursor: &cursors[w]), opens > time {
+                    closedUntil[w] = opens
+                    consider(opens)
+                }
             }
             guard let upcoming = next, upcoming > time else { break simulation }
             time = upcoming

@@ -162,7 +162,7 @@ struct HerdSpreader {
             return ForecastMemo.Item(
                 workload: workload.id, start: isEarly ? early[k - pending.count].due : pending[k].notBefore > now ? pending[k].notBefore : nil,
                 maxLead: isEarly ? workload.policy.maxLead : nil, deadline: workload.deadline, upcoming: !workload.classification.needsRestart,
-                window: workload.policy.maintenanceWindow, duration: durations.expected(workload, prior: config.typicalRolloutDuration))
+                window: workload.policy.maintenanceWindow?.spec, duration: durations.expected(workload, prior: config.typicalRolloutDuration))
         }
         return ForecastMemo.Key(config: config, durations: durations, active: active, leadHint: leadHint, items: items)
     }
