@@ -13,6 +13,8 @@ public struct TwinResult: Sendable {
     /// Plans that reused the last forecast (`ForecastMemo`), of all plans made.
     public let forecastReuse: (reused: Int, plans: Int)
     public var passed: Bool { lines.allSatisfy(\.passed) }
+    /// Every line but the runtime, as text: what two runs that decide alike share.
+    public var decisionLines: [String] { lines.filter { $0.check != "runtime" }.map { "\($0.check): \($0.value) \($0.passed)" } }
 
     init(options: TwinOptions, ledger: TwinLedger, workloads: [TwinWorkload], minimum: [Int], runtimeSeconds: Double) {
         var lines: [Line] = []

@@ -28,21 +28,37 @@ import Testing
 /// The twin's passes assess and plan only the workloads the planner could act on
 /// (`TwinAssessments`); they must decide exactly as passes over the whole cluster do.
 @Suite struct TwinIncrementalPassTests {
-    @Test func relevantWorkloadsOnlyDecideAsTheWholeCluster() {
+    /// 16 workloads of a herd with one day of restart-before: too short, so early starts.
+    static func smallHerd(days: Int) -> TwinOptions {
         var options = TwinOptions()
         options.workloads = 16
-        // 130 days: the herd's deadlines on day 25, the outage on day 40, the key rotation on day 100.
-        options.days = 130
+        options.days = days
         options.herdAgeDays = 340
+        options.restartBeforeDays = 1
+        return options
+    }
+
+    @Test func relevantWorkloadsOnlyDecideAsTheWholeCluster() {
+        // 130 days: the herd's deadlines on day 25, the outage on day 40, the key rotation on day 100.
+        var options = Self.smallHerd(days: 130)
         options.outageDay = 40
-        options.restartBeforeDays = 1  // too short for the herd: early starts
         var whole = options
         whole.wholeClusterPasses = true
         let fast = DigitalTwin(options: options).run(), full = DigitalTwin(options: whole).run()
-        let compared = { (r: TwinResult) in r.lines.filter { $0.check != "runtime" }.map { "\($0.check): \($0.value) \($0.passed)" } }
-        #expect(compared(fast) == compared(full), "\(fast.table(title: "relevant only"))\(full.table(title: "whole cluster"))")
+        #expect(fast.decisionLines == full.decisionLines, "\(fast.table(title: "relevant only"))\(full.table(title: "whole cluster"))")
         let early = fast.lines.first { $0.check.hasPrefix("early starts") }?.value ?? ""
         #expect(!early.hasPrefix("0,"), "\(fast.table(title: "relevant only"))")
         #expect(fast.lines.contains { $0.check.hasPrefix("key rotation") }, "\(fast.table(title: "relevant only"))")
+    }
+
+    /// Plans that reuse the last forecast (`ForecastMemo`) decide as plans that simulate it afresh.
+    @Test func theForecastCarriedBetweenPlansDecidesAsAFreshOne() {
+        let options = Self.smallHerd(days: 60)
+        var plain = options
+        plain.forecastMemo = false
+        let carried = DigitalTwin(options: options).run(), fresh = DigitalTwin(options: plain).run()
+        #expect(carried.decisionLines == fresh.decisionLines, "\(carried.table(title: "carried"))\(fresh.table(title: "fresh"))")
+        #expect(carried.forecastReuse.reused > 0, "\(carried.forecastReuse)")
+        #expect(fresh.forecastReuse.plans == 0)
     }
 }

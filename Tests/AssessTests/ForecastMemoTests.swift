@@ -1,5 +1,4 @@
 import Assess
-import DigitalTwin
 import KubeModel
 import Plan
 import Testing
@@ -97,21 +96,5 @@ import Testing
         }
         if a.forecast.count != b.forecast.count { return "a forecast of \(a.forecast.count) against \(b.forecast.count)" }
         return "requeue \(a.requeueAt.rfc3339) against \(b.requeueAt.rfc3339)"
-    }
-
-    /// The twin decides the same with the memo as without, and reuses most forecasts.
-    @Test func theTwinDecidesTheSameWithAndWithoutIt() {
-        var options = TwinOptions()
-        options.workloads = 16
-        options.days = 60
-        options.herdAgeDays = 340
-        options.restartBeforeDays = 1
-        var plain = options
-        plain.forecastMemo = false
-        let memo = DigitalTwin(options: options).run(), fresh = DigitalTwin(options: plain).run()
-        let compared = { (r: TwinResult) in r.lines.filter { $0.check != "runtime" }.map { "\($0.check): \($0.value) \($0.passed)" } }
-        #expect(compared(memo) == compared(fresh), "\(memo.table(title: "memo"))\(fresh.table(title: "fresh"))")
-        #expect(memo.forecastReuse.reused > 0, "\(memo.forecastReuse)")
-        #expect(fresh.forecastReuse.plans == 0)
     }
 }
