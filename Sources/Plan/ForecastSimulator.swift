@@ -50,8 +50,9 @@ struct ForecastSimulator {
         return run(now: now, active: active, prepare(ordered.map(\.0), now: now), notBefore: ordered.map(\.notBefore))
     }
 
-    /// `workloads` must be in priority order (`Planner.priorityOrder`).
-    func prepare(_ workloads: [WorkloadAssessment], now: Timestamp) -> Prepared {
+    /// `workloads` must be in priority order (`Planner.priorityOrder`); `expected`: each one's
+    /// `RestartDurations.expected`, when the caller has them already.
+    func prepare(_ workloads: [WorkloadAssessment], now: Timestamp, expected: [Int64]? = nil) -> Prepared {
         let windows = Windows()
         var windowIndex: [String: Int] = [:]
         var namespaces: [String: Int] = [:]
@@ -76,7 +77,7 @@ struct ForecastSimulator {
             }
             return Item(workload: index, namespace: namespaceIndex, window: window, deadline: workload.deadline,
                         upcoming: !workload.classification.needsRestart,
-                        duration: durations.expected(workload, prior: config.typicalRolloutDuration))
+                        duration: expected?[index] ?? durations.expected(workload, prior: config.typicalRolloutDuration))
         }
         return Prepared(workloads: workloads, items: items, windows: windows, namespaces: namespaces)
     }

@@ -73,6 +73,8 @@ struct HerdSpreader {
         let source = ranks.indices.sorted { ranks[$0] < ranks[$1] }
         let simulator = ForecastSimulator(config: config, durations: durations)
         let workloads = source.map { $0 < pending.count ? pending[$0].0 : early[$0 - pending.count].workload }
+        // Read once for the memo's key and the preparation (an eviction's reads the workload's pods).
+        let expected = workloads.map { durations.expected($0, prior: config.typicalRolloutDuration) }
         let safety = config.leadSafety ?? Self.safety(samples: durations.samples)
         // Each early entry's due time and max-lead, read once for the few forecasts below.
         let earlyDue = early.map { $0.due }
@@ -86,7 +88,8 @@ struct HerdSpreader {
             }
         }
         let key = memo.map { _ in
-            memoKey(now: now, source: source, workloads: workloads, pending: pending, early: early, active: active, leadHint: leadHint)
+            memoKey(now: now, source: source, workloads: workloads, expected: expected, pending: pending, early: early, active: active,
+                    leadHint: leadHint)
         }
         let lead: Int64
         let forecast: [ForecastEntry]
@@ -98,13 +101,13 @@ struct HerdSpreader {
             var counted: Int?
             lateWithoutLead = {
                 if let counted { return counted }
-                let count = simulator.lateCount(now: now, active: active, simulator.prepare(workloads, now: now),
+                let count = simulator.lateCount(now: now, active: active, simulator.prepare(workloads, now: now, expected: expected),
                                                 notBefore: startTimes(lead: 0), durationScale: safety, margin: Self.margin)
                 counted = count
                 return count
             }
         } else {
-            let prepared = simulator.prepare(workloads, now: now)
+            let prepared = simulator.prepare(workloads, now: now, expected: expected)
             // No lead longer than this moves any start: each early entry starts at now or at its max-lead.
             let leadCeiling = early.indices.map { min(earlyMaxLead[$0], max(0, earlyDue[$0] - now)) }.max() ?? 0
             /// The earliest start of any simulation below: until then the clock changes none of them.
@@ -155,14 +158,16 @@ struct HerdSpreader {
     }
 
     /// Everything `plan` reads of its inputs, for `ForecastMemo`.
-    private func memoKey(now: Timestamp, source: [Int], workloads: [WorkloadAssessment], pending: [(WorkloadAssessment, notBefore: Timestamp, rank: Int)],
-                         early: [Early], active: [WorkloadID: Timestamp], leadHint: Int64) -> ForecastMemo.Key {
-        let items = zip(source, workloads).map { k, workload in
+    private func memoKey(now: Timestamp, source: [Int], workloads: [WorkloadAssessment], expected: [Int64],
+                         pending: [(WorkloadAssessment, notBefore: Timestamp, rank: Int)], early: [Early], active: [WorkloadID: Timestamp],
+                         leadHint: Int64) -> ForecastMemo.Key {
+        let items = source.indices.map { position in
+            let k = source[position], workload = workloads[position]
             let isEarly = k >= pending.count
             return ForecastMemo.Item(
                 workload: workload.id, start: isEarly ? early[k - pending.count].due : pending[k].notBefore > now ? pending[k].notBefore : nil,
                 maxLead: isEarly ? workload.policy.maxLead : nil, deadline: workload.deadline, upcoming: !workload.classification.needsRestart,
-                window: workload.policy.maintenanceWindow?.spec, duration: durations.expected(workload, prior: config.typicalRolloutDuration))
+                window: workload.policy.maintenanceWindow?.spec, duration: expected[position])
         }
         return ForecastMemo.Key(config: config, durations: durations, active: active, leadHint: leadHint, items: items)
     }

@@ -35,8 +35,10 @@ public struct Planner: Sendable {
         forecastMemo: ForecastMemo? = nil
     ) -> Plan {
         var decisions: [Decision] = []
-        /// Workloads to restart now if windows and limits allow, and how.
-        var candidates: [(workload: WorkloadAssessment, method: RestartMethod, rank: Int)] = []
+        /// Workloads to restart now if windows and limits allow, and how; `early`: starting this
+        /// long before its restart is due (herd spreading), carried here rather than looked up by
+        /// id (a herd under way puts thousands here at every pass).
+        var candidates: [(workload: WorkloadAssessment, method: RestartMethod, rank: Int, early: Int64?)] = []
         var deferredForForecast: [(WorkloadAssessment, notBefore: Timestamp, rank: Int)] = []
         var early: [HerdSpreader.Early] = []
         /// When the next workload comes within reach of spreading.
@@ -165,7 +167,7 @@ public struct Planner: Sendable {
                 deferredForForecast.append((workload, now + config.typicalRolloutDuration, rank))
                 continue
             }
-            candidates.append((workload, method, rank))
+            candidates.append((workload, method, rank, nil))
         }
 
         // The forecast; when it is late and spreading is on, which not-yet-due workloads start early.
@@ -173,10 +175,8 @@ public struct Planner: Sendable {
         let spread = HerdSpreader(config: config, durations: durations).plan(
             now: now, active: runningBefore, pending: candidates.map { ($0.workload, now, $0.rank) } + deferredForForecast, early: early,
             leadHint: leadHint, memo: forecastMemo)
-        var startingEarly: [WorkloadID: Int64] = [:]  // how long before its restart is due
         if !spread.startNow.isEmpty {
-            for i in spread.startNow { startingEarly[early[i].workload.id] = early[i].due - now }
-            candidates = (candidates + spread.startNow.map { (early[$0].workload, early[$0].method, early[$0].rank) })
+            candidates = (candidates + spread.startNow.map { (early[$0].workload, early[$0].method, early[$0].rank, early[$0].due - now) })
                 .sorted { $0.rank < $1.rank }
         }
         if let next = spread.nextEarlyStart { wakeUps.append(next) }
@@ -194,7 +194,7 @@ public struct Planner: Sendable {
         }
         var perNamespace: [String: Int] = [:]
         for id in running.keys { perNamespace[id.namespace, default: 0] += 1 }
-        for (workload, method, _) in candidates {
+        for (workload, method, _, startingEarly) in candidates {
             let action: PlanAction
             if let window = workload.policy.maintenanceWindow, let opens = closedUntil(window) {
                 action = .deferred(.window, until: opens)
@@ -208,7 +208,7 @@ public struct Planner: Sendable {
                 perNamespace[workload.id.namespace, default: 0] += 1
                 running[workload.id] = now
             }
-            if let lead = startingEarly[workload.id] {
+            if let lead = startingEarly {
                 // Not due yet: it gets a decision only when it starts (nothing to report before).
                 if case .restart = action {
                     decisions.append(Decision(workload, action, early: EarlyStart(by: lead, lateWithout: spread.lateWithoutLead())))
