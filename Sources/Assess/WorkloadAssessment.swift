@@ -132,4 +132,7 @@ public struct WorkloadAssessment: Hashable, Sendable {
 
     /// Pods that hold an API token and are in scope.
     public var podsInScope: [PodAssessment] { pods.filter { $0.classification != .outOfScope } }
+
+    /// How many pods are in scope, without building the list (the forecast asks for every workload).
+    public var podsInScopeCount: Int { pods.reduce(0) { $1.classification != .outOfScope ? $0 + 1 : $0 } }
 }

@@ -277,7 +277,7 @@ public struct Planner: Sendable {
     /// A rollout gets the rollout timeout; an eviction sequence gets it once per pod it replaces.
     private func timeout(for workload: WorkloadAssessment) -> Int64 {
         switch workload.strategy {
-        case .evict, .recreate: return config.rolloutTimeout * Int64(max(1, workload.podsInScope.count))
+        case .evict, .recreate: return config.rolloutTimeout * Int64(max(1, workload.podsInScopeCount))
         case .rollout, .warnOnly: return config.rolloutTimeout
         }
     }

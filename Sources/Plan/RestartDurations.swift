@@ -72,7 +72,7 @@ public struct RestartDurations: Hashable, Sendable {
     public func expected(_ workload: WorkloadAssessment, prior: Int64) -> Int64 {
         switch workload.strategy {
         case .evict, .recreate:
-            return evictionEstimate(pods: workload.podsInScope.count, prior: prior)
+            return evictionEstimate(pods: workload.podsInScopeCount, prior: prior)
         case .rollout, .warnOnly:
             return rolloutEstimate(prior: prior)
         }
