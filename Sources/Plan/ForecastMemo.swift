@@ -13,7 +13,11 @@ import Synchronization
 /// it: every simulation that produced it starts nothing before `startsAt`, so one run from any
 /// later `now` up to that instant sees the same state there (the same pending items released, the
 /// same slots free, the same windows), and no deadline falls between the two (a passed deadline
-/// counts differently). Tests hold a reused plan equal to a fresh one (`ForecastMemoTests`).
+/// counts differently). A restart that may start now is keyed as "now", whatever the instant:
+/// released at the first step either way. A result whose simulations left a restart that could
+/// never start is not kept (a window's next opening is looked for within a year of the
+/// simulated time, which a later `now` moves). Tests hold a reused plan equal to a fresh one
+/// (`ForecastMemoTests`, and the twin's `TwinIncrementalPassTests`).
 public final class ForecastMemo: Sendable {
     /// What the spreader reads of one workload, in the priority order it simulates them.
     struct Item: Equatable {

@@ -119,11 +119,12 @@ struct HerdSpreader {
             // first late restart). Each effective lead is simulated once, again only to learn more.
             var made: [Int64: (count: Int, exact: Bool)] = [:]
             func late(lead: Int64, limit: Int) -> Int {
-                let key = min(lead, leadCeiling)
-                if let known = made[key], known.exact || known.count > limit { return known.count }
-                let count = simulator.lateCount(now: now, active: active, prepared, notBefore: startTimes(lead: key),
-                                                durationScale: safety, margin: Self.margin, limit: limit, firstStart: &firstStart, unstarted: &unstarted)
-                made[key] = (count, count <= limit)
+                let effective = min(lead, leadCeiling)
+                if let known = made[effective], known.exact || known.count > limit { return known.count }
+                let count = simulator.lateCount(now: now, active: active, prepared, notBefore: startTimes(lead: effective),
+                                                durationScale: safety, margin: Self.margin, limit: limit, firstStart: &firstStart,
+                                                unstarted: &unstarted)
+                made[effective] = (count, count <= limit)
                 return count
             }
 
