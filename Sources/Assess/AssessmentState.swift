@@ -16,7 +16,7 @@ public struct AssessmentState: Sendable {
     var workloadOfGroup: [PodGroupKey: WorkloadID] = [:]
     /// The workloads whose assessment read an object (the workload itself, its ReplicaSets, …).
     var dependents: [CachedObjectKey: Set<WorkloadID>] = [:]
-    var dependencies: [WorkloadID: [CachedObjectKey]] = [:]
+    var dependencies: [WorkloadID: Set<CachedObjectKey>] = [:]
     /// Each workload's first instant the clock changes its assessment (see `changesByClock`).
     var transitions = InstantIndex()
     /// How many workloads report each diagnostic (`Assessment.diagnostics` is its sorted keys).
@@ -54,14 +54,15 @@ public struct AssessmentState: Sendable {
     /// Takes the assessments of `removed` out and puts `added` (in `Assessment.deadlineOrder`, an
     /// `Assessor`'s output) in. Most passes re-assess a workload after an event that leaves its
     /// deadline and class as they were (a pod's status changed): its new assessment takes the old
-    /// one's place in `ordered`, found by a search, and nothing moves. The others leave and enter
-    /// `ordered` in one sweep each, not one move of the array's tail per workload (48k at 150k pods).
+    /// one's place in `ordered`, found by a search, and nothing moves; the tables change only
+    /// where the two differ (`update`). The others leave and enter `ordered` in one sweep each,
+    /// not one move of the array's tail per workload (48k at 150k pods).
     mutating func replace(_ removed: some Sequence<WorkloadID>, with added: [WorkloadAssessment]) {
         // Every position is found before `ordered` changes.
         var vacated: [WorkloadID: Int] = [:]
         var previous: [WorkloadID: WorkloadAssessment] = [:]
         for id in removed {
-            guard let old = forget(id) else { continue }
+            guard let old = workloads[id] else { continue }
             previous[id] = old
             let at = position(of: old)
             if at < ordered.count, ordered[at].id == id { vacated[id] = at }
@@ -77,7 +78,10 @@ public struct AssessmentState: Sendable {
         }
         removeFromOrdered(at: vacated.values.sorted())
         insertIntoOrdered(entering)
-        for workload in added { record(workload) }
+        for workload in added {
+            if let old = previous.removeValue(forKey: workload.id) { update(old, to: workload) } else { record(workload) }
+        }
+        for id in previous.keys { forget(id) }
     }
 
     /// Equal keys of `Assessment.deadlineOrder`: one takes the other's place in the order.
@@ -85,9 +89,9 @@ public struct AssessmentState: Sendable {
         a.deadline == b.deadline && a.classification.urgency == b.classification.urgency && a.id == b.id
     }
 
-    /// Every table but `ordered` lets go of `id`'s assessment, which is returned.
-    private mutating func forget(_ id: WorkloadID) -> WorkloadAssessment? {
-        guard let old = workloads.removeValue(forKey: id) else { return nil }
+    /// Every table but `ordered` lets go of `id`'s assessment.
+    private mutating func forget(_ id: WorkloadID) {
+        guard let old = workloads.removeValue(forKey: id) else { return }
         if !lastPassAssessedEverything { lastChanged.insert(id) }
         transitions.set(id, nil)
         tally.subtract(old)
@@ -99,7 +103,36 @@ public struct AssessmentState: Sendable {
             diagnostics[diagnostic, default: 0] -= 1
             if diagnostics[diagnostic] == 0 { diagnostics[diagnostic] = nil }
         }
-        return old
+    }
+
+    /// Every table but `ordered` takes `new` in place of `old`, the same workload's last
+    /// assessment, changing only what differs: the same as `forget` then `record`.
+    private mutating func update(_ old: WorkloadAssessment, to new: WorkloadAssessment) {
+        let id = new.id
+        workloads[id] = new
+        if !lastPassAssessedEverything { lastChanged.insert(id) }
+        if !AssessmentTally.countsAlike(old, new) {
+            tally.subtract(old)
+            tally.add(new)
+        }
+        let keys = Self.dependencies(of: new, groups: groupsOfWorkload[id] ?? [])
+        let oldKeys = dependencies[id] ?? []
+        if keys != oldKeys {
+            for key in oldKeys.subtracting(keys) {
+                dependents[key]?.remove(id)
+                if dependents[key]?.isEmpty == true { dependents[key] = nil }
+            }
+            for key in keys.subtracting(oldKeys) { dependents[key, default: []].insert(id) }
+            dependencies[id] = keys
+        }
+        if old.diagnostics != new.diagnostics {
+            for diagnostic in old.diagnostics {
+                diagnostics[diagnostic, default: 0] -= 1
+                if diagnostics[diagnostic] == 0 { diagnostics[diagnostic] = nil }
+            }
+            for diagnostic in new.diagnostics { diagnostics[diagnostic, default: 0] += 1 }
+        }
+        transitions.set(id, Self.changesByClock(new))
     }
 
     /// Drops `ordered`'s elements at `positions` (ascending): the rest move down once, in one sweep.
@@ -183,12 +216,12 @@ public struct AssessmentState: Sendable {
     /// The objects an assessment read: the workload object, each pod group's controller (every
     /// ReplicaSet of a Deployment) and the rest of the chain, whether or not they exist: one
     /// created later changes the assessment.
-    static func dependencies(of workload: WorkloadAssessment, groups: Set<PodGroupKey>) -> [CachedObjectKey] {
+    static func dependencies(of workload: WorkloadAssessment, groups: Set<PodGroupKey>) -> Set<CachedObjectKey> {
         var keys = Set([CachedObjectKey(workload.ref)] + workload.ownerChain.map(CachedObjectKey.init))
         for case .owned(let namespace, _, let kind, let name, _) in groups {
             keys.insert(CachedObjectKey(kind: kind, namespace: namespace, name: name))
         }
-        return Array(keys)
+        return keys
     }
 
     var assessment: Assessment {

@@ -21,6 +21,15 @@ public struct AssessmentTally: Sendable, Equatable {
 
     mutating func subtract(_ workload: WorkloadAssessment) { count(workload, by: -1) }
 
+    /// Whether `a` and `b` count alike: an assessment made again after a pod's status changed
+    /// usually does, and then the tally needs no step.
+    static func countsAlike(_ a: WorkloadAssessment, _ b: WorkloadAssessment) -> Bool {
+        a.classification == b.classification && a.pods.count == b.pods.count
+            && zip(a.pods, b.pods).allSatisfy { p, q in
+                p.classification == q.classification && p.confirmedStale == q.confirmedStale && p.evidenceOnPod == q.evidenceOnPod
+            }
+    }
+
     private mutating func count(_ workload: WorkloadAssessment, by step: Int) {
         workloads[workload.classification, default: 0] += step
         for pod in workload.pods {

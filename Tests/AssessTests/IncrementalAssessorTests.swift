@@ -6,7 +6,7 @@ import Testing
 /// The incremental pass against the full one, its oracle: on randomized populations and change
 /// sequences (pods added, deleted, restarted and adopted, owners changed and removed, rollouts,
 /// the controller's restart records on workloads that roll or not, namespace policy, evidence,
-/// the clock across thresholds, other defaults) both give the same assessment and the same plan
+/// the clock across thresholds, other defaults) both give the same assessment, tally and plan
 /// after every step, and so does the plan of the watchlist that follows the incremental state
 /// (the default planner, and one whose short horizon and long max-lead bring waiting workloads
 /// into view as the clock moves).
@@ -41,6 +41,8 @@ import Testing
             if assessed != oracle {
                 let differing = zip(assessed.workloads, oracle.workloads).first { $0 != $1 }.map { "\($0.0.id) vs \($0.1.id)" } ?? "count"
                 found.append("seed \(seed) step \(step): assessments differ (\(assessed.workloads.count) vs \(oracle.workloads.count) workloads; \(differing))")
+            } else if state.tally != AssessmentTally(oracle) {
+                found.append("seed \(seed) step \(step): the tally kept step by step differs from the oracle's")
             } else if planner.plan(assessed, now: world.now) != planner.plan(oracle, now: world.now) {
                 found.append("seed \(seed) step \(step): plans differ")
             } else if let (planner, _) = watched.first {
