@@ -181,10 +181,12 @@ struct HerdSpreader {
     /// them (it shrinks as the herd is worked off): when the herd fits with the last plan's lead
     /// (`hint`), the search goes down from it in doubling steps until a lead does not fit, then
     /// halves between the two — two or three forecasts instead of eight or nine, and a lead that
-    /// does not fit is known at its first late restart. Where lateness does not grow with the
-    /// lead the answer is the full search's own; with windows it can (a lead a day longer may pack
-    /// one restart into a later night), and then the two searches may settle on different leads
-    /// that both fit.
+    /// does not fit is known at its first late restart. A herd that not even max-lead fits (the
+    /// lead is judged pessimistically, so that is common while durations are being learned) is
+    /// searched the same way from a hint that does as well as the widest lead. Where lateness
+    /// does not grow with the lead the answer is the full search's own; with windows it can (a
+    /// lead a day longer may pack one restart into a later night), and then the two searches may
+    /// settle on different leads that both fit.
     static func searchLead(maxLead: Int64, hint: Int64, late: (_ lead: Int64, _ limit: Int) -> Int) -> Int64 {
         let days = (maxLead + leadStep - 1) / leadStep
         let hintDays = min(days, (hint + leadStep - 1) / leadStep)
@@ -193,28 +195,40 @@ struct HerdSpreader {
         var failing: Int64 = 0
         var passing: Int64
         var target: Int
+        /// From a lead that does as well as `target`, down in doubling steps until one does not.
+        func descend() {
+            var step: Int64 = 1
+            while passing - step > failing {
+                guard late((passing - step) * leadStep, target) <= target else {
+                    failing = passing - step
+                    return
+                }
+                passing -= step
+                step *= 2
+            }
+        }
         let fitsAtHint = hintDays > 0 && late(min(hintDays * leadStep, maxLead), 0) == 0
         if fitsAtHint {
             // Nothing late with the hint: the widest lead can do no better.
             passing = hintDays
             target = 0
-            var step: Int64 = 1
-            while passing - step > 0 {
-                guard late((passing - step) * leadStep, 0) == 0 else {
-                    failing = passing - step
-                    break
-                }
-                passing -= step
-                step *= 2
-            }
+            descend()
         } else {
             let widest = late(maxLead, .max)
             // No lead saves anyone: as many late with the widest as with none.
             guard late(0, widest) > widest else { return 0 }
             passing = days
             target = widest
-            // The hint with more late than the widest: too few days, the answer lies above it.
-            if hintDays > 0, late(min(hintDays * leadStep, maxLead), widest) > widest { failing = hintDays }
+            if hintDays > 0 {
+                if late(min(hintDays * leadStep, maxLead), widest) > widest {
+                    failing = hintDays  // too few days: the answer lies above the hint
+                } else {
+                    // As good as the widest (a herd that even max-lead cannot fit, judged
+                    // pessimistically): from the hint down, as when it fits.
+                    passing = hintDays
+                    descend()
+                }
+            }
         }
         while passing - failing > 1 {
             let middle = (failing + passing) / 2
