@@ -95,14 +95,8 @@ public struct AssessmentState: Sendable {
         if !lastPassAssessedEverything { lastChanged.insert(id) }
         transitions.set(id, nil)
         tally.subtract(old)
-        for key in dependencies.removeValue(forKey: id) ?? [] {
-            dependents[key]?.remove(id)
-            if dependents[key]?.isEmpty == true { dependents[key] = nil }
-        }
-        for diagnostic in old.diagnostics {
-            diagnostics[diagnostic, default: 0] -= 1
-            if diagnostics[diagnostic] == 0 { diagnostics[diagnostic] = nil }
-        }
+        unlink(id, from: dependencies.removeValue(forKey: id) ?? [])
+        count(old.diagnostics, by: -1)
     }
 
     /// Every table but `ordered` takes `new` in place of `old`, the same workload's last
@@ -118,21 +112,36 @@ public struct AssessmentState: Sendable {
         let keys = Self.dependencies(of: new, groups: groupsOfWorkload[id] ?? [])
         let oldKeys = dependencies[id] ?? []
         if keys != oldKeys {
-            for key in oldKeys.subtracting(keys) {
-                dependents[key]?.remove(id)
-                if dependents[key]?.isEmpty == true { dependents[key] = nil }
-            }
-            for key in keys.subtracting(oldKeys) { dependents[key, default: []].insert(id) }
+            unlink(id, from: oldKeys.subtracting(keys))
+            link(id, to: keys.subtracting(oldKeys))
             dependencies[id] = keys
         }
         if old.diagnostics != new.diagnostics {
-            for diagnostic in old.diagnostics {
-                diagnostics[diagnostic, default: 0] -= 1
-                if diagnostics[diagnostic] == 0 { diagnostics[diagnostic] = nil }
-            }
-            for diagnostic in new.diagnostics { diagnostics[diagnostic, default: 0] += 1 }
+            count(old.diagnostics, by: -1)
+            count(new.diagnostics, by: 1)
         }
         transitions.set(id, Self.changesByClock(new))
+    }
+
+    /// `id`'s assessment no longer reads the objects of `keys`.
+    private mutating func unlink(_ id: WorkloadID, from keys: Set<CachedObjectKey>) {
+        for key in keys {
+            dependents[key]?.remove(id)
+            if dependents[key]?.isEmpty == true { dependents[key] = nil }
+        }
+    }
+
+    /// `id`'s assessment reads the objects of `keys`.
+    private mutating func link(_ id: WorkloadID, to keys: Set<CachedObjectKey>) {
+        for key in keys { dependents[key, default: []].insert(id) }
+    }
+
+    /// Counts each of `list` in (`step` 1) or out (−1); a count that reaches zero is dropped.
+    private mutating func count(_ list: [Diagnostic], by step: Int) {
+        for diagnostic in list {
+            diagnostics[diagnostic, default: 0] += step
+            if diagnostics[diagnostic] == 0 { diagnostics[diagnostic] = nil }
+        }
     }
 
     /// Drops `ordered`'s elements at `positions` (ascending): the rest move down once, in one sweep.
@@ -192,8 +201,8 @@ public struct AssessmentState: Sendable {
         tally.add(workload)
         let keys = Self.dependencies(of: workload, groups: groupsOfWorkload[id] ?? [])
         dependencies[id] = keys
-        for key in keys { dependents[key, default: []].insert(id) }
-        for diagnostic in workload.diagnostics { diagnostics[diagnostic, default: 0] += 1 }
+        link(id, to: keys)
+        count(workload.diagnostics, by: 1)
         transitions.set(id, Self.changesByClock(workload))
     }
 

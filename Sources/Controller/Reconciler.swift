@@ -250,7 +250,7 @@ public final class Reconciler: Sendable {
                     if flight.strategy == .rollout {
                         durations.recordRollout(seconds: age)
                     } else {
-                        durations.recordEviction(seconds: age, pods: workload.podsInScope.count)
+                        durations.recordEviction(seconds: age, pods: workload.podsInScopeCount)
                     }
                 }
             }

@@ -35,10 +35,10 @@ public struct Planner: Sendable {
         forecastMemo: ForecastMemo? = nil
     ) -> Plan {
         var decisions: [Decision] = []
-        /// Workloads to restart now if windows and limits allow, and how; `early`: starting this
-        /// long before its restart is due (herd spreading), carried here rather than looked up by
-        /// id (a herd under way puts thousands here at every pass).
-        var candidates: [(workload: WorkloadAssessment, method: RestartMethod, rank: Int, early: Int64?)] = []
+        /// Workloads to restart now if windows and limits allow, and how; `startingEarly`: starting
+        /// this long before its restart is due (herd spreading), carried here rather than looked up
+        /// by id (a herd under way puts thousands here at every pass).
+        var candidates: [(workload: WorkloadAssessment, method: RestartMethod, rank: Int, startingEarly: Int64?)] = []
         var deferredForForecast: [(WorkloadAssessment, notBefore: Timestamp, rank: Int)] = []
         var early: [HerdSpreader.Early] = []
         /// When the next workload comes within reach of spreading.

@@ -74,7 +74,7 @@ public struct ReportRenderer: Sendable {
     }
 
     func row(_ w: WorkloadAssessment, wide: Bool) -> [String] {
-        let inScope = w.podsInScope.count
+        let inScope = w.podsInScopeCount
         let pods = inScope == w.pods.count ? "\(inScope)" : "\(inScope)/\(w.pods.count)"
         let oldest = w.oldestTokenIssuedAt.map { HumanDuration.format(max(0, now - $0)) } ?? "-"
         var cells = [w.id.namespace, w.id.kind.kindName, w.id.name, pods, oldest, expiresIn(w), w.classification.displayName,
