@@ -2,15 +2,15 @@ import KubeModel
 import Transport
 
 extension KubeClient {
-    /// Opens a watch and returns its decoded events. The stream ends when the server closes the
-    /// watch (its `timeoutSeconds`), and throws when the connection breaks or a line is not a
-    /// valid event. An `ERROR` event (410 Expired for a too-old resourceVersion — sent as HTTP 200
-    /// plus one ERROR line) is delivered as `.error` and ends the stream.
+    /// Opens a watch and returns its events, decoded as they are read. The stream ends when the
+    /// server closes the watch (its `timeoutSeconds`), and throws when the connection breaks or a
+    /// line is not a valid event. An `ERROR` event (410 Expired for a too-old resourceVersion —
+    /// sent as HTTP 200 plus one ERROR line) is delivered as `.error` and ends the stream.
     public func watch<T: KubeObject>(
         _ type: T.Type, namespace: String? = nil, resourceVersion: String?, timeoutSeconds: Int,
         labelSelector: String? = nil, fieldSelector: String? = nil, allowBookmarks: Bool = true,
         sendInitialEvents: Bool = false
-    ) async throws -> AsyncThrowingStream<WatchEvent<T>, any Error> {
+    ) async throws -> WatchEventStream<T> {
         let path = T.resource.collectionPath(namespace: namespace)
         var query: [(String, String)] = [("watch", "1"), ("timeoutSeconds", String(timeoutSeconds))]
         if let resourceVersion { query.append(("resourceVersion", resourceVersion)) }
@@ -31,33 +31,7 @@ extension KubeClient {
             timeoutSeconds: nil, stallTimeoutSeconds: stall, flowControlBytes: 4 << 20)
         let stream = try await openStream(call)
         let decoder = self.decoder
-        let (events, continuation) = AsyncThrowingStream<WatchEvent<T>, any Error>.makeStream()
-        let pump = Task {
-            var splitter = LineSplitter()
-            do {
-                for try await chunk in stream.body {
-                    for line in try splitter.feed(chunk) {
-                        let event = try Self.decodeEvent(T.self, line, decoder: decoder, path: path)
-                        continuation.yield(event)
-                        if case .error = event {
-                            continuation.finish()
-                            return
-                        }
-                    }
-                    stream.consumed(chunk.count)
-                }
-                if let last = splitter.finish() {
-                    continuation.yield(try Self.decodeEvent(T.self, last, decoder: decoder, path: path))
-                }
-                continuation.finish()
-            } catch let error as TransportError {
-                continuation.finish(throwing: APIError.transport(error))
-            } catch {
-                continuation.finish(throwing: error)
-            }
-        }
-        continuation.onTermination = { _ in pump.cancel() }
-        return events
+        return WatchEventStream(body: stream) { line in try Self.decodeEvent(T.self, line, decoder: decoder, path: path) }
     }
 
     static func decodeEvent<T: KubeObject>(_ type: T.Type, _ line: [UInt8], decoder: any ObjectDecoder, path: String) throws -> WatchEvent<T> {

@@ -18,7 +18,7 @@ public protocol ListWatcher: Sendable {
     func watch<Object: KubeObject>(
         _ type: Object.Type, namespace: String?, resourceVersion: String?, timeoutSeconds: Int,
         labelSelector: String?, fieldSelector: String?, allowBookmarks: Bool, sendInitialEvents: Bool
-    ) async throws -> AsyncThrowingStream<WatchEvent<Object>, any Error>
+    ) async throws -> WatchEventStream<Object>
 }
 
 /// The API client lists and watches as the protocol asks, over libcurl.

@@ -60,7 +60,7 @@ extension ScriptedListWatcher: ListWatcher {
     func watch<Object: KubeObject>(
         _ type: Object.Type, namespace: String?, resourceVersion: String?, timeoutSeconds: Int,
         labelSelector: String?, fieldSelector: String?, allowBookmarks: Bool, sendInitialEvents: Bool
-    ) async throws -> AsyncThrowingStream<WatchEvent<Object>, any Error> {
+    ) async throws -> WatchEventStream<Object> {
         let step = take(sendInitialEvents ? "stream" : "watch \(resourceVersion ?? "")")
         switch step {
         case .watch(let events, let lasting):
@@ -69,7 +69,7 @@ extension ScriptedListWatcher: ListWatcher {
             let (stream, continuation) = AsyncThrowingStream<WatchEvent<Object>, any Error>.makeStream()
             for event in typed { continuation.yield(event) }
             continuation.finish()
-            return stream
+            return WatchEventStream(stream)
         case .fail(let error):
             throw error
         case .list:
@@ -83,7 +83,7 @@ extension ScriptedListWatcher: ListWatcher {
                 continuation.finish()
             }
             continuation.onTermination = { _ in keepAlive.cancel() }
-            return stream
+            return WatchEventStream(stream)
         }
     }
 }
