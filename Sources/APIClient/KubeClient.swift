@@ -86,6 +86,9 @@ public final class KubeClient: Sendable {
     /// Deadlines are computed on the server's clock so a skewed node cannot make the controller late.
     public var serverClockOffsetSeconds: Int64 { serverClockOffset.value }
 
+    /// The thread a watch's events arrive on, for their reader to run on.
+    public var ioExecutor: any TaskExecutor { transport.ioExecutor }
+
     /// One API request. `verb` is the Kubernetes verb (get, list, watch, create, patch, …) for
     /// metrics and messages; `resource` names what it touches.
     struct Call: Sendable {

@@ -7,14 +7,35 @@ public struct ClusterChanges: Sendable {
     public var podGroups: Set<PodGroupKey> = []
     /// Workload objects (and ReplicaSets) added, changed or removed.
     public var objects: Set<CachedObjectKey> = []
+    /// Objects changed with the same uid and controller (`ObjectMeta.hasSameOwnerLink`): only
+    /// the workload that is the object is assessed again, not those it stands between (a
+    /// ReplicaSet's status changes for its Deployment's pods' readiness).
+    public var objectsKeepingLinks: Set<CachedObjectKey> = []
+    /// Objects whose status alone changed (`KubeObject.differsOnlyInStatus`): the workload that
+    /// is the object takes the rollout status read from it; nothing else it has reads a status.
+    public var objectStatuses: Set<CachedObjectKey> = []
     /// Namespaces (their policy annotations) added, changed or removed.
     public var namespaces: Set<String> = []
     /// Assess everything (a cache relisted with unknown changes, or the first pass).
     public var everything = false
 
-    public init(podGroups: Set<PodGroupKey> = [], objects: Set<CachedObjectKey> = [], namespaces: Set<String> = [], everything: Bool = false) {
+    /// Files a changed object under how it changed.
+    public mutating func record(_ key: CachedObjectKey, _ change: ObjectChange) {
+        switch change {
+        case .relinked: objects.insert(key)
+        case .keepingLink: objectsKeepingLinks.insert(key)
+        case .status: objectStatuses.insert(key)
+        }
+    }
+
+    public init(
+        podGroups: Set<PodGroupKey> = [], objects: Set<CachedObjectKey> = [], objectsKeepingLinks: Set<CachedObjectKey> = [],
+        objectStatuses: Set<CachedObjectKey> = [], namespaces: Set<String> = [], everything: Bool = false
+    ) {
         self.podGroups = podGroups
         self.objects = objects
+        self.objectsKeepingLinks = objectsKeepingLinks
+        self.objectStatuses = objectStatuses
         self.namespaces = namespaces
         self.everything = everything
     }

@@ -11,6 +11,8 @@ public struct IncrementalAssessor: Sendable {
     /// A deliberate fault for the property test's own test: one changed workload (the first by
     /// id) is skipped, so the test must find a difference.
     var skipsOneChangedWorkload = false
+    /// Every change assessed again, those to readiness or to a status alone too (for the tests).
+    var skipsPatches = false
 
     public init(defaults: PolicyDefaults = PolicyDefaults()) { self.defaults = defaults }
 
@@ -28,14 +30,35 @@ public struct IncrementalAssessor: Sendable {
             state.lastPassAssessedEverything = false
             state.lastChanged.removeAll(keepingCapacity: true)
             var changed = Set<WorkloadID>()
-            for group in changes.podGroups { if let id = state.workloadOfGroup[group] { changed.insert(id) } }
             for key in changes.objects { changed.formUnion(state.dependents[key] ?? []) }
+            for key in changes.objectsKeepingLinks {
+                if let id = ownWorkload(of: key, in: state) { changed.insert(id) }
+            }
             if !changes.namespaces.isEmpty {
                 for id in state.workloads.keys where changes.namespaces.contains(id.namespace) { changed.insert(id) }
             }
             if evidence != state.evidence { changed.formUnion(workloads(ofPods: Self.changedUIDs(state.evidence, evidence), in: state)) }
             changed.formUnion(state.dueTransitions(now))
             groups = changes.podGroups
+            // Workloads changed otherwise are assessed again in any case.
+            var patched: [WorkloadID: WorkloadAssessment] = [:]
+            if !skipsPatches {
+                let patches = readinessPatches(of: groups, in: cluster, state: state, except: changed)
+                groups.subtract(patches.groups)
+                for workload in patches.workloads { patched[workload.id] = workload }
+            }
+            for group in groups { if let id = state.workloadOfGroup[group] { changed.insert(id) } }
+            for key in changes.objectStatuses {
+                guard let id = ownWorkload(of: key, in: state), !changed.contains(id) else { continue }
+                guard !skipsPatches, var workload = patched[id] ?? state.workloads[id], let rollout = Self.rollout(of: key, id, in: cluster) else {
+                    changed.insert(id)
+                    continue
+                }
+                workload.rollout = rollout
+                patched[id] = workload
+            }
+            for id in changed { patched[id] = nil }
+            state.replace(patched.keys, with: patched.values.sorted(by: Assessment.deadlineOrder))
             if skipsOneChangedWorkload, let skipped = changed.min() {
                 changed.remove(skipped)
                 groups.subtract(state.groupsOfWorkload[skipped] ?? [])
@@ -124,6 +147,53 @@ public struct IncrementalAssessor: Sendable {
 
     private static func append<Object: KubeObject>(_ object: Object, to snapshot: inout ClusterSnapshot) {
         snapshot[objects: Object.self].append(object)
+    }
+
+    /// The workloads of `groups` (but those in `except`) whose pods changed at most their
+    /// readiness since they were assessed, with the new records in place of the old, and their
+    /// groups. Readiness is shown, never judged, so the assessment is what assessing them again
+    /// would give; a readiness probe that flaps is most of a busy cluster's pod changes.
+    private func readinessPatches(
+        of groups: Set<PodGroupKey>, in cluster: some ClusterLookup, state: AssessmentState, except changed: Set<WorkloadID>
+    ) -> (workloads: [WorkloadAssessment], groups: Set<PodGroupKey>) {
+        var patched: [WorkloadAssessment] = [], patchedGroups = Set<PodGroupKey>(), tried = Set<WorkloadID>()
+        for group in groups {
+            guard let id = state.workloadOfGroup[group], !changed.contains(id), tried.insert(id).inserted,
+                  let workload = state.workloads[id], let workloadGroups = state.groupsOfWorkload[id] else { continue }
+            var current: [String: PodRecord] = [:]
+            for sibling in workloadGroups {
+                for record in cluster.pods(in: sibling) { current[record.name] = record }
+            }
+            guard current.count == workload.pods.count else { continue }
+            var pods = workload.pods
+            var same = true
+            for index in pods.indices {
+                let old = pods[index].record
+                guard let new = current[old.name], new === old || new.sameContentButReadiness(as: old) else {
+                    same = false
+                    break
+                }
+                pods[index].record = new
+            }
+            guard same else { continue }
+            var fresh = workload
+            fresh.replacePodRecords(with: pods)
+            patched.append(fresh)
+            patchedGroups.formUnion(workloadGroups)
+        }
+        return (patched, patchedGroups)
+    }
+
+    /// The workload that is the object `key` (not one it stands between), if assessed.
+    private func ownWorkload(of key: CachedObjectKey, in state: AssessmentState) -> WorkloadID? {
+        state.dependents[key]?.first { state.workloads[$0].map { CachedObjectKey($0.ref) == key } ?? false }
+    }
+
+    /// The rollout status of the cached object `key`, the workload `id` (nil: not cached).
+    private static func rollout(of key: CachedObjectKey, _ id: WorkloadID, in cluster: some ClusterLookup) -> RolloutStatus? {
+        guard let spec = WorkloadKindRegistry.spec(for: id.kind),
+              let object = cluster.object(spec.model, namespace: key.namespace, name: key.name) else { return nil }
+        return spec.describe(object)?.rollout
     }
 
     /// Pod uids whose evidence is new, changed or gone.

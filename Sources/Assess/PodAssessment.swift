@@ -4,7 +4,7 @@ import KubeModel
 public struct PodAssessment: Hashable, Sendable {
     /// The cached pod, kept rather than copied: an assessment of every pod is held between
     /// passes, and its name and uid as strings would be two heap objects per pod.
-    public let record: PodRecord
+    public internal(set) var record: PodRecord
     public var ref: ObjectRef { ObjectRef(kind: "Pod", namespace: record.namespace, name: record.name, uid: record.uid?.description) }
     public var name: String { record.name }
     public var phase: String? { record.phase.text }

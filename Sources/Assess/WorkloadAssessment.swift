@@ -114,6 +114,11 @@ public struct WorkloadAssessment: Hashable, Sendable {
             }
         }
     }
+    /// The same pods (in the same order) with new records: the reason still points at its pod.
+    mutating func replacePodRecords(with pods: [PodAssessment]) {
+        update { $0.pods = pods }
+    }
+
     /// Why, in a sentence: the most urgent pod's reason, named.
     public var reason: String {
         get {

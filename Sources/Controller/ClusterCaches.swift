@@ -34,8 +34,8 @@ public final class ClusterCaches: Sendable {
             notify()
         }
         workloads = WorkloadKindRegistry.all.map { spec in
-            WorkloadCache(spec) { key in
-                changes.objectChanged(key)
+            WorkloadCache(spec) { key, change in
+                changes.objectChanged(key, change)
                 notify()
             }
         }

@@ -23,8 +23,8 @@ public final class ClusterChangeLog: Sendable {
         record { $0.podGroups.insert(group) }
     }
 
-    public func objectChanged(_ key: CachedObjectKey) {
-        record { $0.objects.insert(key) }
+    public func objectChanged(_ key: CachedObjectKey, _ change: ObjectChange = .relinked) {
+        record { $0.record(key, change) }
     }
 
     public func namespaceChanged(_ name: String) {

@@ -22,9 +22,11 @@ final class WorkloadCache: Sendable {
     private let reflector: @Sendable (KubeClient, String?, InitialSync, StreamingSyncSupport, Logger, any ReflectorObserver)
         -> @Sendable () async -> Void
 
-    /// `changed` hears of every cached object that is added, modified or deleted.
-    init<Object: KubeObject>(_ spec: WorkloadKindSpec, model: Object.Type, changed: @escaping @Sendable (CachedObjectKey) -> Void) {
-        let store = ObjectStore<Object> { change in changed(CachedObjectKey(change.object)) }
+    /// `changed` hears of every cached object that is added, modified or deleted, and how.
+    init<Object: KubeObject>(_ spec: WorkloadKindSpec, model: Object.Type, changed: @escaping @Sendable (CachedObjectKey, ObjectChange) -> Void) {
+        let store = ObjectStore<Object> { change in
+            changed(CachedObjectKey(change.object), ObjectChange(change.object, replacing: change.previous))
+        }
         self.spec = spec
         self.store = store
         active = Mutex(!spec.discovered)
@@ -45,7 +47,7 @@ final class WorkloadCache: Sendable {
         }
     }
 
-    convenience init(_ spec: WorkloadKindSpec, changed: @escaping @Sendable (CachedObjectKey) -> Void) {
+    convenience init(_ spec: WorkloadKindSpec, changed: @escaping @Sendable (CachedObjectKey, ObjectChange) -> Void) {
         self.init(spec, model: spec.model, changed: changed)
     }
 

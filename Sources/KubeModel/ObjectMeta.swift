@@ -33,4 +33,12 @@ public struct ObjectMeta: Codable, Hashable, Sendable {
     public var controllerOwner: OwnerReference? {
         ownerReferences?.first { $0.controller == true }
     }
+
+    /// Whether `other` (another version of the same object) links the objects below it to the
+    /// ones above as this does: the same uid and the same controller. It is all a workload
+    /// reads of an object between its pods and itself (a Deployment's ReplicaSet), whose
+    /// status changes with every pod that becomes ready or not.
+    public func hasSameOwnerLink(as other: ObjectMeta) -> Bool {
+        uid == other.uid && controllerOwner == other.controllerOwner
+    }
 }

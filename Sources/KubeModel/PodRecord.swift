@@ -116,7 +116,12 @@ public final class PodRecord: CacheEntry {
     /// make a record equal to the last one in everything but the resourceVersion. Every stored
     /// field but that one is compared: a field added to the record belongs here too.
     public func sameContent(as other: PodRecord) -> Bool {
-        hasSameCacheKey(as: other) && uid == other.uid && phase == other.phase && ready == other.ready && isMirror == other.isMirror
+        ready == other.ready && sameContentButReadiness(as: other)
+    }
+
+    /// `sameContent`, readiness aside: what a readiness probe that fails or recovers changes.
+    public func sameContentButReadiness(as other: PodRecord) -> Bool {
+        hasSameCacheKey(as: other) && uid == other.uid && phase == other.phase && isMirror == other.isMirror
             && automountDisabled == other.automountDisabled && nodeName == other.nodeName && creationSeconds == other.creationSeconds
             && deletionSeconds == other.deletionSeconds && startSeconds == other.startSeconds && tokenMounts == other.tokenMounts
             && annotations == other.annotations && Self.sameOwner(owner, other.owner)

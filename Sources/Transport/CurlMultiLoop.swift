@@ -11,7 +11,12 @@ import Synchronization
 /// `curl_multi_perform` ran every transfer at every wake-up, each first polling its own socket:
 /// with a dozen open watches, twenty polls per event received. Adding, cancelling and resuming
 /// happen through a queue plus an eventfd in the same epoll set.
-final class CurlMultiLoop: @unchecked Sendable {
+///
+/// It is also a `TaskExecutor`: a task that prefers it (a watch's reader) runs its jobs on this
+/// thread between two waits. A chunk received then resumes its reader without waking another
+/// thread — a watch event costs one wake-up, the socket's — and the reader's work holds up
+/// libcurl only for what one wake-up delivered.
+final class CurlMultiLoop: TaskExecutor, @unchecked Sendable {
     static let shared = CurlMultiLoop()
 
     private struct Pending {
@@ -37,6 +42,10 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// Sockets epoll refused to watch (out of watches: `max_user_watches`), run every 10 ms
     /// instead so that their transfers go on (loop thread only).
     private var unwatchable: [Int32: Int32] = [:]
+    /// Jobs of tasks that prefer this executor, run by the loop in order.
+    private let jobs = Mutex<[UnownedJob]>([])
+    /// The loop thread's `pthread_self()`, once it runs (its own enqueues need no wake-up).
+    private let loopThread = Atomic<UInt>(0)
 
     private init() {
         _ = CurlGlobal.initialised
@@ -93,7 +102,26 @@ final class CurlMultiLoop: @unchecked Sendable {
         tw_eventfd_signal(wake)
     }
 
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        jobs.withLock { $0.append(job) }
+        if loopThread.load(ordering: .acquiring) != UInt(pthread_self()) { tw_eventfd_signal(wake) }
+    }
+
+    /// Runs the jobs queued so far (those they queue wait for the next turn, after I/O).
+    private func runJobs() {
+        let batch = jobs.withLock { queued -> [UnownedJob] in
+            defer { queued.removeAll(keepingCapacity: true) }
+            return queued
+        }
+        let executor = asUnownedTaskExecutor()
+        for job in batch { job.runSynchronously(on: executor) }
+    }
+
+    private var hasJobs: Bool { jobs.withLock { !$0.isEmpty } }
+
     private func run() {
+        loopThread.store(UInt(pthread_self()), ordering: .releasing)
         var running: Int32 = 0
         var ready = [Int32](repeating: 0, count: 64)
         var actions = [Int32](repeating: 0, count: 64)
@@ -104,7 +132,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             }
             drainPending()
             collectFinished()
-            let count = tw_epoll_wait(events, &ready, &actions, Int32(ready.count), timerWaitMilliseconds())
+            let count = tw_epoll_wait(events, &ready, &actions, Int32(ready.count), hasJobs ? 0 : timerWaitMilliseconds())
             for i in 0..<Int(max(0, count)) {
                 if ready[i] == wake {
                     tw_eventfd_drain(wake)
@@ -120,6 +148,7 @@ final class CurlMultiLoop: @unchecked Sendable {
                 curl_multi_socket_action(multi, tw_socket_timeout(), 0, &running)
             }
             collectFinished()
+            runJobs()
         }
     }
 

@@ -15,6 +15,11 @@ public final class CurlTransport: Sendable {
         self.loop = .shared
     }
 
+    /// The thread that does the transfers' I/O, as an executor: a task that reads a stream and
+    /// does little with each chunk prefers it, so that a chunk resumes it without a thread
+    /// hand-over. Work that takes long (a whole initial sync) belongs on the shared pool.
+    public var ioExecutor: any TaskExecutor { loop }
+
     /// Sends a request and returns the whole response, whatever its HTTP status.
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
         try Task.checkCancellation()

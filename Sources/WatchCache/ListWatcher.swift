@@ -19,7 +19,17 @@ public protocol ListWatcher: Sendable {
         _ type: Object.Type, namespace: String?, resourceVersion: String?, timeoutSeconds: Int,
         labelSelector: String?, fieldSelector: String?, allowBookmarks: Bool, sendInitialEvents: Bool
     ) async throws -> WatchEventStream<Object>
+
+    /// Where a watch's reader runs best (nil: anywhere): the thread its events arrive on.
+    var watchExecutor: (any TaskExecutor)? { get }
 }
 
-/// The API client lists and watches as the protocol asks, over libcurl.
-extension KubeClient: ListWatcher {}
+extension ListWatcher {
+    public var watchExecutor: (any TaskExecutor)? { nil }
+}
+
+/// The API client lists and watches as the protocol asks, over libcurl; a watch's events are
+/// read on libcurl's thread.
+extension KubeClient: ListWatcher {
+    public var watchExecutor: (any TaskExecutor)? { ioExecutor }
+}

@@ -87,21 +87,22 @@ public final class ObjectStore<Object: CacheEntry>: Sendable {
         }
         old.forEach { if fresh.entry(sameKeyAs: $0) == nil { onChange(.deleted($0)) } }
         fresh.forEach { object in
-            if old.entry(sameKeyAs: object)?.cacheResourceVersion != object.cacheResourceVersion { onChange(.upserted(object)) }
+            let previous = old.entry(sameKeyAs: object)
+            if previous?.cacheResourceVersion != object.cacheResourceVersion { onChange(.upserted(object, previous: previous)) }
         }
     }
 
     /// An added or modified entry. A modification that changes nothing readers use
     /// (`CacheEntry.sameContent`) is stored but not reported.
     public func upsert(_ object: Object) {
-        let unchanged = state.withLock { s -> Bool in
+        let (old, unchanged) = state.withLock { s -> (Object?, Bool) in
             let old = s.items.upsert(object)
             let unchanged = old.map(object.sameContent) ?? false
             index?.update(old: old, new: object, changed: !unchanged)
             if let rv = object.cacheResourceVersion { s.resourceVersion = rv }
-            return unchanged
+            return (old, unchanged)
         }
-        if !unchanged { onChange(.upserted(object)) }
+        if !unchanged { onChange(.upserted(object, previous: old)) }
     }
 
     /// A deleted entry (as the server last saw it).

@@ -138,8 +138,15 @@ public final class Reflector<Object: KubeObject, Entry: CacheEntry>: Sendable {
         }
     }
 
-    /// One watch from `start`, its events applied to the store, until the server ends it.
+    /// One watch from `start`, its events applied to the store, until the server ends it. It
+    /// runs where the client's events arrive (`watchExecutor`): each event is a little work, and
+    /// a hand-over to another thread per event cost more than the work itself. The initial sync
+    /// stays on the shared pool: it is a lot of work at once.
     private func watchOnce(from start: String) async -> ReflectorOutcome {
+        await withTaskExecutorPreference(client.watchExecutor) { await watchEvents(from: start) }
+    }
+
+    private func watchEvents(from start: String) async -> ReflectorOutcome {
         var rv = start
         var received = 0
         do {

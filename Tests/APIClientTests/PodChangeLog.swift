@@ -12,7 +12,7 @@ final class PodChangeLog: Sendable {
     func record(_ change: StoreChange<Pod>) {
         lines.withLock {
             switch change {
-            case .upserted(let p): $0.append("+\(p.metadata.name)")
+            case .upserted(let p, _): $0.append("+\(p.metadata.name)")
             case .deleted(let p): $0.append("-\(p.metadata.name)")
             }
         }

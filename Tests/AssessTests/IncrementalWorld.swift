@@ -86,9 +86,11 @@ struct IncrementalWorld {
         pods[key] = pod
     }
 
+    /// Records the change as the controller's watch caches do: a modification of the status
+    /// alone, or one that keeps the object's uid and controller, apart from one that links it anew.
     mutating func setObject<Object: KubeObject>(_ object: Object, in table: WritableKeyPath<IncrementalWorld, [String: Object]>) {
-        self[keyPath: table][object.metadata.name] = object
-        changes.objects.insert(CachedObjectKey(object))
+        let old = self[keyPath: table].updateValue(object, forKey: object.metadata.name)
+        changes.record(CachedObjectKey(object), ObjectChange(object, replacing: old))
     }
 
     mutating func removeObject<Object: KubeObject>(_ name: String, in table: WritableKeyPath<IncrementalWorld, [String: Object]>) {
@@ -152,7 +154,7 @@ struct IncrementalWorld {
     /// One random change of any kind the controller watches, or the clock, evidence or defaults.
     mutating func step() {
         let podKeys = pods.keys.sorted()
-        switch random.below(16) {
+        switch random.below(20) {
         case 0, 1: addPod()
         case 2:
             if let key = podKeys.isEmpty ? nil : random.pick(podKeys) { setPod(key, nil) }
@@ -214,6 +216,33 @@ struct IncrementalWorld {
                 s.metadata.annotations = withRandomRestart(s.metadata.annotations)
                 setObject(s, in: \.statefulSets)
             }
+        case 15:  // a ReplicaSet's status alone changes (its pods' readiness), or its annotations too, or it is orphaned or adopted
+            guard var rs = replicaSets.values.sorted(by: { $0.metadata.name < $1.metadata.name }).randomElement(using: &random) else { return }
+            if random.chance(70) {
+                rs.status = ReplicaStatus(replicas: random.below(4), readyReplicas: random.below(4), availableReplicas: random.below(4))
+                if random.chance(50) { rs.metadata.annotations = random.pick(Self.policyAnnotations) }
+            } else if rs.metadata.controllerOwner != nil {
+                rs.metadata.ownerReferences = nil
+            } else if let d = deployments.values.filter({ $0.metadata.namespace == rs.metadata.namespace }).map(\.metadata.name).sorted()
+                .randomElement(using: &random) {
+                rs.metadata.ownerReferences = [ownerRef("Deployment", d)]
+            }
+            setObject(rs, in: \.replicaSets)
+        case 18:  // a workload's controller reports progress: its status alone changes
+            if random.chance(60), var d = deployments.values.sorted(by: { $0.metadata.name < $1.metadata.name }).randomElement(using: &random) {
+                let replicas = d.spec.replicas ?? 1
+                d.status = Deployment.Status(replicas: replicas + random.below(2), updatedReplicas: random.below(replicas + 1),
+                                             availableReplicas: random.below(replicas + 1))
+                setObject(d, in: \.deployments)
+            } else if var s = statefulSets.values.sorted(by: { $0.metadata.name < $1.metadata.name }).randomElement(using: &random) {
+                s.status = StatefulSet.Status(readyReplicas: random.below(3))
+                setObject(s, in: \.statefulSets)
+            }
+        case 16, 17:  // a readiness probe fails or recovers: only the pod's Ready condition changes
+            guard !podKeys.isEmpty, let key = Optional(random.pick(podKeys)), var pod = pods[key] else { return }
+            let ready = pod.status?.isReady ?? false
+            pod.status?.conditions = [PodCondition(type: "Ready", status: ready ? "False" : "True")]
+            setPod(key, pod)
         case 11, 12:  // the clock: a tick, an hour, days — across restart-before and deadlines
             now = now + random.pick([1, 60, 3600, 86_400, 10 * 86_400, 40 * 86_400] as [Int64])
         default:
