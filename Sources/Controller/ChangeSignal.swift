@@ -27,6 +27,13 @@ public final class ChangeSignal: Sendable {
     /// Returns at the next change (at once if one came since the last wait), at the timeout, or
     /// when the task is cancelled.
     public func wait(timeout: Duration) async {
+        // A change came since the last wait (most waits under a steady stream of events): no
+        // timer task to start and cancel.
+        let changed = state.withLock { s -> Bool in
+            defer { s.pending = false }
+            return s.pending
+        }
+        if changed { return }
         let timer = Task {
             do {
                 try await Task.sleep(for: timeout)

@@ -95,12 +95,15 @@ public final class ObjectStore<Object: CacheEntry>: Sendable {
     /// An added or modified entry. A modification that changes nothing readers use
     /// (`CacheEntry.sameContent`) is stored but not reported.
     public func upsert(_ object: Object) {
-        let (old, unchanged) = state.withLock { s -> (Object?, Bool) in
+        // Not a tuple out of the lock: in this generic code that built the tuple's type metadata
+        // at every call (~1 % of the CPU under 300 watch events a second).
+        var unchanged = false
+        let old = state.withLock { s -> Object? in
             let old = s.items.upsert(object)
-            let unchanged = old.map(object.sameContent) ?? false
+            unchanged = old.map(object.sameContent) ?? false
             index?.update(old: old, new: object, changed: !unchanged)
             if let rv = object.cacheResourceVersion { s.resourceVersion = rv }
-            return (old, unchanged)
+            return old
         }
         if !unchanged { onChange(.upserted(object, previous: old)) }
     }
