@@ -5,13 +5,13 @@ import KubeModel
 public struct ClusterChanges: Sendable {
     /// Pod groups with a pod added, changed or removed.
     public var podGroups: Set<PodGroupKey> = []
-    /// Workload objects (and ReplicaSets) added, changed or removed.
+    /// Workload objects (and ReplicaSets) added, removed, or changed in their uid or controller.
     public var objects: Set<CachedObjectKey> = []
     /// Objects changed with the same uid and controller (`ObjectMeta.hasSameOwnerLink`): only
     /// the workload that is the object is assessed again, not those it stands between (a
-    /// ReplicaSet's status changes for its Deployment's pods' readiness).
+    /// ReplicaSet's annotations changed: not its Deployment).
     public var objectsKeepingLinks: Set<CachedObjectKey> = []
-    /// Objects whose status alone changed (`KubeObject.differsOnlyInStatus`): the workload that
+    /// Objects whose status at most changed (`KubeObject.differsAtMostInStatus`): the workload that
     /// is the object takes the rollout status read from it; nothing else it has reads a status.
     public var objectStatuses: Set<CachedObjectKey> = []
     /// Namespaces (their policy annotations) added, changed or removed.

@@ -6,12 +6,12 @@ public enum ObjectChange: Sendable {
     case relinked
     /// Its uid and controller kept (`ObjectMeta.hasSameOwnerLink`): the workload it is.
     case keepingLink
-    /// Its status alone (`KubeObject.differsOnlyInStatus`): the workload it is, its rollout status.
+    /// Its status at most (`KubeObject.differsAtMostInStatus`): the workload it is, its rollout status.
     case status
 
     public init<Object: KubeObject>(_ object: Object, replacing previous: Object?) {
         guard let previous else { self = .relinked; return }
-        if object.differsOnlyInStatus(from: previous) {
+        if object.differsAtMostInStatus(from: previous) {
             self = .status
         } else {
             self = object.metadata.hasSameOwnerLink(as: previous.metadata) ? .keepingLink : .relinked

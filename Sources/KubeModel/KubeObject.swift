@@ -4,13 +4,13 @@ public protocol KubeObject: CacheEntry, Codable where CacheKey == String {
     var metadata: ObjectMeta { get set }
     /// The object as a watch cache keeps it (see `CachedMetadata`).
     var cachedForm: Self { get }
-    /// Whether `other`, an earlier version of this object, differs from it only in its status
-    /// (and its resourceVersion). Objects without a status say false.
-    func differsOnlyInStatus(from other: Self) -> Bool
+    /// Whether `other`, an earlier version of this object, differs from it in nothing but its
+    /// status and its resourceVersion. Objects without a status say false.
+    func differsAtMostInStatus(from other: Self) -> Bool
 }
 
 extension KubeObject {
-    public func differsOnlyInStatus(from other: Self) -> Bool { false }
+    public func differsAtMostInStatus(from other: Self) -> Bool { false }
 
     public var cachedForm: Self {
         var kept = self

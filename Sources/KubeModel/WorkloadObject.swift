@@ -17,12 +17,13 @@ public struct WorkloadObject<Model: WorkloadModel>: KubeObject, Hashable, Sendab
         self.status = status
     }
 
-    /// A controller's report of progress (its pods' readiness): metadata but the
-    /// resourceVersion, and spec, are as they were.
-    public func differsOnlyInStatus(from other: Self) -> Bool {
+    /// A controller's report of progress (its pods' readiness), or a change to nothing the cache
+    /// keeps (managed fields, another tool's annotation): metadata but the resourceVersion, and
+    /// spec, are as they were.
+    public func differsAtMostInStatus(from other: Self) -> Bool {
         var earlier = other.metadata
         earlier.resourceVersion = metadata.resourceVersion
-        return status != other.status && spec == other.spec && metadata == earlier
+        return spec == other.spec && metadata == earlier
     }
 
     /// Trimmed metadata, and the spec as the cache keeps it (a pod template's annotations trimmed too).
