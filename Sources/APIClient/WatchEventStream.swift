@@ -8,9 +8,10 @@ import Transport
 /// wake-up per event, ~3 % of the controller's CPU under 300 watch events a second.
 /// Flow control counts a chunk as consumed once the consumer has come back for the event after
 /// its last line. The sequence ends when the server closes the watch or after an `ERROR` event,
-/// and throws when the connection breaks or a line is not a valid event. An iterator let go of
-/// before that stops the transfer (the body's iterator, going with it, cancels the body).
-/// Single-pass, like the stream it reads.
+/// and throws when the connection breaks, a line is not a valid event, or the reader's task is
+/// cancelled (`CancellationError`: not mistaken for the server ending the watch). The transfer
+/// stops when the sequence and its iterator are let go of before that (the body stream goes with
+/// them), or when the reader's task is cancelled. Single-pass, like the stream it reads.
 public struct WatchEventStream<Object: KubeObject>: AsyncSequence {
     public typealias Element = WatchEvent<Object>
 
@@ -71,6 +72,8 @@ public struct WatchEventStream<Object: KubeObject>: AsyncSequence {
                         unreported = 0
                     }
                     guard let chunk = try await chunks?.next() else {
+                        // A cancelled reader's body ends without an error of its own.
+                        if Task.isCancelled { throw CancellationError() }
                         let last = splitter.finish()
                         end()
                         return try last.map(decode)
@@ -92,7 +95,8 @@ public struct WatchEventStream<Object: KubeObject>: AsyncSequence {
             }
         }
 
-        /// Nothing more is read: letting go of the body's iterator stops the transfer.
+        /// Nothing more is read: the body's iterator is let go of (the transfer stops once the
+        /// sequence holding the body goes too).
         private mutating func end() {
             body = nil
             chunks = nil

@@ -113,4 +113,24 @@ import TestSupport
         let afterTheError = try await iterator.next()
         #expect(afterTheError == nil)
     }
+
+    @Test func aCancelledReaderGetsCancellationErrorNotTheEndOfTheWatch() async throws {
+        let closed = Closed()
+        let server = try Self.server(Self.line("a", rv: 2), chunkSize: 1 << 16, closed: closed)
+        let client = KubeClient(config: server.clusterConfig())
+        let sawFirst = Closed()
+        let reader = Task {
+            var events = 0
+            for try await _ in try await client.watch(Pod.self, namespace: "ns", resourceVersion: "1", timeoutSeconds: 300) {
+                events += 1
+                sawFirst.set()
+            }
+            return events  // the watch ended as if the server had closed it
+        }
+        #expect(try await sawFirst.wait())
+        reader.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await reader.value }
+        let serverSawClose = try await closed.wait()
+        #expect(serverSawClose)
+    }
 }
