@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import DigitalTwin
 
 /// `make twin`: token-warden's Assessor and Planner over two simulated years of a cluster's life.
@@ -16,7 +17,7 @@ struct WardenTwin: ParsableCommand {
     @Option(help: "Restarts running at once, cluster-wide.") var maxConcurrent: Int = 1
     @Option(help: "Restarts running at once in one namespace.") var maxConcurrentPerNamespace: Int = 1
     @Flag(inversion: .prefixedNo, help: "Herd spreading (the controller's --spread-herds).") var spreadHerds = true
-    @Flag(help: "Run twice, spreading on and off, and print both tables.") var compare = false
+    @Flag(help: "Run twice at once (two processes), spreading on and off, and print both tables.") var compare = false
     @Flag(inversion: .prefixedNo, help: "The forecast learns the restarts' durations (off: it keeps the configured 300 s).")
     var learnDurations = true
     @Flag(help: "Assess and plan the whole cluster on every pass (as the controller does): the same result, far slower.")
@@ -50,13 +51,32 @@ struct WardenTwin: ParsableCommand {
                 + "forecast \(cost.forecastEntries) entries, \(cost.predictedMisses) predicted misses (CPU, best of 3)")
             return
         }
+        if compare {
+            try runBothAtOnce()
+            return
+        }
         let result = DigitalTwin(options: options).run()
         print(result.table(title: "twin, seed \(seed), spreading \(options.spreadHerds ? "on" : "off")"))
-        if compare {
-            options.spreadHerds = false
-            let off = DigitalTwin(options: options).run()
-            print(off.table(title: "twin, seed \(seed), spreading off"))
-        }
         if !result.passed { throw ExitCode(1) }
+    }
+
+    /// `--compare`: this program twice at once, spreading on and off, each a process of its own
+    /// (the two runs share nothing, not even a cache, and take a core each); their tables in that
+    /// order. Exits 1 when the run with spreading on fails, 2 when either could not run.
+    private func runBothAtOnce() throws {
+        var common = ["--seed", "\(seed)", "--workloads", "\(workloads)", "--days", "\(days)",
+                      "--restart-before-days", "\(restartBeforeDays)", "--max-concurrent", "\(maxConcurrent)",
+                      "--max-concurrent-per-namespace", "\(maxConcurrentPerNamespace)",
+                      learnDurations ? "--learn-durations" : "--no-learn-durations",
+                      forecastMemo ? "--forecast-memo" : "--no-forecast-memo"]
+        if wholeClusterPasses { common.append("--whole-cluster-passes") }
+        let runs = try ["--spread-herds", "--no-spread-herds"].map { try TwinProcess(arguments: common + [$0]) }
+        let finished = runs.map { $0.wait() }
+        for outcome in finished { print(outcome.output, terminator: "") }
+        for (outcome, flag) in zip(finished, ["--spread-herds", "--no-spread-herds"]) where outcome.status > 1 {
+            FileHandle.standardError.write(Data("warden-twin \(flag) ended with status \(outcome.status)\n".utf8))
+            throw ExitCode(2)
+        }
+        if finished[0].status != 0 { throw ExitCode(1) }
     }
 }
