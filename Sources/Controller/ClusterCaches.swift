@@ -106,13 +106,13 @@ public final class ClusterCaches: Sendable {
                         client: client, store: namespaces,
                         options: .init(fieldSelector: "metadata.name=\(ns)", partition: StorePartition(name: ns) { $0.metadata.name == ns },
                                        initialSync: initialSync, streamingSupport: streamingSupport),
-                        logger: logger, observer: observer, transform: \.cachedForm)
+                        logger: logger, observer: observer, transform: { $0.cachedForm })
                     group.addTask { await reflector.run() }
                 }
             } else {
                 let reflector = Reflector<Namespace, Namespace>(
                     client: client, store: namespaces, options: .init(initialSync: initialSync, streamingSupport: streamingSupport),
-                    logger: logger, observer: observer, transform: \.cachedForm)
+                    logger: logger, observer: observer, transform: { $0.cachedForm })
                 group.addTask { await reflector.run() }
             }
             for ns in scope ?? [nil] as [String?] {

@@ -56,7 +56,7 @@ public struct SnapshotFetcher: Sendable {
     }
 
     private func list<Object: KubeObject>(_ type: Object.Type) async throws -> Listed {
-        let objects = try await client.listAll(type, namespace: namespace, transform: \.cachedForm).items
+        let objects = try await client.listAll(type, namespace: namespace, transform: { $0.cachedForm }).items
         return { snapshot in snapshot.setObjects(objects) }
     }
 
@@ -66,6 +66,6 @@ public struct SnapshotFetcher: Sendable {
         if let namespace {
             return [try await client.get(Namespace.self, namespace: nil, name: namespace).cachedForm]
         }
-        return try await client.listAll(Namespace.self, transform: \.cachedForm).items
+        return try await client.listAll(Namespace.self, transform: { $0.cachedForm }).items
     }
 }

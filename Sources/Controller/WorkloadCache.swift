@@ -39,10 +39,12 @@ final class WorkloadCache: Sendable {
             if let namespace {
                 partition = StorePartition(name: namespace) { object in object.metadata.namespace == namespace }
             }
+            // `transform` is a closure, not the key path `\.cachedForm`: a key path used as a
+            // function is applied through the runtime's generic key-path projection at every event.
             let reflector = Reflector<Object, Object>(
                 client: client, store: store, options: .init(namespace: namespace, partition: partition, initialSync: initialSync,
                                                             streamingSupport: streamingSupport),
-                logger: logger, observer: observer, transform: \.cachedForm)
+                logger: logger, observer: observer, transform: { $0.cachedForm })
             return { await reflector.run() }
         }
     }
