@@ -8,7 +8,7 @@ struct WardenTwin: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "warden-twin",
         abstract: "Runs the real assessment and planning on a virtual clock over a simulated cluster's life and checks the outcome.",
-        discussion: "Prints one table; exits 1 when a check fails (with --compare: when the run with spreading on fails).")
+        discussion: "Prints one table; exits 1 when a check fails (with --compare: when the run with spreading on fails; 2 when either run could not run).")
 
     @Option(help: "Random seed (the cluster, its life and the outcomes).") var seed: UInt64 = 1
     @Option(help: "Workloads in the simulated cluster.") var workloads: Int = 10_000
@@ -70,10 +70,11 @@ struct WardenTwin: ParsableCommand {
                       learnDurations ? "--learn-durations" : "--no-learn-durations",
                       forecastMemo ? "--forecast-memo" : "--no-forecast-memo"]
         if wholeClusterPasses { common.append("--whole-cluster-passes") }
-        let runs = try ["--spread-herds", "--no-spread-herds"].map { try TwinProcess(arguments: common + [$0]) }
+        let spreading = ["--spread-herds", "--no-spread-herds"]
+        let runs = try spreading.map { try TwinProcess(arguments: common + [$0]) }
         let finished = runs.map { $0.wait() }
         for outcome in finished { print(outcome.output, terminator: "") }
-        for (outcome, flag) in zip(finished, ["--spread-herds", "--no-spread-herds"]) where outcome.status > 1 {
+        for (outcome, flag) in zip(finished, spreading) where outcome.status > 1 {
             FileHandle.standardError.write(Data("warden-twin \(flag) ended with status \(outcome.status)\n".utf8))
             throw ExitCode(2)
         }
