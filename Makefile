@@ -57,8 +57,9 @@ reliability: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) $(SWIFT) test --scratch-path $(RELIABILITY_SCRATCH) --filter ReliabilityTests
 
 # The digital twin: the real assessment and planning over two simulated years (10,000 workloads),
-# with herd spreading on and, for comparison, off (the two at once, a process each). Exit 1 unless every check of the run with
-# spreading on passes. TWIN_FLAGS adds warden-twin flags (--seed, --workloads, --days, …).
+# with herd spreading on and, for comparison, off (the two at once, a process each). Exit 1
+# unless every check of the run with spreading on passes. TWIN_FLAGS adds warden-twin flags
+# (--seed, --workloads, --days, …).
 TWIN_SCRATCH ?= .build
 TWIN_FLAGS ?=
 twin: deps
