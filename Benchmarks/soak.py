@@ -209,7 +209,7 @@ class Soak:
 
     def run(self):
         a = self.args
-        spec = (f"pods={a.pods},namespaces={max(10, a.pods // 1000)},podsize=10k,"
+        spec = (f"pods={a.pods},namespaces={max(10, a.pods // 1000)},podsize=10k,history={a.history},"
                 f"started={a.due_share}%:336d-360d,{100 - a.due_share}%:0d-300d,seed={a.seed}")
         self.spec = spec
         self.sim = Sim(a.kube_sim, spec, self.workdir)
@@ -306,8 +306,8 @@ class Soak:
                          f"{r['rss_bytes'] / 1e6:.1f} | {r['cpu_s']:.0f} | {r['fds']} | {r['threads']} | {r['restarts']} | "
                          f"{r['evictions']} | {r['duplicates']} / {r['unexpected']} | {', '.join(faults) or '—'} |")
         cpu = (s[-1]["cpu_s"] - s[0]["cpu_s"]) / max(1, s[-1]["t_s"] - s[0]["t_s"])
-        # What the caches must hold grows with the churn's rollouts (old ReplicaSets are kept up
-        # to revisionHistoryLimit): said beside the RSS slope, which it explains in part.
+        # What the caches must hold grows with the churn's rollouts when Deployments keep old
+        # ReplicaSets (--history above 0): said beside the RSS slope, which growth explains in part.
         objects = lambda r: sum(r.get("objects", {}).values())
         lines += ["", f"objects watched: {objects(s[0])} at the start, {objects(s[-1])} at the end "
                   f"(ReplicaSets {s[0].get('objects', {}).get('replicasets.apps')} → {s[-1].get('objects', {}).get('replicasets.apps')})"]
@@ -336,6 +336,8 @@ def main():
     ap.add_argument("--settle-bound", type=float, default=90, help="seconds a sample waits for the caches to equal the server's")
     ap.add_argument("--max-rss-slope", type=float, default=1.0, help="MB per hour")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--history", type=int, default=0,
+                    help="the Deployments' revisionHistoryLimit (0: a rollout deletes its old ReplicaSet, so the cluster does not grow)")
     ap.add_argument("--bin", default=os.environ.get("BENCH_BIN", os.path.join(ROOT, ".build", "release")))
     ap.add_argument("--out", default=os.path.join(ROOT, "bench-results"))
     args = ap.parse_args()

@@ -37,6 +37,17 @@ import TestSupport
         #expect(JSONSerializer.serialize(.array(first)) != JSONSerializer.serialize(.array(other)))
     }
 
+    @Test func historyZeroGivesEachDeploymentOnlyItsCurrentReplicaSet() throws {
+        let objects = ClusterGenerator.objects(spec: try GenerateSpec.parse("pods=400,namespaces=4,mix=deployment:1,history=0,seed=3"), now: now)
+        let deployments = objects.filter { $0["kind"] == "Deployment" }
+        #expect(!deployments.isEmpty)
+        #expect(deployments.allSatisfy { $0.value(at: ["spec", "revisionHistoryLimit"]) == 0 })
+        #expect(objects.filter { $0["kind"] == "ReplicaSet" }.count == deployments.count)
+        let defaults = ClusterGenerator.objects(spec: try GenerateSpec.parse("pods=400,namespaces=4,mix=deployment:1,seed=3"), now: now)
+        #expect(defaults.filter { $0["kind"] == "ReplicaSet" }.count > defaults.filter { $0["kind"] == "Deployment" }.count,
+                "by default some Deployments keep an old revision")
+    }
+
     @Test func podCountStartDistributionAndSize() throws {
         let spec = try GenerateSpec.parse("pods=2000,namespaces=20,started=30%:300d-365d,60%:0d-200d,10%:200d-300d,seed=1")
         var pods = 0

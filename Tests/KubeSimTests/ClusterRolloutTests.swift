@@ -101,6 +101,23 @@ private final class PodCensus: @unchecked Sendable {
         #expect(harness.cluster.recorder.rollouts(kind: "Deployment", name: "api").filter { $0.ended != nil }.count >= 1)
     }
 
+    @Test func aRolloutDeletesOldReplicaSetsBeyondTheHistoryLimit() throws {
+        let harness = try ClusterHarness()
+        var deployment = ClusterHarness.deployment("lean", replicas: 2)
+        deployment.set(0, at: ["spec", "revisionHistoryLimit"])
+        try harness.store.create(ResourceCatalog.deployments, namespace: "apps", object: deployment)
+        harness.wait("lean complete") { complete(harness.object(ResourceCatalog.deployments, "lean")) }
+        let first = harness.store.objects(ResourceCatalog.replicaSets, namespace: "apps").map(\.uid)
+        try harness.restart(ResourceCatalog.deployments, "lean")
+        harness.wait("the old ReplicaSet deleted once scaled down") {
+            let sets = harness.store.objects(ResourceCatalog.replicaSets, namespace: "apps")
+            return complete(harness.object(ResourceCatalog.deployments, "lean"))
+                && harness.object(ResourceCatalog.deployments, "lean")?.value(at: ["metadata", "generation"]) == 2
+                && sets.count == 1 && sets[0].uid != first.first
+        }
+        #expect(first.count == 1)
+    }
+
     @Test func recreateStopsOldPodsFirst() throws {
         let harness = try ClusterHarness()
         var deployment = ClusterHarness.deployment("batch", replicas: 2)

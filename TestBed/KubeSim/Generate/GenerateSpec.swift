@@ -20,6 +20,8 @@ import Foundation
 /// - `noautomount=P%` workloads with automountServiceAccountToken false (3%); `legacytoken=P%`
 ///   with a legacy token Secret mounted instead (1%); `customtoken=P%` with an extra projected
 ///   token for another audience, expirationSeconds 7200 (2%); `pending=P%` Pending pods (0%)
+/// - `history=N` the Deployments' `revisionHistoryLimit` (10): how many old ReplicaSets each keeps
+///   (0: a rollout's old ReplicaSet is deleted once scaled down, so rollouts do not grow the cluster)
 /// - `seed=N` (1): the same spec and seed give the same objects.
 public struct GenerateSpec: Sendable, Equatable {
     public struct AgeBand: Sendable, Equatable {
@@ -51,6 +53,7 @@ public struct GenerateSpec: Sendable, Equatable {
     public var legacyTokenFraction = 0.01
     public var customTokenFraction = 0.02
     public var pendingFraction = 0.0
+    public var revisionHistoryLimit = 10
     public var seed: UInt64 = 1
 
     public init() {}
@@ -98,6 +101,7 @@ public struct GenerateSpec: Sendable, Equatable {
             case "legacytoken": try listOnly(); spec.legacyTokenFraction = try percent(single, key)
             case "customtoken": try listOnly(); spec.customTokenFraction = try percent(single, key)
             case "pending": try listOnly(); spec.pendingFraction = try percent(single, key)
+            case "history": try listOnly(); spec.revisionHistoryLimit = try count(single, key)
             case "started": spec.started = try ageBands(items)
             case "mix": spec.mix = try mix(items)
             default:
@@ -203,6 +207,7 @@ extension GenerateSpec: CustomStringConvertible {
             + "replicas=\(replicas.lowerBound)-\(replicas.upperBound),containers=\(containers.lowerBound)-\(containers.upperBound),"
             + "podsize=\(podSize),pdb=\(pct(pdbFraction)),paused=\(pct(pausedFraction)),ondelete=\(pct(onDeleteFraction)),"
             + "noautomount=\(pct(noAutomountFraction)),legacytoken=\(pct(legacyTokenFraction)),"
-            + "customtoken=\(pct(customTokenFraction)),pending=\(pct(pendingFraction)),seed=\(seed)"
+            + "customtoken=\(pct(customTokenFraction)),pending=\(pct(pendingFraction)),"
+            + "history=\(revisionHistoryLimit),seed=\(seed)"
     }
 }

@@ -99,7 +99,7 @@ extension GeneratorState {
         objects.append(WorkloadObjects.deployment(
             context.common(labels: ["app": .string(context.name)], annotations: ["deployment.kubernetes.io/revision": .string(revision)]),
             replicas: context.count, selector: selector, template: template, paused: paused, replicaSetName: replicaSetName,
-            ready: context.ready, time: context.lastStart))
+            ready: context.ready, time: context.lastStart, revisionHistoryLimit: spec.revisionHistoryLimit))
         let owner = PodFactory.Owner(apiVersion: "apps/v1", kind: "Deployment", name: context.name, uid: context.uid)
         let maxReplicas = context.count + DisruptionBudgetMath.scaled("25%", of: context.count)
         func replicaSetObject(name: String, hash: String, template: JSONValue, replicas: Int, ready: Int, revision: String) -> JSONValue {
@@ -115,7 +115,7 @@ extension GeneratorState {
                 context.common(labels: rsLabels, annotations: annotations, name: name, uid: random.uuid(), owner: owner),
                 replicas: replicas, selector: Self.merged(selector, [("pod-template-hash", hash)]), template: rsTemplate, ready: ready)
         }
-        if hasOldRevision {
+        if hasOldRevision, spec.revisionHistoryLimit > 0 {
             var oldTemplate = template
             if case .array(var containers)? = oldTemplate.value(at: ["spec", "containers"]) {
                 containers[0]["image"] = .string("registry.example.com/previous:\(random.int(1...9)).0")

@@ -46,11 +46,11 @@ enum WorkloadObjects {
     }
 
     static func deployment(_ common: Common, replicas: Int, selector: JSONObject, template: JSONValue, paused: Bool,
-                           replicaSetName: String, ready: Int, time: String) -> JSONValue {
+                           replicaSetName: String, ready: Int, time: String, revisionHistoryLimit: Int) -> JSONValue {
         var spec: JSONValue = [
             "replicas": .int(Int64(replicas)), "selector": ["matchLabels": .object(selector)], "template": template,
             "strategy": ["type": "RollingUpdate", "rollingUpdate": ["maxUnavailable": "25%", "maxSurge": "25%"]],
-            "revisionHistoryLimit": 10, "progressDeadlineSeconds": 600,
+            "revisionHistoryLimit": .int(Int64(revisionHistoryLimit)), "progressDeadlineSeconds": 600,
         ]
         if paused { spec["paused"] = true }
         let available = ready >= replicas - DisruptionBudgetMath.scaledDown("25%", of: replicas)
