@@ -20,6 +20,9 @@ struct RequestReader {
     private let maxBodyBytes: Int
     private var buffer: [UInt8] = []
     private var start = 0
+    /// What `fill` reads into, allocated once per connection. Growing `buffer` by a zeroed chunk
+    /// before each read cost a 64 KB fill per request, element by element in a debug build.
+    private var scratch: [UInt8] = []
 
     init(channel: Channel, maxBodyBytes: Int = RequestReader.defaultMaxBodyBytes) {
         self.channel = channel
@@ -162,14 +165,11 @@ struct RequestReader {
     /// Reads more bytes; false at end of stream or on error.
     private mutating func fill() -> Bool {
         compact()
-        let chunk = 64 * 1024
-        let oldCount = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: chunk))
-        let n = buffer.withUnsafeMutableBytes { raw in
-            channel.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[oldCount...]))
-        }
-        buffer.removeLast(chunk - max(n, 0))
-        return n > 0
+        if scratch.isEmpty { scratch = [UInt8](repeating: 0, count: 64 * 1024) }
+        let n = scratch.withUnsafeMutableBytes { channel.read(into: $0) }
+        guard n > 0 else { return false }
+        buffer.append(contentsOf: scratch[0..<n])
+        return true
     }
 
     private mutating func compact() {
