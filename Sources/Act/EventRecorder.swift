@@ -83,7 +83,8 @@ public final class EventRecorder: Sendable {
     private let spamHeldBack = Atomic<Int>(0)
 
     /// Writes `event` (or counts a repeat of it). Failures are logged with the server's Status.
-    public func emit(_ event: WardenEvent) async {
+    @discardableResult
+    public func emit(_ event: WardenEvent) async -> EventEmission {
         let now = clock()
         let verdict = correlator.withLock { $0.observe(event, now: now.timeIntervalSince1970) { eventName(for: event, at: now) } }
         var metadata = Self.metadata(event)
@@ -97,22 +98,27 @@ public final class EventRecorder: Sendable {
             metadata["event"] = "\(name)"
             var pending = EventRetryQueue.Entry(
                 event: event, name: name, count: 1, firstTimestamp: timestamp, lastTimestamp: timestamp, attempts: 1, dueAt: .now)
-            if followPending(pending, metadata: metadata) { return }
+            if followPending(pending, metadata: metadata) { return .handled }
             switch await create(&pending, metadata: metadata) {
             case .written: break
-            case .failed(let error): settleFailure(pending, error, "cannot record event", metadata)
+            case .failed(let error):
+                settleFailure(pending, error, "cannot record event", metadata)
+                if error is WriteFenced { return .fenced }
             }
         case .patch(let name, let count, let first):
             metadata["event"] = "\(name)"
             metadata["count"] = "\(count)"
             var pending = EventRetryQueue.Entry(
                 event: event, name: name, count: count, firstTimestamp: first, lastTimestamp: timestamp, attempts: 1, dueAt: .now)
-            if followPending(pending, metadata: metadata) { return }
+            if followPending(pending, metadata: metadata) { return .handled }
             switch await patch(&pending, metadata: metadata) {
             case .written: break
-            case .failed(let error): settleFailure(pending, error, "cannot update event", metadata)
+            case .failed(let error):
+                settleFailure(pending, error, "cannot update event", metadata)
+                if error is WriteFenced { return .fenced }
             }
         }
+        return .handled
     }
 
     enum WriteOutcome {

@@ -19,6 +19,9 @@ public final class ClusterTokenLifetimeMonitor: Sendable {
         var reported = false
         /// Extension-off has been announced (and not retracted by a later token).
         var announcedOff = false
+        /// The extension-off Event, until it has been handed to the recorder by a replica that
+        /// may write: a follower, or a leader whose lease is in doubt, keeps it for a later pass.
+        var owedEvent: WardenEvent?
     }
 
     private let token: TokenSource?
@@ -60,7 +63,8 @@ public final class ClusterTokenLifetimeMonitor: Sendable {
     public var leaseAnnotations: [String: String] { current.leaseAnnotations }
 
     /// Decodes the own token again if it was re-read since the last look; reports a change.
-    /// Returns the Event to write when extension has just been found to be off.
+    /// Returns the extension-off Event while it is owed: from the look that found extension off
+    /// until `eventDelivered()` (or a later token that shows extension on).
     public func refresh() -> WardenEvent? {
         var next: ClusterTokenLifetime?
         if auto, inCluster, let token, token.path != nil {
@@ -87,10 +91,11 @@ public final class ClusterTokenLifetimeMonitor: Sendable {
                 announce = true
             } else if !s.current.extensionIsOff {
                 s.announcedOff = false
+                s.owedEvent = nil
             }
             return (changed || first, s.current, announce)
         }
-        guard changed || announce else { return nil }
+        guard changed || announce else { return state.withLock { $0.owedEvent } }
         metrics?.setClusterTokenLifetime(seconds: value.seconds, source: value.source.rawValue)
         let metadata: Logger.Metadata = [
             "tokenLifetime": "\(value.lifetime)", "source": "\(value.source.rawValue)", "evidence": "\(value.evidence)",
@@ -98,16 +103,24 @@ public final class ClusterTokenLifetimeMonitor: Sendable {
         if announce {
             logger.critical("token extension is off in this cluster: old clients fail about an hour after they start and restarts cannot protect them; workloads are reported Unprotectable", metadata: metadata)
             guard let pod = ownPod ?? value.ownPod else { return nil }
-            return WardenEvent(
+            let event = WardenEvent(
                 regarding: pod, type: .warning, reason: .tokenExtensionOff,
                 message: "The API server does not extend ServiceAccount tokens (\(value.evidence)): clients that read their token once fail about an hour after they start, and restarts cannot protect them. Workloads are reported Unprotectable.",
                 action: "DetectTokenLifetime")
+            state.withLock { $0.owedEvent = event }
+            return event
         }
         if value.source == .fallback {
             logger.warning("cluster token lifetime: using the default", metadata: metadata)
         } else {
             logger.notice("cluster token lifetime", metadata: metadata)
         }
-        return nil
+        return state.withLock { $0.owedEvent }
+    }
+
+    /// The owed Event was handed to the recorder (written, queued for a retry, or dropped on an
+    /// error a retry would not mend): not returned again.
+    public func eventDelivered() {
+        state.withLock { $0.owedEvent = nil }
     }
 }

@@ -58,7 +58,10 @@ extension ControllerRuntime {
             }
             health.setCachesSynced(caches.hasSynced)
             checkToken()
-            if let event = tokenLifetime.refresh() { await events.emit(event) }
+            // Only the leader writes Events; one refused by the write gate (the lease in doubt) stays owed.
+            if let event = tokenLifetime.refresh(), leader.load(ordering: .relaxed), await events.emit(event) != .fenced {
+                tokenLifetime.eventDelivered()
+            }
             loopStep.withLock { $0 = "in a reconcile pass" }
             let passStarted = ContinuousClock.now
             let outcome = await reconciler.reconcile(isLeader: leader.load(ordering: .relaxed))

@@ -59,34 +59,9 @@ import TestSupport
         let sim = try SimServer.start(objects: scenario.objects)
         defer { sim.stop() }
 
-        // The pod's ServiceAccount directory: ca.crt, namespace and the projected token.
-        let directory = try SimServer.temporaryDirectory("auto-lifetime")
-        try Data(try #require(sim.certificateAuthorityPEM).utf8).write(to: directory.appendingPathComponent("ca.crt"))
-        try Data("token-warden".utf8).write(to: directory.appendingPathComponent("namespace"))
-        var tokens = ProjectedTokenDirectory(root: directory)
         let eks = try Self.token(lifetime: 7_776_000, warnAfter: true, serial: 1)
-        sim.addToken(eks, user: Self.serviceAccount, rules: nil)
-        try tokens.publish(eks)
-        let port = try #require(URL(string: sim.url)?.port)
-        let cluster = try InClusterConfig.load(
-            environment: ["KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": "\(port)"],
-            directory: directory.path)
-
-        let latest = LatestAssessment()
-        let runtime = try ControllerRuntime(
-            cluster: cluster,
-            configuration: ControllerConfiguration(
-                defaults: PolicyDefaults(mode: .report),
-                planner: PlannerConfig(resyncInterval: 1),
-                leaderElection: .init(namespace: cluster.namespace, identity: "auto-e2e", retryPeriodSeconds: 0.2),
-                httpAddress: nil, detectsTokenLifetime: true),
-            identity: "auto-e2e", logger: Logger(label: "e2e", factory: { _ in SwiftLogNoOpLogHandler() }),
-            minimumInterval: .milliseconds(50), onOutcome: { latest.set($0.assessment) })
-
-        let group = ServiceGroup(configuration: .init(
-            services: runtime.services().map { .init(service: $0) }, gracefulShutdownSignals: [],
-            logger: Logger(label: "e2e", factory: { _ in SwiftLogNoOpLogHandler() })))
-        let task = Task { try await group.run() }
+        var controller = try InClusterController(sim: sim, token: eks, identity: "auto-e2e")
+        let (runtime, cluster, latest, group, task) = (controller.runtime, controller.cluster, controller.latest, controller.group, controller.task)
 
         // The 90 d token: 75-day-old pods are at risk (15 d left < 30 d), 10-day-old ones are not.
         let atRisk = await Self.wait {
@@ -102,8 +77,7 @@ import TestSupport
 
         // The kubelet rotates the token; the new one says extension is off.
         let off = try Self.token(lifetime: 3607, warnAfter: false, serial: 2)
-        sim.addToken(off, user: Self.serviceAccount, rules: nil)
-        try tokens.publish(off)
+        try controller.rotate(to: off)
         let unprotectable = await Self.wait {
             latest.classification("shop", "web") == .unprotectable && latest.classification("shop", "api") == .unprotectable
                 && Self.leaseAnnotation(sim) == "none" && !Self.extensionOffEvents(sim).isEmpty
@@ -115,8 +89,7 @@ import TestSupport
 
         // Another rotation to a token that says the same: said once, not again.
         let offAgain = try Self.token(lifetime: 3607, warnAfter: false, serial: 3)
-        sim.addToken(offAgain, user: Self.serviceAccount, rules: nil)
-        try tokens.publish(offAgain)
+        try controller.rotate(to: offAgain)
         let reloads = cluster.token?.reloadCount ?? 0
         _ = await Self.wait(seconds: 5) { (cluster.token?.reloadCount ?? 0) > reloads }
         try await Task.sleep(for: .milliseconds(500))
@@ -132,7 +105,7 @@ import TestSupport
 
         // `report` (default --token-lifetime auto) uses what the controller published.
         guard TokenWardenBinary.url != nil else { return }
-        let kubeconfig = directory.appendingPathComponent("config").path
+        let kubeconfig = controller.directory.appendingPathComponent("config").path
         try sim.writeKubeconfig(path: kubeconfig)
         let (_, json) = try await TokenWardenBinary.run([
             "report", "--kubeconfig", kubeconfig, "-A", "-o", "json", "--leader-election-namespace", "token-warden",
@@ -156,6 +129,47 @@ import TestSupport
             "report", "--kubeconfig", kubeconfig, "-A", "--leader-election-namespace", "default",
         ])
         #expect(fallback.contains("token lifetime 365d assumed (no Lease default/token-warden"), "\(fallback)")
+    }
+
+    /// A replica that finds extension off while another holds the lease writes no Event then
+    /// (only the leader writes) and still owes it: it writes it once it leads.
+    @Test func aFollowerThatFindsExtensionOffSaysSoOnceItLeads() async throws {
+        var scenario = ScenarioBuilder(now: Int64(Date().timeIntervalSince1970))
+        scenario.namespace("token-warden")
+        scenario.namespace("shop")
+        scenario.deployment("shop", "web", replicas: 1, ageDays: 75)
+        let sim = try SimServer.start(objects: scenario.objects)
+        defer { sim.stop() }
+        let held: JSONValue = [
+            "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+            "metadata": ["name": "token-warden", "namespace": "token-warden"],
+            "spec": ["holderIdentity": "other", "leaseDurationSeconds": 60,
+                     "renewTime": .string(ISO8601DateFormatter.microseconds(Date().timeIntervalSince1970))],
+        ]
+        try sim.store.create(ResourceCatalog.leases, namespace: "token-warden", object: held)
+        var controller = try InClusterController(sim: sim, token: try Self.token(lifetime: 3607, warnAfter: false, serial: 1),
+                                                 identity: "follower")
+        let (runtime, latest) = (controller.runtime, controller.latest)
+        let seen = await Self.wait { latest.classification("shop", "web") == .unprotectable }
+        #expect(seen, "the follower assesses with the detected lifetime")
+        try await Task.sleep(for: .seconds(1))
+        #expect(Self.extensionOffEvents(sim).isEmpty, "a follower writes no Event")
+        #expect(!runtime.isLeader)
+
+        // The other replica's lease lapses (a candidate times a lease from when it saw it change,
+        // as client-go does: a second from now): this one takes it and says what it found.
+        try sim.store.modify(ResourceCatalog.leases, namespace: "token-warden", name: "token-warden") { value throws(StatusError) in
+            value.set(1, at: ["spec", "leaseDurationSeconds"])
+        }
+        let said = await Self.wait { runtime.isLeader && !Self.extensionOffEvents(sim).isEmpty }
+        #expect(said, "leader: \(runtime.isLeader), events: \(Self.extensionOffEvents(sim).count)")
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(Self.extensionOffEvents(sim).count == 1)
+        try controller.rotate(to: try Self.token(lifetime: 3607, warnAfter: false, serial: 2))
+        try await Task.sleep(for: .seconds(1))
+        #expect(Self.extensionOffEvents(sim).count == 1, "said once")
+        await controller.group.triggerGracefulShutdown()
+        try await controller.task.value
     }
 
     @Test func anExplicitFlagWinsAndOutsideAPodAutoFallsBack() throws {
@@ -200,5 +214,54 @@ final class LatestAssessment: Sendable {
 
     func classification(_ namespace: String, _ name: String) -> Classification? {
         value.withLock { $0?.workloads.first { $0.id.namespace == namespace && $0.id.name == name }?.classification }
+    }
+}
+
+/// A controller in report mode configured in-cluster style: from a ServiceAccount directory
+/// (ca.crt, namespace, a projected token the test rotates by a `..data` swap, as the kubelet does),
+/// with leader election, its services running in a `ServiceGroup`.
+struct InClusterController {
+    let directory: URL
+    let cluster: ClusterConfig
+    let runtime: ControllerRuntime
+    let latest = LatestAssessment()
+    let group: ServiceGroup
+    let task: Task<Void, any Error>
+    private let sim: KubeSim
+    private var tokens: ProjectedTokenDirectory
+
+    init(sim: KubeSim, token: String, identity: String) throws {
+        self.sim = sim
+        directory = try SimServer.temporaryDirectory("auto-lifetime")
+        try Data(try #require(sim.certificateAuthorityPEM).utf8).write(to: directory.appendingPathComponent("ca.crt"))
+        try Data("token-warden".utf8).write(to: directory.appendingPathComponent("namespace"))
+        tokens = ProjectedTokenDirectory(root: directory)
+        sim.addToken(token, user: ClusterTokenLifetimeEndToEndTests.serviceAccount, rules: nil)
+        try tokens.publish(token)
+        let port = try #require(URL(string: sim.url)?.port)
+        cluster = try InClusterConfig.load(
+            environment: ["KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": "\(port)"],
+            directory: directory.path)
+        let latest = self.latest
+        runtime = try ControllerRuntime(
+            cluster: cluster,
+            configuration: ControllerConfiguration(
+                defaults: PolicyDefaults(mode: .report),
+                planner: PlannerConfig(resyncInterval: 1),
+                leaderElection: .init(namespace: cluster.namespace, identity: identity, retryPeriodSeconds: 0.2),
+                httpAddress: nil, detectsTokenLifetime: true),
+            identity: identity, logger: Logger(label: "e2e", factory: { _ in SwiftLogNoOpLogHandler() }),
+            minimumInterval: .milliseconds(50), onOutcome: { latest.set($0.assessment) })
+        let group = ServiceGroup(configuration: .init(
+            services: runtime.services().map { .init(service: $0) }, gracefulShutdownSignals: [],
+            logger: Logger(label: "e2e", factory: { _ in SwiftLogNoOpLogHandler() })))
+        self.group = group
+        task = Task { try await group.run() }
+    }
+
+    /// The kubelet rotates the token: the server knows the new one before the file shows it.
+    mutating func rotate(to token: String) throws {
+        sim.addToken(token, user: ClusterTokenLifetimeEndToEndTests.serviceAccount, rules: nil)
+        try tokens.publish(token)
     }
 }
