@@ -26,7 +26,8 @@ restart, 100 pod changes a second and a fault every few minutes. `make soak`.
 
 At the end one table (rows condensed) and a verdict; exit 1 when it fails: caches equal at every
 sample; RSS flat after the warm-up (least-squares slope <= --max-rss-slope MB per hour over the
-samples after min(10 min, a third of the run)); no duplicate or unexpected restart; open fds
+samples after min(10 min, a third of the run), the slopes of its anonymous and file-backed parts
+shown beside it); no duplicate or unexpected restart; open fds
 and threads at the end <= their maximum during the warm-up + a small margin. Results:
 bench-results/soak-DATE.md and .json. Loopback only.
 """
@@ -264,6 +265,8 @@ class Soak:
         after = [(r["t_s"], r["rss_bytes"] / 1e6) for r in s if r["t_s"] >= warmup_s]
         during = [r for r in s if r["t_s"] <= warmup_s]
         slope = slope_per_hour(after)
+        part = lambda key: slope_per_hour([(r["t_s"], r[key] / 1e6) for r in s if r["t_s"] >= warmup_s and r.get(key) is not None])
+        split = f"; anonymous {part('rss_anon_bytes'):+.2f}, file-backed (code pages) {part('rss_file_bytes'):+.2f}"
         started, duplicates, unexpected = self.restart_verdict(self.last_restarts)
         final = s[-1]
         fd_limit = max(r["fds"] for r in during) + FD_MARGIN
@@ -272,7 +275,7 @@ class Soak:
             ("caches equal at every sample", all(r["caches_equal"] for r in s),
              f"{sum(r['caches_equal'] for r in s)}/{len(s)} samples; settled within {max(r['settle_s'] for r in s):.1f} s at most"),
             ("RSS flat after warm-up", len(after) >= 2 and slope <= a.max_rss_slope,
-             f"slope {slope:+.2f} MB/h over {len(after)} samples after {warmup_s / 60:.0f} min (limit {a.max_rss_slope} MB/h)"),
+             f"slope {slope:+.2f} MB/h over {len(after)} samples after {warmup_s / 60:.0f} min (limit {a.max_rss_slope} MB/h){split}"),
             ("no duplicate restart", not duplicates, f"{len(duplicates)}" + (f": {', '.join(duplicates[:10])}" if duplicates else "")),
             ("no unexpected restart", not unexpected, f"{len(unexpected)}" + (f": {', '.join(unexpected[:10])}" if unexpected else "")),
             ("no fd leak", final["fds"] <= fd_limit, f"final {final['fds']} <= warm-up max + {FD_MARGIN} = {fd_limit}"),
