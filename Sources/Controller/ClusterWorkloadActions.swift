@@ -13,7 +13,8 @@ public struct ClusterWorkloadActions: WorkloadActions {
         self.events = events
     }
 
-    public func emit(_ event: WardenEvent) async {
+    @discardableResult
+    public func emit(_ event: WardenEvent) async -> EventEmission {
         await events.emit(event)
     }
 

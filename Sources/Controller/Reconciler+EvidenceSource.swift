@@ -31,6 +31,11 @@ extension Reconciler {
             defer { state = live }
             return state
         }
+        if let pod = configuration.ownPod {
+            evidenceSourceSaid.withLock { said in
+                said.owed = said.live == live ? nil : PassEffects.evidenceSource(live: live, pod: pod, problem: problem)
+            }
+        }
         guard previous != live, previous != nil || !live else { return !live }
         if live {
             logger.notice("audit batches flow again; restart-on: evidence applies again")
@@ -39,10 +44,22 @@ extension Reconciler {
                 "silenceSeconds": "\(silence)", "maxSilenceSeconds": "\(limit)",
             ])
         }
-        if let pod = configuration.ownPod {
-            await actions.emit(PassEffects.evidenceSource(live: live, pod: pod, problem: problem))
-        }
         return !live
+    }
+
+    /// The Event on this replica's pod for a change of the evidence source its pod has not said
+    /// yet. Asked by a leader's pass: a change a follower saw (its writes are refused) is said
+    /// once it leads, and one that reverted before then is not said at all.
+    func sayEvidenceSource() async {
+        guard let event = evidenceSourceSaid.withLock({ $0.owed }) else { return }
+        guard await actions.emit(event) != .fenced else {
+            fence()
+            return
+        }
+        evidenceSourceSaid.withLock { said in
+            guard said.owed == event else { return }
+            said = (event.reason == .evidenceSourceBack, nil)
+        }
     }
 
     /// At most once a minute while batches arrive here: their time onto this replica's pod.

@@ -66,6 +66,9 @@ public final class Reconciler: Sendable {
     let health: HealthState?
     /// The evidence source's state at the last pass (nil before the first).
     let evidenceSourceLive = Mutex<Bool?>(nil)
+    /// The state this replica's pod last said in an Event (live until said otherwise), and the
+    /// Event that says the current one while the two differ: only a leader's pass writes it.
+    let evidenceSourceSaid = Mutex<(live: Bool, owed: WardenEvent?)>((true, nil))
     /// Writes when this replica last took a batch onto its own pod (`auditBatchAt`); true when written.
     let shareBatchTime: (@Sendable (Timestamp) async -> Bool)?
     /// The batch time last written there.
@@ -152,6 +155,7 @@ public final class Reconciler: Sendable {
         stepped.withLock { $0.removeAll() }
         fenced.withLock { $0 = false }
         if isLeader, writable() {
+            await sayEvidenceSource()
             await announce(acting, plan, now: now)
             for decision in plan.decisions {
                 guard writable() else { break }
@@ -194,7 +198,7 @@ public final class Reconciler: Sendable {
     /// Every Event of the reconciler goes out here: not once the lease is in doubt.
     func send(_ event: WardenEvent) async {
         guard writable() else { return }
-        await actions.emit(event)
+        if await actions.emit(event) == .fenced { fence() }
     }
 
     /// Fencing, asked before every step and Event: false once this pass found the lease in doubt.

@@ -6,7 +6,8 @@ import Plan
 /// What the reconciler asks of the cluster. The production implementation is `ClusterWorkloadActions`
 /// (Act's executor and event recorder); tests substitute a recording fake.
 public protocol WorkloadActions: Sendable {
-    func emit(_ event: WardenEvent) async
+    @discardableResult
+    func emit(_ event: WardenEvent) async -> EventEmission
     /// Patches the pod template (kubectl's restartedAt) and records the restart state on the workload.
     /// `afterFailedAttempt`: the last attempt for this workload failed, perhaps after the server
     /// applied it; the server is asked first whether this deadline's rollout already started.

@@ -66,6 +66,44 @@ import Testing
         #expect(gauge().flatMap(Double.init) == 1)
     }
 
+    /// Only a leader writes Events: a silence a follower saw is said once it leads, and one that
+    /// ended before then is not said at all.
+    @Test func aFollowerSaysTheSilenceItSawOnceItLeads() async {
+        let caches = makeCaches([DeploymentFamily("shop", "web", ageDays: 340)])
+        let actions = RecordingActions()
+        let now = Mutex(reconcileNow + 31 * 60)
+        let batches = AuditBatchClock(startedAt: reconcileNow)
+        var configuration = ControllerConfiguration(
+            defaults: PolicyDefaults(restartOn: .evidence), planner: PlannerConfig(maxConcurrent: 1, maxConcurrentPerNamespace: 1))
+        configuration.evidenceMaxSilenceSeconds = 1800
+        configuration.ownPod = ObjectRef(kind: "Pod", namespace: "token-warden", name: "token-warden-2")
+        let reconciler = Reconciler(caches: caches, configuration: configuration, actions: actions, batchClock: batches,
+                                    clock: { now.withLock { $0 } })
+
+        _ = await reconciler.reconcile(isLeader: false)
+        _ = await reconciler.reconcile(isLeader: false)
+        #expect(actions.events(.evidenceSourceSilent).isEmpty, "a follower writes no Event")
+        _ = await reconciler.reconcile(isLeader: true)
+        #expect(actions.events(.evidenceSourceSilent).map(\.regarding.name) == ["token-warden-2"])
+        _ = await reconciler.reconcile(isLeader: true)
+        #expect(actions.events(.evidenceSourceSilent).count == 1, "said once")
+
+        // Batches again while it follows, silent again and back before it leads: only the last change is said.
+        batches.noteBatch(at: reconcileNow + 32 * 60)
+        now.withLock { $0 = reconcileNow + 33 * 60 }
+        _ = await reconciler.reconcile(isLeader: false)
+        #expect(actions.events(.evidenceSourceBack).isEmpty)
+        _ = await reconciler.reconcile(isLeader: true)
+        #expect(actions.events(.evidenceSourceBack).count == 1)
+        now.withLock { $0 = reconcileNow + 70 * 60 }
+        _ = await reconciler.reconcile(isLeader: false)
+        batches.noteBatch(at: reconcileNow + 70 * 60)
+        _ = await reconciler.reconcile(isLeader: false)
+        _ = await reconciler.reconcile(isLeader: true)
+        #expect(actions.events(.evidenceSourceSilent).count == 1, "a silence that ended before it led is not said")
+        #expect(actions.events(.evidenceSourceBack).count == 1)
+    }
+
     /// The API server's connection may stick to another replica: the batch time it notes on its
     /// pod keeps this one in evidence mode; this replica notes its own at most once a minute.
     @Test func aBatchAnotherReplicaReceivedKeepsTheSourceLive() async {

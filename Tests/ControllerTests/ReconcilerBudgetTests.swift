@@ -22,7 +22,7 @@ import Testing
         }
         let state = Mutex(State())
 
-        func emit(_ event: WardenEvent) async {}
+        func emit(_ event: WardenEvent) async -> EventEmission { .handled }
 
         func startRollout(_ decision: Decision, now: Timestamp, afterFailedAttempt: Bool) async throws {
             state.withLock { $0.patches += 1 }

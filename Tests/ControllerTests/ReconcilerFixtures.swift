@@ -19,7 +19,10 @@ final class RecordingActions: WorkloadActions {
     var events: [WardenEvent] { log.withLock { $0.events } }
     func events(_ reason: EventReason) -> [WardenEvent] { events.filter { $0.reason == reason } }
 
-    func emit(_ event: WardenEvent) async { log.withLock { $0.events.append(event) } }
+    func emit(_ event: WardenEvent) async -> EventEmission {
+        log.withLock { $0.events.append(event) }
+        return .handled
+    }
 
     func startRollout(_ decision: Decision, now: Timestamp, afterFailedAttempt: Bool) async throws {
         log.withLock { $0.rollouts.append("\(decision.workload.namespace)/\(decision.workload.name)") }
