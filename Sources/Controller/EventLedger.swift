@@ -36,6 +36,14 @@ public final class EventLedger: Sendable {
         state.withLock { $0.keys.contains(key) }
     }
 
+    /// Forgets `key`: it was taken but not said (the pass stopped writing), so a later pass says it.
+    public func forget(_ key: String) {
+        state.withLock { s in
+            guard s.keys.remove(key) != nil else { return }
+            s.order.removeAll { $0 == key }
+        }
+    }
+
     /// Forgets every key with this prefix (a workload that was restarted may be announced again).
     public func forget(prefix: String) {
         state.withLock { s in

@@ -16,6 +16,9 @@ extension Reconciler {
             case .once(let key, let paced, let then, let otherwise):
                 let first = paced ? firstAnnouncement(key, now: now) : ledger.firstTime(key)
                 await perform(first ? then : otherwise, now: now, log: log)
+                // The pass stopped writing before it could say it (the lease in doubt): unsaid, so
+                // a pass that may write says it, rather than never.
+                if first, fenced.withLock({ $0 }) { ledger.forget(key) }
             case .stopUnlessWritable:
                 guard writable() else { return }
             case .log(let level, let message, let metadata):

@@ -19,7 +19,15 @@ final class RecordingActions: WorkloadActions {
     var events: [WardenEvent] { log.withLock { $0.events } }
     func events(_ reason: EventReason) -> [WardenEvent] { events.filter { $0.reason == reason } }
 
+    /// How many Events to refuse as the client's write gate does (the lease in doubt).
+    let refusals = Mutex(0)
+
     func emit(_ event: WardenEvent) async -> EventEmission {
+        let refused = refusals.withLock { count in
+            defer { count = max(0, count - 1) }
+            return count > 0
+        }
+        if refused { return .fenced }
         log.withLock { $0.events.append(event) }
         return .handled
     }

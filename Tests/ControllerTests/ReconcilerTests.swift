@@ -50,6 +50,22 @@ import Testing
         #expect(actions.events(.wouldRestart).map(\.regarding.name) == ["web"])
     }
 
+    /// An announcement whose Event the write gate refused (the lease in doubt mid-pass) is said
+    /// by the next pass that may write, not counted as said.
+    @Test func anAnnouncementRefusedByTheWriteGateIsSaidByTheNextPass() async {
+        let caches = makeCaches([DeploymentFamily("shop", "web", ageDays: 340), DeploymentFamily("shop", "cart", ageDays: 338)])
+        let actions = RecordingActions()
+        let reconciler = reconciler(caches, actions, mode: .report)
+        actions.refusals.withLock { $0 = 1 }
+        _ = await reconciler.reconcile(isLeader: true)
+        #expect(actions.events.isEmpty, "the first refused, the pass wrote nothing after it")
+        _ = await reconciler.reconcile(isLeader: true)
+        #expect(actions.events(.tokenExpiryAtRisk).map(\.regarding.name).sorted() == ["cart", "web"])
+        #expect(actions.events(.wouldRestart).map(\.regarding.name).sorted() == ["cart", "web"])
+        _ = await reconciler.reconcile(isLeader: true)
+        #expect(actions.events.count == 4, "each once")
+    }
+
     @Test func theNamespaceLimitDefersTheSecondWorkload() async {
         let caches = makeCaches([DeploymentFamily("shop", "web", ageDays: 345), DeploymentFamily("shop", "cart", ageDays: 340)])
         let actions = RecordingActions()
