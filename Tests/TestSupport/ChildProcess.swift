@@ -88,13 +88,24 @@ public final class ChildProcess: @unchecked Sendable {
             envp?.forEach { free($0) }
         }
         var child: pid_t = 0
-        let code = argv.withUnsafeBufferPointer { args in
-            if let envp {
-                return envp.withUnsafeBufferPointer { env in
-                    posix_spawn(&child, executable, &actions, &attributes, args.baseAddress!, env.baseAddress!)
+        func spawn() -> Int32 {
+            argv.withUnsafeBufferPointer { args in
+                if let envp {
+                    return envp.withUnsafeBufferPointer { env in
+                        posix_spawn(&child, executable, &actions, &attributes, args.baseAddress!, env.baseAddress!)
+                    }
                 }
+                return posix_spawn(&child, executable, &actions, &attributes, args.baseAddress!, environ)
             }
-            return posix_spawn(&child, executable, &actions, &attributes, args.baseAddress!, environ)
+        }
+        // An executable a test has just copied can be busy for a moment (ETXTBSY): a child that
+        // another test forked meanwhile holds the copy's write descriptor until it execs.
+        var code = spawn()
+        var retries = 0
+        while code == ETXTBSY, retries < 20 {
+            retries += 1
+            usleep(50_000)
+            code = spawn()
         }
         for fd in [inPipe.read, outPipe.write, errPipe.write] { close(fd) }
         guard code == 0 else {
