@@ -54,6 +54,14 @@ struct KubeSimCommand: ParsableCommand {
     var argoRollouts = false
 
     func run() throws {
+        // SIGTERM and SIGINT blocked before any thread starts (each inherits the mask), taken by
+        // `sigwait` below: one sent at any moment, even right after "ready", stays pending until
+        // then. A dispatch source set up after the server's threads missed one sent in between.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGTERM)
+        sigaddset(&stopSignals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
         var logger = Logger(label: "kube-sim")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         var options = KubeSim.Options()
@@ -98,22 +106,11 @@ struct KubeSimCommand: ParsableCommand {
         }
         let line = "kube-sim ready at \(sim.url)" + (kubeconfigPath.map { " (kubeconfig: \($0))" } ?? "") + "\n"
         FileHandle.standardOutput.write(Data(line.utf8))
-
-        signal(SIGTERM, SIG_IGN)
-        signal(SIGINT, SIG_IGN)
-        let finalLogger = logger
-        let stop: @Sendable () -> Void = {
-            sim.stop()
-            finalLogger.info("kube-sim stopped")
-            Foundation.exit(0)
-        }
-        let sources = [SIGTERM, SIGINT].map { signalNumber in
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
-            source.setEventHandler(handler: stop)
-            source.resume()
-            return source
-        }
-        withExtendedLifetime(sources) { dispatchMain() }
+        var received: Int32 = 0
+        sigwait(&stopSignals, &received)
+        sim.stop()
+        logger.info("kube-sim stopped", metadata: ["signal": "\(received)"])
+        Foundation.exit(0)
     }
 }
 
