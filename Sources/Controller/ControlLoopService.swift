@@ -42,7 +42,7 @@ extension ControllerRuntime {
         var requeueAt = clock()
         var restingUntil: ContinuousClock.Instant?
         var releasedStartupMemory = false
-        var relistsTrimmed = 0
+        var heapTrim = HeapTrimSchedule(now: .now)
         var pacing = self.pacing
         defer { loopStep.withLock { $0 = "ended" } }
         while !Task.isCancelled {
@@ -75,8 +75,8 @@ extension ControllerRuntime {
             if releasesStartupMemory && !releasedStartupMemory && caches.hasSynced {
                 releasedStartupMemory = true
                 ProcessMemory.releaseStartupMemory()
-            } else if releasedStartupMemory {
-                relistsTrimmed = ProcessMemory.returnFreedHeapAfterRelists(seen: relistsTrimmed)
+            } else if releasedStartupMemory, heapTrim.isDue(relists: ProcessMemory.relistCount, now: passEnded) {
+                ProcessMemory.returnFreedHeap()
             }
         }
     }

@@ -76,17 +76,17 @@ public enum ProcessMemory {
         relists.add(1, ordering: .relaxed)
     }
 
-    /// Gives freed heap pages back (`malloc_trim(0)`) if a relist finished since `seen` (the
-    /// count this returns; pass it next time). A relist holds the new list beside the old cache
-    /// until it swaps them; glibc keeps the old cache's pages mapped once freed, so without this
-    /// every kind of fault raises the RSS to a new high-water mark that stays (the soak's steps).
-    /// About a millisecond per call, at most once per pass that follows a relist.
-    public static func returnFreedHeapAfterRelists(seen: Int) -> Int {
-        let now = relists.load(ordering: .relaxed)
+    /// Relists finished so far (`HeapTrimSchedule` trims after each). A relist holds the new list
+    /// beside the old cache until it swaps them; glibc keeps the old cache's pages mapped once
+    /// freed, so without a trim every kind of fault raised the RSS to a new high-water mark that
+    /// stayed (the soak's steps).
+    public static var relistCount: Int { relists.load(ordering: .relaxed) }
+
+    /// Gives freed heap pages back to the kernel (`malloc_trim(0)`): about a millisecond.
+    public static func returnFreedHeap() {
         #if canImport(Glibc)
-        if now != seen { _ = glibcMallocTrim(0) }
+        _ = glibcMallocTrim(0)
         #endif
-        return now
     }
 
     /// `start-end perms offset dev inode path` → the range, for a private read-only (`r--p`,
