@@ -186,7 +186,7 @@ public final class HTTPServer: Sendable {
                 if writer.state == .idle {
                     writer.respond(status: 403, headers: [("Content-Type", "text/plain")], body: Array("refused\n".utf8))
                 }
-                channel.close(graceful: true)  // the body was not read: this connection cannot go on
+                channel.closeAfterUnreadBody()  // the body was not read: this connection cannot go on
                 return
             case .endOfStream:
                 channel.close(graceful: true)
@@ -195,7 +195,7 @@ public final class HTTPServer: Sendable {
                 let writer = ConnectionWriter(channel: channel, request: HTTPRequest(method: "GET", target: "/"))
                 writer.respond(status: status, headers: [("Content-Type", "text/plain"), ("Connection", "close")],
                                body: Array((message + "\n").utf8))
-                channel.close(graceful: true)
+                channel.closeAfterUnreadBody()
                 return
             case .request(var request):
                 identify(&request)
