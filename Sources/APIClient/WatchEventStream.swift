@@ -88,6 +88,9 @@ public struct WatchEventStream<Object: KubeObject>: AsyncSequence {
                 return event
             } catch let error as TransportError {
                 end()
+                // The reader's cancellation may reach the transfer first and end the body with
+                // "request cancelled": still the reader's cancellation, not a failed watch.
+                if Task.isCancelled { throw CancellationError() }
                 throw APIError.transport(error)
             } catch {
                 end()

@@ -107,23 +107,36 @@ final class Channel: @unchecked Sendable {
         }
     }
 
-    /// Closes after an answer sent without reading the request's body (413, a refusal on the head):
-    /// what the peer is still sending is read and dropped first, for up to 2 s or 8 MiB, as web
-    /// servers' lingering close does. Closed at once with unread bytes, the socket sends a reset,
-    /// which can discard the answer before the peer has read it (the client saw "broken pipe"
-    /// instead of the 413). Owning thread only.
+    /// Closes after an answer sent without reading the request's body (413, a refusal on the head),
+    /// as web servers' lingering close does: the TLS close_notify and the end of the stream go out
+    /// first, so the peer reads the answer, sees the connection end and does not send on it again;
+    /// then what it is still sending is read and dropped (up to 2 s or 8 MiB) before the socket is
+    /// closed. Closed at once with unread bytes, the socket sends a reset, which can discard the
+    /// answer before the peer has read it (the client saw "broken pipe" instead of the 413).
+    /// Owning thread only.
     func closeAfterUnreadBody() {
-        var wait = timeval(tv_sec: 0, tv_usec: 250_000)  // each read: a silent peer ends the drain
-        _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
-        var scratch = [UInt8](repeating: 0, count: 64 << 10)
-        var drained = 0
-        let deadline = ContinuousClock.now + .seconds(2)
-        while drained < 8 << 20, ContinuousClock.now < deadline, !isInterrupted {
-            let n = scratch.withUnsafeMutableBytes { read(into: $0) }
-            guard n > 0 else { break }
-            drained += n
+        if let tls {
+            ctls_close(tls, isInterrupted ? 0 : 1)
+            self.tls = nil
         }
-        close(graceful: true)
+        let interrupted = closed.withLock { isClosed in
+            if !isClosed { shutdown(fd, Int32(SHUT_WR)) }
+            return isClosed
+        }
+        if !interrupted {
+            var wait = timeval(tv_sec: 0, tv_usec: 250_000)  // each read: a silent peer ends the drain
+            _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+            var scratch = [UInt8](repeating: 0, count: 64 << 10)
+            var drained = 0
+            let deadline = ContinuousClock.now + .seconds(2)
+            while drained < 8 << 20, ContinuousClock.now < deadline, !isInterrupted {
+                let n = scratch.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { break }
+                drained += n
+            }
+        }
+        close(graceful: false)
     }
 
     /// Closes the connection; `graceful` sends a TLS close_notify first. Owning thread only.
