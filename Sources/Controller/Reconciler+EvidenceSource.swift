@@ -62,6 +62,29 @@ extension Reconciler {
         }
     }
 
+    /// Every 5 minutes: forgets the evidence of pods that are gone (not in the cache, or the name
+    /// now another pod's) and entries not seen within the store's retention. Only the evidence's
+    /// own pods are looked up; one without a pod name is kept until its retention ends.
+    func pruneEvidence(now: Timestamp) {
+        guard let evidence else { return }
+        let due = evidencePrunedAt.withLock { last -> Bool in
+            guard last.map({ now - $0 >= 300 }) ?? true else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        var live: Set<String> = []
+        for entry in evidence.snapshot().values {
+            guard let name = entry.podName else {
+                live.insert(entry.podUID)
+                continue
+            }
+            if caches.pods.get(namespace: entry.namespace, name: name)?.uid == PodUID(entry.podUID) { live.insert(entry.podUID) }
+        }
+        let removed = evidence.prune(livePodUIDs: live, now: now)
+        if removed > 0 { logger.info("forgot the evidence of pods that are gone or not seen within the retention", metadata: ["pods": "\(removed)"]) }
+    }
+
     /// At most once a minute while batches arrive here: their time onto this replica's pod.
     private func shareLastBatch() async {
         guard let shareBatchTime, let last = batchClock?.lastBatchAt else { return }

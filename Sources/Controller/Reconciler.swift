@@ -64,6 +64,8 @@ public final class Reconciler: Sendable {
     /// The audit webhook's batches (nil without a webhook: no fail-safe to apply).
     let batchClock: AuditBatchClock?
     let health: HealthState?
+    /// When the evidence was last pruned (`pruneEvidence`).
+    let evidencePrunedAt = Mutex<Timestamp?>(nil)
     /// The evidence source's state at the last pass (nil before the first).
     let evidenceSourceLive = Mutex<Bool?>(nil)
     /// The state this replica's pod last said in an Event (live until said otherwise), and the
@@ -106,6 +108,7 @@ public final class Reconciler: Sendable {
         var defaults = configuration.defaults
         defaults.evidenceFallback = await evidenceFallback(now: now, podsInNamespace: caches.podGroupIndex.pods(inNamespace:))
         if let clusterTokenLifetime { defaults.tokenLifetime = clusterTokenLifetime() }
+        pruneEvidence(now: now)
         let (changes, arrivals) = caches.changes.drain()
         let assessment: Assessment, tally: AssessmentTally, generation: (WorkloadID) -> Int64?
         /// What the pass plans, announces and acts on: a full pass, every workload; an

@@ -66,6 +66,29 @@ import Testing
         #expect(gauge().flatMap(Double.init) == 1)
     }
 
+    /// Evidence of pods that are gone, and evidence not seen within the retention, is forgotten
+    /// (every 5 minutes, whether or not the pass leads).
+    @Test func evidenceOfPodsThatAreGoneIsForgotten() async throws {
+        let web = DeploymentFamily("shop", "web", replicas: 1, ageDays: 100)
+        let pod = try #require(web.pods.first)
+        let store = StaleTokenEvidenceStore(retentionSeconds: 86_400)
+        func seen(_ name: String, _ uid: String) -> StaleTokenObservation {
+            StaleTokenObservation(namespace: "shop", serviceAccount: "default", podName: name, podUID: uid, secondsAfterWarning: 60,
+                                  time: reconcileNow)
+        }
+        store.record([seen(pod.metadata.name, pod.metadata.uid ?? ""), seen("web-gone", "uid-gone"), seen(pod.metadata.name, "uid-old")],
+                     receivedAt: reconcileNow)
+        #expect(store.confirmedPodUIDs.count == 3)
+        let now = Mutex(reconcileNow)
+        let reconciler = Reconciler(caches: makeCaches([web]), configuration: ControllerConfiguration(), actions: RecordingActions(),
+                                    evidence: store, clock: { now.withLock { $0 } })
+        _ = await reconciler.reconcile(isLeader: false)
+        #expect(store.confirmedPodUIDs == [pod.metadata.uid ?? ""], "the pod that is gone and the name's earlier pod are forgotten")
+        now.withLock { $0 = reconcileNow + 86_400 + 60 }
+        _ = await reconciler.reconcile(isLeader: false)
+        #expect(store.confirmedPodUIDs.isEmpty, "not seen within the retention")
+    }
+
     /// Only a leader writes Events: a silence a follower saw is said once it leads, and one that
     /// ended before then is not said at all.
     @Test func aFollowerSaysTheSilenceItSawOnceItLeads() async {
